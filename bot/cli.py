@@ -1,0 +1,205 @@
+"""The `kontaktvag` command: ask, eval, import, export, serve and administration."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from bot.settings import Settings
+from directory.ask import canonical_municipality, parse_moment
+from directory.service import DirectoryService
+
+
+class UsageError(Exception):
+    """Bad arguments: one line on stderr, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kontaktvag", description="Kontaktväg – vem ringer jag?")
+    p.add_argument("--db", help="SQLite-filen (annars KONTAKTVAG_DB eller var/kontaktvag.db)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("ask", help="ställ en fråga")
+    a.add_argument("question", nargs="?")
+    a.add_argument("--json", action="store_true", help="svar som JSON (se ask-json.md)")
+    a.add_argument("--at", help="tidpunkt, ISO 8601 (standard: nu)")
+    a.add_argument("--kommun", help="förvald kommun när frågan inte nämner någon")
+    a.add_argument("--batch", help="JSON-rader, en fråga per rad ('-' för stdin)")
+    a.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
+    e = sub.add_parser("eval", help="mät förståelse och vägval på en frågefil")
+    e.add_argument("file", nargs="?")
+
+    i = sub.add_parser("import", help="läs in katalogfiler (allt eller inget)")
+    i.add_argument("path")
+    i.add_argument("--as", dest="actor", default="import", help="vem som läser in")
+
+    x = sub.add_parser("export", help="skriv ut hela katalogen som filer")
+    x.add_argument("path", nargs="?", default="export")
+
+    s = sub.add_parser("serve", help="starta webbappen (och Telegram-boten om token finns)")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    from bot.admin_cli import add_admin_commands
+
+    add_admin_commands(sub)
+    return p
+
+
+async def _open(settings: Settings) -> DirectoryService:
+    return await DirectoryService.open(settings.db_path, settings.demo_data)
+
+
+async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    service = await _open(settings)
+    try:
+        d = await service.directory()
+        if args.batch:
+            return await _batch(service, args)
+        if not args.question:
+            raise UsageError("ask behöver en fråga inom citattecken")
+        at = _moment(args.at)
+        kommun = _kommun(d, args.kommun)
+        answer = await service.ask(args.question, at, kommun)
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        else:
+            from bot.render import answer_text
+
+            print(answer_text(await service.directory(), answer))
+        return 0
+    finally:
+        await service.close()
+
+
+def _moment(value: str | None):
+    try:
+        return parse_moment(value)
+    except ValueError:
+        raise UsageError(f"--at: '{value}' är ingen tidpunkt i ISO 8601, "
+                         "t.ex. 2026-11-24T23:30:00+01:00") from None
+
+
+def _kommun(d, value: str | None) -> str | None:
+    if value is None:
+        return None
+    name = canonical_municipality(d, value)
+    if name is None:
+        raise UsageError(f"--kommun: okänd kommun '{value}'")
+    return name
+
+
+async def _batch(service: DirectoryService, args: argparse.Namespace) -> int:
+    stream = sys.stdin if args.batch == "-" else None
+    if stream is None:
+        try:
+            stream = open(args.batch, encoding="utf-8")  # noqa: SIM115
+        except OSError as e:
+            raise UsageError(f"--batch: kan inte läsa {args.batch}: {e.strerror}") from None
+    d = await service.directory()
+    with stream:
+        for line in stream:
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+                    raise ValueError("raden ska vara ett JSON-objekt med \"q\"")
+                at = parse_moment(item.get("at"))
+                kommun = None
+                if item.get("kommun"):
+                    kommun = canonical_municipality(d, str(item["kommun"]))
+                    if kommun is None:
+                        raise ValueError(f"okänd kommun '{item['kommun']}'")
+                out = (await service.ask(item["q"], at, kommun)).to_json()
+            except (ValueError, TypeError) as e:
+                out = {"error": str(e)}
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 0
+
+
+async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from directory.evaluate import load_cases, report, run
+
+    path = Path(args.file) if args.file else settings.eval_file
+    try:
+        cases = load_cases(path)
+    except (OSError, KeyError, TypeError, ValueError) as e:
+        raise UsageError(f"eval: kan inte läsa {path}: {e}") from None
+    service = await _open(settings)
+    try:
+        print(f"{path} – {len(cases)} frågor")
+        print(report(await run(service, cases)))
+        return 0
+    finally:
+        await service.close()
+
+
+async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from directory.importer import ImportFailed, import_path
+
+    service = await _open(settings)
+    try:
+        changed = await import_path(Path(args.path), service.store, args.actor)
+    except ImportFailed as e:
+        print(f"Inläsningen avbröts – inget ändrades. {len(e.problems)} fel:", file=sys.stderr)
+        for problem in e.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    finally:
+        await service.close()
+    print("Inläst: " + ", ".join(f"{k} {v}" for k, v in changed.items()) + " ändrade.")
+    return 0
+
+
+async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from directory.exporter import export_to
+
+    service = await _open(settings)
+    try:
+        written = await export_to(service.store, Path(args.path))
+    finally:
+        await service.close()
+    print(f"{len(written)} filer skrivna till {args.path}/ (innehåller skyddade uppgifter: "
+          "förvara dem som katalogens säkerhetskopia)")
+    return 0
+
+
+async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.server import serve
+
+    await serve(settings)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]] = {
+    "ask": cmd_ask, "eval": cmd_eval, "import": cmd_import, "export": cmd_export,
+    "serve": cmd_serve,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    db = getattr(args, "db_sub", None) or args.db
+    settings = Settings.from_env(db_path=Path(db) if db else None,
+                                 host=getattr(args, "host", None),
+                                 port=getattr(args, "port", None))
+    from bot.admin_cli import ADMIN_COMMANDS
+
+    handler = COMMANDS.get(args.command) or ADMIN_COMMANDS[args.command]
+    try:
+        return asyncio.run(handler(args, settings))
+    except UsageError as e:
+        print(f"kontaktvag: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Answers as Swedish text for people (the CLI, and the base of the chat cards)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from directory.ask import Answer
+from directory.hours import STOCKHOLM
+from directory.model import CHANNEL_SV
+from directory.routing import RouteStep
+from directory.snapshot import Directory
+
+WEEKDAYS = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
+
+
+def when_sv(moment: dt.datetime, now: dt.datetime) -> str:
+    """'kl. 08:00', 'i morgon kl. 08:00', 'mån 28/12 kl. 08:00'."""
+    local, today = moment.astimezone(STOCKHOLM), now.astimezone(STOCKHOLM).date()
+    clock = f"kl. {local:%H:%M}"
+    if local.date() == today:
+        return clock
+    if local.date() == today + dt.timedelta(days=1):
+        return f"i morgon {clock}"
+    return f"{WEEKDAYS[local.weekday()]} {local.day}/{local.month} {clock}"
+
+
+def open_line(step: RouteStep, now: dt.datetime) -> str:
+    if step.open_now:
+        if step.closes is None:
+            return "Öppet nu (dygnet runt)"
+        return f"Öppet nu, till {when_sv(step.closes, now)}"
+    base = "Tillfälligt stängt" if step.role.status == "tillfalligt-stangd" else "Stängt nu"
+    if step.opens:
+        return f"{base}, öppnar {when_sv(step.opens, now)}"
+    return base
+
+
+def freshness_line(step: RouteStep) -> str:
+    f = step.freshness
+    if f.state == "unverified":
+        return "⚠ Uppgiften har aldrig bekräftats – kontrollera numret."
+    text = f"Senast bekräftad {f.verified.isoformat()}"
+    if f.state == "stale":
+        return f"⚠ {text} – granskningen är försenad, kontrollera numret."
+    return text
+
+
+def contact_lines(step: RouteStep) -> list[str]:
+    out = []
+    for c, open_ in step.contacts:
+        label = f" – {c.label}" if c.label else ""
+        state = "" if open_ is None else (" (öppet nu)" if open_ else " (stängt nu)")
+        out.append(f"{CHANNEL_SV.get(c.channel, c.channel)}: {c.value}{label}{state}")
+    return out
+
+
+def step_text(n: int, step: RouteStep, now: dt.datetime) -> list[str]:
+    lines = [f"{n}. {step.role.name} ({step.organisation})", f"   {open_line(step, now)}"]
+    lines += [f"   {c}" for c in contact_lines(step)]
+    lines.append(f"   Varför: {step.why}")
+    if step.notice:
+        lines.append(f"   Meddelande: {step.notice}")
+    lines.append(f"   {freshness_line(step)}")
+    return lines
+
+
+def understood_line(d: Directory, answer: Answer) -> str:
+    u = answer.understanding
+    topic = d.topics[u.topic].label if u.topic else "–"
+    place = u.municipality or "ingen kommun angiven"
+    if u.municipality_from == "default":
+        place += " (din förvalda kommun)"
+    return f"Tolkat som: {topic} · {place}"
+
+
+def answer_text(d: Directory, answer: Answer) -> str:
+    u = answer.understanding
+    lines: list[str] = []
+    if u.redacted:
+        lines.append("⚠ Skicka inte personnummer eller patientuppgifter – numret togs bort.")
+    if u.topic is None:
+        lines.append("Jag hittar inget i katalogen som passar frågan. Beskriv situationen "
+                     "kort, t.ex. \"orosanmälan Mora\" eller \"våldsutsatt kvinna Falun\".")
+        lines.append("Vid akut fara: ring 112.")
+        return "\n".join(lines)
+    lines.append(understood_line(d, answer))
+    if answer.clarify:
+        c = answer.clarify
+        labels = c.get("labels") or c["options"]
+        lines.append(c["question"])
+        lines += [f"  – {label}" for label in labels]
+        return "\n".join(lines)
+    if u.danger:
+        lines.append("AKUT FARA: ring 112 först.")
+    lines.append("")
+    for i, step in enumerate(answer.route, 1):
+        lines += step_text(i, step, answer.at)
+    if answer.checklist:
+        lines += ["", "Vad ska jag göra?"] + [f"  • {item}" for item in answer.checklist]
+    if answer.demo:
+        lines += ["", "Demodata – påhittade nummer och verksamheter, inte för verkliga ärenden."]
+    return "\n".join(lines)

@@ -1,0 +1,58 @@
+"""All configuration, read from KONTAKTVAG_* environment variables in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = Path("var") / "kontaktvag.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = DEFAULT_DB
+    demo_data: Path = PROJECT_ROOT / "data"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    telegram_token: str | None = None
+    telegram_api_url: str | None = None
+    public_url: str | None = None
+    webhook_secret: str | None = None
+    session_key: str | None = None
+    secure_cookies: bool = True
+    eval_file: Path = PROJECT_ROOT.parent / "shared" / "eval" / "questions.yaml"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
+        env = dict(os.environ if env is None else env)
+
+        def get(name: str) -> str | None:
+            value = env.get(f"KONTAKTVAG_{name}")
+            return value if value not in (None, "") else None
+
+        values: dict[str, object] = {}
+        if get("DB"):
+            values["db_path"] = Path(get("DB"))
+        if get("DATA"):
+            values["demo_data"] = Path(get("DATA"))
+        if get("HOST"):
+            values["host"] = get("HOST")
+        if get("PORT"):
+            values["port"] = int(get("PORT"))
+        for key, name in (("telegram_token", "TELEGRAM_TOKEN"),
+                          ("telegram_api_url", "TELEGRAM_API_URL"),
+                          ("public_url", "PUBLIC_URL"), ("webhook_secret", "WEBHOOK_SECRET"),
+                          ("session_key", "SESSION_KEY")):
+            if get(name):
+                values[key] = get(name)
+        if get("INSECURE_COOKIES") == "1":
+            values["secure_cookies"] = False
+        if get("EVAL_FILE"):
+            values["eval_file"] = Path(get("EVAL_FILE"))
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:  # never print the token or keys
+        return f"Settings(db_path={self.db_path!s}, host={self.host}, port={self.port})"

@@ -1,0 +1,171 @@
+"""`ask`: a staff question at a moment -> the JSON answer of the contract (ask-json.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from directory.hours import STOCKHOLM
+from directory.routing import Route, RouteStep, build_step, route
+from directory.snapshot import Directory
+from directory.understand import Understander, Understanding
+
+NAMED_WHY = "Den verksamhet du frågade efter."
+DEMO_NOTICE = "Demodata: påhittade nummer och verksamheter, inte för verkliga ärenden."
+REDACTED_NOTICE = ("Skicka inte personnummer eller andra patientuppgifter här. "
+                   "Numret togs bort innan frågan behandlades.")
+
+
+@dataclass
+class Answer:
+    understanding: Understanding
+    at: dt.datetime
+    route: list[RouteStep] = field(default_factory=list)
+    clarify: dict | None = None
+    checklist: list[str] = field(default_factory=list)
+    local_path: bool = False
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.route)
+
+    @property
+    def demo(self) -> bool:
+        return any(s.demo for s in self.route)
+
+    def to_json(self) -> dict[str, Any]:
+        u = self.understanding
+        notices = []
+        if self.demo:
+            notices.append(DEMO_NOTICE)
+        if u.redacted:
+            notices.append(REDACTED_NOTICE)
+        return {
+            "query": u.query,
+            "understood": {
+                "topic": u.topic,
+                "municipality": u.municipality,
+                "at": self.at.isoformat(timespec="seconds"),
+                "confidence": u.confidence,
+                "municipality_from": u.municipality_from,
+                "danger": u.danger,
+            },
+            "clarify": self.clarify,
+            "route": [step_json(i, s) for i, s in enumerate(self.route, 1)],
+            "checklist": self.checklist,
+            "alternatives": [{"topic": t, "score": s} for t, s in u.runners_up],
+            "demo": self.demo,
+            "redacted": u.redacted,
+            "local_path": self.local_path,
+            "notices": notices,
+        }
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(STOCKHOLM).isoformat(timespec="minutes") if moment else None
+
+
+def step_json(n: int, s: RouteStep) -> dict[str, Any]:
+    return {
+        "step": n,
+        "kind": s.role.kind,
+        "role_id": s.role.id,
+        "name": s.role.name,
+        "organisation": s.organisation,
+        "open_now": s.open_now,
+        "opens": _iso(s.opens),
+        "closes": _iso(s.closes),
+        "contacts": [
+            {"channel": c.channel, "value": c.value, "label": c.label,
+             **({"open_now": open_} if open_ is not None else {})}
+            for c, open_ in s.contacts
+        ],
+        "why": s.why,
+        "instructions": s.role.instructions,
+        "notice": s.notice,
+        "verified": s.freshness.verified.isoformat() if s.freshness.verified else None,
+        "stale": s.freshness.stale,
+        "freshness": s.freshness.state,
+        "demo": s.demo,
+    }
+
+
+def parse_moment(value: str | None) -> dt.datetime:
+    """ISO 8601 or now; a moment without offset is Stockholm wall-clock time."""
+    if not value:
+        return dt.datetime.now(STOCKHOLM)
+    moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=STOCKHOLM)
+    return moment
+
+
+def canonical_municipality(d: Directory, name: str | None) -> str | None:
+    """'falun', 'FALU', 'Malung Sälen' -> the canonical name, or None when unknown."""
+    if not name:
+        return None
+    from directory.understand.places import PlaceFinder
+
+    finder = PlaceFinder(d.lexicon)
+    hits = finder.find(name)
+    return hits[0].municipality if len(hits) == 1 else None
+
+
+def ask(d: Directory, understander: Understander, question: str, at: dt.datetime,
+        default_municipality: str | None = None, topic: str | None = None,
+        municipality: str | None = None) -> Answer:
+    """Understand, decide, route. `topic`/`municipality` are answers to a clarification."""
+    u = understander.understand(question, default_municipality)
+    if topic and topic in d.topics:
+        u.topic, u.confidence = topic, 1.0
+    if municipality and municipality in d.municipalities:
+        u.municipality, u.municipality_from, u.municipality_options = municipality, "question", []
+    answer = Answer(u, at.astimezone(STOCKHOLM))
+    if u.topic is None:
+        return answer
+    topic_obj = d.topics[u.topic]
+    answer.checklist = list(topic_obj.checklist)
+    rival = None if topic else understander.close_runner_up(u)
+    r = route(d, u.topic, u.municipality, at, danger=u.danger)
+    if rival and not u.danger and _first_kind(d, rival, u, at) != _first_kind_of(r):
+        answer.clarify = {
+            "question": "Vilken situation gäller det?",
+            "field": "topic",
+            "options": [u.topic, rival],
+            "labels": [topic_obj.label, d.topics[rival].label],
+        }
+        return answer
+    if u.municipality is None and (r.needs_municipality or u.municipality_options):
+        options = u.municipality_options or list(d.municipalities)
+        answer.clarify = {"question": "Vilken kommun gäller det?", "field": "municipality",
+                          "options": options}
+        return answer
+    answer.route = _put_named_first(d, r, u, at)
+    answer.local_path = r.local
+    return answer
+
+
+def _first_kind_of(r: Route) -> str | None:
+    return r.steps[0].role.kind if r.steps else None
+
+
+def _first_kind(d: Directory, topic: str, u: Understanding, at: dt.datetime) -> str | None:
+    return _first_kind_of(route(d, topic, u.municipality, at))
+
+
+def _put_named_first(d: Directory, r: Route, u: Understanding, at: dt.datetime
+                     ) -> list[RouteStep]:
+    """A question that names a function ("Barnahus", "kvinnojouren") gets it first."""
+    steps = list(r.steps)
+    for kind in reversed(u.named_kinds):
+        if u.danger and steps and steps[0].role.kind == "larmnummer":
+            break
+        present = [s for s in steps if s.role.kind == kind]
+        if present:
+            steps = present + [s for s in steps if s.role.kind != kind]
+            continue
+        roles = (d.by_kind_area.get((kind, u.municipality), []) if u.municipality
+                 else d.everywhere.get(kind, []))
+        steps = [build_step(d, role, NAMED_WHY, at) for role in roles[:1]] + steps
+    return steps

@@ -1,0 +1,319 @@
+"""Documents (the YAML/JSON form of an entity) to model objects and back, with validation.
+
+The same documents are the import/export format, the version history and the source of
+the web forms, so one validator serves them all.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from directory.hours import (
+    HOLIDAY_MODES,
+    Exception_,
+    HoursError,
+    Schedule,
+    WeeklyHours,
+    parse_date,
+)
+from directory.model import (
+    CHANNELS,
+    CONCERNS,
+    GROUPS,
+    ORG_TYPES,
+    STATUSES,
+    VISIBILITIES,
+    WHENS,
+    Contact,
+    Notice,
+    Organisation,
+    Role,
+    Step,
+    Verification,
+)
+from directory.yamlio import LineDict, LineList, Problem
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class Problems:
+    """Collects every problem of one input instead of stopping at the first."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.items: list[Problem] = []
+
+    def add(self, node: Any, key: str | int | None, reason: str) -> None:
+        line = 0
+        if (isinstance(node, LineDict) and isinstance(key, str)) or (
+                isinstance(node, LineList) and isinstance(key, int)):
+            line = node.line_of(key)
+        elif isinstance(node, LineDict | LineList):
+            line = node.line
+        self.items.append(Problem(self.file, line, reason))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def _text(doc: dict, key: str, p: Problems, required: bool = True) -> str:
+    value = doc.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            p.add(doc, key, f"'{key}' saknas")
+        return ""
+    if not isinstance(value, str | int | float):
+        p.add(doc, key, f"'{key}' ska vara text")
+        return ""
+    return str(value).strip()
+
+
+def _slug(doc: dict, key: str, p: Problems) -> str:
+    value = _text(doc, key, p)
+    if value and not SLUG.match(value):
+        p.add(doc, key, f"'{value}' är ingen giltig id (små bokstäver a-z, siffror, bindestreck)")
+    return value
+
+
+def _list(doc: dict, key: str, p: Problems, allowed: tuple[str, ...] | None = None
+          ) -> tuple[str, ...]:
+    value = doc.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        p.add(doc, key, f"'{key}' ska vara en lista")
+        return ()
+    out = []
+    for item in value:
+        item = str(item).strip()
+        if allowed is not None and item not in allowed:
+            p.add(doc, key, f"'{item}' är inte tillåtet i '{key}' ({', '.join(allowed)})")
+        out.append(item)
+    return tuple(out)
+
+
+def _choice(doc: dict, key: str, allowed: tuple[str, ...], default: str, p: Problems) -> str:
+    value = doc.get(key, default)
+    if value not in allowed:
+        p.add(doc, key, f"'{key}' ska vara en av: {', '.join(allowed)} (inte '{value}')")
+        return default
+    return value
+
+
+def _verification(doc: dict, p: Problems) -> Verification | None:
+    v = doc.get("verified")
+    if v is None:
+        return None
+    if not isinstance(v, dict) or "at" not in v:
+        p.add(doc, "verified", "'verified' ska ha at: ÅÅÅÅ-MM-DD och by: vem")
+        return None
+    try:
+        at = parse_date(v["at"])
+    except HoursError as e:
+        p.add(v, "at", str(e))
+        return None
+    return Verification(at, str(v.get("by") or "").strip())
+
+
+def _schedule(doc: dict, p: Problems, hours_key: str = "hours") -> Schedule:
+    try:
+        weekly = WeeklyHours.parse(doc.get(hours_key))
+    except HoursError as e:
+        p.add(doc, hours_key, f"öppettider: {e}")
+        weekly = WeeklyHours()
+    on_holidays = _choice(doc, "on_holidays", HOLIDAY_MODES, "closed", p)
+    exceptions = []
+    raw = doc.get("exceptions") or []
+    if not isinstance(raw, list):
+        p.add(doc, "exceptions", "'exceptions' ska vara en lista")
+        raw = []
+    for i, item in enumerate(raw):
+        try:
+            exceptions.append(Exception_.parse(item))
+        except HoursError as e:
+            p.add(raw, i, f"undantag: {e}")
+    return Schedule(weekly, on_holidays, tuple(exceptions))
+
+
+def parse_organisation(doc: Any, p: Problems) -> Organisation | None:
+    if not isinstance(doc, dict):
+        p.add(doc, None, "filen ska beskriva en organisation (id, name, type, roles)")
+        return None
+    org = Organisation(
+        id=_slug(doc, "id", p),
+        name=_text(doc, "name", p),
+        type=_choice(doc, "type", ORG_TYPES, "kommun", p),
+        municipalities=_list(doc, "municipalities", p),
+        demo=bool(doc.get("demo", False)),
+    )
+    if not org.municipalities:
+        p.add(doc, "municipalities", "'municipalities' saknas (kommunerna den tjänar, "
+              "eller [alla])")
+    return org
+
+
+def parse_contact(doc: Any, p: Problems) -> Contact | None:
+    if not isinstance(doc, dict):
+        p.add(doc, None, "en kontaktväg ska ha channel och value")
+        return None
+    channel = _choice(doc, "channel", CHANNELS, "phone", p)
+    value = _text(doc, "value", p)
+    if channel == "phone" and value:
+        from directory.phones import PhoneError, normalise_phone
+
+        try:
+            value = normalise_phone(value)
+        except PhoneError as e:
+            p.add(doc, "value", str(e))
+    if channel in ("email", "secure-email") and value and "@" not in value:
+        p.add(doc, "value", f"'{value}' är ingen e-postadress")
+    schedule = _schedule(doc, p) if doc.get("hours") is not None else None
+    return Contact(
+        channel=channel,
+        value=value,
+        label=_text(doc, "label", p, required=False),
+        visibility=_choice(doc, "visibility", VISIBILITIES, "staff", p),
+        schedule=schedule,
+        verified=_verification(doc, p),
+    )
+
+
+def parse_role(doc: Any, org: Organisation, p: Problems) -> Role | None:
+    if not isinstance(doc, dict):
+        p.add(doc, None, "en roll ska vara en mappning med id, kind, name ...")
+        return None
+    notice = None
+    raw_notice = doc.get("notice")
+    if raw_notice is not None:
+        if not isinstance(raw_notice, dict):
+            p.add(doc, "notice", "'notice' ska ha text, from och to")
+        else:
+            try:
+                notice = Notice(_text(raw_notice, "text", p), parse_date(raw_notice.get("from")),
+                                parse_date(raw_notice.get("to")))
+                if notice.end < notice.start:
+                    p.add(raw_notice, "to", "meddelandet slutar innan det börjar")
+            except HoursError as e:
+                p.add(raw_notice, "from", f"meddelande: {e}")
+    contacts = []
+    raw_contacts = doc.get("contacts") or []
+    if not isinstance(raw_contacts, list):
+        p.add(doc, "contacts", "'contacts' ska vara en lista")
+        raw_contacts = []
+    for c in raw_contacts:
+        contact = parse_contact(c, p)
+        if contact:
+            contacts.append(contact)
+    protected = doc.get("protected") or {}
+    if not isinstance(protected, dict):
+        p.add(doc, "protected", "'protected' ska vara fält: värde")
+        protected = {}
+    interval = doc.get("review_interval_days", 365)
+    if not isinstance(interval, int) or isinstance(interval, bool) or not 1 <= interval <= 1096:
+        p.add(doc, "review_interval_days", "granskningsintervallet ska vara 1–1096 dagar")
+        interval = 365
+    serves = _list(doc, "serves", p) or None
+    return Role(
+        id=_slug(doc, "id", p),
+        org_id=org.id,
+        kind=_slug(doc, "kind", p),
+        name=_text(doc, "name", p),
+        schedule=_schedule(doc, p),
+        serves=serves,
+        groups=_list(doc, "groups", p, GROUPS),
+        concerns=_list(doc, "concerns", p, CONCERNS),
+        instructions=_text(doc, "instructions", p, required=False),
+        status=_choice(doc, "status", STATUSES, "aktiv", p),
+        notice=notice,
+        review_interval_days=interval,
+        verified=_verification(doc, p),
+        contacts=tuple(contacts),
+        protected=tuple((str(k), str(v)) for k, v in protected.items()),
+    )
+
+
+def parse_steps(raw: Any, p: Problems, holder: Any = None, key: str | None = None
+                ) -> tuple[Step, ...]:
+    if not isinstance(raw, list) or not raw:
+        p.add(holder, key, "en kontaktväg ska vara en lista med minst ett steg")
+        return ()
+    steps = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            p.add(raw, i, "ett steg ska ha kind eller role, when och why")
+            continue
+        kind, role = item.get("kind"), item.get("role")
+        if bool(kind) == bool(role):
+            p.add(item, None, "ett steg ska ha antingen kind eller role (inte båda)")
+        steps.append(Step(
+            when=_choice(item, "when", WHENS, "always", p),
+            why=_text(item, "why", p),
+            kind=str(kind) if kind else None,
+            role=str(role) if role else None,
+        ))
+    return tuple(steps)
+
+
+# ---- model -> documents -------------------------------------------------------------
+
+
+def _verification_doc(v: Verification | None) -> dict | None:
+    return None if v is None else {"at": v.at.isoformat(), "by": v.by}
+
+
+def _schedule_doc(s: Schedule, out: dict, with_holidays: bool = True) -> None:
+    out["hours"] = s.weekly.to_spec()
+    if with_holidays:
+        out["on_holidays"] = s.on_holidays
+    if s.exceptions:
+        out["exceptions"] = [e.to_spec() for e in s.exceptions]
+
+
+def contact_doc(c: Contact) -> dict:
+    out: dict = {"channel": c.channel, "value": c.value}
+    if c.label:
+        out["label"] = c.label
+    out["visibility"] = c.visibility
+    if c.schedule is not None:
+        _schedule_doc(c.schedule, out, with_holidays=c.schedule.on_holidays != "closed")
+    if c.verified:
+        out["verified"] = _verification_doc(c.verified)
+    return out
+
+
+def role_doc(r: Role, with_protected: bool = False) -> dict:
+    """The canonical document of a role; protected fields only when asked for."""
+    out: dict = {"id": r.id, "kind": r.kind, "name": r.name}
+    if r.serves:
+        out["serves"] = list(r.serves)
+    if r.groups:
+        out["groups"] = list(r.groups)
+    if r.concerns:
+        out["concerns"] = list(r.concerns)
+    if r.instructions:
+        out["instructions"] = r.instructions
+    out["status"] = r.status
+    if r.notice:
+        out["notice"] = {"text": r.notice.text, "from": r.notice.start.isoformat(),
+                         "to": r.notice.end.isoformat()}
+    _schedule_doc(r.schedule, out)
+    out["review_interval_days"] = r.review_interval_days
+    if r.verified:
+        out["verified"] = _verification_doc(r.verified)
+    out["contacts"] = [contact_doc(c) for c in r.contacts]
+    if with_protected and r.protected:
+        out["protected"] = dict(r.protected)
+    return out
+
+
+def organisation_doc(o: Organisation) -> dict:
+    return {"id": o.id, "name": o.name, "type": o.type,
+            "municipalities": list(o.municipalities), "demo": o.demo}
+
+
+def step_doc(s: Step) -> dict:
+    out: dict = {"kind": s.kind} if s.kind else {"role": s.role}
+    out["when"] = s.when
+    out["why"] = s.why
+    return out

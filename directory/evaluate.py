@@ -1,0 +1,130 @@
+"""`kontaktvag eval`: run a labelled question file and measure understanding and routing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from directory.ask import parse_moment
+from directory.service import DirectoryService
+
+_ENGLISH = frozenset("the a an is are was with her his she he my who whom what how need "
+                     "help child woman man lives living police report tonight shelter abuse "
+                     "violence beaten husband wife boyfriend girlfriend".split())
+
+
+def language(question: str) -> str:
+    words = question.lower().replace(",", " ").split()
+    hits = sum(w in _ENGLISH for w in words)
+    return "en" if words and hits >= max(1, len(words) // 4) else "sv"
+
+
+@dataclass
+class Case:
+    q: str
+    at: dt.datetime
+    kommun: str | None
+    topic: list[str | None]
+    municipality: str | None
+    first: list[str]
+    includes: list[str]
+    clarify: str | None
+    municipality_given: bool
+    lang: str
+
+
+@dataclass
+class Result:
+    case: Case
+    topic_ok: bool
+    municipality_ok: bool
+    route_ok: bool
+    got: dict[str, Any]
+    problems: list[str] = field(default_factory=list)
+
+
+def load_cases(path: Path) -> list[Case]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    times = data.get("times", {})
+    cases = []
+    for item in data["questions"]:
+        at = item.get("at")
+        topic = item.get("topic")
+        cases.append(Case(
+            q=item["q"], at=parse_moment(times.get(at, at)), kommun=item.get("kommun"),
+            topic=topic if isinstance(topic, list) else [topic],
+            municipality=item.get("municipality"), first=list(item.get("first") or []),
+            includes=list(item.get("includes") or []), clarify=item.get("clarify"),
+            municipality_given="municipality" in item,
+            lang=item.get("lang") or language(item["q"]),
+        ))
+    return cases
+
+
+async def run(service: DirectoryService, cases: list[Case]) -> list[Result]:
+    results = []
+    for case in cases:
+        answer = (await service.ask(case.q, case.at, case.kommun)).to_json()
+        got_topic = answer["understood"]["topic"]
+        kinds = [s["kind"] for s in answer["route"]]
+        clarify = (answer["clarify"] or {}).get("field")
+        problems = []
+        topic_ok = got_topic in case.topic
+        if not topic_ok:
+            problems.append(f"ämne {got_topic} (väntat {case.topic})")
+        mun_ok = (not case.municipality_given
+                  or answer["understood"]["municipality"] == case.municipality)
+        if not mun_ok:
+            problems.append(f"kommun {answer['understood']['municipality']} "
+                            f"(väntat {case.municipality})")
+        if case.clarify:
+            route_ok = clarify == case.clarify
+            if not route_ok:
+                problems.append(f"ingen motfråga om {case.clarify} (fick {clarify}, {kinds[:1]})")
+        elif case.topic == [None]:
+            route_ok = not kinds and clarify is None
+            if not route_ok:
+                problems.append(f"svarade på en fråga utanför katalogen: {kinds[:1]}")
+        else:
+            route_ok = bool(kinds) and (not case.first or kinds[0] in case.first) and all(
+                k in kinds for k in case.includes)
+            if not route_ok:
+                problems.append(f"väg {kinds[:4]} clarify={clarify} (väntat först {case.first}"
+                                + (f", med {case.includes}" if case.includes else "") + ")")
+        results.append(Result(case, topic_ok, mun_ok, route_ok, answer, problems))
+    return results
+
+
+def report(results: list[Result]) -> str:
+    lines = []
+
+    def pct(rs: list[Result], attr: str) -> str:
+        if not rs:
+            return "   –  "
+        ok = sum(getattr(r, attr) for r in rs)
+        return f"{100 * ok / len(rs):5.1f} % ({ok}/{len(rs)})"
+
+    on_topic = [r for r in results if r.case.topic != [None]]
+    groups = {"alla": results, "svenska": [r for r in on_topic if r.case.lang == "sv"],
+              "engelska": [r for r in on_topic if r.case.lang == "en"]}
+    lines.append(f"{'':10} {'ämne':>18} {'kommun':>18} {'väg (route[0])':>18}")
+    for name, rs in groups.items():
+        lines.append(f"{name:10} {pct(rs, 'topic_ok'):>18} {pct(rs, 'municipality_ok'):>18} "
+                     f"{pct(rs, 'route_ok'):>18}")
+    off = [r for r in results if r.case.topic == [None]]
+    answered_off = sum(1 for r in off if r.got["route"] or r.got["understood"]["topic"])
+    need = [r for r in results if r.case.clarify]
+    asked = sum(1 for r in need if r.route_ok)
+    lines.append(f"frågor utanför katalogen som ändå besvarades: {answered_off} av {len(off)}")
+    lines.append(f"motfrågor som behövdes och ställdes: {asked} av {len(need)}")
+    misses = [r for r in results if r.problems]
+    if misses:
+        lines.append("")
+        lines.append(f"Missar ({len(misses)}):")
+        for r in misses:
+            lines.append(f"- \"{r.case.q}\" [{r.case.lang}]: " + "; ".join(r.problems))
+    return "\n".join(lines)

@@ -1,0 +1,95 @@
+"""`kontaktvag export`: the whole directory as the files `import` reads, written one way."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path as FsPath
+
+from directory.documents import organisation_doc, role_doc, step_doc
+from directory.store import Store
+from directory.yamlio import dump
+
+HEADER = ("# Kontaktväg – katalogfil. Redigera och läs in med `kontaktvag import`;\n"
+          "# formatet beskrivs i docs/data-format.md.\n")
+
+
+def slugify(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name.lower())
+    ascii_ = "".join(c for c in folded if not unicodedata.combining(c))
+    return "".join(c if c.isalnum() else "-" for c in ascii_).strip("-")
+
+
+async def export_files(store: Store) -> dict[str, str]:
+    """Relative path -> file text, for the whole directory (protected fields included:
+    export is an administrator's backup and must round-trip)."""
+    files: dict[str, str] = {}
+    topics, kinds = await store.topics(), await store.kinds()
+    files["taxonomy.yaml"] = HEADER + dump({
+        "topics": [{"slug": t.slug, "label": t.label, "urgent": t.urgent,
+                    "checklist": list(t.checklist)} for t in topics],
+        "kinds": [{"slug": k.slug, "label": k.label} for k in kinds],
+    })
+    lex = await store.lexicon()
+    forms: dict[str, list[str]] = {m: [] for m in lex.municipalities}
+    localities = []
+    for p in lex.places:
+        if p.kind == "form":
+            forms.setdefault(p.municipality, []).append(p.name)
+        else:
+            item = {"name": p.name, "municipality": p.municipality}
+            if p.common_word:
+                item["common_word"] = True
+            localities.append(item)
+    files["lexicon/places.yaml"] = HEADER + dump({
+        "municipalities": [{"name": m, "forms": forms.get(m, [])} for m in lex.municipalities],
+        "localities": localities,
+    })
+    topic_docs = {}
+    for t in topics:
+        entry = {}
+        if lex.phrases.get(t.slug):
+            entry["phrases"] = {lang: list(v) for lang, v in lex.phrases[t.slug].items()}
+        if lex.signals.get(t.slug):
+            entry["signals"] = dict(lex.signals[t.slug])
+        if entry:
+            topic_docs[t.slug] = entry
+    files["lexicon/topics.yaml"] = HEADER + dump({
+        "concepts": {c: {lang: list(v) for lang, v in langs.items()}
+                     for c, langs in lex.concepts.items()},
+        "topics": topic_docs,
+    })
+    roles = await store.roles(with_protected=True)
+    by_org: dict[str, list] = {}
+    for r in roles:
+        by_org.setdefault(r.org_id, []).append(r)
+    for org in await store.organisations():
+        doc = organisation_doc(org)
+        doc["roles"] = [role_doc(r, with_protected=True) for r in by_org.get(org.id, [])]
+        files[f"organisations/{org.id}.yaml"] = HEADER + dump(doc)
+    regional: dict = {}
+    local: dict[str, dict] = {}
+    for path in await store.paths():
+        steps = [step_doc(s) for s in path.steps]
+        if path.municipality is None:
+            regional[path.topic] = steps
+        else:
+            local.setdefault(path.municipality, {})[path.topic] = steps
+    files["paths/regional.yaml"] = HEADER + dump({"paths": regional})
+    agreements = await store.agreements()
+    for municipality, paths in local.items():
+        doc = {"municipality": municipality}
+        if agreements.get(municipality):
+            doc["agreement"] = agreements[municipality]
+        doc["paths"] = paths
+        files[f"paths/local/{slugify(municipality)}.yaml"] = HEADER + dump(doc)
+    return files
+
+
+async def export_to(store: Store, target: FsPath) -> list[FsPath]:
+    written = []
+    for rel, text in (await export_files(store)).items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

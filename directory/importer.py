@@ -1,0 +1,247 @@
+"""`kontaktvag import`: read directory files, find every error, then apply all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path as FsPath
+from typing import Any
+
+from directory.documents import (
+    SLUG,
+    Problems,
+    parse_organisation,
+    parse_role,
+    parse_steps,
+)
+from directory.model import ALL, Bundle, Kind, Lexicon, Path, Place, Topic
+from directory.store import Store
+from directory.yamlio import Problem, YamlError, load
+
+
+class ImportFailed(Exception):
+    """Nothing was changed; `problems` lists every error with file and line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} fel")
+        self.problems = problems
+
+
+def yaml_files(root: FsPath) -> list[FsPath]:
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise ImportFailed([Problem(str(root), 0, "finns inte")])
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def read_bundle(root: FsPath) -> tuple[Bundle, list[Problem], dict]:
+    """Parse files into a Bundle; structural problems are collected, not raised."""
+    bundle = Bundle()
+    problems: list[Problem] = []
+    raw_places = raw_topics_lex = None
+    role_lines: dict = {}
+    for path in yaml_files(root):
+        name = str(path.relative_to(root)) if root.is_dir() else path.name
+        p = Problems(name)
+        try:
+            doc = load(path, name)
+        except YamlError as e:
+            problems.append(e.problem)
+            continue
+        if not isinstance(doc, dict):
+            p.add(doc, None, "filen ska innehålla en YAML-mappning")
+        elif "roles" in doc:
+            org = parse_organisation(doc, p)
+            roles = []
+            raw_roles = doc.get("roles") or []
+            if not isinstance(raw_roles, list):
+                p.add(doc, "roles", "'roles' ska vara en lista")
+                raw_roles = []
+            for raw in raw_roles:
+                role = parse_role(raw, org, p) if org else None
+                if role:
+                    roles.append(role)
+                    role_lines[role.id] = (name, getattr(raw, "line", 0), raw)
+            if org:
+                bundle.organisations.append((org, roles))
+        elif "paths" in doc:
+            _read_paths(doc, bundle, p)
+        elif "topics" in doc and "kinds" in doc:
+            bundle.topics, bundle.kinds = _read_taxonomy(doc, p)
+        elif "localities" in doc or ("municipalities" in doc and "roles" not in doc):
+            raw_places = (doc, name)
+        elif "concepts" in doc:
+            raw_topics_lex = (doc, name)
+        else:
+            p.add(doc, None, "okänd fil: väntade organisation (roles), paths, taxonomi, "
+                  "orter (municipalities) eller lexikon (concepts)")
+        problems.extend(p.items)
+    context = {"places": raw_places, "topics_lexicon": raw_topics_lex, "role_lines": role_lines}
+    return bundle, problems, context
+
+
+def _read_taxonomy(doc: dict, p: Problems) -> tuple[list[Topic], list[Kind]]:
+    topics, kinds = [], []
+    for i, t in enumerate(doc.get("topics") or []):
+        if not isinstance(t, dict) or not SLUG.match(str(t.get("slug", ""))):
+            p.add(doc["topics"], i, "ett ämne behöver slug och label")
+            continue
+        checklist = t.get("checklist") or []
+        if not isinstance(checklist, list):
+            p.add(t, "checklist", "'checklist' ska vara en lista med rader")
+            checklist = []
+        topics.append(Topic(t["slug"], str(t.get("label", "")), bool(t.get("urgent", False)),
+                            tuple(str(x) for x in checklist)))
+    for i, k in enumerate(doc.get("kinds") or []):
+        if not isinstance(k, dict) or not SLUG.match(str(k.get("slug", ""))):
+            p.add(doc["kinds"], i, "en typ behöver slug och label")
+            continue
+        kinds.append(Kind(k["slug"], str(k.get("label", ""))))
+    return topics, kinds
+
+
+def _read_paths(doc: dict, bundle: Bundle, p: Problems) -> None:
+    municipality = doc.get("municipality")
+    if municipality is not None:
+        municipality = str(municipality)
+        bundle.agreements[municipality] = doc.get("agreement")
+    paths = doc.get("paths")
+    if not isinstance(paths, dict):
+        p.add(doc, "paths", "'paths' ska vara ämne: [steg, ...]")
+        return
+    for topic, raw in paths.items():
+        steps = parse_steps(raw, p, paths, topic)
+        if steps:
+            bundle.paths.append(Path(str(topic), municipality, steps))
+            _PATH_LINES[(str(topic), municipality)] = (p.file, paths.line_of(str(topic)))
+
+
+_PATH_LINES: dict = {}
+
+
+def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> Lexicon | None:
+    places_src, topics_src = ctx["places"], ctx["topics_lexicon"]
+    if places_src is None and topics_src is None:
+        return None
+    municipalities = list(current.municipalities) if current else []
+    places = list(current.places) if current else []
+    concepts = dict(current.concepts) if current else {}
+    phrases = dict(current.phrases) if current else {}
+    signals = dict(current.signals) if current else {}
+    if places_src:
+        doc, name = places_src
+        p = Problems(name)
+        municipalities, places = [], []
+        for i, m in enumerate(doc.get("municipalities") or []):
+            if not isinstance(m, dict) or not m.get("name"):
+                p.add(doc["municipalities"], i, "en kommun behöver name")
+                continue
+            municipalities.append(str(m["name"]))
+            for form in m.get("forms") or []:
+                places.append(Place(str(form), str(m["name"]), "form"))
+        for i, loc in enumerate(doc.get("localities") or []):
+            if not isinstance(loc, dict) or not loc.get("name") or not loc.get("municipality"):
+                p.add(doc["localities"], i, "en ort behöver name och municipality")
+                continue
+            if str(loc["municipality"]) not in municipalities:
+                p.add(loc, "municipality", f"okänd kommun '{loc['municipality']}'")
+                continue
+            places.append(Place(str(loc["name"]), str(loc["municipality"]), "ort",
+                                bool(loc.get("common_word", False))))
+        p_all.extend(p.items)
+    if topics_src:
+        doc, name = topics_src
+        p = Problems(name)
+        concepts, phrases, signals = {}, {}, {}
+        for concept, langs in (doc.get("concepts") or {}).items():
+            if not isinstance(langs, dict):
+                p.add(doc["concepts"], str(concept), "ett begrepp ska ha sv: och en: listor")
+                continue
+            concepts[str(concept)] = {lang: tuple(str(t) for t in (terms or []))
+                                      for lang, terms in langs.items() if lang in ("sv", "en")}
+        for topic, spec in (doc.get("topics") or {}).items():
+            if not isinstance(spec, dict):
+                p.add(doc["topics"], str(topic), "ett ämne ska ha phrases och signals")
+                continue
+            phrases[str(topic)] = {lang: tuple(str(t) for t in (terms or []))
+                                   for lang, terms in (spec.get("phrases") or {}).items()}
+            sig = {}
+            for concept, weight in (spec.get("signals") or {}).items():
+                if not isinstance(weight, int | float) or isinstance(weight, bool):
+                    p.add(spec["signals"], str(concept), "vikten ska vara ett tal")
+                    continue
+                if str(concept) not in concepts:
+                    p.add(spec["signals"], str(concept), f"okänt begrepp '{concept}'")
+                    continue
+                sig[str(concept)] = float(weight)
+            signals[str(topic)] = sig
+        p_all.extend(p.items)
+    return Lexicon(concepts, phrases, signals, tuple(municipalities), tuple(places))
+
+
+async def validate(root: FsPath, store: Store) -> Bundle:
+    """Read and cross-check everything against the bundle and the database."""
+    _PATH_LINES.clear()
+    bundle, problems, ctx = read_bundle(root)
+    current_lex = None if await store.is_empty() else await store.lexicon()
+    bundle.lexicon = _read_lexicon(ctx, current_lex, problems)
+    topics = {t.slug for t in (bundle.topics or await store.topics())}
+    kinds = {k.slug for k in (bundle.kinds or await store.kinds())}
+    municipalities = set(bundle.lexicon.municipalities if bundle.lexicon
+                         else await store.municipalities())
+    if bundle.lexicon:
+        for topic in list(bundle.lexicon.phrases) + list(bundle.lexicon.signals):
+            if topic not in topics:
+                _, name = ctx["topics_lexicon"]
+                problems.append(Problem(name, 0, f"okänt ämne '{topic}' i lexikonet"))
+    existing_roles = {r.id: r.org_id for r in await store.roles()}
+    seen_orgs: set[str] = set()
+    bundle_roles: dict[str, str] = {}
+    for org, roles in bundle.organisations:
+        if org.id in seen_orgs:
+            problems.append(Problem(ctx["role_lines"].get(org.id, ("?", 0))[0], 0,
+                                    f"organisationen '{org.id}' finns i två filer"))
+        seen_orgs.add(org.id)
+        for m in org.municipalities:
+            if m != ALL and m not in municipalities:
+                problems.append(Problem(_org_file(ctx, roles), 0,
+                                        f"{org.id}: okänd kommun '{m}'"))
+        for role in roles:
+            file, line, raw = ctx["role_lines"][role.id]
+            if role.id in bundle_roles:
+                problems.append(Problem(file, line, f"rollen '{role.id}' finns två gånger"))
+            bundle_roles[role.id] = org.id
+            owner = existing_roles.get(role.id)
+            if owner and owner != org.id:
+                problems.append(Problem(
+                    file, line, f"rollen '{role.id}' tillhör redan organisationen '{owner}'"))
+            if role.kind and role.kind not in kinds:
+                problems.append(Problem(file, raw.line_of("kind"),
+                                        f"okänd typ '{role.kind}' (se taxonomy.yaml)"))
+            for m in role.serves or ():
+                if m != ALL and m not in municipalities:
+                    problems.append(Problem(file, raw.line_of("serves"), f"okänd kommun '{m}'"))
+    all_roles = set(existing_roles) | set(bundle_roles)
+    for path in bundle.paths:
+        file, line = _PATH_LINES.get((path.topic, path.municipality), ("?", 0))
+        if path.topic not in topics:
+            problems.append(Problem(file, line, f"okänt ämne '{path.topic}'"))
+        if path.municipality is not None and path.municipality not in municipalities:
+            problems.append(Problem(file, line, f"okänd kommun '{path.municipality}'"))
+        for step in path.steps:
+            if step.kind and step.kind not in kinds:
+                problems.append(Problem(file, line, f"{path.topic}: okänd typ '{step.kind}'"))
+            if step.role and step.role not in all_roles:
+                problems.append(Problem(file, line, f"{path.topic}: okänd roll '{step.role}'"))
+    if problems:
+        raise ImportFailed(sorted(problems, key=lambda x: (x.file, x.line)))
+    return bundle
+
+
+def _org_file(ctx: dict, roles: list[Any]) -> str:
+    return ctx["role_lines"][roles[0].id][0] if roles else "?"
+
+
+async def import_path(root: FsPath, store: Store, actor: str, action: str = "import") -> dict:
+    """Validate everything first; apply in one transaction only when there is no error."""
+    bundle = await validate(FsPath(root), store)
+    return await store.apply_bundle(bundle, actor, action)

@@ -1,0 +1,53 @@
+"""The directory as one object: database, store, current snapshot and question matcher."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from directory.ask import Answer, ask
+from directory.db import Database
+from directory.importer import import_path
+from directory.snapshot import Directory, DirectoryCache
+from directory.store import Store
+from directory.understand import Understander
+
+log = logging.getLogger(__name__)
+DEMO_ACTOR = "demokatalogen"
+
+
+class DirectoryService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.store = Store(db)
+        self.cache = DirectoryCache(self.store)
+        self._understander: Understander | None = None
+
+    @classmethod
+    async def open(cls, path: str | Path, demo_data: Path | None = None) -> DirectoryService:
+        """Open (and migrate) the database; a new, empty one gets the demo directory."""
+        db = await Database.open(path)
+        service = cls(db)
+        if demo_data is not None and await service.store.is_empty():
+            changed = await import_path(demo_data, service.store, DEMO_ACTOR, "import")
+            log.info("demokatalogen inläst: %s", changed)
+        return service
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def directory(self) -> Directory:
+        return await self.cache.get()
+
+    async def understander(self) -> Understander:
+        d = await self.directory()
+        if self._understander is None or self._understander.generation != d.generation:
+            self._understander = Understander(d)
+        return self._understander
+
+    async def ask(self, question: str, at: dt.datetime, default_municipality: str | None = None,
+                  topic: str | None = None, municipality: str | None = None) -> Answer:
+        d = await self.directory()
+        return ask(d, await self.understander(), question, at, default_municipality, topic,
+                   municipality)

@@ -1,0 +1,138 @@
+"""Which municipality a question is about: names, genitives, phrases and localities.
+
+Place names are matched on folded tokens, never stemmed. A locality that is also an
+ordinary word ("Vad", "By", "Nås") counts only after a place cue ("i", "på", "från")
+or as the question's last word; typo tolerance applies only where a place is expected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from directory.model import Lexicon
+from directory.understand.text import PLACE_CUES, fold, is_stop, tokens
+
+# Cues that say where the person lives (beats where the asker works).
+RESIDENCE_CUES = (("bor", "i"), ("boende", "i"), ("bosatt", "i"), ("hemma", "i"),
+                  ("fran",), ("lives", "in"), ("living", "in"), ("from",), ("kommun",))
+# Words after a place that say it is the asker's workplace, not the person's home.
+WORKPLACE_WORDS = frozenset({"lasarett", "lasarettet", "sjukhus", "sjukhuset", "akuten",
+                             "vardcentral", "vardcentralen", "hospital"})
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    municipality: str
+    start: int
+    end: int
+    priority: int  # 2 residence, 1 plain, 0 workplace
+    fuzzy: bool
+
+
+@dataclass(frozen=True)
+class _Entry:
+    municipality: str
+    common_word: bool
+
+
+class PlaceFinder:
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.entries: dict[tuple[str, ...], list[_Entry]] = {}
+        for name in lexicon.municipalities:
+            self._add(name, name, False)
+        for place in lexicon.places:
+            self._add(place.name, place.municipality, place.common_word)
+        self.max_len = max((len(k) for k in self.entries), default=1)
+        # single-token, not-common names for typo tolerance
+        self.fuzzy_keys = [k[0] for k, v in self.entries.items()
+                           if len(k) == 1 and len(k[0]) >= 5 and not any(e.common_word for e in v)]
+
+    def _add(self, name: str, municipality: str, common: bool) -> None:
+        key = tuple(tokens(name))
+        if not key:
+            return
+        lst = self.entries.setdefault(key, [])
+        if all(e.municipality != municipality for e in lst):
+            lst.append(_Entry(municipality, common))
+        if len(key) == 1 and not common and not key[0].endswith("s"):
+            # genitive "Borlänges", "Moras": same place
+            self.entries.setdefault((key[0] + "s",), []).append(_Entry(municipality, common))
+
+    def find(self, text: str, original: list[str] | None = None) -> list[PlaceHit]:
+        toks = tokens(text)
+        hits: list[PlaceHit] = []
+        i = 0
+        while i < len(toks):
+            hit = self._exact_at(toks, i, original)
+            if hit is None:
+                hit = self._fuzzy_at(toks, i, original)
+            if hit is not None:
+                hits.append(hit)
+                i = hit.end
+            else:
+                i += 1
+        return hits
+
+    def _cued(self, toks: list[str], i: int) -> bool:
+        return i > 0 and toks[i - 1] in PLACE_CUES
+
+    def _priority(self, toks: list[str], start: int, end: int) -> int:
+        if end < len(toks) and toks[end] in WORKPLACE_WORDS:
+            return 0
+        for cue in RESIDENCE_CUES:
+            n = len(cue)
+            if start >= n and tuple(toks[start - n:start]) == cue:
+                return 2
+            if cue == ("kommun",) and end < len(toks) and toks[end] == "kommun":
+                return 1
+        return 1
+
+    def _exact_at(self, toks: list[str], i: int, original: list[str] | None) -> PlaceHit | None:
+        for n in range(min(self.max_len, len(toks) - i), 0, -1):
+            key = tuple(toks[i:i + n])
+            entries = self.entries.get(key)
+            if not entries:
+                continue
+            entry = entries[0]
+            last = i + n == len(toks)
+            if entry.common_word and not (self._cued(toks, i) or (last and i > 0)):
+                continue
+            return PlaceHit(entry.municipality, i, i + n, self._priority(toks, i, i + n), False)
+        return None
+
+    def _fuzzy_at(self, toks: list[str], i: int, original: list[str] | None) -> PlaceHit | None:
+        tok = toks[i]
+        if len(tok) < 5 or is_stop(tok):
+            return None
+        capitalised = bool(original and i < len(original) and original[i][:1].isupper() and i > 0)
+        if not (self._cued(toks, i) or i == len(toks) - 1 or capitalised):
+            return None
+        limit = 1 if len(tok) < 8 else 2
+        found = process.extractOne(tok, self.fuzzy_keys, scorer=Levenshtein.distance,
+                                   score_cutoff=limit)
+        if found is None:
+            return None
+        entry = self.entries[(found[0],)][0]
+        return PlaceHit(entry.municipality, i, i + 1, self._priority(toks, i, i + 1), True)
+
+
+def choose(hits: list[PlaceHit]) -> tuple[str | None, list[str]]:
+    """The municipality meant, or None with the competing options when it is unclear."""
+    if not hits:
+        return None, []
+    top = max(h.priority for h in hits)
+    best = [h for h in hits if h.priority == top]
+    names = list(dict.fromkeys(h.municipality for h in best))
+    if len(names) == 1:
+        return names[0], []
+    exact = list(dict.fromkeys(h.municipality for h in best if not h.fuzzy))
+    if len(exact) == 1:
+        return exact[0], []
+    return None, names
+
+
+def fold_name(name: str) -> str:
+    return fold(name)

@@ -1,0 +1,66 @@
+"""Normalising Swedish staff questions: NFC, casefold, folding, tokens, stems."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("swedish")
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+# Function words that carry no meaning for routing. Place cues ("i", "på", "från") and
+# negation ("inte") are NOT here: the place finder needs the first, topics the second.
+STOP_WORDS = frozenset("""
+och eller men att som det den de dem denna detta dessa en ett är var varit vara blir blev
+har hade ha jag vi du ni han hon hen sig sin sitt sina min mitt mina din ditt dina
+vår vårt våra er ert era deras dess hur vad vem vilken vilket vilka när där här kan kunde
+ska skulle bör borde måste får fick gör göra gjort till för med om av ut upp över under
+efter innan då så också även bara mycket lite någon något några alla allt ingen inget
+the a an of to for is are was were be been being and or but with about as by it its this
+that these those how what who whom which where when can could should would will shall do
+does did have has had my our your their his her me us them you we they please hi hej tack
+""".split())
+
+PLACE_CUES = frozenset({"i", "pa", "fran", "utanfor", "vid", "in", "from", "near", "at",
+                        "nara", "inom"})
+
+
+def fold(text: str) -> str:
+    """Casefolded, diacritics off (å/ä → a, ö → o), typed variants aa/ae/oe joined."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    decomposed = unicodedata.normalize("NFD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = plain.replace("ø", "o").replace("æ", "a").replace("ß", "ss")
+    return plain.replace("aa", "a").replace("ae", "a").replace("oe", "o")
+
+
+def tokens(text: str) -> list[str]:
+    """Folded word tokens; hyphens and punctuation separate words."""
+    return _TOKEN.findall(fold(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    """Snowball Swedish stem of a folded token (topic words only, never place names)."""
+    if token.isdigit() or len(token) <= 3:
+        return token
+    return _STEMMER.stemWord(token)
+
+
+def content(tokens_: list[str]) -> list[str]:
+    return [t for t in tokens_ if fold(t) not in _FOLDED_STOP]
+
+
+_FOLDED_STOP = frozenset(fold(w) for w in STOP_WORDS)
+
+
+def is_stop(token: str) -> bool:
+    return token in _FOLDED_STOP
+
+
+def original_words(text: str) -> list[str]:
+    """The words as typed (NFC), aligned one to one with `tokens(text)`."""
+    return _TOKEN.findall(unicodedata.normalize("NFC", text))
