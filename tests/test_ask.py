@@ -1,0 +1,66 @@
+"""The `ask` contract: every field real, protected fields never in an answer."""
+
+import datetime as dt
+import json
+
+from directory.ask import parse_moment
+
+NIGHT = parse_moment("2026-11-24T23:30:00+01:00")
+OFFICE = parse_moment("2026-11-24T10:15:00+01:00")
+
+
+async def test_answer_has_every_contract_field(service):
+    a = (await service.ask("orosanmälan Mora", NIGHT)).to_json()
+    assert set(a) >= {"query", "understood", "clarify", "route", "checklist", "alternatives"}
+    assert set(a["understood"]) >= {"topic", "municipality", "at", "confidence"}
+    assert a["understood"]["at"] == "2026-11-24T23:30:00+01:00"
+    assert 0 < a["understood"]["confidence"] <= 1
+    step = a["route"][0]
+    assert set(step) >= {"step", "kind", "role_id", "name", "organisation", "open_now", "opens",
+                         "contacts", "why", "verified", "stale"}
+    assert step["step"] == 1 and step["contacts"][0]["channel"] == "phone"
+    dt.date.fromisoformat(step["verified"])
+    assert a["checklist"] and a["demo"] is True
+    assert any("Demodata" in n for n in a["notices"])
+
+
+async def test_protected_fields_never_appear_in_any_answer(service):
+    d = await service.directory()
+    roles = await service.store.roles(with_protected=True)
+    secrets = [v for r in roles for _, v in r.protected]
+    assert secrets, "the demo directory should have protected addresses to test with"
+    questions = [f"{t.label} {m}" for t in d.topics.values() for m in d.municipalities]
+    questions += ["skyddat boende ikväll Avesta", "kvinnojouren i Hedemora adress"]
+    for q in questions:
+        for moment in (OFFICE, NIGHT):
+            text = json.dumps((await service.ask(q, moment)).to_json(), ensure_ascii=False)
+            for secret in secrets:
+                assert secret not in text, q
+    assert all(not r.protected for r in d.roles.values())  # not even loaded for answers
+
+
+async def test_personal_identity_number_is_redacted_and_flagged(service):
+    a = (await service.ask("pat 811218-9876 slagen av sambon, Falun", OFFICE)).to_json()
+    assert "811218" not in json.dumps(a)
+    assert a["query"].startswith("pat [personnummer]")
+    assert a["redacted"] and any("personnummer" in n for n in a["notices"])
+
+
+async def test_no_match_gives_null_topic_and_empty_route(service):
+    a = (await service.ask("vad blir det för lunch idag", OFFICE)).to_json()
+    assert a["understood"]["topic"] is None and a["route"] == [] and a["clarify"] is None
+
+
+async def test_missing_municipality_asks_only_when_the_route_depends_on_it(service):
+    a = (await service.ask("orosanmälan", OFFICE)).to_json()
+    assert a["clarify"]["field"] == "municipality" and a["route"] == []
+    assert "Mora" in a["clarify"]["options"]
+    b = (await service.ask("människohandel", OFFICE)).to_json()
+    assert b["clarify"] is None and b["route"][0]["kind"] == "regionkoordinator"
+
+
+async def test_default_municipality_is_used_when_none_is_named(service):
+    a = (await service.ask("orosanmälan", OFFICE, default_municipality="Orsa")).to_json()
+    assert a["understood"]["municipality"] == "Orsa"
+    assert a["understood"]["municipality_from"] == "default"
+    assert a["route"][0]["role_id"].startswith("orsa-")

@@ -1,0 +1,106 @@
+"""Import is all or nothing; export -> import -> export is byte-identical."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from directory.exporter import export_files, export_to
+from directory.importer import ImportFailed, import_path
+from directory.service import DirectoryService
+from tests.conftest import DATA
+
+
+async def snapshot_tables(service):
+    out = {}
+    for table in ("organisations", "roles", "contact_points", "paths", "versions", "concepts",
+                  "places", "protected_fields"):
+        out[table] = [tuple(r) for r in await service.db.fetchall(f"SELECT * FROM {table}")]
+    return out
+
+
+async def test_bundled_demo_data_is_exactly_what_export_writes(service):
+    files = await export_files(service.store)
+    for rel, text in files.items():
+        assert (DATA / rel).read_text(encoding="utf-8") == text, rel
+    on_disk = {str(p.relative_to(DATA)) for p in DATA.rglob("*.yaml")}
+    assert on_disk == set(files)
+
+
+async def test_export_import_export_is_identical(service, tmp_path):
+    first = tmp_path / "one"
+    await export_to(service.store, first)
+    fresh = await DirectoryService.open(tmp_path / "fresh.db")
+    try:
+        await import_path(first, fresh.store, "test")
+        assert await export_files(fresh.store) == await export_files(service.store)
+    finally:
+        await fresh.close()
+
+
+def broken_copy(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> Path:
+    root = tmp_path / "in"
+    shutil.copytree(DATA, root)
+    for rel, (old, new) in edits.items():
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+async def test_a_bad_import_lists_every_error_with_file_and_line_and_changes_nothing(
+        service, tmp_path):
+    root = broken_copy(tmp_path, {
+        "organisations/mora-kommun.yaml": ("kind: socialtjanst-barn", "kind: socialtjanst-bra"),
+        "organisations/falun-kommun.yaml": ("mon-fri: ", "mon-fry: "),
+        "paths/regional.yaml": ("kind: socialjour", "kind: nattjour"),
+    })
+    (root / "organisations" / "trasig.yaml").write_text("id: trasig\nroles: [\n",
+                                                         encoding="utf-8")
+    # the good parts must not be applied either
+    mora = root / "organisations" / "mora-kommun.yaml"
+    mora.write_text(mora.read_text(encoding="utf-8").replace(
+        "name: Mora kommun", "name: Mora kommun ÄNDRAD", 1), encoding="utf-8")
+    before = await snapshot_tables(service)
+    with pytest.raises(ImportFailed) as failed:
+        await import_path(root, service.store, "test")
+    problems = [str(p) for p in failed.value.problems]
+    assert any(p.startswith("organisations/mora-kommun.yaml:") and "socialtjanst-bra" in p
+               for p in problems)
+    assert any(p.startswith("organisations/falun-kommun.yaml:") and "mon-fry" in p
+               for p in problems)
+    assert any(p.startswith("paths/regional.yaml:") and "nattjour" in p for p in problems)
+    assert any(p.startswith("organisations/trasig.yaml:") and "YAML" in p for p in problems)
+    assert all(p.line > 0 for p in failed.value.problems)
+    assert await snapshot_tables(service) == before
+
+
+async def test_import_of_garbage_bytes_is_an_error_not_a_crash(service, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"\xff\xfe\x00garbage")
+    before = await snapshot_tables(service)
+    with pytest.raises(ImportFailed) as failed:
+        await import_path(bad, service.store, "test")
+    assert "bad.yaml" in str(failed.value.problems[0])
+    assert await snapshot_tables(service) == before
+
+
+async def test_import_of_one_changed_file_versions_only_what_changed(service, tmp_path):
+    root = broken_copy(tmp_path, {"organisations/orsa-kommun.yaml": (
+        "instructions: ", "instructions: Ny instruktion. ")})
+    changed = await import_path(root / "organisations" / "orsa-kommun.yaml", service.store,
+                                "samordnare")
+    assert changed["roles"] == 1 and changed["organisations"] == 0
+    versions = await service.store.versions("role", limit=1)
+    assert versions[0].actor == "samordnare" and versions[0].action == "import"
+    assert "Ny instruktion" in versions[0].after["instructions"]
+
+
+async def test_importing_does_not_count_as_verifying(service, tmp_path):
+    role_before = await service.store.role("orsa-socialtjanst-barn")
+    root = broken_copy(tmp_path, {"organisations/orsa-kommun.yaml": (
+        "instructions: ", "instructions: Ändrad. ")})
+    await import_path(root / "organisations" / "orsa-kommun.yaml", service.store, "x")
+    role_after = await service.store.role("orsa-socialtjanst-barn")
+    assert role_after.verified == role_before.verified

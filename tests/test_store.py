@@ -1,0 +1,75 @@
+"""History, restore and verification on a real SQLite file."""
+
+import dataclasses
+import datetime as dt
+
+from directory.db import Database, schema_version_expected
+
+
+async def test_migrations_set_wal_full_sync_foreign_keys(tmp_path):
+    db = await Database.open(tmp_path / "x.db")
+    try:
+        assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
+        assert (await db.fetchone("PRAGMA synchronous"))[0] == 2  # FULL
+        assert (await db.fetchone("PRAGMA foreign_keys"))[0] == 1
+        assert await db.schema_version() == schema_version_expected()
+        assert await db.migrate() == []  # idempotent
+    finally:
+        await db.close()
+
+
+async def test_every_save_is_a_version_and_can_be_restored(service):
+    store = service.store
+    role = await store.role("mora-socialtjanst-barn")
+    edited = dataclasses.replace(role, instructions="Nytt: ring växeln först.")
+    assert await store.save_role(edited, "samordnare-mora")
+    history = await store.versions("role", "mora-socialtjanst-barn")
+    latest = history[0]
+    assert latest.actor == "samordnare-mora" and latest.action == "update"
+    assert latest.before["instructions"] == role.instructions
+    assert latest.after["instructions"] == "Nytt: ring växeln först."
+    assert (await store.role(role.id)).instructions == "Nytt: ring växeln först."
+
+    await store.restore(latest.id, "admin")  # restore the state *after* that version...
+    original = next(v for v in history if v.action in ("create", "import"))
+    await store.restore(original.id, "admin")  # ...and then the very first state
+    assert (await store.role(role.id)).instructions == role.instructions
+    newest = (await store.versions("role", role.id))[0]
+    assert newest.action == "restore" and newest.actor == "admin"
+    assert len(await store.versions("role", role.id)) == len(history) + 1
+
+
+async def test_saving_does_not_verify_and_verifying_does_not_modify(service):
+    store = service.store
+    role = await store.role("orsa-socialtjanst-vuxen")
+    fake = dataclasses.replace(role, name=role.name + " (ny)", verified=None)
+    await store.save_role(fake, "samordnare")
+    saved = await store.role(role.id)
+    assert saved.verified == role.verified  # saving kept the old verification
+    versions_before = len(await store.versions("role", role.id))
+    await store.verify_role(role.id, "samordnare-orsa", dt.date(2026, 11, 23))
+    verified = await store.role(role.id)
+    assert verified.verified.at == dt.date(2026, 11, 23)
+    assert verified.verified.by == "samordnare-orsa"
+    assert all(c.verified.at == dt.date(2026, 11, 23) for c in verified.contacts)
+    assert len(await store.versions("role", role.id)) == versions_before
+    assert (await store.versions("verification", role.id))[0].actor == "samordnare-orsa"
+
+
+async def test_nothing_is_hard_deleted_roles_are_deactivated(service):
+    store = service.store
+    role = await store.role("orsa-socialtjanst-vuxen")
+    await store.save_role(dataclasses.replace(role, status="inaktiv"), "admin")
+    assert (await store.role(role.id)).status == "inaktiv"
+    d = await service.directory()
+    assert role.id in d.roles  # still stored...
+    assert all(r.id != role.id for r in d.by_kind_area.get((role.kind, "Orsa"), []))  # not routed
+
+
+async def test_the_snapshot_reloads_after_a_write(service):
+    d1 = await service.directory()
+    role = await service.store.role("mora-socialtjanst-barn")
+    await service.store.save_role(dataclasses.replace(role, name="Mottagningen Mora"), "x")
+    d2 = await service.directory()
+    assert d2.generation > d1.generation
+    assert d2.roles[role.id].name == "Mottagningen Mora"
