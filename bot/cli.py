@@ -65,7 +65,7 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             raise UsageError("ask behöver en fråga inom citattecken")
         at = _moment(args.at)
         kommun = _kommun(d, args.kommun)
-        answer = await service.ask(args.question, at, kommun)
+        answer = await service.ask(args.question, at, kommun, record=True)
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         else:

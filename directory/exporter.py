@@ -54,7 +54,8 @@ async def export_files(store: Store) -> dict[str, str]:
         if entry:
             topic_docs[t.slug] = entry
     files["lexicon/topics.yaml"] = HEADER + dump({
-        "concepts": {c: {lang: list(v) for lang, v in langs.items()}
+        "concepts": {c: ({"subject": True} if c in lex.subjects else {})
+                     | {lang: list(v) for lang, v in langs.items()}
                      for c, langs in lex.concepts.items()},
         "topics": topic_docs,
     })

@@ -127,6 +127,7 @@ def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> L
     concepts = dict(current.concepts) if current else {}
     phrases = dict(current.phrases) if current else {}
     signals = dict(current.signals) if current else {}
+    subjects = set(current.subjects) if current else set()
     if places_src:
         doc, name = places_src
         p = Problems(name)
@@ -151,11 +152,13 @@ def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> L
     if topics_src:
         doc, name = topics_src
         p = Problems(name)
-        concepts, phrases, signals = {}, {}, {}
+        concepts, phrases, signals, subjects = {}, {}, {}, set()
         for concept, langs in (doc.get("concepts") or {}).items():
             if not isinstance(langs, dict):
                 p.add(doc["concepts"], str(concept), "ett begrepp ska ha sv: och en: listor")
                 continue
+            if langs.get("subject"):
+                subjects.add(str(concept))
             concepts[str(concept)] = {lang: tuple(str(t) for t in (terms or []))
                                       for lang, terms in langs.items() if lang in ("sv", "en")}
         for topic, spec in (doc.get("topics") or {}).items():
@@ -175,7 +178,8 @@ def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> L
                 sig[str(concept)] = float(weight)
             signals[str(topic)] = sig
         p_all.extend(p.items)
-    return Lexicon(concepts, phrases, signals, tuple(municipalities), tuple(places))
+    return Lexicon(concepts, phrases, signals, tuple(municipalities), tuple(places),
+                   frozenset(subjects))
 
 
 async def validate(root: FsPath, store: Store) -> Bundle:

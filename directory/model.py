@@ -125,6 +125,7 @@ class Lexicon:
     signals: dict[str, dict[str, float]]  # topic -> concept -> weight
     municipalities: tuple[str, ...]
     places: tuple[Place, ...]
+    subjects: frozenset[str] = frozenset()  # concepts that say who, never what
 
 
 @dataclass

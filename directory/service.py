@@ -11,6 +11,7 @@ from directory.db import Database
 from directory.importer import import_path
 from directory.snapshot import Directory, DirectoryCache
 from directory.store import Store
+from directory.store.people import People
 from directory.understand import Understander
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ class DirectoryService:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.store = Store(db)
+        self.people = People(db)
         self.cache = DirectoryCache(self.store)
         self._understander: Understander | None = None
 
@@ -47,7 +49,12 @@ class DirectoryService:
         return self._understander
 
     async def ask(self, question: str, at: dt.datetime, default_municipality: str | None = None,
-                  topic: str | None = None, municipality: str | None = None) -> Answer:
+                  topic: str | None = None, municipality: str | None = None,
+                  record: bool = False) -> Answer:
+        """Answer a question; with `record`, keep it (redacted) when nothing fitted."""
         d = await self.directory()
-        return ask(d, await self.understander(), question, at, default_municipality, topic,
-                   municipality)
+        answer = ask(d, await self.understander(), question, at, default_municipality, topic,
+                     municipality)
+        if record and answer.understanding.topic is None:
+            await self.people.record_unanswered(answer.understanding.query)
+        return answer

@@ -123,6 +123,13 @@ CREATE TABLE concepts (
     PRIMARY KEY (concept, lang, term)
 );
 
+-- Concepts that only say who a question is about (a child, a partner): they refine a
+-- topic but can never make one on their own.
+CREATE TABLE concept_meta (
+    concept TEXT PRIMARY KEY,
+    subject INTEGER NOT NULL DEFAULT 0
+);
+
 CREATE TABLE topic_phrases (
     topic    TEXT NOT NULL REFERENCES topics(slug),
     lang     TEXT NOT NULL CHECK (lang IN ('sv', 'en')),

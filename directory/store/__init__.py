@@ -136,6 +136,8 @@ class Store:
             signals=signals,
             municipalities=tuple(await self.municipalities()),
             places=places,
+            subjects=frozenset(r["concept"] for r in await self.db.fetchall(
+                "SELECT concept FROM concept_meta WHERE subject = 1")),
         )
 
     async def versions(self, entity: str | None = None, entity_id: str | None = None,

@@ -188,6 +188,7 @@ def lexicon_doc(lex: Lexicon) -> dict:
         "signals": lex.signals,
         "municipalities": list(lex.municipalities),
         "places": [[p.name, p.municipality, p.kind, p.common_word] for p in lex.places],
+        "subjects": sorted(lex.subjects),
     }
 
 
@@ -196,8 +197,10 @@ async def put_lexicon(conn, lex: Lexicon, before: dict | None, actor: str, actio
     after = lexicon_doc(lex)
     if before == after:
         return False
-    for table in ("places", "concepts", "topic_phrases", "topic_signals"):
+    for table in ("places", "concepts", "topic_phrases", "topic_signals", "concept_meta"):
         await conn.execute(f"DELETE FROM {table}")
+    await conn.executemany("INSERT INTO concept_meta(concept, subject) VALUES (?, 1)",
+                           [(c,) for c in sorted(lex.subjects)])
     for i, name in enumerate(lex.municipalities):
         await conn.execute(
             "INSERT INTO municipalities(name, position) VALUES (?, ?) "

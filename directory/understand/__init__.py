@@ -13,7 +13,7 @@ from directory.snapshot import Directory
 from directory.understand.places import PlaceFinder, choose
 from directory.understand.redact import redact
 from directory.understand.text import original_words
-from directory.understand.topics import Analysis, TopicMatcher
+from directory.understand.topics import MIN_SITUATION, Analysis, TopicMatcher
 
 DANGER_CONCEPT = "akut"
 MIN_SCORE = 1.0  # below this nothing in the directory fits
@@ -53,8 +53,9 @@ class Understander:
 
     def understand(self, text: str, default_municipality: str | None = None) -> Understanding:
         query, had_number = redact(text)
-        analysis = self.topics.analyse(query)
         hits = self.places.find(query, original_words(query))
+        skip = frozenset(i for h in hits for i in range(h.start, h.end))
+        analysis = self.topics.analyse(query, skip)
         municipality, options = choose(hits)
         source = "question" if municipality else "none"
         if municipality is None and not options and default_municipality:
@@ -62,7 +63,8 @@ class Understander:
         ranked = [(t, s) for t, s in analysis.ranked() if t in self.known_topics and s > 0]
         best = ranked[0] if ranked else (None, 0.0)
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        topic = best[0] if best[1] >= MIN_SCORE else None
+        enough = best[1] >= MIN_SCORE and analysis.situation >= MIN_SITUATION
+        topic = best[0] if enough else None
         runners = [(t, s) for t, s in ranked[1:4]
                    if topic and s >= MIN_SCORE * 0.5 and s >= best[1] * 0.3]
         return Understanding(

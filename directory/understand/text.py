@@ -42,6 +42,19 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+def words(text: str) -> list[str]:
+    """Casefolded tokens with å/ä/ö kept, aligned one to one with `tokens(text)`."""
+    return _TOKEN.findall(unicodedata.normalize("NFC", text).casefold())
+
+
+@functools.lru_cache(maxsize=65536)
+def stem_word(word: str) -> str:
+    """Snowball Swedish stem of a casefolded word with its diacritics (the better stem)."""
+    if word.isdigit() or len(word) <= 3:
+        return word
+    return _STEMMER.stemWord(word)
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(token: str) -> str:
     """Snowball Swedish stem of a folded token (topic words only, never place names)."""

@@ -1,9 +1,10 @@
 """Which situation a question describes, scored over the lexicon with rapidfuzz.
 
-Terms are matched on folded Snowball stems; a word that is not known is tried as a
-typo (no tolerance for short words) and as a Swedish compound (barnmisshandel = barn +
-misshandel). Concepts found add their weights to each topic; a phrase that names a
-situation outright outranks single words.
+A word is looked up by its Snowball stem with å/ä/ö kept ("säger" is not "såg"); a
+word typed without them is looked up folded. A word still unknown is tried as a
+Swedish compound (barnmisshandel = barn + misshandel) and then as a typo (no tolerance
+for short words). Concepts found add their weights to each topic; a phrase that names
+a situation outright outranks single words. Place names are masked out first.
 """
 
 from __future__ import annotations
@@ -15,17 +16,21 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from directory.model import Lexicon
-from directory.understand.text import is_stop, stem, tokens
+from directory.understand.text import fold, is_stop, stem, stem_word, tokens, words
 
-PHRASE_WEIGHT = 1.6  # a phrase naming the situation, plus a bit per extra word
-PHRASE_EXTRA = 0.3
+PHRASE_WEIGHT = 1.0  # a phrase naming the situation, plus a bit per extra word
+PHRASE_EXTRA = 0.25
 FUZZY_STRENGTH = 0.85
 COMPOUND_STRENGTH = 0.95
+MIN_SITUATION = 0.5  # evidence beyond "who" (a child, a partner) needed for any topic
 KIND_PREFIX = "kind-"  # concepts named kind-<slug> name a function directly
-_AGE = re.compile(r"(\d{1,3})\s*-?\s*(?:ar|aring|arig|arige|years?|yrs?|yo|year-old|arsaldern)\b")
+_AGE = re.compile(r"\b(\d{1,3})\s*(?:ar|aring|aringen|arig|ariga|arige|years?|yrs?|yo|"
+                  r"year old|years old|arsaldern)\b")
 # Ages are facts of law, not wording: under 18 is a child.
-AGE_CONCEPTS = ((0, 12, ("barn",)), (13, 17, ("barn", "ung")), (18, 25, ("ung",)),
+AGE_CONCEPTS = ((0, 12, ("barn",)), (13, 17, ("barn", "ung")), (18, 24, ("ung",)),
                 (65, 130, ("aldre",)))
+
+Target = tuple[str, str]  # ("concept", name) | ("phrase", topic)
 
 
 @dataclass
@@ -33,8 +38,8 @@ class Analysis:
     concepts: dict[str, float] = field(default_factory=dict)
     phrases: dict[str, float] = field(default_factory=dict)  # topic -> phrase score
     scores: dict[str, float] = field(default_factory=dict)
-    known_words: int = 0
-    words: int = 0
+    evidence: dict[str, str] = field(default_factory=dict)  # concept/topic -> word that hit
+    situation: float = 0.0  # strongest evidence that is not only "who"
 
     def ranked(self) -> list[tuple[str, float]]:
         return sorted(self.scores.items(), key=lambda kv: -kv[1])
@@ -46,13 +51,17 @@ def _max_distance(token: str) -> int:
     return 1 if len(token) < 9 else 2
 
 
+def _has_diacritics(word: str) -> bool:
+    return any(ord(c) > 127 for c in word)
+
+
 class TopicMatcher:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        # key (stem or folded surface form of a one-word term) -> targets
-        self.single: dict[str, set[tuple[str, str]]] = {}
-        # multi-word terms: first stem -> [(stems, target)]
-        self.multi: dict[str, list[tuple[tuple[str, ...], tuple[str, str]]]] = {}
+        self.unfolded: dict[str, str] = {}  # stem or word with å/ä/ö -> canonical key
+        self.folded: dict[str, str] = {}  # folded stem or word -> canonical key
+        self.single: dict[str, set[Target]] = {}  # canonical key -> targets
+        self.multi: dict[str, list[tuple[tuple[str, ...], Target]]] = {}
         for concept, langs in lexicon.concepts.items():
             for terms in langs.values():
                 for term in terms:
@@ -61,47 +70,69 @@ class TopicMatcher:
             for terms in langs.values():
                 for term in terms:
                     self._add(term, ("phrase", topic))
-        self.keys = [k for k in self.single if len(k) >= 4]
+        self.fuzzy_keys = [k for k in self.folded if len(k) >= 5]
         self._cache: dict[str, list[tuple[str, float]]] = {}
 
-    def _add(self, term: str, target: tuple[str, str]) -> None:
-        toks = [t for t in tokens(term) if not is_stop(t)]
-        if not toks:
+    def _canonical(self, word: str) -> str:
+        key = fold(stem_word(word))
+        self.unfolded.setdefault(stem_word(word), key)
+        self.unfolded.setdefault(word, key)
+        for alias in (key, stem(fold(word)), fold(word)):
+            self.folded.setdefault(alias, key)
+        return key
+
+    def _add(self, term: str, target: Target) -> None:
+        """A one-word term is matched alone; a phrase word by word, function words too
+        ("jag slår" must not shrink to "slår")."""
+        pairs = list(zip(words(term), tokens(term), strict=False))
+        if not pairs:
             return
-        stems = tuple(stem(t) for t in toks)
-        if len(stems) == 1:
-            self.single.setdefault(stems[0], set()).add(target)
-            self.single.setdefault(toks[0], set()).add(target)
-        else:
-            self.multi.setdefault(stems[0], []).append((stems, target))
+        if len(pairs) == 1:
+            if not is_stop(pairs[0][1]):
+                self.single.setdefault(self._canonical(pairs[0][0]), set()).add(target)
+            return
+        keys = tuple(t if is_stop(t) else self._canonical(w) for w, t in pairs)
+        self.multi.setdefault(keys[0], []).append((keys, target))
 
-    def _known(self, key: str) -> bool:
-        return key in self.single or key in self.multi
-
-    def _lookup(self, token: str) -> list[tuple[str, float]]:
-        """Stems this token stands for, with how sure we are."""
-        if token in self._cache:
-            return self._cache[token]
-        s = stem(token)
-        if self._known(s) or self._known(token):
-            out = [(s if self._known(s) else token, 1.0)]
+    def _lookup(self, word: str) -> list[tuple[str, float]]:
+        """Canonical keys this word stands for, with how sure we are."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        out: list[tuple[str, float]] = []
+        for key in (stem_word(word), word):
+            if key in self.unfolded:
+                out = [(self.unfolded[key], 1.0)]
+                break
         else:
-            out = self._compound(token) or self._fuzzy(token)
+            f = fold(word)
+            if not _has_diacritics(word):
+                for key in (stem(f), f):
+                    if key in self.folded:
+                        out = [(self.folded[key], 1.0)]
+                        break
+            if not out:
+                out = self._compound(f) or self._fuzzy(f)
         if len(self._cache) < 50_000:
-            self._cache[token] = out
+            self._cache[word] = out
         return out
 
     def _fuzzy(self, token: str) -> list[tuple[str, float]]:
         limit = _max_distance(token)
         if not limit or token.isdigit():
             return []
-        found = process.extractOne(token, self.keys, scorer=Levenshtein.distance,
+        found = process.extractOne(token, self.fuzzy_keys, scorer=Levenshtein.distance,
                                    score_cutoff=limit)
-        if found is None or len(found[0]) < 5:
-            return []
-        return [(found[0], FUZZY_STRENGTH)]
+        return [(self.folded[found[0]], FUZZY_STRENGTH)] if found else []
+
+    def _known_folded(self, part: str) -> str | None:
+        for key in (part, stem(part)):
+            if key in self.folded and len(key) >= 3:
+                return self.folded[key]
+        return None
 
     def _compound(self, token: str) -> list[tuple[str, float]]:
+        """barnmisshandel -> barn + misshandel; an unknown first part keeps the head."""
         if len(token) < 7:
             return []
         best: list[tuple[str, float]] = []
@@ -109,52 +140,57 @@ class TopicMatcher:
             left, right = token[:i], token[i:]
             heads = [right]
             if right.startswith("s") and len(right) > 4:
-                heads.append(right[1:])  # linking s: orosanmalan, mannisko-s-handel
+                heads.append(right[1:])  # linking s: oro-s-anmalan
             for head in heads:
-                hs = stem(head)
-                head_key = hs if self._known(hs) else head if self._known(head) else None
-                if head_key is None or len(head) < 4:
+                head_key = self._known_folded(head)
+                if head_key is None or len(head) < 4 or len(left) < 4:
                     continue
                 parts = [(head_key, COMPOUND_STRENGTH)]
-                left_key = next((k for k in (left, stem(left), left.rstrip("s"))
-                                 if len(k) >= 3 and self._known(k)), None)
+                left_key = self._known_folded(left) or (
+                    self._known_folded(left[:-1]) if left.endswith("s") else None)
                 if left_key:
                     parts.insert(0, (left_key, COMPOUND_STRENGTH))
-                elif len(head) < 5:
+                elif len(head) < 6:
                     continue
-                if len(parts) > len(best) or (len(parts) == len(best) and
-                                              len(parts[-1][0]) > len(best[-1][0])):
+                if len(parts) > len(best) or (len(parts) == len(best)
+                                              and len(head) > len(best[-1][0])):
                     best = parts
         return best
 
-    def analyse(self, text: str) -> Analysis:
+    def analyse(self, text: str, skip: frozenset[int] = frozenset()) -> Analysis:
+        """Score every topic; token positions in `skip` (place names) are left out."""
         a = Analysis()
-        toks = tokens(text)
-        for m in _AGE.finditer(" ".join(toks)):
+        toks, ws = tokens(text), words(text)
+        for m in _AGE.finditer(" ".join(t for i, t in enumerate(toks) if i not in skip)):
             age = int(m.group(1))
             for lo, hi, concepts in AGE_CONCEPTS:
                 if lo <= age <= hi:
                     for c in concepts:
                         if c in self.lexicon.concepts:
-                            a.concepts[c] = max(a.concepts.get(c, 0.0), 1.0)
-        stream: list[list[tuple[str, float]]] = []
-        for tok in toks:
-            if is_stop(tok) or tok.isdigit():
+                            a.concepts[c] = 1.0
+                            a.evidence[c] = m.group(0)
+        stream: list[tuple[str, list[tuple[str, float]]]] = []
+        for i, (tok, word) in enumerate(zip(toks, ws, strict=False)):
+            if i in skip:
                 continue
-            a.words += 1
-            found = self._lookup(tok)
-            if found:
-                a.known_words += 1
-                stream.extend([[x] for x in found] if len(found) > 1 else [found])
+            if is_stop(tok) or tok.isdigit():
+                stream.append((word, [(tok, 1.0)]))  # kept for phrases, never alone
+                continue
+            found = self._lookup(word)
+            if len(found) > 1:
+                stream.extend((word, [x]) for x in found)
             else:
-                stream.append([])
-        for i, slot in enumerate(stream):
+                stream.append((word, found))
+        for i, (word, slot) in enumerate(stream):
             for key, strength in slot:
-                for target in self.single.get(key, ()):
-                    self._hit(a, target, strength, 1)
-                for stems, target in self.multi.get(key, ()):
-                    if self._matches(stream, i, stems):
-                        self._hit(a, target, strength, len(stems))
+                for target in self.single.get(key, ()) if not is_stop(key) else ():
+                    self._hit(a, target, strength, 1, word)
+                for keys, target in self.multi.get(key, ()):
+                    if self._matches(stream, i, keys):
+                        self._hit(a, target, strength, len(keys), word)
+        subjects = self.lexicon.subjects
+        a.situation = max([v for c, v in a.concepts.items() if c not in subjects]
+                          + list(a.phrases.values()) + [0.0])
         for topic, signals in self.lexicon.signals.items():
             a.scores[topic] = sum(w * a.concepts[c] for c, w in signals.items()
                                   if c in a.concepts)
@@ -163,19 +199,24 @@ class TopicMatcher:
         return a
 
     @staticmethod
-    def _matches(stream: list[list[tuple[str, float]]], i: int, stems: tuple[str, ...]) -> bool:
-        if i + len(stems) > len(stream):
+    def _matches(stream: list[tuple[str, list[tuple[str, float]]]], i: int,
+                 keys: tuple[str, ...]) -> bool:
+        if i + len(keys) > len(stream):
             return False
-        return all(any(k == s for k, _ in stream[i + j]) for j, s in enumerate(stems))
+        return all(any(k == s for k, _ in stream[i + j][1]) for j, s in enumerate(keys))
 
     @staticmethod
-    def _hit(a: Analysis, target: tuple[str, str], strength: float, n_words: int) -> None:
+    def _hit(a: Analysis, target: Target, strength: float, n_words: int, word: str) -> None:
         what, name = target
         if what == "concept":
-            a.concepts[name] = max(a.concepts.get(name, 0.0), strength)
+            if strength > a.concepts.get(name, 0.0):
+                a.concepts[name] = strength
+                a.evidence[name] = word
         else:
             score = (PHRASE_WEIGHT + PHRASE_EXTRA * (n_words - 1)) * strength
-            a.phrases[name] = max(a.phrases.get(name, 0.0), score)
+            if score > a.phrases.get(name, 0.0):
+                a.phrases[name] = score
+                a.evidence["phrase:" + name] = word
 
     def named_kinds(self, a: Analysis) -> list[str]:
         return [c[len(KIND_PREFIX):] for c in a.concepts if c.startswith(KIND_PREFIX)]

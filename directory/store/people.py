@@ -1,0 +1,263 @@
+"""Accounts, invites, reports, unanswered questions and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+
+from directory.db import Database
+
+ROLES = ("staff", "coordinator", "admin")
+REPORT_REASONS = {"fel-nummer": "Fel nummer", "svarar-inte": "Svarar inte",
+                  "fel-ansvarig": "Fel ansvarig", "annat": "Annat"}
+INVITE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+    orgs: tuple[str, ...]
+    telegram_id: int | None
+    default_municipality: str | None
+    active: bool
+    password_hash: str | None = None
+
+    def may_edit(self, org_id: str) -> bool:
+        return self.role == "admin" or (self.role == "coordinator" and org_id in self.orgs)
+
+
+@dataclass(frozen=True)
+class Report:
+    id: int
+    role_id: str
+    reason: str
+    note: str
+    reporter: int | None
+    created_at: str
+    status: str
+    resolved_by: str | None
+    resolved_at: str | None
+    resolution: str | None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(code.strip().encode()).hexdigest()
+
+
+class People:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # ---- users ---------------------------------------------------------------------
+
+    async def _user(self, row) -> User | None:
+        if row is None:
+            return None
+        orgs = tuple(r["org_id"] for r in await self.db.fetchall(
+            "SELECT org_id FROM user_orgs WHERE user_id = ? ORDER BY org_id", (row["id"],)))
+        return User(row["id"], row["name"], row["role"], orgs, row["telegram_id"],
+                    row["default_municipality"], bool(row["active"]), row["password_hash"])
+
+    async def user(self, user_id: int) -> User | None:
+        return await self._user(await self.db.fetchone("SELECT * FROM users WHERE id = ?",
+                                                       (user_id,)))
+
+    async def user_by_name(self, name: str) -> User | None:
+        return await self._user(await self.db.fetchone("SELECT * FROM users WHERE name = ?",
+                                                       (name,)))
+
+    async def user_by_telegram(self, telegram_id: int) -> User | None:
+        return await self._user(await self.db.fetchone(
+            "SELECT * FROM users WHERE telegram_id = ? AND active = 1", (telegram_id,)))
+
+    async def users(self) -> list[User]:
+        rows = await self.db.fetchall("SELECT * FROM users ORDER BY name")
+        return [await self._user(r) for r in rows]
+
+    async def coordinators_of(self, org_id: str) -> list[User]:
+        rows = await self.db.fetchall(
+            "SELECT u.* FROM users u JOIN user_orgs o ON o.user_id = u.id "
+            "WHERE o.org_id = ? AND u.role = 'coordinator' AND u.active = 1", (org_id,))
+        return [await self._user(r) for r in rows]
+
+    async def count_admins(self) -> int:
+        row = await self.db.fetchone("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+        return row[0]
+
+    async def add_user(self, name: str, role: str, orgs: list[str] | tuple[str, ...] = (),
+                       password_hash: str | None = None, telegram_id: int | None = None,
+                       actor: str = "system") -> User:
+        if role not in ROLES:
+            raise ValueError(f"okänd roll '{role}'")
+        async with self.db.write() as conn:
+            cur = await conn.execute(
+                "INSERT INTO users(name, role, password_hash, telegram_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?)", (name, role, password_hash, telegram_id, _now()))
+            user_id = cur.lastrowid
+            await conn.executemany("INSERT INTO user_orgs(user_id, org_id) VALUES (?, ?)",
+                                   [(user_id, o) for o in orgs])
+            await self._audit(conn, actor, "user.add", f"{name} ({role})")
+        return await self.user(user_id)
+
+    async def set_password(self, user_id: int, password_hash: str, actor: str) -> None:
+        async with self.db.write() as conn:
+            await conn.execute("UPDATE users SET password_hash = ? WHERE id = ?",
+                               (password_hash, user_id))
+            await self._audit(conn, actor, "user.password", str(user_id))
+
+    async def set_default_municipality(self, user_id: int, municipality: str | None) -> None:
+        async with self.db.write() as conn:
+            await conn.execute("UPDATE users SET default_municipality = ? WHERE id = ?",
+                               (municipality, user_id))
+
+    async def set_active(self, user_id: int, active: bool, actor: str) -> None:
+        async with self.db.write() as conn:
+            await conn.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
+            await self._audit(conn, actor, "user.active" if active else "user.inactive",
+                              str(user_id))
+
+    # ---- invites -------------------------------------------------------------------
+
+    async def create_invite(self, role: str, orgs: list[str], actor: str,
+                            now: dt.datetime | None = None) -> tuple[str, dt.datetime]:
+        """A single-use code, valid for seven days; only its hash is stored."""
+        if role not in ROLES:
+            raise ValueError(f"okänd roll '{role}'")
+        now = now or dt.datetime.now(dt.UTC)
+        code = secrets.token_urlsafe(12).replace("-", "x").replace("_", "y")
+        expires = now + dt.timedelta(days=INVITE_DAYS)
+        async with self.db.write() as conn:
+            await conn.execute(
+                "INSERT INTO invites(code_hash, role, orgs, created_at, created_by, expires_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (hash_code(code), role, json.dumps(orgs),
+                                               now.isoformat(), actor, expires.isoformat()))
+            await self._audit(conn, actor, "invite.create", f"{role} {','.join(orgs)}")
+        return code, expires
+
+    async def invite(self, code: str, now: dt.datetime | None = None) -> dict | None:
+        """The open, unexpired invite for a code, or None."""
+        now = now or dt.datetime.now(dt.UTC)
+        row = await self.db.fetchone("SELECT * FROM invites WHERE code_hash = ?",
+                                     (hash_code(code),))
+        if row is None or row["used_at"] or dt.datetime.fromisoformat(row["expires_at"]) < now:
+            return None
+        return {"role": row["role"], "orgs": json.loads(row["orgs"])}
+
+    async def redeem_invite(self, code: str, name: str, telegram_id: int | None = None,
+                            password_hash: str | None = None) -> User | None:
+        """Use a code once: creates the account. None when the code is not valid."""
+        now = dt.datetime.now(dt.UTC)
+        async with self.db.write() as conn:
+            async with conn.execute("SELECT * FROM invites WHERE code_hash = ?",
+                                    (hash_code(code),)) as cur:
+                row = await cur.fetchone()
+            if (row is None or row["used_at"]
+                    or dt.datetime.fromisoformat(row["expires_at"]) < now):
+                return None
+            cur = await conn.execute(
+                "INSERT INTO users(name, role, password_hash, telegram_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?)", (name, row["role"], password_hash, telegram_id,
+                                           now.isoformat(timespec="seconds")))
+            user_id = cur.lastrowid
+            await conn.executemany("INSERT INTO user_orgs(user_id, org_id) VALUES (?, ?)",
+                                   [(user_id, o) for o in json.loads(row["orgs"])])
+            await conn.execute("UPDATE invites SET used_at = ?, used_by = ? WHERE code_hash = ?",
+                               (now.isoformat(), user_id, row["code_hash"]))
+            await self._audit(conn, name, "invite.redeem", row["role"])
+        return await self.user(user_id)
+
+    async def invites(self) -> list[dict]:
+        return [dict(r) for r in await self.db.fetchall(
+            "SELECT role, orgs, created_at, created_by, expires_at, used_at FROM invites "
+            "ORDER BY created_at DESC")]
+
+    # ---- reports -------------------------------------------------------------------
+
+    async def add_report(self, role_id: str, reason: str, note: str, reporter: int | None
+                         ) -> Report:
+        if reason not in REPORT_REASONS:
+            raise ValueError(f"okänd orsak '{reason}'")
+        async with self.db.write() as conn:
+            cur = await conn.execute(
+                "INSERT INTO reports(role_id, reason, note, reporter, created_at) "
+                "VALUES (?, ?, ?, ?, ?)", (role_id, reason, note[:1000], reporter, _now()))
+            report_id = cur.lastrowid
+            await self._audit(conn, str(reporter), "report.add", f"{role_id} {reason}")
+        return await self.report(report_id)
+
+    async def report(self, report_id: int) -> Report | None:
+        row = await self.db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))
+        return Report(*[row[k] for k in row.keys()]) if row else None
+
+    async def open_reports(self, org_ids: list[str] | None = None) -> list[Report]:
+        sql = ("SELECT r.* FROM reports r JOIN roles ro ON ro.id = r.role_id "
+               "WHERE r.status = 'open'")
+        params: tuple = ()
+        if org_ids is not None:
+            sql += f" AND ro.org_id IN ({','.join('?' * len(org_ids))})"
+            params = tuple(org_ids)
+        rows = await self.db.fetchall(sql + " ORDER BY r.id", params)
+        return [Report(*[r[k] for k in r.keys()]) for r in rows]
+
+    async def reported_roles(self) -> set[str]:
+        rows = await self.db.fetchall("SELECT DISTINCT role_id FROM reports WHERE status='open'")
+        return {r[0] for r in rows}
+
+    async def resolve_report(self, report_id: int, actor: str, resolution: str) -> None:
+        async with self.db.write() as conn:
+            await conn.execute(
+                "UPDATE reports SET status = 'resolved', resolved_by = ?, resolved_at = ?, "
+                "resolution = ? WHERE id = ?", (actor, _now(), resolution[:1000], report_id))
+            await self._audit(conn, actor, "report.resolve", str(report_id))
+
+    # ---- unanswered questions and audit --------------------------------------------
+
+    async def record_unanswered(self, query: str) -> None:
+        """Keep a redacted question that nothing fitted, counted."""
+        now = _now()
+        async with self.db.write() as conn:
+            await conn.execute(
+                "INSERT INTO unanswered(query, first_at, last_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(query) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
+                (query[:500], now, now))
+
+    async def unanswered(self, include_handled: bool = False) -> list[dict]:
+        where = "" if include_handled else "WHERE handled = 0"
+        return [dict(r) for r in await self.db.fetchall(
+            f"SELECT * FROM unanswered {where} ORDER BY count DESC, last_at DESC")]
+
+    async def mark_unanswered_handled(self, unanswered_id: int) -> None:
+        async with self.db.write() as conn:
+            await conn.execute("UPDATE unanswered SET handled = 1 WHERE id = ?",
+                               (unanswered_id,))
+
+    async def audit(self, actor: str, action: str, detail: str = "") -> None:
+        async with self.db.write() as conn:
+            await self._audit(conn, actor, action, detail)
+
+    @staticmethod
+    async def _audit(conn, actor: str, action: str, detail: str) -> None:
+        await conn.execute("INSERT INTO audit_log(at, actor, action, detail) VALUES (?, ?, ?, ?)",
+                           (_now(), actor, action, detail))
+
+    async def audit_log(self, actor: str | None = None, action: str | None = None,
+                        limit: int = 500) -> list[dict]:
+        clauses, params = [], []
+        if actor:
+            clauses.append("actor = ?")
+            params.append(actor)
+        if action:
+            clauses.append("action LIKE ?")
+            params.append(action + "%")
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        return [dict(r) for r in await self.db.fetchall(
+            f"SELECT * FROM audit_log {where} ORDER BY id DESC LIMIT ?", (*params, limit))]
