@@ -248,7 +248,8 @@ class Engine:
             return Reply("Den kommunen känner jag inte igen. Kommuner: "
                          + ", ".join(d.municipalities))
         await self.people.set_default_municipality(user.id, name)
-        return Reply(f"Förvald kommun: {escape(name)}. Frågor utan kommun gäller nu {escape(name)}.")
+        return Reply(f"Förvald kommun: {escape(name)}. "
+                     f"Frågor utan kommun gäller nu {escape(name)}.")
 
     # ---- reports of wrong entries ---------------------------------------------------
 

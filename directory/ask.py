@@ -136,7 +136,8 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
             "labels": [topic_obj.label, d.topics[rival].label],
         }
         return answer
-    if u.municipality is None and (r.needs_municipality or u.municipality_options):
+    if u.municipality is None and not u.danger and (
+            r.needs_municipality or u.municipality_options):
         options = u.municipality_options or list(d.municipalities)
         answer.clarify = {"question": "Vilken kommun gäller det?", "field": "municipality",
                           "options": options}

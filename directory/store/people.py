@@ -196,7 +196,7 @@ class People:
 
     async def report(self, report_id: int) -> Report | None:
         row = await self.db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))
-        return Report(*[row[k] for k in row.keys()]) if row else None
+        return Report(*tuple(row)) if row else None
 
     async def open_reports(self, org_ids: list[str] | None = None) -> list[Report]:
         sql = ("SELECT r.* FROM reports r JOIN roles ro ON ro.id = r.role_id "
@@ -206,7 +206,7 @@ class People:
             sql += f" AND ro.org_id IN ({','.join('?' * len(org_ids))})"
             params = tuple(org_ids)
         rows = await self.db.fetchall(sql + " ORDER BY r.id", params)
-        return [Report(*[r[k] for k in r.keys()]) for r in rows]
+        return [Report(*tuple(r)) for r in rows]
 
     async def reported_roles(self) -> set[str]:
         rows = await self.db.fetchall("SELECT DISTINCT role_id FROM reports WHERE status='open'")

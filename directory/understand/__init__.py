@@ -16,8 +16,9 @@ from directory.understand.text import original_words
 from directory.understand.topics import MIN_SITUATION, Analysis, TopicMatcher
 
 DANGER_CONCEPT = "akut"
-MIN_SCORE = 1.0  # below this nothing in the directory fits
-CLOSE_MARGIN = 0.2  # share of the best score within which a runner-up competes
+NOW_CONCEPT, HARM_CONCEPTS = "nu", ("vald", "hot")  # "slår henne nu", "hotar … nu"
+MIN_SCORE = 0.6  # below this nothing in the directory fits
+CLOSE_MARGIN = 0.08  # share of the best score within which a runner-up competes
 
 
 @dataclass
@@ -71,7 +72,9 @@ class Understander:
             query=query, redacted=had_number, topic=topic,
             confidence=_confidence(best[1], second) if topic else 0.0,
             municipality=municipality, municipality_from=source, municipality_options=options,
-            danger=analysis.concepts.get(DANGER_CONCEPT, 0.0) > 0,
+            danger=analysis.concepts.get(DANGER_CONCEPT, 0.0) > 0 or (
+                NOW_CONCEPT in analysis.concepts
+                and any(analysis.concepts.get(c, 0.0) >= 0.9 for c in HARM_CONCEPTS)),
             named_kinds=self.topics.named_kinds(analysis),
             runners_up=[(t, round((1 - math.exp(-s)) * s / best[1], 2)) for t, s in runners],
             analysis=analysis,

@@ -21,13 +21,15 @@ from directory.understand.text import fold, is_stop, stem, stem_word, tokens, wo
 PHRASE_WEIGHT = 1.0  # a phrase naming the situation, plus a bit per extra word
 PHRASE_EXTRA = 0.25
 FUZZY_STRENGTH = 0.85
+SURE_FUZZY_LENGTH = 8  # a typo-matched word shorter than this cannot alone make a topic
+WEAK_FUZZY = 0.45
 COMPOUND_STRENGTH = 0.95
 MIN_SITUATION = 0.5  # evidence beyond "who" (a child, a partner) needed for any topic
 KIND_PREFIX = "kind-"  # concepts named kind-<slug> name a function directly
 _AGE = re.compile(r"\b(\d{1,3})\s*(?:ar|aring|aringen|arig|ariga|arige|years?|yrs?|yo|"
                   r"year old|years old|arsaldern)\b")
 # Ages are facts of law, not wording: under 18 is a child.
-AGE_CONCEPTS = ((0, 12, ("barn",)), (13, 17, ("barn", "ung")), (18, 24, ("ung",)),
+AGE_CONCEPTS = ((0, 12, ("barn",)), (13, 17, ("barn", "ung")), (18, 24, ("ung",)), (25, 64, ("vuxen",)),
                 (65, 130, ("aldre",)))
 
 Target = tuple[str, str]  # ("concept", name) | ("phrase", topic)
@@ -70,7 +72,11 @@ class TopicMatcher:
             for terms in langs.values():
                 for term in terms:
                     self._add(term, ("phrase", topic))
-        self.fuzzy_keys = [k for k in self.folded if len(k) >= 5]
+        # typos seldom hit the first letter: candidates share it (lunch is not punch)
+        self.fuzzy_keys: dict[str, list[str]] = {}
+        for k in self.folded:
+            if len(k) >= 5:
+                self.fuzzy_keys.setdefault(k[0], []).append(k)
         self._cache: dict[str, list[tuple[str, float]]] = {}
 
     def _canonical(self, word: str) -> str:
@@ -121,8 +127,8 @@ class TopicMatcher:
         limit = _max_distance(token)
         if not limit or token.isdigit():
             return []
-        found = process.extractOne(token, self.fuzzy_keys, scorer=Levenshtein.distance,
-                                   score_cutoff=limit)
+        found = process.extractOne(token, self.fuzzy_keys.get(token[:1], ()),
+                                   scorer=Levenshtein.distance, score_cutoff=limit)
         return [(self.folded[found[0]], FUZZY_STRENGTH)] if found else []
 
     def _known_folded(self, part: str) -> str | None:
@@ -177,6 +183,8 @@ class TopicMatcher:
                 stream.append((word, [(tok, 1.0)]))  # kept for phrases, never alone
                 continue
             found = self._lookup(word)
+            if found and found[0][1] == FUZZY_STRENGTH and len(tok) < SURE_FUZZY_LENGTH:
+                found = [(key, WEAK_FUZZY) for key, _ in found]
             if len(found) > 1:
                 stream.extend((word, [x]) for x in found)
             else:
