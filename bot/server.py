@@ -1,9 +1,82 @@
-"""`kontaktvag serve`: placeholder until the web app lands."""
+"""`kontaktvag serve`: the aiohttp application that hosts the web pages and the bot."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
 from bot.settings import Settings
+from directory.service import DirectoryService
+
+log = logging.getLogger(__name__)
+
+SETTINGS = web.AppKey("settings", Settings)
+SERVICE = web.AppKey("service", DirectoryService)
+ENGINE = web.AppKey("engine", object)  # bot.engine.Engine
+
+
+def configure_logging() -> None:
+    """Plain logs without message text; httpx at WARNING because its URLs hold the token."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
+                        "%(message)s")
+    for noisy in ("httpx", "httpcore", "telegram.ext.Updater"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+async def _directory_ctx(app: web.Application) -> AsyncIterator[None]:
+    from bot.engine import Engine
+
+    settings = app[SETTINGS]
+    service = await DirectoryService.open(settings.db_path, settings.demo_data)
+    app[SERVICE] = service
+    app[ENGINE] = Engine(service, edit_url=settings.public_url)
+    yield
+    await service.close()
+
+
+def create_app(settings: Settings) -> web.Application:
+    """The app factory: state in typed AppKeys, resources in cleanup_ctx."""
+    app = web.Application(client_max_size=1024 * 1024)
+    app[SETTINGS] = settings
+    app.cleanup_ctx.append(_directory_ctx)
+    try:
+        from bot.web import setup as setup_web
+    except ImportError:  # pragma: no cover - the web pages are optional in a stripped build
+        setup_web = None
+    if setup_web is not None:
+        setup_web(app)
+    if settings.telegram_token:
+        from bot.telegram.app import setup as setup_telegram
+
+        setup_telegram(app)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness and a cheap database check, for load balancers and monitoring."""
+    service = request.app[SERVICE]
+    row = await service.db.fetchone("SELECT 1")
+    return web.json_response({"ok": row is not None})
 
 
 async def serve(settings: Settings) -> None:
-    raise SystemExit("serve: webbappen finns inte ännu")
+    configure_logging()
+    app = create_app(settings)
+    runner = web.AppRunner(app, access_log=None)  # access logs would carry query strings
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port)
+    await site.start()
+    service = app[SERVICE]
+    print(f"Kontaktväg körs på http://{settings.host}:{settings.port}/ "
+          f"(databas {settings.db_path})", flush=True)
+    if await service.people.count_admins() == 0:
+        print("Ingen administratör finns ännu. Skapa den första med:\n"
+              "  uv run kontaktvag users add NAMN --role admin --password-stdin", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
