@@ -1,13 +1,132 @@
-"""Administration subcommands (users, invites, backup); filled in by later capabilities."""
+"""Administration subcommands: users, invites and the unanswered questions."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-ADMIN_COMMANDS: dict[str, Callable[..., Coroutine[Any, Any, int]]] = {}
+from bot.settings import Settings
+from directory.service import DirectoryService
+from directory.store.people import ROLES
+
+
+class AdminError(Exception):
+    """A refused administration command: one line on stderr, exit status 2."""
 
 
 def add_admin_commands(sub: argparse._SubParsersAction) -> None:
     """Register the administration subcommands on the main parser."""
+    users = sub.add_parser("users", help="konton: lägg till, lista")
+    usub = users.add_subparsers(dest="users_command", required=True)
+    add = usub.add_parser("add", help="lägg till ett konto")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--org", action="append", default=[], help="organisation (samordnare)")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="läs lösenordet från standard in (annars frågas det)")
+    usub.add_parser("list", help="lista konton")
+
+    invite = sub.add_parser("invite", help="skapa en inbjudan (engångskod, 7 dagar)")
+    invite.add_argument("--role", required=True, choices=ROLES)
+    invite.add_argument("--org", action="append", default=[])
+    invite.add_argument("--bot", help="botens användarnamn för t.me-länken")
+
+    sub.add_parser("unanswered", help="frågor som inget i katalogen passade (rensade)")
+    from bot.admin_backup import add_backup_commands
+
+    add_backup_commands(sub, ADMIN_COMMANDS)
+
+
+async def _open(settings: Settings) -> DirectoryService:
+    return await DirectoryService.open(settings.db_path, settings.demo_data)
+
+
+async def _check_orgs(service: DirectoryService, role: str, orgs: list[str]) -> None:
+    known = {o.id for o in await service.store.organisations()}
+    unknown = [o for o in orgs if o not in known]
+    if unknown:
+        raise AdminError(f"okänd organisation: {', '.join(unknown)}")
+    if role == "coordinator" and not orgs:
+        raise AdminError("en samordnare behöver minst en --org")
+
+
+async def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.passwords import hash_password, password_problem
+
+    service = await _open(settings)
+    try:
+        if args.users_command == "list":
+            for u in await service.people.users():
+                orgs = ",".join(u.orgs)
+                print(f"{u.name}\t{u.role}\t{orgs}\t{'aktiv' if u.active else 'inaktiv'}"
+                      f"\t{'telegram' if u.telegram_id else ''}")
+            return 0
+        await _check_orgs(service, args.role, args.org)
+        if await service.people.user_by_name(args.name):
+            raise AdminError(f"kontot '{args.name}' finns redan")
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            import getpass
+
+            password = getpass.getpass("Lösenord: ")
+        problem = password_problem(password)
+        if problem:
+            raise AdminError(problem)
+        user = await service.people.add_user(args.name, args.role, args.org,
+                                             hash_password(password), actor="kommandoraden")
+        print(f"Kontot {user.name} ({user.role}) är skapat. Logga in på /login.")
+        return 0
+    finally:
+        await service.close()
+
+
+async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
+    service = await _open(settings)
+    try:
+        await _check_orgs(service, args.role, args.org)
+        code, expires = await service.people.create_invite(args.role, args.org, "kommandoraden")
+    finally:
+        await service.close()
+    print(f"Inbjudningskod ({args.role}), giltig till {expires:%Y-%m-%d %H:%M} UTC, en gång:")
+    print(f"  {code}")
+    bot = args.bot or "DIN_BOT"
+    print(f"Telegram: https://t.me/{bot}?start={code}")
+    base = settings.public_url or f"http://{settings.host}:{settings.port}"
+    print(f"Webben:   {base.rstrip('/')}/signup?code={code}")
+    return 0
+
+
+async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
+    service = await _open(settings)
+    try:
+        rows = await service.people.unanswered()
+    finally:
+        await service.close()
+    if not rows:
+        print("Inga obesvarade frågor.")
+    for r in rows:
+        print(f"{r['count']:>4}  {r['last_at'][:10]}  {r['query']}")
+    return 0
+
+
+async def _guarded(fn, args, settings) -> int:
+    try:
+        return await fn(args, settings)
+    except AdminError as e:
+        print(f"kontaktvag: {e}", file=sys.stderr)
+        return 2
+
+
+def _wrap(fn):
+    async def run(args: argparse.Namespace, settings: Settings) -> int:
+        return await _guarded(fn, args, settings)
+    return run
+
+
+ADMIN_COMMANDS: dict[str, Callable[..., Coroutine[Any, Any, int]]] = {
+    "users": _wrap(cmd_users), "invite": _wrap(cmd_invite),
+    "unanswered": _wrap(cmd_unanswered),
+}
