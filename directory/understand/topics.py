@@ -29,7 +29,8 @@ KIND_PREFIX = "kind-"  # concepts named kind-<slug> name a function directly
 _AGE = re.compile(r"\b(\d{1,3})\s*(?:ar|aring|aringen|arig|ariga|arige|years?|yrs?|yo|"
                   r"year old|years old|arsaldern)\b")
 # Ages are facts of law, not wording: under 18 is a child.
-AGE_CONCEPTS = ((0, 12, ("barn",)), (13, 17, ("barn", "ung")), (18, 24, ("ung",)), (25, 64, ("vuxen",)),
+AGE_CONCEPTS = ((0, 12, ("barn",)), (13, 17, ("barn", "ung")), (18, 24, ("ung",)),
+                (25, 64, ("vuxen",)),
                 (65, 130, ("aldre",)))
 
 Target = tuple[str, str]  # ("concept", name) | ("phrase", topic)

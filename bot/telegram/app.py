@@ -1,0 +1,128 @@
+"""The Telegram `Application` in the aiohttp app: long polling, or a checked webhook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import logging
+import secrets
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import logsafe
+from bot.engine import Engine
+from bot.server import ENGINE, SETTINGS
+from bot.settings import Settings
+from bot.telegram import handlers
+from bot.telegram.keyboards import send_kwargs
+
+log = logging.getLogger(__name__)
+TELEGRAM = web.AppKey("telegram", Application)
+WEBHOOK_SECRET = web.AppKey("telegram_webhook_secret", str)
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+REMINDER_EVERY = dt.timedelta(days=7)
+
+
+def build_application(settings: Settings, engine: Engine, webhook: bool) -> Application:
+    builder = (ApplicationBuilder().token(settings.telegram_token)
+               .rate_limiter(AIORateLimiter()))
+    if settings.telegram_api_url:
+        builder = builder.base_url(settings.telegram_api_url)
+    if webhook:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data[handlers.ENGINE_KEY] = engine
+    private = filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(~private, handlers.leave_group), group=-1)
+    application.add_handler(ChatMemberHandler(handlers.leave_group,
+                                              ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(CommandHandler("start", handlers.start, filters=private))
+    application.add_handler(CommandHandler(["kommun", "hjalp", "help", "mina"],
+                                           handlers.command, filters=private))
+    application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND,
+                                           handlers.text))
+    application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_error_handler(handlers.errors)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(send_reminders, interval=REMINDER_EVERY,
+                                            first=REMINDER_EVERY, name="veckopåminnelse")
+    return application
+
+
+async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Weekly: each coordinator hears what is due for review and what was reported."""
+    engine: Engine = context.application.bot_data[handlers.ENGINE_KEY]
+    for user, reply in await engine.weekly_reminders():
+        await context.bot.send_message(chat_id=user.telegram_id, **send_kwargs(reply))
+
+
+async def _telegram_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    logsafe.protect(settings.telegram_token, settings.webhook_secret)
+    # The library logs whole updates (message text) at DEBUG, httpx logs URLs with the token.
+    logging.getLogger("telegram").setLevel(logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    webhook = bool(settings.public_url)
+    application = build_application(settings, app[ENGINE], webhook)
+    app[TELEGRAM] = application
+    await application.initialize()
+    await application.start()
+    if webhook:
+        secret = settings.webhook_secret or secrets.token_urlsafe(32)
+        logsafe.protect(secret)
+        app[WEBHOOK_SECRET] = secret
+        await application.bot.set_webhook(
+            url=settings.public_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret,
+            allowed_updates=Update.ALL_TYPES)
+        log.info("Telegram: webhook registrerad")
+    else:
+        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        log.info("Telegram: long polling startad")
+    try:
+        yield
+    finally:
+        if application.updater and application.updater.running:
+            await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+
+
+async def webhook(request: web.Request) -> web.Response:
+    """Telegram's POSTs: the secret header must match, else 403 and nothing processed."""
+    expected = request.app.get(WEBHOOK_SECRET)
+    given = request.headers.get(SECRET_HEADER, "")
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        return web.Response(status=403, text="forbidden")
+    try:
+        data = await request.json()
+    except ValueError:
+        return web.Response(status=400, text="bad json")
+    application = request.app[TELEGRAM]
+    if not isinstance(data, dict):
+        return web.Response(status=400, text="bad update")
+    try:
+        update = Update.de_json(data, application.bot)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return web.Response(status=400, text="bad update")
+    await application.update_queue.put(update)
+    return web.Response(text="ok")
+
+
+def setup(app: web.Application) -> None:
+    """Add the bot to the aiohttp app (only when a token is configured)."""
+    app.cleanup_ctx.append(_telegram_ctx)
+    app.router.add_post(WEBHOOK_PATH, webhook)

@@ -1,0 +1,79 @@
+"""The channel-agnostic conversation engine, without any channel."""
+
+import datetime as dt
+
+import pytest
+
+from bot.engine import Engine, RateLimit
+from directory.hours import STOCKHOLM
+
+NIGHT = dt.datetime(2026, 11, 24, 23, 30, tzinfo=STOCKHOLM)
+
+
+@pytest.fixture
+async def engine(service):
+    return Engine(service, edit_url="https://kontaktvag.example", clock=lambda: NIGHT,
+                  rate_limit=RateLimit(limit=5, window=60))
+
+
+@pytest.fixture
+async def nurse(service):
+    return await service.people.add_user("ssk", "staff")
+
+
+@pytest.fixture
+async def coordinator(service):
+    return await service.people.add_user("samordnare", "coordinator", ["mora-kommun"])
+
+
+async def test_unknown_or_inactive_users_get_nothing(engine, service, nurse):
+    for user in (None,):
+        out = await engine.on_text(user, "orosanmälan Mora")
+        assert "inbjudan" in out.reply.text and not out.reply.buttons
+    await service.people.set_active(nurse.id, False, "admin")
+    inactive = await service.people.user(nurse.id)
+    assert "inbjudan" in (await engine.on_button(inactive, "more:1")).reply.text
+
+
+async def test_answer_card_at_night_puts_the_open_duty_first(engine, nurse):
+    out = await engine.on_text(nurse, "orosanmälan Mora")
+    text = out.reply.text
+    assert text.index("Socialjouren") < text.index("vägar till")
+    assert "🟢 Öppet nu" in text and "070-174 06 05" in text
+    labels = [b.label for row in out.reply.buttons for b in row]
+    assert labels == ["Fler vägar", "Vad ska jag göra?", "Annan kommun", "Fel uppgift?"]
+    more = await engine.on_button(nurse, out.reply.buttons[0][0].data)
+    assert "Socialtjänsten Mora" in more.reply.text
+    assert "öppnar i morgon kl. 08:00" in more.reply.text
+
+
+async def test_no_match_and_rate_limit(engine, nurse):
+    out = await engine.on_text(nurse, "vad blir det för lunch idag")
+    assert "hittar inget" in out.reply.text and "112" in out.reply.text
+    for _ in range(4):
+        await engine.on_text(nurse, "orosanmälan Mora")
+    assert "Många frågor" in (await engine.on_text(nurse, "orosanmälan Mora")).reply.text
+
+
+async def test_unanswered_questions_are_kept_redacted_and_counted(engine, service, nurse):
+    await engine.on_text(nurse, "hur byter jag lösenord 811218-9876")
+    await engine.on_text(nurse, "hur byter jag lösenord 811218-9876")
+    rows = await service.people.unanswered()
+    assert rows[0]["count"] == 2 and "811218" not in rows[0]["query"]
+
+
+async def test_buttons_of_unknown_or_stale_contexts_are_safe(engine, nurse):
+    for data in ("more:999", "todo:x", "setm:1:99", "clar:1:t:7", "repr:finns-inte", "zzz"):
+        out = await engine.on_button(nurse, data)
+        assert out.reply.text and not out.notify
+
+
+async def test_coordinator_may_verify_only_own_organisation(engine, service, coordinator):
+    own = await engine.on_button(coordinator, "ok:mora-socialtjanst-barn")
+    assert "bekräftad" in own.reply.text
+    other = await engine.on_button(coordinator, "ok:falun-socialtjanst-barn")
+    assert "behörighet" in other.reply.text
+    mine = await engine.my_entries(coordinator)
+    assert all("falun" not in b.data for row in mine.buttons for b in row if b.data)
+    assert any(b.url.startswith("https://kontaktvag.example/admin/roles/")
+               for row in mine.buttons for b in row if b.url)

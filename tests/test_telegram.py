@@ -1,0 +1,200 @@
+"""The bot end to end: the real python-telegram-bot library against a fake Bot API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pytest
+
+from bot.server import ENGINE, SERVICE, create_app
+from bot.settings import Settings
+from bot.telegram.app import SECRET_HEADER, WEBHOOK_PATH, WEBHOOK_SECRET
+from directory.hours import STOCKHOLM
+from tests.conftest import DATA
+from tests.fake_telegram import FakeBotApi
+
+TOKEN = "123456789:AAFakeTokenForTestsOnly-abcdefghij"
+OFFICE = dt.datetime(2026, 11, 24, 10, 15, tzinfo=STOCKHOLM)
+NURSE, COORDINATOR, STRANGER = 1001, 2002, 3003
+
+
+@pytest.fixture
+async def fake(aiohttp_server):
+    api = FakeBotApi(TOKEN)
+    server = await aiohttp_server(api.app())
+    api.base = f"http://127.0.0.1:{server.port}/bot"
+    return api
+
+
+@pytest.fixture
+async def bot(fake, aiohttp_client, demo_db):  # fake first: torn down last
+    settings = Settings(db_path=demo_db, demo_data=DATA, telegram_token=TOKEN,
+                        telegram_api_url=fake.base)
+    client = await aiohttp_client(create_app(settings))
+    client.app[ENGINE].clock = lambda: OFFICE
+    return client
+
+
+def keyboard(message: dict) -> dict[str, str]:
+    markup = message.get("reply_markup") or {}
+    return {b["text"]: b.get("callback_data") or b.get("url")
+            for row in markup.get("inline_keyboard", []) for b in row}
+
+
+async def say(fake: FakeBotApi, user: int, text: str) -> dict:
+    before = len(fake.sent(chat_id=user))
+    fake.push(fake.text_message(user, text))
+    return (await fake.wait_for("sendMessage", user, before + 1))[-1]
+
+
+async def press(fake: FakeBotApi, user: int, data: str, method: str = "sendMessage") -> dict:
+    before = len(fake.sent(method, user))
+    fake.push(fake.button_press(user, data))
+    return (await fake.wait_for(method, user, before + 1))[-1]
+
+
+async def link(bot, fake: FakeBotApi, user: int, role: str, orgs: list[str]) -> None:
+    code, _ = await bot.app[SERVICE].people.create_invite(role, orgs, "test")
+    reply = await say(fake, user, f"/start {code}")
+    assert "Klart" in reply["text"]
+
+
+async def test_unknown_user_gets_one_line_and_nothing_from_the_directory(bot, fake):
+    reply = await say(fake, STRANGER, "orosanmälan Mora")
+    assert "inbjudan" in reply["text"]
+    assert "070-" not in reply["text"] and "0980" not in reply["text"]
+    reply = await say(fake, STRANGER, "/start fel-kod")
+    assert "ogiltig" in reply["text"]
+
+
+async def test_invite_link_question_answer_and_every_button(bot, fake):
+    await link(bot, fake, NURSE, "staff", [])
+    answer = await say(fake, NURSE, "orosanmälan Mora")
+    assert answer["parse_mode"] == "HTML"
+    assert "Mora" in answer["text"] and "Socialtjänsten Mora" in answer["text"]
+    assert "0980-31" in answer["text"] and "Öppet nu" in answer["text"]
+    assert "Demodata" in answer["text"] and "Senast bekräftad" in answer["text"]
+    buttons = keyboard(answer)
+    assert set(buttons) == {"Fler vägar", "Vad ska jag göra?", "Annan kommun", "Fel uppgift?"}
+
+    more = await press(fake, NURSE, buttons["Fler vägar"])
+    assert "2." in more["text"] or "Inga fler vägar" in more["text"]
+    todo = await press(fake, NURSE, buttons["Vad ska jag göra?"])
+    assert "Vad ska jag göra?" in todo["text"] and "•" in todo["text"]
+
+    choose = await press(fake, NURSE, buttons["Annan kommun"])
+    falun = keyboard(choose)["Falun"]
+    edited = await press(fake, NURSE, falun, method="editMessageText")
+    assert "Falun" in edited["text"] and "Socialtjänsten Falun" in edited["text"]
+
+    answered = [c for c in fake.calls if c[0] == "answerCallbackQuery"]
+    assert len(answered) == 4  # every press is acknowledged
+
+
+async def test_clarifying_question_comes_as_buttons(bot, fake):
+    await link(bot, fake, NURSE, "staff", [])
+    ask = await say(fake, NURSE, "orosanmälan")
+    assert "Vilken kommun" in ask["text"]
+    edited = await press(fake, NURSE, keyboard(ask)["Orsa"], method="editMessageText")
+    assert "Orsa" in edited["text"] and "Socialtjänsten Orsa" in edited["text"]
+
+
+async def test_report_reaches_the_coordinator_who_confirms_with_stammer(bot, fake):
+    await link(bot, fake, NURSE, "staff", [])
+    await link(bot, fake, COORDINATOR, "coordinator", ["mora-kommun"])
+    answer = await say(fake, NURSE, "orosanmälan Mora")
+    which = await press(fake, NURSE, keyboard(answer)["Fel uppgift?"])
+    role_button = next(d for label, d in keyboard(which).items() if "Mora" in label)
+    reasons = await press(fake, NURSE, role_button)
+    before = len(fake.sent(chat_id=COORDINATOR))
+    thanks = await press(fake, NURSE, keyboard(reasons)["Svarar inte"])
+    assert "Tack" in thanks["text"]
+    note = (await fake.wait_for("sendMessage", COORDINATOR, before + 1))[-1]
+    assert "Ny rapport" in note["text"] and "Svarar inte" in note["text"]
+    assert any(d.startswith("ok:mora-") for d in keyboard(note).values())
+
+    again = await say(fake, NURSE, "orosanmälan Mora")
+    assert "Rapporterad som felaktig" in again["text"]
+
+    mine = await say(fake, COORDINATOR, "/mina")
+    assert "Rapport" in mine["text"]
+    ok = next(d for d in keyboard(mine).values() if d.startswith("ok:mora-socialtjanst-barn"))
+    done = await press(fake, COORDINATOR, ok)
+    assert "bekräftad 2026-11-24" in done["text"]
+    role = await bot.app[SERVICE].store.role("mora-socialtjanst-barn")
+    assert role.verified.at == dt.date(2026, 11, 24)
+    assert await bot.app[SERVICE].people.open_reports(["mora-kommun"]) == []
+
+
+async def test_staff_cannot_press_stammer(bot, fake):
+    await link(bot, fake, NURSE, "staff", [])
+    role = await bot.app[SERVICE].store.role("mora-socialtjanst-barn")
+    reply = await press(fake, NURSE, "ok:mora-socialtjanst-barn")
+    assert "behörighet" in reply["text"]
+    assert (await bot.app[SERVICE].store.role(role.id)).verified == role.verified
+
+
+async def test_other_reason_takes_a_redacted_note(bot, fake):
+    await link(bot, fake, NURSE, "staff", [])
+    await press(fake, NURSE, "repr:mora-socialtjanst-barn:annat")
+    await say(fake, NURSE, "numret går till fel enhet, gällde 811218-9876")
+    reports = await bot.app[SERVICE].people.open_reports(["mora-kommun"])
+    assert reports[0].reason == "annat"
+    assert "811218" not in reports[0].note and "[personnummer]" in reports[0].note
+
+
+async def test_kommun_and_hjalp(bot, fake):
+    await link(bot, fake, NURSE, "staff", [])
+    reply = await say(fake, NURSE, "/kommun leksand")
+    assert "Förvald kommun: Leksand" in reply["text"]
+    answer = await say(fake, NURSE, "orosanmälan")
+    assert "Leksand" in answer["text"]
+    assert "/kommun" in (await say(fake, NURSE, "/hjalp"))["text"]
+
+
+async def test_identity_number_gets_a_reminder(bot, fake):
+    await link(bot, fake, NURSE, "staff", [])
+    reply = await say(fake, NURSE, "811218-9876 slagen av sambon Falun")
+    assert "personnummer" in reply["text"] and "811218" not in reply["text"]
+
+
+async def test_group_join_is_answered_by_leaving(bot, fake):
+    fake.push(fake.text_message(NURSE, "hej alla", chat_type="group", chat_id=-500))
+    await fake.wait_for("leaveChat")
+    assert int(fake.sent("leaveChat")[0]["chat_id"]) == -500
+    assert fake.sent(chat_id=-500) == []
+
+
+async def test_weekly_reminder_lists_due_entries(bot, fake):
+    await link(bot, fake, COORDINATOR, "coordinator", ["mora-kommun", "region-dalarna"])
+    reminders = await bot.app[ENGINE].weekly_reminders()
+    assert reminders and reminders[0][0].telegram_id == COORDINATOR
+    assert "påminnelse" in reminders[0][1].text
+
+
+async def test_webhook_checks_the_secret(fake, aiohttp_client, demo_db):
+    settings = Settings(db_path=demo_db, demo_data=DATA, telegram_token=TOKEN,
+                        telegram_api_url=fake.base, public_url="https://kontaktvag.example")
+    client = await aiohttp_client(create_app(settings))
+    registered = fake.sent("setWebhook")[0]
+    assert registered["url"] == "https://kontaktvag.example" + WEBHOOK_PATH
+    secret = client.app[WEBHOOK_SECRET]
+    assert registered["secret_token"] == secret
+    update = fake.update(fake.text_message(STRANGER, "hej"))
+    for headers in ({}, {SECRET_HEADER: "fel"}, {SECRET_HEADER: secret + "x"}):
+        response = await client.post(WEBHOOK_PATH, json=update, headers=headers)
+        assert response.status == 403
+    assert fake.sent(chat_id=STRANGER) == []  # nothing processed
+    response = await client.post(WEBHOOK_PATH, json=update, headers={SECRET_HEADER: secret})
+    assert response.status == 200
+    await fake.wait_for("sendMessage", STRANGER)
+
+
+async def test_logs_hold_neither_token_nor_message_text(bot, fake, caplog):
+    caplog.set_level(logging.DEBUG)
+    await link(bot, fake, NURSE, "staff", [])
+    await say(fake, NURSE, "kvinna slagen av sambon 811218-9876 Falun")
+    text = caplog.text
+    assert TOKEN not in text and "AAFakeToken" not in text
+    assert "slagen av sambon" not in text and "811218" not in text
