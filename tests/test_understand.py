@@ -1,0 +1,115 @@
+"""Understanding questions: folding, places, compounds, typos, English, the decision."""
+
+import pytest
+
+from directory.understand import Understander
+from directory.understand.text import fold, tokens
+
+
+@pytest.fixture
+async def u(service) -> Understander:
+    return await service.understander()
+
+
+@pytest.mark.parametrize("typed, folded", [
+    ("Orosanmälan", "orosanmalan"), ("BORLÄNGE", "borlange"), ("Älvdalen", "alvdalen"),
+    ("Borlaenge", "borlange"), ("Soederbaerke", "soderbarke"), ("Saeter", "sater"),
+    ("Orosanm\u0061\u0308lan", "orosanmalan"),  # NFD input (a + combining diaeresis)
+])
+def test_folding_joins_diacritics_and_typed_variants(typed, folded):
+    assert fold(typed) == fold(folded) == folded
+
+
+def test_tokens_split_on_punctuation_and_hyphens():
+    assert tokens("Malung-Sälen, 17-åring!") == ["malung", "salen", "17", "aring"]
+
+
+@pytest.mark.parametrize("question, municipality", [
+    ("kvinna slagen av sambon, bor i Idre", "Älvdalen"),
+    ("orosanmalan borlange", "Borlänge"),
+    ("Borlänges socialtjänst", "Borlänge"),
+    ("ring Falu kommun", "Falun"),
+    ("barn i Grängesberg", "Ludvika"),
+    ("kvinna från Sollerön", "Mora"),
+    ("våld i nära relation malung salen", "Malung-Sälen"),
+    ("orosanmälan Borlnge", "Borlänge"),              # a typo in a place where one is expected
+    ("patient från Orsa, nu på Falu lasarett", "Orsa"),  # home beats the workplace
+])
+def test_municipality_from_names_forms_and_localities(u, question, municipality):
+    assert u.understand(question).municipality == municipality
+
+
+@pytest.mark.parametrize("question", [
+    "vad ska jag göra", "by the way what is this", "vad blir det för lunch",
+])
+def test_locality_names_that_are_ordinary_words_are_not_places(u, question):
+    assert u.understand(question).municipality is None
+
+
+def test_ordinary_word_locality_counts_after_a_place_cue(u):
+    assert u.understand("kvinna slagen, bor i Vad").municipality == "Smedjebacken"
+
+
+def test_default_municipality_only_when_none_is_named(u):
+    assert u.understand("orosanmälan", "Orsa").municipality == "Orsa"
+    assert u.understand("orosanmälan Mora", "Orsa").municipality == "Mora"
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("barnmisshandel Mora", "barn-utsatt-for-vald"),                # compound barn + misshandel
+    ("styvfarsmisshandel, barnet 4 år", "barn-utsatt-for-vald"),    # unknown first part keeps head
+    ("misstänkt människohandel", "manniskohandel-prostitution"),
+    ("behöver kvinnojour ikväll", "akut-skydd"),
+    ("oroanmalan", "barn-far-illa"),                               # typo, no å/ä
+    ("kvinnan misshandlades av maken", "vuxen-valdsutsatt"),        # inflection
+    ("woman beaten by her husband", "vuxen-valdsutsatt"),           # English
+    ("child witnessed domestic violence", "barn-bevittnat-vald"),
+    ("forced marriage", "hedersrelaterat-vald"),
+])
+def test_topics_from_compounds_inflections_typos_and_english(u, question, topic):
+    assert u.understand(question).topic == topic
+
+
+@pytest.mark.parametrize("question", [
+    "vad blir det för lunch idag", "hur loggar jag in i journalen", "barn",
+    "dosering alvedon barn 18 kg", "lunch",
+])
+def test_no_topic_without_evidence_of_a_situation(u, question):
+    understood = u.understand(question)
+    assert understood.topic is None and understood.confidence == 0.0
+
+
+def test_typo_tolerance_grows_with_word_length(u):
+    assert u.topics._fuzzy("slxr") == []                         # short: no tolerance
+    assert u.topics._fuzzy("lunch") == []                        # first letter must agree
+    assert u.topics._fuzzy("misshandl") != []                    # 9 letters: 1 edit
+    assert u.topics._fuzzy("manniskohndel") != []                # long: 2 edits
+
+
+def test_confidence_falls_when_two_topics_compete(u):
+    clear = u.understand("orosanmälan Mora").confidence
+    mixed = u.understand("våldtäkt, vill polisanmäla, Mora").confidence
+    assert 0 < mixed < clear <= 1
+
+
+@pytest.mark.parametrize("question, danger", [
+    ("han står utanför med kniv", True), ("pågår just nu, Falun", True),
+    ("han slår henne nu", True), ("he threatens to kill her tonight", True),
+    ("han slog henne förra året", False), ("skyddat boende ikväll", False),
+])
+def test_immediate_danger(u, question, danger):
+    assert u.understand(question).danger is danger
+
+
+def test_named_function_is_detected(u):
+    assert "kvinnojour" in u.understand("kvinnojouren i Hedemora").named_kinds
+    assert "barnahus" in u.understand("Barnahus").named_kinds
+
+
+async def test_named_function_routes_to_it(service):
+    from directory.ask import parse_moment
+
+    a = (await service.ask("kvinnojouren i Hedemora", parse_moment(
+        "2026-11-24T10:15:00+01:00"))).to_json()
+    assert a["route"][0]["kind"] == "kvinnojour"
+    assert a["understood"]["municipality"] == "Hedemora"
