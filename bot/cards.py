@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from bot.render import contact_lines, freshness_line, open_line
+from bot.render import contact_lines, freshness_line, open_line, understood_parts
 from directory.ask import Answer
 from directory.routing import RouteStep
 from directory.snapshot import Directory
@@ -32,11 +32,7 @@ def step_card(n: int, step: RouteStep, now: dt.datetime, reported: bool) -> list
 
 
 def header(d: Directory, answer: Answer) -> str:
-    u = answer.understanding
-    topic = d.topics[u.topic].label if u.topic else ""
-    place = u.municipality or "hela länet"
-    if u.municipality_from == "default":
-        place += " (din förvalda kommun)"
+    topic, place = understood_parts(d, answer, "hela länet")
     return f"<b>{escape(topic)}</b> · {escape(place)}"
 
 

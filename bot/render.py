@@ -64,12 +64,18 @@ def step_text(n: int, step: RouteStep, now: dt.datetime) -> list[str]:
     return lines
 
 
-def understood_line(d: Directory, answer: Answer) -> str:
+def understood_parts(d: Directory, answer: Answer, no_place: str) -> tuple[str, str]:
+    """(situation label, place) as the asker should see what was understood."""
     u = answer.understanding
     topic = d.topics[u.topic].label if u.topic else "–"
-    place = u.municipality or "ingen kommun angiven"
+    place = u.municipality or no_place
     if u.municipality_from == "default":
         place += " (din förvalda kommun)"
+    return topic, place
+
+
+def understood_line(d: Directory, answer: Answer) -> str:
+    topic, place = understood_parts(d, answer, "ingen kommun angiven")
     return f"Tolkat som: {topic} · {place}"
 
 
