@@ -12,6 +12,7 @@ from directory.snapshot import Directory
 from directory.understand import Understander, Understanding
 
 NAMED_WHY = "Den verksamhet du frågade efter."
+NAMED_ONLY_BELOW = 0.9  # situation evidence beyond the name below this: the name decides
 DEMO_NOTICE = "Demodata: påhittade nummer och verksamheter, inte för verkliga ärenden."
 REDACTED_NOTICE = ("Skicka inte personnummer eller andra patientuppgifter här. "
                    "Numret togs bort innan frågan behandlades.")
@@ -136,15 +137,28 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
             "labels": [topic_obj.label, d.topics[rival].label],
         }
         return answer
-    if u.municipality is None and not u.danger and (
-            r.needs_municipality or u.municipality_options):
+    unknown_place = u.municipality is None and not u.danger
+    if unknown_place and (u.municipality_options or (
+            r.needs_municipality and _first_depends_on_municipality(d, u.topic, at))):
         options = u.municipality_options or list(d.municipalities)
-        answer.clarify = {"question": "Vilken kommun gäller det?", "field": "municipality",
-                          "options": options}
+        answer.clarify = {"question": "Vilken kommun gäller det?",
+                          "field": "municipality", "options": options}
         return answer
     answer.route = _put_named_first(d, r, u, at)
     answer.local_path = r.local
     return answer
+
+
+def _first_depends_on_municipality(d: Directory, topic: str, at: dt.datetime) -> bool:
+    """Would the first recommendation differ between municipalities right now? Only then
+    is it worth asking (at night every municipality's first step is the same duty)."""
+    firsts = set()
+    for m in d.municipalities:
+        steps = route(d, topic, m, at).steps
+        firsts.add(steps[0].role.id if steps else None)
+        if len(firsts) > 1:
+            return True
+    return False
 
 
 def _first_kind_of(r: Route) -> str | None:
@@ -157,16 +171,21 @@ def _first_kind(d: Directory, topic: str, u: Understanding, at: dt.datetime) -> 
 
 def _put_named_first(d: Directory, r: Route, u: Understanding, at: dt.datetime
                      ) -> list[RouteStep]:
-    """A question that names a function ("Barnahus", "kvinnojouren") gets it first."""
+    """A question that asks for a function by name ("kvinnojouren i Hedemora", "Barnahus")
+    gets it first; one that also describes a situation keeps the agreed path and only
+    makes sure the named function is in it."""
     steps = list(r.steps)
+    asks_for_it = u.analysis is None or u.analysis.beyond_names < NAMED_ONLY_BELOW
     for kind in reversed(u.named_kinds):
         if u.danger and steps and steps[0].role.kind == "larmnummer":
             break
         present = [s for s in steps if s.role.kind == kind]
         if present:
-            steps = present + [s for s in steps if s.role.kind != kind]
+            if asks_for_it:
+                steps = present + [s for s in steps if s.role.kind != kind]
             continue
         roles = (d.by_kind_area.get((kind, u.municipality), []) if u.municipality
                  else d.everywhere.get(kind, []))
-        steps = [build_step(d, role, NAMED_WHY, at) for role in roles[:1]] + steps
+        named = [build_step(d, role, NAMED_WHY, at) for role in roles[:1]]
+        steps = named + steps if asks_for_it else steps + named
     return steps

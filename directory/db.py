@@ -29,6 +29,10 @@ def schema_version_expected() -> int:
     return migrations()[-1][0]
 
 
+class SchemaTooNew(RuntimeError):
+    """The file was migrated by a newer Kontaktväg; running old code on it is refused."""
+
+
 class Database:
     """One aiosqlite connection; writes are serialised through one lock and BEGIN IMMEDIATE.
 
@@ -53,6 +57,12 @@ class Database:
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA busy_timeout=5000")
         db = cls(conn, path)
+        current = await db.schema_version()
+        if current > schema_version_expected():
+            await conn.close()
+            raise SchemaTooNew(f"databasen har schemaversion {current}, men den här versionen "
+                               f"av Kontaktväg känner bara till {schema_version_expected()}: "
+                               "uppgradera programmet")
         await db.migrate()
         return db
 

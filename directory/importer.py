@@ -81,6 +81,10 @@ def read_bundle(root: FsPath) -> tuple[Bundle, list[Problem], dict]:
 
 def _read_taxonomy(doc: dict, p: Problems) -> tuple[list[Topic], list[Kind]]:
     topics, kinds = [], []
+    for key in ("topics", "kinds"):
+        if not isinstance(doc.get(key) or [], list):
+            p.add(doc, key, f"'{key}' ska vara en lista")
+            return topics, kinds
     for i, t in enumerate(doc.get("topics") or []):
         if not isinstance(t, dict) or not SLUG.match(str(t.get("slug", ""))):
             p.add(doc["topics"], i, "ett ämne behöver slug och label")
@@ -132,11 +136,20 @@ def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> L
         doc, name = places_src
         p = Problems(name)
         municipalities, places = [], []
+        for key in ("municipalities", "localities"):
+            if not isinstance(doc.get(key) or [], list):
+                p.add(doc, key, f"'{key}' ska vara en lista")
+                doc = {k: v for k, v in doc.items() if k != key}
+        if not doc.get("municipalities"):
+            p.add(doc, None, "orterna behöver en lista 'municipalities' med minst en kommun")
         for i, m in enumerate(doc.get("municipalities") or []):
             if not isinstance(m, dict) or not m.get("name"):
                 p.add(doc["municipalities"], i, "en kommun behöver name")
                 continue
             municipalities.append(str(m["name"]))
+            if not isinstance(m.get("forms") or [], list):
+                p.add(m, "forms", "'forms' ska vara en lista")
+                continue
             for form in m.get("forms") or []:
                 places.append(Place(str(form), str(m["name"]), "form"))
         for i, loc in enumerate(doc.get("localities") or []):
@@ -153,22 +166,35 @@ def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> L
         doc, name = topics_src
         p = Problems(name)
         concepts, phrases, signals, subjects = {}, {}, {}, set()
+        for key in ("concepts", "topics"):
+            if not isinstance(doc.get(key) or {}, dict):
+                p.add(doc, key, f"'{key}' ska vara en mappning")
+                doc = {k: v for k, v in doc.items() if k != key}
         for concept, langs in (doc.get("concepts") or {}).items():
             if not isinstance(langs, dict):
                 p.add(doc["concepts"], str(concept), "ett begrepp ska ha sv: och en: listor")
                 continue
             if langs.get("subject"):
                 subjects.add(str(concept))
+            bad = [lang for lang in ("sv", "en") if not isinstance(langs.get(lang) or [], list)]
+            if bad:
+                p.add(langs, bad[0], f"'{bad[0]}' ska vara en lista med ord")
+                continue
             concepts[str(concept)] = {lang: tuple(str(t) for t in (terms or []))
                                       for lang, terms in langs.items() if lang in ("sv", "en")}
         for topic, spec in (doc.get("topics") or {}).items():
             if not isinstance(spec, dict):
                 p.add(doc["topics"], str(topic), "ett ämne ska ha phrases och signals")
                 continue
-            phrases[str(topic)] = {lang: tuple(str(t) for t in (terms or []))
-                                   for lang, terms in (spec.get("phrases") or {}).items()}
+            raw_phrases, raw_signals = spec.get("phrases") or {}, spec.get("signals") or {}
+            if not isinstance(raw_phrases, dict) or not isinstance(raw_signals, dict) or any(
+                    not isinstance(v or [], list) for v in raw_phrases.values()):
+                p.add(spec, None, "phrases ska vara sv:/en:-listor och signals begrepp: vikt")
+                continue
+            phrases[str(topic)] = {str(lang): tuple(str(t) for t in (terms or []))
+                                   for lang, terms in raw_phrases.items()}
             sig = {}
-            for concept, weight in (spec.get("signals") or {}).items():
+            for concept, weight in raw_signals.items():
                 if not isinstance(weight, int | float) or isinstance(weight, bool):
                     p.add(spec["signals"], str(concept), "vikten ska vara ett tal")
                     continue
@@ -197,6 +223,14 @@ async def validate(root: FsPath, store: Store) -> Bundle:
             if topic not in topics:
                 _, name = ctx["topics_lexicon"]
                 problems.append(Problem(name, 0, f"okänt ämne '{topic}' i lexikonet"))
+    if bundle.lexicon is not None and ctx["places"] is not None:
+        used = {m for o in await store.organisations() for m in o.municipalities}
+        used |= {m for r in await store.roles() for m in (r.serves or ())}
+        used |= {p.municipality for p in await store.paths() if p.municipality}
+        missing = sorted(used - municipalities - {ALL})
+        if missing:
+            problems.append(Problem(ctx["places"][1], 0, "kommuner som katalogen använder "
+                                    f"saknas i orterna: {', '.join(missing)}"))
     existing_roles = {r.id: r.org_id for r in await store.roles()}
     seen_orgs: set[str] = set()
     bundle_roles: dict[str, str] = {}

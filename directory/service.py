@@ -31,9 +31,13 @@ class DirectoryService:
         """Open (and migrate) the database; a new, empty one gets the demo directory."""
         db = await Database.open(path)
         service = cls(db)
-        if demo_data is not None and await service.store.is_empty():
-            changed = await import_path(demo_data, service.store, DEMO_ACTOR, "import")
-            log.info("demokatalogen inläst: %s", changed)
+        try:
+            if demo_data is not None and await service.store.is_empty():
+                changed = await import_path(demo_data, service.store, DEMO_ACTOR, "import")
+                log.info("demokatalogen inläst: %s", changed)
+        except BaseException:
+            await db.close()  # an open connection's thread would keep the process alive
+            raise
         return service
 
     async def close(self) -> None:
@@ -44,7 +48,7 @@ class DirectoryService:
 
     async def understander(self) -> Understander:
         d = await self.directory()
-        if self._understander is None or self._understander.generation != d.generation:
+        if self._understander is None or self._understander.generation != d.lexicon_version:
             self._understander = Understander(d)
         return self._understander
 

@@ -24,21 +24,38 @@ class Directory:
     regional_paths: dict[str, Path]
     local_paths: dict[tuple[str, str], Path]
     lexicon: Lexicon
+    last_version: int = 0  # the newest version row this snapshot reflects
+    lexicon_version: int = 0  # the newest lexicon change: the matcher is rebuilt only then
     by_kind_area: dict[tuple[str, str], list[Role]] = field(default_factory=dict)
     everywhere: dict[str, list[Role]] = field(default_factory=dict)
     kinds_in_use: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        everyone = frozenset(self.municipalities)
         for role in self.roles.values():
-            if role.status == "inaktiv":
-                continue
-            self.kinds_in_use.add(role.kind)
-            area = self.areas.get(role.id, frozenset())
-            for m in area:
-                self.by_kind_area.setdefault((role.kind, m), []).append(role)
-            if everyone and area >= everyone:
-                self.everywhere.setdefault(role.kind, []).append(role)
+            self._index(role)
+
+    def _index(self, role: Role) -> None:
+        if role.status == "inaktiv":
+            return
+        self.kinds_in_use.add(role.kind)
+        area = self.areas.get(role.id, frozenset())
+        for m in area:
+            self.by_kind_area.setdefault((role.kind, m), []).append(role)
+        if self.municipalities and area >= frozenset(self.municipalities):
+            self.everywhere.setdefault(role.kind, []).append(role)
+
+    def update_role(self, role: Role, area: frozenset[str]) -> None:
+        """Swap one role in place (an edit or a verification), keeping index order."""
+        old = self.roles.get(role.id)
+        if old is not None:
+            for lst in list(self.by_kind_area.values()) + list(self.everywhere.values()):
+                for i, r in enumerate(lst):
+                    if r.id == role.id:
+                        del lst[i]
+                        break
+        self.roles[role.id] = role
+        self.areas[role.id] = area
+        self._index(role)
 
     def path_for(self, topic: str, municipality: str | None) -> Path | None:
         if municipality is not None:
@@ -52,8 +69,13 @@ class Directory:
         return bool(org and org.demo)
 
 
+ROLE_ENTITIES = frozenset({"role", "verification", "protected"})
+LEXICON_ENTITIES = ("lexicon", "synonym")
+
+
 async def load_directory(store: Store) -> Directory:
     generation = await store.generation()
+    last_version = await store.last_version_id()
     paths = await store.paths()
     areas = await store.role_areas()
     return Directory(
@@ -67,6 +89,8 @@ async def load_directory(store: Store) -> Directory:
         regional_paths={p.topic: p for p in paths if p.municipality is None},
         local_paths={(p.topic, p.municipality): p for p in paths if p.municipality},
         lexicon=await store.lexicon(),
+        last_version=last_version,
+        lexicon_version=await store.last_version_id(LEXICON_ENTITIES),
     )
 
 
@@ -79,6 +103,19 @@ class DirectoryCache:
 
     async def get(self) -> Directory:
         generation = await self.store.generation()
-        if self._current is None or self._current.generation != generation:
+        current = self._current
+        if current is None or current.generation == generation:
+            if current is None:
+                self._current = await load_directory(self.store)
+            return self._current
+        changes = await self.store.changes_since(current.last_version)
+        if changes and all(entity in ROLE_ENTITIES for entity, _, _ in changes):
+            for role_id in dict.fromkeys(entity_id for _, entity_id, _ in changes):
+                role = await self.store.role(role_id)
+                if role is not None:
+                    current.update_role(role, frozenset(await self.store.areas_of(role_id)))
+            current.generation = generation
+            current.last_version = max(version_id for _, _, version_id in changes)
+        else:
             self._current = await load_directory(self.store)
         return self._current

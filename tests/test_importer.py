@@ -104,3 +104,28 @@ async def test_importing_does_not_count_as_verifying(service, tmp_path):
     await import_path(root / "organisations" / "orsa-kommun.yaml", service.store, "x")
     role_after = await service.store.role("orsa-socialtjanst-barn")
     assert role_after.verified == role_before.verified
+
+
+async def test_a_places_file_cannot_drop_municipalities_still_in_use(service, tmp_path):
+    bad = tmp_path / "places.yaml"
+    bad.write_text("municipalities:\n  - name: Mora\nlocalities: []\n", encoding="utf-8")
+    before = await snapshot_tables(service)
+    with pytest.raises(ImportFailed) as failed:
+        await import_path(bad, service.store, "test")
+    assert "Falun" in str(failed.value.problems[0]) and "saknas" in str(failed.value.problems[0])
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("municipalities: []\n", encoding="utf-8")
+    with pytest.raises(ImportFailed):
+        await import_path(empty, service.store, "test")
+    assert await snapshot_tables(service) == before
+
+
+@pytest.mark.parametrize("text", ["municipalities: true\n", "localities: 5\n",
+                                  "concepts: [1]\n", "concepts: {a: {sv: 3}}\n",
+                                  "topics: 7\nkinds: []\n"])
+async def test_wrongly_shaped_lexicon_and_taxonomy_files_are_errors(service, tmp_path, text):
+    path = tmp_path / "odd.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportFailed) as failed:
+        await import_path(path, service.store, "test")
+    assert str(failed.value.problems[0]).startswith("odd.yaml:")

@@ -66,10 +66,44 @@ async def test_nothing_is_hard_deleted_roles_are_deactivated(service):
     assert all(r.id != role.id for r in d.by_kind_area.get((role.kind, "Orsa"), []))  # not routed
 
 
-async def test_the_snapshot_reloads_after_a_write(service):
+async def test_the_snapshot_follows_writes_role_edits_in_place(service):
     d1 = await service.directory()
+    generation, matcher = d1.generation, await service.understander()
     role = await service.store.role("mora-socialtjanst-barn")
-    await service.store.save_role(dataclasses.replace(role, name="Mottagningen Mora"), "x")
+    moved = dataclasses.replace(role, name="Mottagningen Mora", status="inaktiv")
+    await service.store.save_role(moved, "x")
     d2 = await service.directory()
-    assert d2.generation > d1.generation
+    assert d2.generation > generation
     assert d2.roles[role.id].name == "Mottagningen Mora"
+    assert all(r.id != role.id for r in d2.by_kind_area[("socialtjanst-barn", "Mora")])
+    assert await service.understander() is matcher  # no lexicon change, no rebuild
+    await service.store.save_role(role, "x")
+    d3 = await service.directory()
+    assert [r.id for r in d3.by_kind_area[("socialtjanst-barn", "Mora")]] == [role.id]
+
+
+async def test_a_path_or_lexicon_change_reloads_everything(service):
+    from directory.model import Path, Step
+
+    d1 = await service.directory()
+    matcher = await service.understander()
+    await service.store.save_path(Path("sip", "Orsa", (Step("always", "Lokal SIP-väg.",
+                                                             kind="socialtjanst-vuxen"),)), "x")
+    d2 = await service.directory()
+    assert d2 is not d1 and ("sip", "Orsa") in d2.local_paths
+    await service.store.add_terms("oro", "sv", ["snurrigt hemma"], "samordnare")
+    assert await service.understander() is not matcher
+    assert "oro" in (await service.understander()).understand("snurrigt hemma").analysis.concepts
+
+
+async def test_a_database_from_a_newer_version_is_refused(tmp_path):
+    import aiosqlite
+    import pytest
+
+    from directory.db import SchemaTooNew
+
+    path = tmp_path / "new.db"
+    async with aiosqlite.connect(path) as conn:
+        await conn.execute(f"PRAGMA user_version = {schema_version_expected() + 1}")
+    with pytest.raises(SchemaTooNew, match="uppgradera"):
+        await Database.open(path)

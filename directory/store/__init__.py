@@ -154,6 +154,26 @@ class Store:
             f"SELECT * FROM versions {where} ORDER BY id DESC LIMIT ?", (*params, limit))
         return [_version(r) for r in found]
 
+    async def last_version_id(self, entities: tuple[str, ...] | None = None) -> int:
+        if entities:
+            marks = ",".join("?" * len(entities))
+            row = await self.db.fetchone(
+                f"SELECT COALESCE(MAX(id), 0) FROM versions WHERE entity IN ({marks})", entities)
+        else:
+            row = await self.db.fetchone("SELECT COALESCE(MAX(id), 0) FROM versions")
+        return row[0]
+
+    async def changes_since(self, version_id: int) -> list[tuple[str, str, int]]:
+        """(entity, entity id, version id) of every version after `version_id`."""
+        rows = await self.db.fetchall(
+            "SELECT entity, entity_id, id FROM versions WHERE id > ? ORDER BY id", (version_id,))
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    async def areas_of(self, role_id: str) -> list[str]:
+        rows = await self.db.fetchall("SELECT municipality FROM role_areas WHERE role_id = ?",
+                                      (role_id,))
+        return [r[0] for r in rows]
+
     async def version(self, version_id: int) -> Version | None:
         r = await self.db.fetchone("SELECT * FROM versions WHERE id = ?", (version_id,))
         return _version(r) if r else None

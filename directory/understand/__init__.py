@@ -17,6 +17,7 @@ from directory.understand.topics import MIN_SITUATION, Analysis, TopicMatcher
 
 DANGER_CONCEPT = "akut"
 NOW_CONCEPT, HARM_CONCEPTS = "nu", ("vald", "hot")  # "slår henne nu", "hotar … nu"
+NOW_REACH = 3  # "nu" counts only this close to the violence or threat it qualifies
 MIN_SCORE = 0.6  # below this nothing in the directory fits
 CLOSE_MARGIN = 0.08  # share of the best score within which a runner-up competes
 
@@ -36,6 +37,14 @@ class Understanding:
     analysis: Analysis | None = None
 
 
+def _harm_now(a: Analysis) -> bool:
+    """Violence or a threat with "nu" right beside it: "slår henne nu", "hotar … nu"."""
+    now = a.positions.get(NOW_CONCEPT, [])
+    harm = [p for c in HARM_CONCEPTS if a.concepts.get(c, 0.0) >= 0.9
+            for p in a.positions.get(c, [])]
+    return any(abs(n - h) <= NOW_REACH for n in now for h in harm)
+
+
 def _confidence(best: float, second: float) -> float:
     if best <= 0:
         return 0.0
@@ -47,7 +56,7 @@ class Understander:
     """Built once per directory generation; cheap to call."""
 
     def __init__(self, directory: Directory) -> None:
-        self.generation = directory.generation
+        self.generation = directory.lexicon_version
         self.topics = TopicMatcher(directory.lexicon)
         self.places = PlaceFinder(directory.lexicon)
         self.known_topics = set(directory.topics)
@@ -72,9 +81,7 @@ class Understander:
             query=query, redacted=had_number, topic=topic,
             confidence=_confidence(best[1], second) if topic else 0.0,
             municipality=municipality, municipality_from=source, municipality_options=options,
-            danger=analysis.concepts.get(DANGER_CONCEPT, 0.0) > 0 or (
-                NOW_CONCEPT in analysis.concepts
-                and any(analysis.concepts.get(c, 0.0) >= 0.9 for c in HARM_CONCEPTS)),
+            danger=analysis.concepts.get(DANGER_CONCEPT, 0.0) >= 0.9 or _harm_now(analysis),
             named_kinds=self.topics.named_kinds(analysis),
             runners_up=[(t, round((1 - math.exp(-s)) * s / best[1], 2)) for t, s in runners],
             analysis=analysis,

@@ -48,7 +48,7 @@ class PlaceFinder:
         self.max_len = max((len(k) for k in self.entries), default=1)
         # single-token, not-common names for typo tolerance
         self.fuzzy_keys = [k[0] for k, v in self.entries.items()
-                           if len(k) == 1 and len(k[0]) >= 5 and not any(e.common_word for e in v)]
+                           if len(k) == 1 and len(k[0]) >= 6 and not any(e.common_word for e in v)]
 
     def _add(self, name: str, municipality: str, common: bool) -> None:
         key = tuple(tokens(name))
@@ -105,7 +105,7 @@ class PlaceFinder:
 
     def _fuzzy_at(self, toks: list[str], i: int, original: list[str] | None) -> PlaceHit | None:
         tok = toks[i]
-        if len(tok) < 5 or is_stop(tok):
+        if len(tok) < 6 or is_stop(tok):  # "säger" is not a typo of "Säter"
             return None
         capitalised = bool(original and i < len(original) and original[i][:1].isupper() and i > 0)
         if not (self._cued(toks, i) or i == len(toks) - 1 or capitalised):

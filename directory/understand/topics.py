@@ -26,9 +26,26 @@ WEAK_FUZZY = 0.45
 COMPOUND_STRENGTH = 0.95
 MIN_SITUATION = 0.5  # evidence beyond "who" (a child, a partner) needed for any topic
 KIND_PREFIX = "kind-"  # concepts named kind-<slug> name a function directly
-_AGE = re.compile(r"\b(\d{1,3})\s*(?:ar|aring|aringen|arig|ariga|arige|years?|yrs?|yo|"
-                  r"year old|years old|arsaldern)\b")
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "noll ett tva tre fyra fem sex sju atta nio tio elva tolv tretton fjorton femton sexton "
+    "sjutton arton nitton".split())} | {"en": 1, "one": 1, "two": 2, "three": 3, "four": 4,
+                                         "five": 5, "six": 6, "seven": 7, "eight": 8,
+                                         "nine": 9, "ten": 10}
+# "17 år", "17-åring", "femåringen", "hon är 17", "tjej 16", "aged 15" (folded text)
+_AGE = re.compile(
+    r"\b(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s*"
+    r"(?:ar|aring|aringen|aringar|arig|ariga|arige|years?|yrs?|yo|year old|years old|"
+    r"arsaldern)\b"
+    r"|\b(?:ar|is|aged?|kille|killen|tjej|tjejen|flicka|flickan|pojke|pojken|pat|patient|"
+    r"barn|barnet|son|sonen|dotter|dottern|elev|eleven|girl|boy)\s+(\d{1,2})\b")
+# Words that turn the next few words around: "vill inte polisanmäla", "not safe" is a
+# phrase of its own and keeps its meaning.
+NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig", "utan", "not", "never", "no", "dont",
+                       "doesnt", "without", "nt"})
+NEGATION_REACH = 3
+NEGATED = 0.3
 # Ages are facts of law, not wording: under 18 is a child.
+ELDERLY_FROM = 60
 AGE_CONCEPTS = ((0, 12, ("barn",)), (13, 17, ("barn", "ung")), (18, 24, ("ung",)),
                 (25, 64, ("vuxen",)),
                 (65, 130, ("aldre",)))
@@ -42,7 +59,9 @@ class Analysis:
     phrases: dict[str, float] = field(default_factory=dict)  # topic -> phrase score
     scores: dict[str, float] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)  # concept/topic -> word that hit
+    positions: dict[str, list[int]] = field(default_factory=dict)  # concept -> token indices
     situation: float = 0.0  # strongest evidence that is not only "who"
+    beyond_names: float = 0.0  # the same, leaving out services named by name
 
     def ranked(self) -> list[tuple[str, float]]:
         return sorted(self.scores.items(), key=lambda kv: -kv[1])
@@ -81,7 +100,8 @@ class TopicMatcher:
         self._cache: dict[str, list[tuple[str, float]]] = {}
 
     def _canonical(self, word: str) -> str:
-        key = fold(stem_word(word))
+        """The key a word is known by: its stem with å/ä/ö kept ("nån" is not "nana")."""
+        key = stem_word(word)
         self.unfolded.setdefault(stem_word(word), key)
         self.unfolded.setdefault(word, key)
         for alias in (key, stem(fold(word)), fold(word)):
@@ -168,8 +188,13 @@ class TopicMatcher:
         """Score every topic; token positions in `skip` (place names) are left out."""
         a = Analysis()
         toks, ws = tokens(text), words(text)
+        ages: list[int] = []
         for m in _AGE.finditer(" ".join(t for i, t in enumerate(toks) if i not in skip)):
-            age = int(m.group(1))
+            raw = m.group(1) or m.group(2)
+            age = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+            if age is None:
+                continue
+            ages.append(age)
             for lo, hi, concepts in AGE_CONCEPTS:
                 if lo <= age <= hi:
                     for c in concepts:
@@ -177,9 +202,15 @@ class TopicMatcher:
                             a.concepts[c] = 1.0
                             a.evidence[c] = m.group(0)
         stream: list[tuple[str, list[tuple[str, float]]]] = []
+        negated_until = -1
+        negated: set[int] = set()
         for i, (tok, word) in enumerate(zip(toks, ws, strict=False)):
             if i in skip:
                 continue
+            if tok in NEGATIONS:
+                negated_until = len(stream) + NEGATION_REACH
+            elif len(stream) <= negated_until:
+                negated.add(len(stream))
             if is_stop(tok) or tok.isdigit():
                 stream.append((word, [(tok, 1.0)]))  # kept for phrases, never alone
                 continue
@@ -192,14 +223,20 @@ class TopicMatcher:
                 stream.append((word, found))
         for i, (word, slot) in enumerate(stream):
             for key, strength in slot:
+                alone = strength * (NEGATED if i in negated else 1.0)
                 for target in self.single.get(key, ()) if not is_stop(key) else ():
-                    self._hit(a, target, strength, 1, word)
+                    self._hit(a, target, alone, 1, word, i)
                 for keys, target in self.multi.get(key, ()):
                     if self._matches(stream, i, keys):
-                        self._hit(a, target, strength, len(keys), word)
+                        self._hit(a, target, alone, len(keys), word, i)
+        if ages and max(ages) < ELDERLY_FROM:
+            a.concepts.pop("aldre", None)  # a stated age beats "hemtjänst", "brukaren"
         subjects = self.lexicon.subjects
         a.situation = max([v for c, v in a.concepts.items() if c not in subjects]
                           + list(a.phrases.values()) + [0.0])
+        a.beyond_names = max([v for c, v in a.concepts.items()
+                              if c not in subjects and not c.startswith(KIND_PREFIX)]
+                             + list(a.phrases.values()) + [0.0])
         for topic, signals in self.lexicon.signals.items():
             a.scores[topic] = sum(w * a.concepts[c] for c, w in signals.items()
                                   if c in a.concepts)
@@ -215,9 +252,11 @@ class TopicMatcher:
         return all(any(k == s for k, _ in stream[i + j][1]) for j, s in enumerate(keys))
 
     @staticmethod
-    def _hit(a: Analysis, target: Target, strength: float, n_words: int, word: str) -> None:
+    def _hit(a: Analysis, target: Target, strength: float, n_words: int, word: str,
+             position: int) -> None:
         what, name = target
         if what == "concept":
+            a.positions.setdefault(name, []).append(position)
             if strength > a.concepts.get(name, 0.0):
                 a.concepts[name] = strength
                 a.evidence[name] = word
