@@ -36,7 +36,7 @@ from directory.snapshot import Directory  # noqa: E402
 from directory.understand import Understander  # noqa: E402
 
 QUESTION_FILES = [ROOT.parent / "shared" / "eval" / "questions.yaml",
-                  ROOT / "tests" / "eval" / "dev_questions.yaml"]
+                  *sorted((ROOT / "tests" / "eval").glob("*.yaml"))]
 MUNICIPALITIES = 290
 
 
@@ -158,7 +158,7 @@ async def run_scale(n_roles: int) -> None:
         wr, fts = WRatioBaseline(docs), FtsBaseline(docs)
         wr_ok = sum(wr.topic(c.q) in c.topic for c in cases)
         fts_ok = sum(fts.topic(c.q) in c.topic for c in cases)
-        print(f"\nÄmnesträffsäkerhet på {n} frågor (offentliga + egna dev-frågor):")
+        print(f"\nÄmnesträffsäkerhet på {n} frågor (offentliga + egna frågeuppsättningar):")
         print(f"  Kontaktväg            {100 * correct_topic / n:5.1f} %   "
               f"route[0] {100 * correct_first / n:5.1f} %")
         print(f"  rapidfuzz WRatio      {100 * wr_ok / n:5.1f} %")
