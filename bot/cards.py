@@ -48,7 +48,8 @@ def first_card(d: Directory, answer: Answer, reported: set[str]) -> str:
     step = answer.route[0]
     lines += step_card(1, step, answer.at, step.role.id in reported)
     if len(answer.route) > 1:
-        lines.append(f"\n{len(answer.route) - 1} vägar till: tryck <i>Fler vägar</i>.")
+        more = len(answer.route) - 1
+        lines.append(f"\n{more} {'väg' if more == 1 else 'vägar'} till: tryck <i>Fler vägar</i>.")
     if answer.demo:
         lines += ["", DEMO_LINE]
     return "\n".join(lines)

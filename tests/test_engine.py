@@ -38,7 +38,7 @@ async def test_unknown_or_inactive_users_get_nothing(engine, service, nurse):
 async def test_answer_card_at_night_puts_the_open_duty_first(engine, nurse):
     out = await engine.on_text(nurse, "orosanmälan Mora")
     text = out.reply.text
-    assert text.index("Socialjouren") < text.index("vägar till")
+    assert text.index("Socialjouren") < text.index(" till: tryck")
     assert "🟢 Öppet nu" in text and "070-174 06 05" in text
     labels = [b.label for row in out.reply.buttons for b in row]
     assert labels == ["Fler vägar", "Vad ska jag göra?", "Annan kommun", "Fel uppgift?"]
