@@ -34,28 +34,35 @@ class SchemaTooNew(RuntimeError):
 
 
 class Database:
-    """One aiosqlite connection; writes are serialised through one lock and BEGIN IMMEDIATE.
+    """Two aiosqlite connections: the one writer (serialised by a lock, BEGIN IMMEDIATE) and
+    a reader, so that a write waiting for its fsync never holds up the questions.
 
-    WAL lets readers in other processes (the CLI while `serve` runs) read while we write;
-    synchronous=FULL makes an acknowledged commit survive a power cut.
+    WAL lets the reader, and readers in other processes (the CLI while `serve` runs), read
+    while we write; synchronous=FULL makes an acknowledged commit survive a power cut.
     """
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
-        self.conn = conn
+        self.conn = conn  # the writer; also used for reads inside a write transaction
+        self.reader = conn  # replaced by a read-only connection once migrations have run
         self.path = path
         self._write_lock = asyncio.Lock()
+        self.local_commits = 0  # commits made through this object (cheap change signal)
 
-    @classmethod
-    async def open(cls, path: str | Path) -> Database:
-        path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+    @staticmethod
+    async def _connect(path: Path) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA synchronous=FULL")
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA busy_timeout=5000")
+        return conn
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Database:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await cls._connect(path)
         db = cls(conn, path)
         current = await db.schema_version()
         if current > schema_version_expected():
@@ -64,9 +71,13 @@ class Database:
                                f"av Kontaktväg känner bara till {schema_version_expected()}: "
                                "uppgradera programmet")
         await db.migrate()
+        db.reader = await cls._connect(path)
+        await db.reader.execute("PRAGMA query_only=ON")
         return db
 
     async def close(self) -> None:
+        if self.reader is not self.conn:
+            await self.reader.close()
         await self.conn.close()
 
     async def schema_version(self) -> int:
@@ -99,13 +110,15 @@ class Database:
                 raise
             else:
                 await self.conn.execute("COMMIT")
+                self.local_commits += 1
 
     async def fetchall(self, sql: str, params: tuple | dict = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cur:
+        """A read on the reader connection: it sees every committed write."""
+        async with self.reader.execute(sql, params) as cur:
             return list(await cur.fetchall())
 
     async def fetchone(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cur:
+        async with self.reader.execute(sql, params) as cur:
             return await cur.fetchone()
 
 

@@ -6,6 +6,7 @@ queries; the snapshot is rebuilt when the store's generation counter moves.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from directory.model import Kind, Lexicon, Organisation, Path, Role, Topic
@@ -95,13 +96,25 @@ async def load_directory(store: Store) -> Directory:
 
 
 class DirectoryCache:
-    """Keeps one snapshot and reloads it only when something was written."""
+    """Keeps one snapshot and reloads it only when something was written.
+
+    A write through this process is seen at once; one by another process (a CLI import
+    while `serve` runs) within `OTHER_WRITERS_EVERY` seconds, so a question costs no query.
+    """
+
+    OTHER_WRITERS_EVERY = 1.0
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._current: Directory | None = None
+        self._seen: tuple[int, float] = (-1, 0.0)
 
     async def get(self) -> Directory:
+        commits, now = self.store.db.local_commits, time.monotonic()
+        if (self._current is not None and commits == self._seen[0]
+                and now - self._seen[1] < self.OTHER_WRITERS_EVERY):
+            return self._current
+        self._seen = (commits, now)
         generation = await self.store.generation()
         current = self._current
         if current is None or current.generation == generation:

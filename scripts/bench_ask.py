@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from directory.ask import ask  # noqa: E402
 from directory.evaluate import load_cases  # noqa: E402
-from directory.model import Contact, Organisation, Place, Role  # noqa: E402
+from directory.model import Contact, Organisation, Place  # noqa: E402
 from directory.service import DirectoryService  # noqa: E402
 from directory.snapshot import Directory  # noqa: E402
 from directory.understand import Understander  # noqa: E402
@@ -61,7 +61,7 @@ def scaled(base: Directory, n_roles: int) -> Directory:
             contacts=(Contact("phone", "070-174 06 50", "Växel"),))
         areas[role_id] = {muni}
         i += 1
-    for role_id, area in areas.items():  # regional roles serve the new municipalities too
+    for area in areas.values():  # regional roles serve the new municipalities too
         if set(base.municipalities) <= area:
             area.update(extra_munis)
     lexicon = dataclasses.replace(

@@ -1,0 +1,35 @@
+"""The web app: staff chat and directory browser, coordinators' editing, admins' audit pages
+and the JSON API. `setup(app)` is called by bot.server.create_app.
+
+Pages are Swedish, server-rendered (aiohttp-jinja2, autoescaped) and work without
+JavaScript; one small script makes the chat feel like a chat. No inline scripts or styles,
+so the Content-Security-Policy can be `default-src 'self'`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from bot.web import admin, api, auth, browse, chat, edit, forms, history, paths, security
+from bot.web.core import ROUTE_LEVELS, q
+
+HERE = Path(__file__).parent
+
+
+def setup(app: web.Application) -> None:
+    app[ROUTE_LEVELS] = {}
+    env = aiohttp_jinja2.setup(
+        app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["q"] = q
+    env.globals["field_label"] = forms.field_label
+    env.globals["asset"] = lambda name: str(app.router["static"].url_for(filename=name))
+    app.middlewares.extend([security.headers_middleware, security.sessions(app),
+                            security.auth_middleware, security.csrf_middleware])
+    for module in (auth, chat, browse, edit, history, paths, admin, api):
+        module.setup(app)
+    app.router.add_static("/static", HERE / "static", name="static", append_version=True)

@@ -1,0 +1,247 @@
+"""Admins' pages: freshness dashboard, coverage matrix, audit log, unanswered questions,
+users and invites."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from bot.web import stats
+from bot.web.core import (
+    ROLE_SV,
+    SETTINGS,
+    add_route,
+    form_of,
+    render,
+    see_other,
+    service_of,
+    today,
+    user_of,
+)
+from bot.web.history import when_sv
+from directory.store.people import ROLES
+
+CATEGORIES = {
+    "inloggning": ("Inloggningar", ("login", "logout")),
+    "konton": ("Konton, inbjudningar och API-nycklar", ("user", "invite", "token")),
+    "rapporter": ("Rapporter om fel", ("report",)),
+    "katalog": ("Ändringar i katalogen", ("role", "path", "verification", "protected",
+                                          "organisation", "lexicon", "synonym", "taxonomy")),
+}
+STATE_SV = {"fresh": "aktuella", "due": "granskas snart", "stale": "inaktuella",
+            "unverified": "aldrig bekräftade"}
+CELL = {"ok": ("✓", "täckt"), "stale": ("!", "inaktuell"), "missing": ("✗", "saknas")}
+
+
+async def freshness_page(request: web.Request) -> web.Response:
+    service = service_of(request)
+    d = await service.directory()
+    day = today()
+    rows = stats.freshness_by_org(d, day)
+    totals = {s: sum(r.counts[s] for r in rows) for s in stats.STATES}
+    dates = await stats.verification_dates(service.store, d)
+    series = stats.share_verified_over_time(d, dates, stats.month_ends(day))
+    return await render(request, "freshness.html", {
+        "rows": rows, "totals": totals, "total": sum(totals.values()), "series": series,
+        "bars": _bars(series), "states": STATE_SV, "today": day})
+
+
+MONTHS_SV = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+def _bars(series: list[tuple[dt.date, int, int, int]]) -> list[dict]:
+    """Bar geometry for the SVG chart: plot area x 48..592, y 16..196."""
+    slot = 544 / max(1, len(series))
+    out = []
+    for i, (day, _ok, _total, pct) in enumerate(series):
+        height = round(180 * pct / 100, 1)
+        x = round(48 + i * slot + slot * 0.15, 1)
+        out.append({"x": x, "y": round(196 - height, 1), "w": round(slot * 0.7, 1),
+                    "h": height, "pct": pct, "cx": round(x + slot * 0.35, 1),
+                    "label": f"{MONTHS_SV[day.month - 1]} {day:%y}"})
+    return out
+
+
+async def coverage_page(request: web.Request) -> web.Response:
+    d = await service_of(request).directory()
+    day = today()
+    cells = stats.coverage(d, day)
+    counts = {s: sum(1 for c in cells.values() if c.state == s) for s in CELL}
+    problems = [(d.topics[t], m, c) for (t, m), c in cells.items() if c.state != "ok"]
+    return await render(request, "coverage.html", {
+        "topics": list(d.topics.values()), "municipalities": d.municipalities,
+        "cells": cells, "symbols": CELL, "counts": counts, "problems": problems,
+        "moments": stats.sample_moments(day)})
+
+
+async def _audit_rows(request: web.Request, limit: int) -> tuple[list[dict], dict]:
+    service = service_of(request)
+    f = {k: request.query.get(k, "").strip() for k in ("vem", "typ", "fran", "till")}
+    prefixes = CATEGORIES.get(f["typ"], (None, ()))[1]
+    rows = [{"at": r["at"], "actor": r["actor"], "action": r["action"], "detail": r["detail"]}
+            for r in await service.people.audit_log(f["vem"] or None, None, limit=5000)]
+    for v in await service.store.versions(limit=5000):
+        if not f["vem"] or v.actor == f["vem"]:
+            rows.append({"at": v.at, "actor": v.actor, "action": f"{v.entity}.{v.action}",
+                         "detail": v.entity_id})
+    if prefixes:
+        rows = [r for r in rows if r["action"].split(".")[0] in prefixes]
+    for key, cmp in (("fran", lambda at, day: at[:10] >= day),
+                     ("till", lambda at, day: at[:10] <= day)):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", f[key]):
+            rows = [r for r in rows if cmp(r["at"], f[key])]
+    rows.sort(key=lambda r: r["at"], reverse=True)
+    for r in rows:
+        r["when"] = when_sv(r["at"])
+    return rows[:limit], f
+
+
+async def audit_page(request: web.Request) -> web.Response:
+    rows, f = await _audit_rows(request, 500)
+    query = urlencode({k: v for k, v in f.items() if v})
+    return await render(request, "audit.html", {"rows": rows, "filters": f,
+                                          "categories": CATEGORIES, "csv_query": query})
+
+
+def _cell(value: str) -> str:
+    """No spreadsheet formulas from log text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+async def audit_csv(request: web.Request) -> web.Response:
+    rows, _ = await _audit_rows(request, 100_000)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["tid", "vem", "handling", "detalj"])
+    for r in rows:
+        writer.writerow([r["at"], _cell(r["actor"]), _cell(r["action"]), _cell(r["detail"])])
+    name = f"kontaktvag-logg-{today().isoformat()}.csv"
+    return web.Response(body=("\ufeff" + out.getvalue()).encode(), headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+async def _unanswered_page(request: web.Request, errors: dict | None = None,
+                           values: dict | None = None, status: int = 200,
+                           done: str | None = None) -> web.Response:
+    service = service_of(request)
+    lex = (await service.directory()).lexicon
+    concepts = [(c, ", ".join(list(langs.get("sv", ()))[:4])) for c, langs in
+                sorted(lex.concepts.items())]
+    return await render(request, "unanswered.html", {
+        "rows": await service.people.unanswered(), "concepts": concepts,
+        "errors": errors or {}, "values": values or {}, "done": done}, status=status)
+
+
+async def unanswered_page(request: web.Request) -> web.Response:
+    done = {"synonym": "Synonymen är tillagd och frågan markerad som hanterad.",
+            "hanterad": "Frågan är markerad som hanterad."}.get(request.query.get("klart", ""))
+    return await _unanswered_page(request, done=done)
+
+
+async def add_synonym(request: web.Request) -> web.Response:
+    service = service_of(request)
+    item_id = request.match_info["item_id"]
+    form = await form_of(request)
+    concept, lang, term = form.get("concept", ""), form.get("lang", ""), form.get("term", "")
+    term = " ".join(term.split())
+    lex = (await service.directory()).lexicon
+    errors = {}
+    if concept not in lex.concepts:
+        errors["concept"] = "Välj ett begrepp i listan."
+    if lang not in ("sv", "en"):
+        errors["lang"] = "Välj språk."
+    if not 2 <= len(term) <= 60 or re.search(r"[\[\]{}<>;\"]", term):
+        errors["term"] = "Ordet ska vara 2–60 tecken, utan hakparenteser eller citattecken."
+    if errors:
+        return await _unanswered_page(request, {item_id: errors}, {item_id: form}, 400)
+    await service.store.add_terms(concept, lang, [term], user_of(request).name)
+    if item_id.isdigit():
+        await service.people.mark_unanswered_handled(int(item_id))
+    raise see_other("/admin/obesvarade?klart=synonym")
+
+
+async def mark_handled(request: web.Request) -> web.Response:
+    item_id = request.match_info["item_id"]
+    if item_id.isdigit():
+        await service_of(request).people.mark_unanswered_handled(int(item_id))
+    raise see_other("/admin/obesvarade?klart=hanterad")
+
+
+async def _users_page(request: web.Request, invite: dict | None = None,
+                      errors: dict | None = None, status: int = 200) -> web.Response:
+    service = service_of(request)
+    d = await service.directory()
+    invites = await service.people.invites()
+    now = dt.datetime.now(dt.UTC).isoformat()
+    for inv in invites:
+        inv["state"] = ("använd" if inv["used_at"] else
+                        "utgången" if inv["expires_at"] < now else "öppen")
+        inv["when"] = when_sv(inv["created_at"])
+        inv["expires"] = when_sv(inv["expires_at"])
+    return await render(request, "users.html", {
+        "users": await service.people.users(), "orgs": list(d.organisations.values()),
+        "org_names": {o.id: o.name for o in d.organisations.values()},
+        "invites": invites, "roles": [(r, ROLE_SV[r]) for r in ROLES], "invite": invite,
+        "errors": errors or {}, "me": user_of(request),
+        "done": request.query.get("klart")}, status=status)
+
+
+async def users_page(request: web.Request) -> web.Response:
+    return await _users_page(request)
+
+
+async def set_active(request: web.Request) -> web.Response:
+    service = service_of(request)
+    user_id = request.match_info["user_id"]
+    target = await service.people.user(int(user_id)) if user_id.isdigit() else None
+    if target is None:
+        raise web.HTTPNotFound(text="Det kontot finns inte.")
+    me = user_of(request)
+    form = await form_of(request)
+    active = form.get("active") == "1"
+    if target.id == me.id and not active:
+        return await _users_page(request, errors={"users": "Du kan inte stänga av ditt eget "
+                                                           "konto."}, status=400)
+    await service.people.set_active(target.id, active, me.name)
+    raise see_other("/admin/anvandare?klart=1")
+
+
+async def create_invite(request: web.Request) -> web.Response:
+    service = service_of(request)
+    data = await request.post()
+    role = str(data.get("role", ""))
+    orgs = [str(o) for o in data.getall("orgs", [])]
+    known = {o.id for o in await service.store.organisations()}
+    errors = {}
+    if role not in ROLES:
+        errors["role"] = "Välj en roll."
+    if any(o not in known for o in orgs):
+        errors["orgs"] = "Okänd organisation."
+    elif role == "coordinator" and not orgs:
+        errors["orgs"] = "En samordnare behöver minst en organisation."
+    if errors:
+        return await _users_page(request, errors=errors, status=400)
+    code, expires = await service.people.create_invite(role, orgs, user_of(request).name)
+    base = request.app[SETTINGS].public_url or f"{request.scheme}://{request.host}"
+    return await _users_page(request, invite={
+        "code": code, "link": f"{base.rstrip('/')}/signup?code={code}",
+        "expires": when_sv(expires.isoformat()), "role": ROLE_SV[role]})
+
+
+def setup(app: web.Application) -> None:
+    add_route(app, "GET", "/admin/aktualitet", freshness_page, "admin")
+    add_route(app, "GET", "/admin/tackning", coverage_page, "admin")
+    add_route(app, "GET", "/admin/logg", audit_page, "admin")
+    add_route(app, "GET", "/admin/logg.csv", audit_csv, "admin")
+    add_route(app, "GET", "/admin/obesvarade", unanswered_page, "admin")
+    add_route(app, "POST", "/admin/obesvarade/{item_id}/synonym", add_synonym, "admin")
+    add_route(app, "POST", "/admin/obesvarade/{item_id}/hanterad", mark_handled, "admin")
+    add_route(app, "GET", "/admin/anvandare", users_page, "admin")
+    add_route(app, "POST", "/admin/anvandare/{user_id}/aktiv", set_active, "admin")
+    add_route(app, "POST", "/admin/inbjudan", create_invite, "admin")

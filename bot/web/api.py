@@ -1,0 +1,233 @@
+"""The JSON API: ask (the `ask` contract), entries, reports; described at /api/openapi.json.
+
+Authentication (see openapi.py): a signed-in session cookie, with the header X-CSRF-Token
+on POST (the token is in GET /api/me), or a personal API token made on /konto and sent as
+`Authorization: Bearer kv_…` (no CSRF header needed: nothing ambient is sent). Both act
+as the user they belong to, with the same permissions as the web pages. Protected fields
+are never part of any answer.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from bot.web.core import (
+    VIA_TOKEN,
+    add_route,
+    csrf_token,
+    json_error,
+    json_response,
+    now,
+    service_of,
+    today,
+    user_of,
+)
+from bot.web.openapi import document
+from directory.ask import canonical_municipality, parse_moment
+from directory.documents import role_doc
+from directory.freshness import freshness
+from directory.model import Role
+from directory.routing import open_state
+from directory.snapshot import Directory
+from directory.store.people import REPORT_REASONS, Report
+from directory.understand.redact import redact
+
+MAX_QUESTION = 2000
+
+
+class BadRequest(Exception):
+    pass
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json(loads=json.loads)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise BadRequest("Kroppen ska vara JSON.") from None
+    if not isinstance(body, dict):
+        raise BadRequest("Kroppen ska vara ett JSON-objekt.")
+    return body
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat(timespec="minutes") if moment else None
+
+
+async def ask(request: web.Request) -> web.Response:
+    service = service_of(request)
+    try:
+        body = await _body(request)
+        question = body.get("q")
+        if not isinstance(question, str) or not question.strip():
+            raise BadRequest("\"q\" saknas: frågan som text.")
+        if len(question) > MAX_QUESTION:
+            raise BadRequest(f"\"q\" får vara högst {MAX_QUESTION} tecken.")
+        at_raw, kommun_raw = body.get("at"), body.get("kommun")
+        if at_raw is not None and not isinstance(at_raw, str):
+            raise BadRequest("\"at\" ska vara en tidpunkt i ISO 8601.")
+        try:
+            at = parse_moment(at_raw)
+        except ValueError:
+            raise BadRequest(f"\"at\": '{at_raw}' är ingen tidpunkt i ISO 8601, "
+                             "t.ex. 2026-11-24T23:30:00+01:00") from None
+        kommun = None
+        if kommun_raw is not None and kommun_raw != "":
+            if not isinstance(kommun_raw, str):
+                raise BadRequest("\"kommun\" ska vara ett kommunnamn.")
+            kommun = canonical_municipality(await service.directory(), kommun_raw)
+            if kommun is None:
+                raise BadRequest(f"\"kommun\": okänd kommun '{kommun_raw}'")
+    except BadRequest as e:
+        return json_error(400, str(e))
+    answer = await service.ask(question, at, kommun, record=True)
+    return json_response(answer.to_json())
+
+
+def _summary(d: Directory, role: Role, reported: set[str]) -> dict[str, Any]:
+    open_now, opens, closes = open_state(role, now())
+    f = freshness(role, today())
+    org = d.organisations.get(role.org_id)
+    return {
+        "id": role.id, "name": role.name, "kind": role.kind,
+        "organisation": {"id": role.org_id, "name": org.name if org else ""},
+        "status": role.status, "serves": sorted(d.areas.get(role.id, ())),
+        "open_now": open_now, "opens": _iso(opens), "closes": _iso(closes),
+        "freshness": f.state, "verified": f.verified.isoformat() if f.verified else None,
+        "reported": role.id in reported, "demo": d.is_demo(role),
+    }
+
+
+async def list_roles(request: web.Request) -> web.Response:
+    service = service_of(request)
+    d = await service.directory()
+    kommun, kind, org = (request.query.get(k) for k in ("kommun", "kind", "org"))
+    if kommun:
+        name = canonical_municipality(d, kommun)
+        if name is None:
+            return json_error(400, f"okänd kommun '{kommun}'")
+        kommun = name
+    reported = await service.people.reported_roles()
+    roles = [r for r in d.roles.values()
+             if (not kommun or kommun in d.areas.get(r.id, ()))
+             and (not kind or r.kind == kind) and (not org or r.org_id == org)]
+    return json_response({"roles": [_summary(d, r, reported) for r in roles]})
+
+
+async def get_role(request: web.Request) -> web.Response:
+    service = service_of(request)
+    d = await service.directory()
+    role = d.roles.get(request.match_info["role_id"])  # the snapshot has no protected fields
+    if role is None:
+        return json_error(404, "Den rollen finns inte.")
+    reported = await service.people.reported_roles()
+    out = _summary(d, role, reported)
+    out["document"] = role_doc(role, with_protected=False)
+    return json_response(out)
+
+
+def _report_json(r: Report) -> dict[str, Any]:
+    return {"id": r.id, "role_id": r.role_id, "reason": r.reason, "note": r.note,
+            "created_at": r.created_at, "status": r.status}
+
+
+async def add_report(request: web.Request) -> web.Response:
+    service = service_of(request)
+    try:
+        body = await _body(request)
+    except BadRequest as e:
+        return json_error(400, str(e))
+    d = await service.directory()
+    role_id, reason, note = body.get("role_id"), body.get("reason"), body.get("note", "")
+    if not isinstance(role_id, str) or role_id not in d.roles:
+        return json_error(400, "\"role_id\" ska vara id för en roll i katalogen.")
+    if reason not in REPORT_REASONS:
+        return json_error(400, f"\"reason\" ska vara en av: {', '.join(REPORT_REASONS)}.")
+    if not isinstance(note, str) or len(note) > 1000:
+        return json_error(400, "\"note\" ska vara text, högst 1000 tecken.")
+    clean, _ = redact(note.strip())
+    report = await service.people.add_report(role_id, reason, clean, user_of(request).id)
+    return json_response(_report_json(report), status=201)
+
+
+async def list_reports(request: web.Request) -> web.Response:
+    user = user_of(request)
+    orgs = None if user.role == "admin" else list(user.orgs)
+    reports = await service_of(request).people.open_reports(orgs)
+    return json_response({"reports": [_report_json(r) for r in reports]})
+
+
+async def verify(request: web.Request) -> web.Response:
+    service = service_of(request)
+    user = user_of(request)
+    role = await service.store.role(request.match_info["role_id"])
+    if role is None:
+        return json_error(404, "Den rollen finns inte.")
+    if not user.may_edit(role.org_id):
+        return json_error(403, "Du får bara bekräfta din egen organisations uppgifter.")
+    day = today()
+    await service.store.verify_role(role.id, user.name, day)
+    return json_response({"role_id": role.id, "verified": day.isoformat(), "by": user.name})
+
+
+EDITABLE = ("name", "instructions", "status", "notice", "hours", "on_holidays", "exceptions",
+            "contacts", "serves", "groups", "concerns", "review_interval_days")
+
+
+async def edit_role(request: web.Request) -> web.Response:
+    """Change fields of a role (a JSON merge onto its document); answered after the commit,
+    so an acknowledged edit survives a crash. Verification is never changed here."""
+    from directory.documents import Problems, parse_role
+
+    service = service_of(request)
+    user = user_of(request)
+    role = await service.store.role(request.match_info["role_id"])
+    if role is None:
+        return json_error(404, "Den rollen finns inte.")
+    if not user.may_edit(role.org_id):
+        return json_error(403, "Du får bara ändra din egen organisations uppgifter.")
+    try:
+        body = await _body(request)
+    except BadRequest as e:
+        return json_error(400, str(e))
+    unknown = sorted(set(body) - set(EDITABLE))
+    if unknown:
+        return json_error(400, f"Fält som inte kan ändras här: {', '.join(unknown)}.")
+    doc = role_doc(role) | body
+    org = await service.store.organisation(role.org_id)
+    problems = Problems("begäran")
+    edited = parse_role(doc, org, problems)
+    if problems or edited is None:
+        return json_error(400, "; ".join(p.reason for p in problems.items))
+    await service.store.save_role(edited, user.name)
+    saved = await service.store.role(role.id)
+    versions = await service.store.versions("role", role.id, limit=1)
+    return json_response({"role_id": role.id, "version": versions[0].id if versions else None,
+                          "document": role_doc(saved)})
+
+
+async def me(request: web.Request) -> web.Response:
+    user = user_of(request)
+    out: dict[str, Any] = {"name": user.name, "role": user.role, "orgs": list(user.orgs),
+                           "default_municipality": user.default_municipality}
+    if not request.get(VIA_TOKEN):
+        out["csrf_token"] = await csrf_token(request)
+    return json_response(out)
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return json_response(document())
+
+
+def setup(app: web.Application) -> None:
+    add_route(app, "GET", "/api/openapi.json", openapi, "staff")
+    add_route(app, "GET", "/api/me", me, "staff")
+    add_route(app, "POST", "/api/ask", ask, "staff")
+    add_route(app, "GET", "/api/roles", list_roles, "staff")
+    add_route(app, "GET", "/api/roles/{role_id}", get_role, "staff")
+    add_route(app, "PATCH", "/api/roles/{role_id}", edit_role, "coordinator")
+    add_route(app, "POST", "/api/roles/{role_id}/verify", verify, "coordinator")
+    add_route(app, "GET", "/api/reports", list_reports, "coordinator")
+    add_route(app, "POST", "/api/reports", add_report, "staff")

@@ -1,0 +1,262 @@
+"""Sign-in and sign-out, sign-up with an invite code, login throttling, the account page."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections import deque
+
+from aiohttp import web
+
+from bot.passwords import check_password, hash_password, password_problem
+from bot.web import tokens
+from bot.web.chat import forget as forget_chat
+from bot.web.core import (
+    ROLE_SV,
+    USER_KEY,
+    add_route,
+    client_ip,
+    form_of,
+    render,
+    safe_next,
+    see_other,
+    service_of,
+    user_of,
+)
+from bot.web.security import sign_in, sign_out
+
+NAME = re.compile(r"^[\w.@-][\w .@-]{1,58}[\w.@-]$")
+# A real Argon2id hash of a random string: unknown names cost as much time as known ones.
+_DUMMY_HASH = hash_password("kontaktvag-dummy-" + str(time.time_ns()))
+
+
+class Throttle:
+    """Failed attempts per key in a sliding window; too many and the key waits."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit, self.window = limit, window
+        self.failures: dict[str, deque[float]] = {}
+
+    def _recent(self, key: str) -> deque[float]:
+        now = time.monotonic()
+        q = self.failures.setdefault(key, deque())
+        while q and now - q[0] > self.window:
+            q.popleft()
+        return q
+
+    def blocked_for(self, key: str) -> int:
+        """Seconds until the key may try again (0: now)."""
+        q = self._recent(key)
+        if len(q) < self.limit:
+            return 0
+        return max(1, int(self.window - (time.monotonic() - q[0])))
+
+    def fail(self, key: str) -> None:
+        self._recent(key).append(time.monotonic())
+        if len(self.failures) > 10_000:  # forget the oldest keys rather than grow forever
+            for stale in list(self.failures)[:1000]:
+                self.failures.pop(stale, None)
+
+    def clear(self, key: str) -> None:
+        self.failures.pop(key, None)
+
+
+THROTTLE = web.AppKey("web_throttle", dict)  # name -> Throttle
+
+
+def throttles() -> dict[str, Throttle]:
+    # Five wrong passwords for one account, or thirty from one address, in 15 minutes.
+    return {"name": Throttle(5, 900), "ip": Throttle(30, 900), "code": Throttle(10, 900)}
+
+
+def _minutes(seconds: int) -> str:
+    minutes = max(1, (seconds + 59) // 60)
+    return "1 minut" if minutes == 1 else f"{minutes} minuter"
+
+
+async def login_page(request: web.Request) -> web.Response:
+    if request.get(USER_KEY) is not None:
+        raise see_other(safe_next(request.query.get("next")))
+    return await render(request, "login.html", {"next": safe_next(request.query.get("next")),
+                                          "name": "", "error": None})
+
+
+async def login(request: web.Request) -> web.Response:
+    form = await form_of(request)
+    name = form.get("name", "").strip()[:100]
+    password = form.get("password", "")
+    target = safe_next(form.get("next"))
+    t = request.app[THROTTLE]
+    ip = client_ip(request)
+    name_key = name.casefold()
+    wait = max(t["name"].blocked_for(name_key), t["ip"].blocked_for(ip))
+    if wait:
+        return await render(request, "login.html", {
+            "next": target, "name": name,
+            "error": f"För många misslyckade inloggningar. Försök igen om {_minutes(wait)}."},
+            status=429)
+    people = service_of(request).people
+    user = await people.user_by_name(name) if name else None
+    stored = user.password_hash if user else _DUMMY_HASH
+    ok = await asyncio.to_thread(check_password, stored, password)
+    if not ok or user is None or not user.active:
+        t["name"].fail(name_key)
+        t["ip"].fail(ip)
+        await people.audit(user.name if user else "okänt konto", "login.fail", "webben")
+        return await render(request, "login.html", {
+            "next": target, "name": name,
+            "error": "Fel kontonamn eller lösenord, eller så är kontot avstängt."}, status=401)
+    t["name"].clear(name_key)
+    await sign_in(request, user)
+    await people.audit(user.name, "login", "webben")
+    raise see_other(target)
+
+
+async def logout(request: web.Request) -> web.Response:
+    user = user_of(request)
+    forget_chat(request.app, user.id)
+    await sign_out(request)
+    await service_of(request).people.audit(user.name, "logout", "webben")
+    raise see_other("/login?ut=1")
+
+
+async def signup_page(request: web.Request) -> web.Response:
+    code = request.query.get("code", "").strip()[:100]
+    invite = await service_of(request).people.invite(code) if code else None
+    return await render(request, "signup.html", {"code": code, "invite": invite, "values": {},
+                                           "errors": {}, "role_sv": ROLE_SV})
+
+
+async def signup(request: web.Request) -> web.Response:
+    form = await form_of(request)
+    code = form.get("code", "").strip()[:100]
+    name = form.get("name", "").strip()
+    password, repeat = form.get("password", ""), form.get("repeat", "")
+    people = service_of(request).people
+    t = request.app[THROTTLE]["code"]
+    ip = client_ip(request)
+    ctx = {"code": code, "values": {"name": name}, "errors": {}, "role_sv": ROLE_SV}
+    if t.blocked_for(ip):
+        ctx["invite"] = None
+        ctx["errors"]["code"] = "För många försök med fel kod. Vänta en stund."
+        return await render(request, "signup.html", ctx, status=429)
+    invite = await people.invite(code) if code else None
+    ctx["invite"] = invite
+    if invite is None:
+        t.fail(ip)
+        ctx["errors"]["code"] = "Inbjudan är ogiltig, redan använd eller för gammal."
+        return await render(request, "signup.html", ctx, status=400)
+    errors = ctx["errors"]
+    if not NAME.match(name):
+        errors["name"] = ("Kontonamnet ska vara 3–60 tecken: bokstäver, siffror, mellanslag, "
+                          "punkt, @ eller bindestreck.")
+    elif await people.user_by_name(name):
+        errors["name"] = "Det kontonamnet är upptaget. Välj ett annat."
+    problem = password_problem(password)
+    if problem:
+        errors["password"] = problem
+    elif password != repeat:
+        errors["repeat"] = "Lösenorden är inte likadana."
+    if errors:
+        return await render(request, "signup.html", ctx, status=400)
+    hashed = await asyncio.to_thread(hash_password, password)
+    user = await people.redeem_invite(code, name, password_hash=hashed)
+    if user is None:
+        errors["code"] = "Inbjudan hann användas eller gå ut. Be om en ny."
+        return await render(request, "signup.html", ctx, status=400)
+    await sign_in(request, user)
+    await people.audit(user.name, "login", "webben, efter registrering")
+    raise see_other("/")
+
+
+async def _account_context(request: web.Request, **extra) -> dict:
+    user = user_of(request)
+    service = service_of(request)
+    d = await service.directory()
+    ctx = {"municipalities": d.municipalities, "tokens": await tokens.list_for(service, user),
+           "errors": {}, "new_token": None, "saved": None, "role_sv": ROLE_SV,
+           "org_names": {o: d.organisations[o].name for o in user.orgs
+                         if o in d.organisations}}
+    ctx.update(extra)
+    return ctx
+
+
+async def account_page(request: web.Request) -> web.Response:
+    saved = {"pw": "Lösenordet är bytt.", "kommun": "Förvald kommun sparad.",
+             "token": "API-nyckeln är återkallad."}.get(request.query.get("sparat", ""))
+    return await render(request, "account.html", await _account_context(request, saved=saved))
+
+
+async def change_password(request: web.Request) -> web.Response:
+    user = user_of(request)
+    form = await form_of(request)
+    errors = {}
+    if not await asyncio.to_thread(check_password, user.password_hash, form.get("current", "")):
+        errors["current"] = "Nuvarande lösenord stämmer inte."
+    problem = password_problem(form.get("new", ""))
+    if problem:
+        errors["new"] = problem
+    elif form.get("new") != form.get("repeat"):
+        errors["repeat"] = "Lösenorden är inte likadana."
+    if errors:
+        return await render(request, "account.html",
+                      await _account_context(request, errors=errors), status=400)
+    people = service_of(request).people
+    await people.set_password(user.id, await asyncio.to_thread(hash_password, form["new"]),
+                              user.name)
+    await sign_in(request, await people.user(user.id))  # this session stays, others end
+    raise see_other("/konto?sparat=pw")
+
+
+async def set_municipality(request: web.Request) -> web.Response:
+    user = user_of(request)
+    form = await form_of(request)
+    service = service_of(request)
+    d = await service.directory()
+    value = form.get("kommun", "")
+    if value and value not in d.municipalities:
+        return await render(request, "account.html", await _account_context(
+            request, errors={"kommun": "Välj en kommun i listan."}), status=400)
+    await service.people.set_default_municipality(user.id, value or None)
+    raise see_other("/konto?sparat=kommun")
+
+
+async def create_token(request: web.Request) -> web.Response:
+    user = user_of(request)
+    form = await form_of(request)
+    service = service_of(request)
+    name = form.get("token_name", "").strip()
+    errors = {}
+    if not 1 <= len(name) <= 60:
+        errors["token_name"] = "Ge nyckeln ett namn (1–60 tecken), t.ex. vad den används till."
+    elif await tokens.count_active(service, user) >= tokens.MAX_PER_USER:
+        errors["token_name"] = f"Du har redan {tokens.MAX_PER_USER} nycklar. Återkalla en först."
+    if errors:
+        return await render(request, "account.html",
+                      await _account_context(request, errors=errors), status=400)
+    token = await tokens.create(service, user, name)
+    return await render(request, "account.html", await _account_context(request, new_token=token))
+
+
+async def revoke_token(request: web.Request) -> web.Response:
+    user = user_of(request)
+    token_id = request.match_info["token_id"]
+    if not token_id.isdigit() or not await tokens.revoke(service_of(request), user,
+                                                         int(token_id)):
+        raise web.HTTPNotFound(text="Den API-nyckeln finns inte.")
+    raise see_other("/konto?sparat=token")
+
+
+def setup(app: web.Application) -> None:
+    app[THROTTLE] = throttles()
+    add_route(app, "GET", "/login", login_page, "public")
+    add_route(app, "POST", "/login", login, "public")
+    add_route(app, "GET", "/signup", signup_page, "public")
+    add_route(app, "POST", "/signup", signup, "public")
+    add_route(app, "POST", "/logout", logout, "staff")
+    add_route(app, "GET", "/konto", account_page, "staff")
+    add_route(app, "POST", "/konto/losenord", change_password, "staff")
+    add_route(app, "POST", "/konto/kommun", set_municipality, "staff")
+    add_route(app, "POST", "/konto/nycklar", create_token, "staff")
+    add_route(app, "POST", "/konto/nycklar/{token_id}/aterkalla", revoke_token, "staff")

@@ -1,0 +1,215 @@
+"""Coordinators' pages: their organisations' roles, the role form, verify, the report queue.
+
+A coordinator may only touch the organisations on their account (User.may_edit); an admin
+may touch all. Every handler checks that for the entry it is about, on every request.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.web import forms
+from bot.web.core import (
+    add_route,
+    form_of,
+    q,
+    render,
+    require_org,
+    safe_next,
+    see_other,
+    service_of,
+    today,
+    user_of,
+)
+from directory.freshness import freshness
+from directory.model import Organisation, Role
+from directory.store import now_iso, writes
+from directory.store.people import REPORT_REASONS, User
+
+FRESH_SV = {"fresh": "Aktuell", "due": "Granskas snart", "stale": "Inaktuell",
+            "unverified": "Aldrig bekräftad"}
+FRESH_ICON = {"fresh": "✓", "due": "…", "stale": "!", "unverified": "!"}
+
+
+def visible_orgs(user: User, organisations: dict[str, Organisation]) -> list[Organisation]:
+    if user.role == "admin":
+        return list(organisations.values())
+    return [organisations[o] for o in user.orgs if o in organisations]
+
+
+def _rows(roles: list[Role]) -> list[dict]:
+    day = today()
+    out = []
+    for role in roles:
+        f = freshness(role, day)
+        out.append({"role": role, "state": f.state, "state_sv": FRESH_SV[f.state],
+                    "icon": FRESH_ICON[f.state], "next_review": f.next_review})
+    return out
+
+
+async def home(request: web.Request) -> web.Response:
+    user = user_of(request)
+    service = service_of(request)
+    d = await service.directory()
+    orgs = visible_orgs(user, d.organisations)
+    reports = await service.people.open_reports(None if user.role == "admin"
+                                                else [o.id for o in orgs])
+    summary = []
+    for org in orgs:
+        rows = _rows([r for r in d.roles.values() if r.org_id == org.id])
+        attention = [r for r in rows if r["state"] != "fresh"]
+        summary.append({"org": org, "count": len(rows), "attention": len(attention),
+                        "rows": rows})
+    return await render(request, "admin_home.html", {
+        "summary": summary, "reports": len(reports), "expand": user.role != "admin"})
+
+
+async def org_page(request: web.Request) -> web.Response:
+    user = user_of(request)
+    service = service_of(request)
+    d = await service.directory()
+    org = d.organisations.get(request.match_info["org_id"])
+    if org is None:
+        raise web.HTTPNotFound(text="Den organisationen finns inte.")
+    require_org(user, org.id)
+    roles = await service.store.roles(org.id)
+    return await render(request, "org.html", {"org": org, "rows": _rows(roles),
+                                        "kinds": d.kinds, "done": request.query.get("klart")})
+
+
+async def _role_for_edit(request: web.Request) -> tuple[Role, Organisation]:
+    service = service_of(request)
+    role = await service.store.role(request.match_info["role_id"], with_protected=True)
+    if role is None:
+        raise web.HTTPNotFound(text="Den rollen finns inte.")
+    require_org(user_of(request), role.org_id)
+    org = await service.store.organisation(role.org_id)
+    return role, org
+
+
+async def _form_page(request: web.Request, form: forms.RoleForm, org: Organisation,
+                     role: Role | None, status: int = 200, saved: str | None = None
+                     ) -> web.Response:
+    d = await service_of(request).directory()
+    f = freshness(role, today()) if role else None
+    return await render(request, "role_form.html", {
+        "form": form, "org": org, "role": role, "new": role is None, "saved": saved,
+        "kinds": list(d.kinds.values()), "municipalities": d.municipalities,
+        "fresh": f, "fresh_sv": FRESH_SV[f.state] if f else None, **forms.choices()},
+        status=status)
+
+
+async def role_form(request: web.Request) -> web.Response:
+    role, org = await _role_for_edit(request)
+    saved = {"1": "Ändringarna är sparade som en ny version.",
+             "0": "Inget var ändrat – ingen ny version.",
+             "ny": "Rollen är skapad.",
+             "ok": "Bekräftad som korrekt i dag."}.get(request.query.get("sparat", ""))
+    return await _form_page(request, forms.from_role(role, with_protected=True), org, role,
+                            saved=saved)
+
+
+async def role_save(request: web.Request) -> web.Response:
+    role, org = await _role_for_edit(request)
+    data = await request.post()
+    form = forms.from_post(data)
+    form.values["id"] = role.id  # the id of an existing role never changes
+    forms.keep_order(form, role)
+    if data.get("action") == "rows":
+        form.add_blank_rows(2, 2, 1)
+        return await _form_page(request, form, org, role)
+    service = service_of(request)
+    user = user_of(request)
+    new = forms.validate(form, org, await service.directory(), new=False)
+    if new is None:
+        return await _form_page(request, form, org, role, status=400)
+    changed = await service.store.save_role(new, user.name)
+    if role.protected and not new.protected:  # the form emptied the protected fields
+        async with service.db.write() as conn:
+            await writes.put_protected(conn, role.id, {}, user.name, "update",
+                                       now_iso())
+            await writes.bump_generation(conn)
+        changed = True
+    raise see_other(f"/admin/roles/{q(role.id)}?sparat={'1' if changed else '0'}")
+
+
+async def new_role_form(request: web.Request) -> web.Response:
+    org = await _org_for_new(request)
+    return await _form_page(request, forms.new_form(), org, None)
+
+
+async def _org_for_new(request: web.Request) -> Organisation:
+    org = await service_of(request).store.organisation(request.match_info["org_id"])
+    if org is None:
+        raise web.HTTPNotFound(text="Den organisationen finns inte.")
+    require_org(user_of(request), org.id)
+    return org
+
+
+async def new_role_save(request: web.Request) -> web.Response:
+    org = await _org_for_new(request)
+    data = await request.post()
+    form = forms.from_post(data)
+    if data.get("action") == "rows":
+        form.add_blank_rows(2, 2, 1)
+        return await _form_page(request, form, org, None)
+    service = service_of(request)
+    d = await service.directory()
+    role = forms.validate(form, org, d, new=True, taken=set(d.roles))
+    if role is None:
+        return await _form_page(request, form, org, None, status=400)
+    await service.store.save_role(role, user_of(request).name, action="create")
+    raise see_other(f"/admin/roles/{q(role.id)}?sparat=ny")
+
+
+async def verify(request: web.Request) -> web.Response:
+    service = service_of(request)
+    role = await service.store.role(request.match_info["role_id"])
+    if role is None:
+        raise web.HTTPNotFound(text="Den rollen finns inte.")
+    user = user_of(request)
+    require_org(user, role.org_id)
+    form = await form_of(request)
+    await service.store.verify_role(role.id, user.name, today())
+    target = safe_next(form.get("next") or f"/admin/roles/{q(role.id)}?sparat=ok")
+    raise see_other(target)
+
+
+async def reports(request: web.Request) -> web.Response:
+    user = user_of(request)
+    service = service_of(request)
+    d = await service.directory()
+    orgs = None if user.role == "admin" else list(user.orgs)
+    rows = [{"report": r, "role": d.roles.get(r.role_id),
+             "reason": REPORT_REASONS.get(r.reason, r.reason)}
+            for r in await service.people.open_reports(orgs)]
+    return await render(request, "reports.html", {"rows": rows, "errors": {},
+                                            "done": request.query.get("klart") == "1"})
+
+
+async def resolve(request: web.Request) -> web.Response:
+    user = user_of(request)
+    service = service_of(request)
+    report_id = request.match_info["report_id"]
+    report = await service.people.report(int(report_id)) if report_id.isdigit() else None
+    if report is None:
+        raise web.HTTPNotFound(text="Den rapporten finns inte.")
+    role = await service.store.role(report.role_id)
+    require_org(user, role.org_id if role else "")
+    form = await form_of(request)
+    note = form.get("note", "").strip()[:1000] or "Åtgärdad"
+    if report.status == "open":
+        await service.people.resolve_report(report.id, user.name, note)
+    raise see_other("/admin/rapporter?klart=1")
+
+
+def setup(app: web.Application) -> None:
+    add_route(app, "GET", "/admin", home, "coordinator")
+    add_route(app, "GET", "/admin/org/{org_id}", org_page, "coordinator")
+    add_route(app, "GET", "/admin/org/{org_id}/ny-roll", new_role_form, "coordinator")
+    add_route(app, "POST", "/admin/org/{org_id}/ny-roll", new_role_save, "coordinator")
+    add_route(app, "GET", "/admin/roles/{role_id}", role_form, "coordinator")
+    add_route(app, "POST", "/admin/roles/{role_id}", role_save, "coordinator")
+    add_route(app, "POST", "/admin/roles/{role_id}/verifiera", verify, "coordinator")
+    add_route(app, "GET", "/admin/rapporter", reports, "coordinator")
+    add_route(app, "POST", "/admin/rapporter/{report_id}", resolve, "coordinator")

@@ -1,0 +1,397 @@
+"""The role form: a role <-> flat form fields, validated by the same code as the importer.
+
+The form is turned into the role document of docs/data-format.md and checked by
+`directory.documents.parse_role`. To put each problem next to its field, the document is
+built from LineDict/LineList nodes whose "line numbers" are field numbers: a problem's line
+tells which field it is about. What was typed is kept as typed (RoleForm.values/rows) so a
+form with errors comes back unchanged, with the reasons beside the fields.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from multidict import MultiMapping
+
+from directory.documents import Problems, parse_role
+from directory.hours import (
+    DAYS,
+    ROUND_THE_CLOCK,
+    Exception_,
+    HoursError,
+    WeeklyHours,
+    format_intervals,
+    parse_date,
+)
+from directory.model import CHANNELS, STATUSES, VISIBILITIES, Organisation, Role
+from directory.snapshot import Directory
+from directory.yamlio import LineDict, LineList
+
+DAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
+DAY_NAMES = ("Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag", "Lördag", "Söndag")
+SV_TO_DAY = dict(zip(DAYS_SV, DAYS, strict=True))
+MAX_ROWS = 40
+CONTACT_FIELDS = ("rank", "channel", "value", "label", "visibility", "hours", "remove")
+EXCEPTION_FIELDS = ("date", "hours", "closed", "note")
+PROTECTED_FIELDS = ("field", "value")
+SCALARS = ("id", "name", "kind", "status", "instructions", "review_interval_days",
+           "on_holidays", "notice-text", "notice-from", "notice-to",
+           *(f"hours-{d}" for d in DAYS))
+LISTS = ("serves", "groups", "concerns")
+STATUS_SV = {"aktiv": "Aktiv", "inaktiv": "Inaktiv (visas inte)",
+             "tillfalligt-stangd": "Tillfälligt stängd"}
+HOLIDAYS_SV = {"closed": "Stängt på helgdagar och jul-, midsommar- och nyårsafton",
+               "sunday": "Helgdagar har söndagens tider", "normal": "Helgdagar som vanliga dagar"}
+CHANNEL_FORM_SV = {"phone": "Telefon", "email": "E-post", "secure-email": "Säker e-post",
+                   "web": "Webb"}
+VISIBILITY_SV = {"staff": "Personal", "public": "Allmänheten"}
+GROUPS_SV = {"barn": "Barn", "vuxna": "Vuxna", "aldre": "Äldre"}
+CONCERNS_SV = {"utsatta": "Våldsutsatta", "utovare": "Våldsutövare",
+               "bevittnat": "Barn som bevittnat våld"}
+
+
+@dataclass
+class RoleForm:
+    values: dict[str, Any] = field(default_factory=dict)
+    contacts: list[dict[str, str]] = field(default_factory=list)
+    exceptions: list[dict[str, str]] = field(default_factory=list)
+    protected: list[dict[str, str]] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+
+    def error(self, name: str, message: str) -> None:
+        self.errors[name] = f"{self.errors[name]} {message}" if name in self.errors else message
+
+    def add_blank_rows(self, contacts: int = 1, exceptions: int = 1, protected: int = 1) -> None:
+        self.contacts += [{"rank": str(len(self.contacts) + i + 1), "channel": "phone",
+                           "visibility": "staff"} for i in range(contacts)]
+        self.exceptions += [{} for _ in range(exceptions)]
+        self.protected += [{} for _ in range(protected)]
+
+
+# ---- hours as text -------------------------------------------------------------------
+
+
+def hours_text(weekly: WeeklyHours) -> str:
+    """'mån-fre 08:00-12:00; lör 10:00-14:00' or 'dygnet runt'."""
+    spec = weekly.to_spec()
+    if spec == ROUND_THE_CLOCK:
+        return "dygnet runt"
+    sv = dict(zip(DAYS, DAYS_SV, strict=True))
+    return "; ".join("-".join(sv[d] for d in key.split("-")) + f" {value}"
+                     for key, value in spec.items())
+
+
+def parse_hours_text(text: str) -> dict[str, str] | str:
+    """The inverse of hours_text, also with English day names; raises HoursError."""
+    text = text.strip()
+    if text.casefold().replace(" ", "-") == ROUND_THE_CLOCK:
+        return ROUND_THE_CLOCK
+    spec: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        m = re.match(r"^([a-zåäö]+(?:\s*-\s*[a-zåäö]+)?)\s*:?\s+(.+)$", part, re.IGNORECASE)
+        if not m:
+            raise HoursError(f"'{part}' ska skrivas som dag tid, t.ex. mån-fre 08:00-12:00")
+        days = [SV_TO_DAY.get(d.strip().casefold(), d.strip().casefold())
+                for d in m.group(1).split("-")]
+        spec["-".join(days)] = m.group(2).strip()
+    WeeklyHours.parse(spec)  # raises HoursError with a Swedish reason
+    return spec
+
+
+# ---- role -> form ----------------------------------------------------------------------
+
+
+def from_role(role: Role, with_protected: bool) -> RoleForm:
+    f = RoleForm()
+    v = f.values
+    v.update(id=role.id, name=role.name, kind=role.kind, status=role.status,
+             instructions=role.instructions, review_interval_days=str(role.review_interval_days),
+             on_holidays=role.schedule.on_holidays, serves=list(role.serves or ()),
+             groups=list(role.groups), concerns=list(role.concerns))
+    for i, day in enumerate(DAYS):
+        intervals = role.schedule.weekly.days[i]
+        v[f"hours-{day}"] = format_intervals(intervals) if intervals else ""
+    if role.notice:
+        v.update({"notice-text": role.notice.text, "notice-from": role.notice.start.isoformat(),
+                  "notice-to": role.notice.end.isoformat()})
+    for ex in role.schedule.exceptions:
+        f.exceptions.append({"date": ex.date.isoformat(), "closed": "1" if ex.closed else "",
+                             "hours": "" if ex.closed else format_intervals(ex.intervals),
+                             "note": ex.note})
+    for i, c in enumerate(role.contacts, 1):
+        f.contacts.append({"rank": str(i), "channel": c.channel, "value": c.value,
+                           "label": c.label, "visibility": c.visibility,
+                           "hours": hours_text(c.schedule.weekly) if c.schedule else ""})
+    if with_protected:
+        f.protected = [{"field": k, "value": val} for k, val in role.protected]
+    f.add_blank_rows()
+    return f
+
+
+def new_form() -> RoleForm:
+    f = RoleForm(values={"status": "aktiv", "on_holidays": "closed",
+                         "review_interval_days": "365", "serves": [], "groups": [],
+                         "concerns": []})
+    for day in DAYS[:5]:
+        f.values[f"hours-{day}"] = "08:00-16:30"
+    f.add_blank_rows(contacts=2, exceptions=1, protected=1)
+    return f
+
+
+# ---- post -> form --------------------------------------------------------------------
+
+
+def _rows(data: MultiMapping[str], prefix: str, names: tuple[str, ...]) -> list[dict[str, str]]:
+    try:
+        count = min(int(str(data.get(f"n-{prefix}", "0"))), MAX_ROWS)
+    except ValueError:
+        count = 0
+    rows = []
+    for i in range(count):
+        rows.append({n: str(data.get(f"{prefix}-{i}-{n}", "")) for n in names})
+    return rows
+
+
+def from_post(data: MultiMapping[str]) -> RoleForm:
+    f = RoleForm()
+    for name in SCALARS:
+        f.values[name] = str(data.get(name, ""))
+    for name in LISTS:
+        f.values[name] = [str(x) for x in data.getall(name, [])]
+    f.contacts = _rows(data, "c", CONTACT_FIELDS)
+    f.exceptions = _rows(data, "ex", EXCEPTION_FIELDS)
+    f.protected = _rows(data, "p", PROTECTED_FIELDS)
+    return f
+
+
+def keep_order(form: RoleForm, role: Role) -> None:
+    """Checked boxes in the role's own order, so re-saving a form changes nothing."""
+    for name, before in (("serves", role.serves or ()), ("groups", role.groups),
+                         ("concerns", role.concerns)):
+        chosen = form.values.get(name, [])
+        form.values[name] = ([x for x in before if x in chosen]
+                             + [x for x in chosen if x not in before])
+
+
+# ---- form -> validated role ------------------------------------------------------------
+
+
+class _Fields:
+    """Numbers the form fields so that a Problem's line names the field it is about."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = ["_"]
+
+    def number(self, name: str) -> int:
+        self.names.append(name)
+        return len(self.names) - 1
+
+    def node(self, items: dict[str, Any], names: dict[str, str], whole: str) -> LineDict:
+        d = LineDict(items)
+        d.line = self.number(whole)
+        d.key_lines = {k: self.number(n) for k, n in names.items()}
+        return d
+
+    def seq(self, items: list, names: list[str], whole: str) -> LineList:
+        out = LineList(items)
+        out.line = self.number(whole)
+        out.item_lines = [self.number(n) for n in names]
+        return out
+
+
+def _blank(row: dict[str, str], keys: tuple[str, ...]) -> bool:
+    return not any(row.get(k, "").strip() for k in keys)
+
+
+def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
+             taken: set[str] | frozenset[str] = frozenset()) -> Role | None:
+    """The role the form describes, or None with form.errors filled in (Swedish)."""
+    v = form.values
+    fields = _Fields()
+    doc: dict[str, Any] = {}
+    names: dict[str, str] = {}
+
+    def put(key: str, value: Any, name: str) -> None:
+        doc[key] = value
+        names[key] = name
+
+    put("id", v.get("id", "").strip(), "id")
+    if new and doc["id"] in taken:
+        form.error("id", f"Id '{doc['id']}' används redan av en annan roll.")
+    put("name", v.get("name", "").strip(), "name")
+    put("kind", v.get("kind", ""), "kind")
+    if doc["kind"] not in d.kinds:
+        form.error("kind", "Välj en funktion i listan.")
+    put("status", v.get("status", ""), "status")
+    put("instructions", v.get("instructions", "").strip(), "instructions")
+    unknown = [m for m in v.get("serves", []) if m not in d.municipalities]
+    if unknown:
+        form.error("serves", f"Okänd kommun: {', '.join(unknown)}.")
+    if v.get("serves"):
+        put("serves", list(v["serves"]), "serves")
+    put("groups", list(v.get("groups", [])), "groups")
+    put("concerns", list(v.get("concerns", [])), "concerns")
+    interval = v.get("review_interval_days", "").strip()
+    put("review_interval_days", int(interval) if interval.isdigit() else interval,
+        "review_interval_days")
+    put("on_holidays", v.get("on_holidays", ""), "on_holidays")
+
+    hours = {}
+    for day in DAYS:
+        text = v.get(f"hours-{day}", "").strip()
+        if not text:
+            continue
+        try:
+            WeeklyHours.parse({day: text})
+            hours[day] = text
+        except HoursError as e:
+            form.error(f"hours-{day}", str(e).capitalize() + ".")
+    put("hours", hours, "hours-mon")
+
+    notice = {k: v.get(f"notice-{k}", "").strip() for k in ("text", "from", "to")}
+    if any(notice.values()):
+        missing = [k for k, val in notice.items() if not val]
+        for k in missing:
+            form.error(f"notice-{k}", "Fyll i text, från och till – eller töm alla tre.")
+        if not missing:
+            put("notice", fields.node(notice, {k: f"notice-{k}" for k in notice},
+                                      "notice-text"), "notice-text")
+
+    exceptions, ex_names = [], []
+    for i, row in enumerate(form.exceptions):
+        if _blank(row, ("date", "hours", "note")) and not row.get("closed"):
+            continue
+        item = {"date": row.get("date", "").strip(), "note": row.get("note", "").strip()}
+        if row.get("closed"):
+            item["closed"] = True
+        else:
+            item["hours"] = row.get("hours", "").strip()
+        try:
+            parse_date(item["date"])
+        except HoursError as e:
+            form.error(f"ex-{i}-date", str(e).capitalize() + ".")
+            continue
+        try:
+            Exception_.parse(item)
+        except HoursError as e:
+            form.error(f"ex-{i}-hours", str(e).capitalize() + ".")
+            continue
+        exceptions.append(item)
+        ex_names.append(f"ex-{i}-date")
+    if exceptions:
+        put("exceptions", fields.seq(exceptions, ex_names, "ex-0-date"), "ex-0-date")
+
+    contacts, c_names = [], []
+    ranked = sorted(enumerate(form.contacts), key=lambda ir: _rank(ir[1], ir[0]))
+    for i, row in ranked:
+        if row.get("remove") or _blank(row, ("value", "label", "hours")):
+            continue
+        item: dict[str, Any] = {"channel": row.get("channel", ""),
+                                "value": row.get("value", "").strip(),
+                                "label": row.get("label", "").strip(),
+                                "visibility": row.get("visibility", "")}
+        if row.get("hours", "").strip():
+            try:
+                item["hours"] = parse_hours_text(row["hours"])
+            except HoursError as e:
+                form.error(f"c-{i}-hours", str(e).capitalize() + ".")
+        if row.get("rank", "").strip() and not row["rank"].strip().isdigit():
+            form.error(f"c-{i}-rank", "Ordningen ska vara ett heltal.")
+        contacts.append(fields.node(item, {k: f"c-{i}-{k}" for k in item}, f"c-{i}-value"))
+        c_names.append(f"c-{i}-value")
+    if not contacts:
+        form.error("c-0-value", "En roll behöver minst en kontaktväg.")
+    put("contacts", fields.seq(contacts, c_names, "c-0-value"), "c-0-value")
+
+    protected: dict[str, str] = {}
+    for i, row in enumerate(form.protected):
+        key, value = row.get("field", "").strip(), row.get("value", "").strip()
+        if not key and not value:
+            continue
+        if not re.fullmatch(r"[a-z0-9_-]{1,40}", key):
+            form.error(f"p-{i}-field", "Fältnamnet ska vara 1–40 tecken a–z, 0–9, - eller _, "
+                                       "t.ex. address.")
+        elif not value:
+            form.error(f"p-{i}-value", "Fyll i ett värde eller töm raden.")
+        elif key in protected:
+            form.error(f"p-{i}-field", f"'{key}' finns redan.")
+        else:
+            protected[key] = value
+    if protected:
+        put("protected", protected, "p-0-field")
+
+    problems = Problems("formulär")
+    role = parse_role(fields.node(doc, names, "name"), org, problems)
+    for problem in problems.items:
+        name = fields.names[problem.line] if 0 < problem.line < len(fields.names) else ""
+        message = _sentence(problem.reason)
+        if name:
+            form.error(name, message)
+        else:
+            form.general.append(message)
+    if form.errors or form.general or role is None:
+        return None
+    return role
+
+
+def _rank(row: dict[str, str], index: int) -> tuple[int, int]:
+    rank = row.get("rank", "").strip()
+    return (int(rank) if rank.isdigit() else 10_000 + index, index)
+
+
+KEYS_SV = {"'name'": "namnet", "'value'": "kontaktuppgiften", "'text'": "texten",
+           "'kind'": "funktionen", "'id'": "id", "'why'": "motiveringen",
+           "'channel'": "kanalen", "'visibility'": "synligheten", "'status'": "status",
+           "'on_holidays'": "helgdagar", "'when'": "när"}
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    for key, sv in KEYS_SV.items():
+        text = text.replace(key, sv)
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+FIELD_LABELS = {
+    "id": "Id", "name": "Namn", "kind": "Funktion", "status": "Status",
+    "instructions": "Instruktioner", "serves": "Kommuner", "groups": "Målgrupper",
+    "concerns": "Gäller", "review_interval_days": "Granskningsintervall",
+    "on_holidays": "Helgdagar", "notice-text": "Meddelande", "notice-from": "Meddelande, från",
+    "notice-to": "Meddelande, till", "code": "Inbjudningskod", "password": "Lösenord",
+    "repeat": "Upprepa lösenordet", "current": "Nuvarande lösenord", "new": "Nytt lösenord",
+    "kommun": "Kommun", "token_name": "Namn på API-nyckel", "role": "Roll",
+    "orgs": "Organisationer", "reason": "Vad är fel", "note": "Beskrivning",
+}
+ROW_LABELS = {
+    "c": ("Kontaktväg", {"rank": "ordning", "channel": "kanal", "value": "nummer eller adress",
+                         "label": "beskrivning", "visibility": "får ges till",
+                         "hours": "egna öppettider"}),
+    "ex": ("Undantag", {"date": "datum", "hours": "öppet", "note": "anteckning"}),
+    "p": ("Skyddad uppgift", {"field": "fält", "value": "värde"}),
+    "s": ("Steg", {"rank": "ordning", "target": "vem", "when": "när", "why": "varför"}),
+}
+
+
+def field_label(name: str) -> str:
+    """A field's name as people read it, for the error summary."""
+    if name.startswith("hours-") and name[6:] in DAYS:
+        return DAY_NAMES[DAYS.index(name[6:])]
+    m = re.fullmatch(r"([a-z]+)-(\d+)-([a-z]+)", name)
+    if m and m.group(1) in ROW_LABELS:
+        row, parts = ROW_LABELS[m.group(1)]
+        return f"{row} {int(m.group(2)) + 1}, {parts.get(m.group(3), m.group(3))}"
+    return FIELD_LABELS.get(name, name)
+
+
+def choices() -> dict[str, Any]:
+    """Option lists for the template."""
+    return {"statuses": [(s, STATUS_SV[s]) for s in STATUSES],
+            "holidays": list(HOLIDAYS_SV.items()),
+            "channels": [(c, CHANNEL_FORM_SV[c]) for c in CHANNELS],
+            "visibilities": [(x, VISIBILITY_SV[x]) for x in VISIBILITIES],
+            "groups": list(GROUPS_SV.items()), "concerns": list(CONCERNS_SV.items()),
+            "days": list(zip(DAYS, DAY_NAMES, strict=True))}

@@ -1,0 +1,236 @@
+"""The OpenAPI 3.1 document of the JSON API, served at /api/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from directory.store.people import REPORT_REASONS
+
+AUTH_TEXT = (
+    "Två sätt att autentisera sig:\n\n"
+    "1. **API-nyckel** (för skript och integrationer): skapa en på sidan /konto och skicka "
+    "den som `Authorization: Bearer kv_…`. Nyckeln gäller som ditt konto, med samma "
+    "behörighet, tills du återkallar den. Ingen CSRF-token behövs.\n"
+    "2. **Inloggad session** (webbläsaren): kakan från /login. Skicka då också "
+    "`X-CSRF-Token` på POST; token finns i `GET /api/me`.\n\n"
+    "Skyddade uppgifter (t.ex. adressen till ett skyddat boende) finns aldrig i API:t."
+)
+
+ERROR = {"type": "object", "required": ["error"],
+         "properties": {"error": {"type": "string", "description": "Orsaken, på svenska"}}}
+
+
+def _err(text: str) -> dict[str, Any]:
+    return {"description": text, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _ok(text: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": text, "content": {"application/json": {"schema": schema}}}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+NULLABLE_STR = {"type": ["string", "null"]}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": ERROR,
+    "AskRequest": {
+        "type": "object", "required": ["q"], "additionalProperties": False,
+        "properties": {
+            "q": {"type": "string", "minLength": 1, "maxLength": 2000,
+                  "description": "Frågan, t.ex. \"orosanmälan Mora\""},
+            "at": {"type": "string", "format": "date-time",
+                   "description": "Tidpunkten (ISO 8601); utan tidszon: svensk tid. "
+                                  "Standard: nu."},
+            "kommun": {"type": "string", "description": "Förvald kommun när frågan inte "
+                                                        "nämner någon"},
+        },
+    },
+    "AskAnswer": {
+        "type": "object",
+        "description": "Svaret enligt kontraktet ask-json.md (fält läggs bara till).",
+        "required": ["query", "understood", "clarify", "route", "checklist", "alternatives"],
+        "properties": {
+            "query": {"type": "string"},
+            "understood": {"type": "object", "required": ["topic", "municipality", "at",
+                                                          "confidence"],
+                           "properties": {"topic": NULLABLE_STR, "municipality": NULLABLE_STR,
+                                          "at": {"type": "string"},
+                                          "confidence": {"type": "number"},
+                                          "municipality_from": {"type": "string"},
+                                          "danger": {"type": "boolean"}}},
+            "clarify": {"type": ["object", "null"]},
+            "route": {"type": "array", "items": _ref("RouteStep")},
+            "checklist": {"type": "array", "items": {"type": "string"}},
+            "alternatives": {"type": "array", "items": {
+                "type": "object", "properties": {"topic": {"type": "string"},
+                                                 "score": {"type": "number"}}}},
+            "demo": {"type": "boolean"}, "redacted": {"type": "boolean"},
+            "local_path": {"type": "boolean"},
+            "notices": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "RouteStep": {
+        "type": "object",
+        "required": ["step", "kind", "role_id", "name", "organisation", "open_now", "opens",
+                     "contacts", "why", "verified", "stale"],
+        "properties": {
+            "step": {"type": "integer"}, "kind": {"type": "string"},
+            "role_id": {"type": "string"}, "name": {"type": "string"},
+            "organisation": {"type": "string"}, "open_now": {"type": "boolean"},
+            "opens": NULLABLE_STR, "closes": NULLABLE_STR,
+            "contacts": {"type": "array", "items": {"type": "object", "properties": {
+                "channel": {"type": "string"}, "value": {"type": "string"},
+                "label": {"type": "string"}, "open_now": {"type": "boolean"}}}},
+            "why": {"type": "string"}, "instructions": {"type": "string"},
+            "notice": NULLABLE_STR, "verified": NULLABLE_STR, "stale": {"type": "boolean"},
+            "freshness": {"type": "string"}, "demo": {"type": "boolean"},
+        },
+    },
+    "RoleSummary": {
+        "type": "object",
+        "required": ["id", "name", "kind", "organisation", "status", "serves", "open_now",
+                     "freshness"],
+        "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
+            "organisation": {"type": "object", "properties": {"id": {"type": "string"},
+                                                              "name": {"type": "string"}}},
+            "status": {"type": "string", "enum": ["aktiv", "inaktiv", "tillfalligt-stangd"]},
+            "serves": {"type": "array", "items": {"type": "string"}},
+            "open_now": {"type": "boolean"}, "opens": NULLABLE_STR, "closes": NULLABLE_STR,
+            "freshness": {"type": "string", "enum": ["fresh", "due", "stale", "unverified"]},
+            "verified": NULLABLE_STR, "reported": {"type": "boolean"},
+            "demo": {"type": "boolean"},
+        },
+    },
+    "Role": {"allOf": [_ref("RoleSummary"), {"type": "object", "properties": {
+        "document": {"type": "object", "description": "Rollen i filformatet "
+                                                      "(docs/data-format.md), utan skyddade "
+                                                      "fält"}}}]},
+    "ReportRequest": {
+        "type": "object", "required": ["role_id", "reason"], "additionalProperties": False,
+        "properties": {"role_id": {"type": "string"},
+                       "reason": {"type": "string", "enum": list(REPORT_REASONS)},
+                       "note": {"type": "string", "maxLength": 1000,
+                                "description": "Kort beskrivning, inga patientuppgifter"}},
+    },
+    "Report": {
+        "type": "object", "required": ["id", "role_id", "reason", "status"],
+        "properties": {"id": {"type": "integer"}, "role_id": {"type": "string"},
+                       "reason": {"type": "string"}, "note": {"type": "string"},
+                       "created_at": {"type": "string"}, "status": {"type": "string"}},
+    },
+    "Me": {"type": "object", "required": ["name", "role", "orgs"], "properties": {
+        "name": {"type": "string"}, "role": {"type": "string",
+                                             "enum": ["staff", "coordinator", "admin"]},
+        "orgs": {"type": "array", "items": {"type": "string"}},
+        "default_municipality": NULLABLE_STR,
+        "csrf_token": {"type": "string", "description": "Bara för inloggad session"}}},
+}
+
+UNAUTH = _err("Inte inloggad eller ogiltig API-nyckel")
+ROLE_ID = {"name": "role_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def document() -> dict[str, Any]:
+    security = [{"bearer": []}, {"session": []}]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Kontaktväg API", "version": "1",
+                 "description": "Vem ringer jag? Samma frågor, uppgifter och rapporter som "
+                                "webbsidorna.\n\n" + AUTH_TEXT},
+        "servers": [{"url": "/"}],
+        "security": security,
+        "paths": {
+            "/api/ask": {"post": {
+                "summary": "Ställ en fråga (kontraktet ask-json)", "operationId": "ask",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": _ref("AskRequest")}}},
+                "responses": {"200": _ok("Svaret", _ref("AskAnswer")),
+                              "400": _err("Felaktig fråga, tidpunkt eller kommun"),
+                              "401": UNAUTH, "403": _err("CSRF-token saknas (session)")}}},
+            "/api/roles": {"get": {
+                "summary": "Lista roller", "operationId": "listRoles",
+                "parameters": [
+                    {"name": "kommun", "in": "query", "schema": {"type": "string"},
+                     "description": "Bara roller som tjänar kommunen"},
+                    {"name": "kind", "in": "query", "schema": {"type": "string"}},
+                    {"name": "org", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": _ok("Rollerna", {
+                    "type": "object", "required": ["roles"],
+                    "properties": {"roles": {"type": "array", "items": _ref("RoleSummary")}}}),
+                    "400": _err("Okänd kommun"), "401": UNAUTH}}},
+            "/api/roles/{role_id}": {"get": {
+                "summary": "En roll med kontaktvägar och öppettider", "operationId": "getRole",
+                "parameters": [ROLE_ID],
+                "responses": {"200": _ok("Rollen", _ref("Role")), "401": UNAUTH,
+                              "404": _err("Rollen finns inte")}},
+                "patch": {
+                    "summary": "Ändra fält i en roll (samordnare, egen organisation); svaret "
+                               "kommer först när ändringen är sparad",
+                    "operationId": "editRole", "parameters": [ROLE_ID],
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"type": "object", "additionalProperties": False,
+                                   "properties": {
+                                       "name": {"type": "string"},
+                                       "instructions": {"type": "string"},
+                                       "status": {"type": "string",
+                                                  "enum": ["aktiv", "inaktiv",
+                                                           "tillfalligt-stangd"]},
+                                       "notice": {"type": ["object", "null"]},
+                                       "hours": {},
+                                       "on_holidays": {"type": "string",
+                                                       "enum": ["closed", "sunday", "normal"]},
+                                       "exceptions": {"type": "array"},
+                                       "contacts": {"type": "array"},
+                                       "serves": {"type": "array", "items": {"type": "string"}},
+                                       "groups": {"type": "array", "items": {"type": "string"}},
+                                       "concerns": {"type": "array",
+                                                    "items": {"type": "string"}},
+                                       "review_interval_days": {"type": "integer"}}}}}},
+                    "responses": {"200": _ok("Sparad", {"type": "object", "properties": {
+                        "role_id": {"type": "string"}, "version": {"type": ["integer", "null"]},
+                        "document": {"type": "object"}}}),
+                        "400": _err("Ogiltig ändring"), "401": UNAUTH,
+                        "403": _err("Inte din organisation"),
+                        "404": _err("Rollen finns inte")}}},
+            "/api/roles/{role_id}/verify": {"post": {
+                "summary": "Bekräfta att uppgifterna stämmer i dag (samordnare)",
+                "operationId": "verifyRole", "parameters": [ROLE_ID],
+                "responses": {"200": _ok("Bekräftad", {"type": "object", "properties": {
+                    "role_id": {"type": "string"}, "verified": {"type": "string"},
+                    "by": {"type": "string"}}}), "401": UNAUTH,
+                    "403": _err("Inte din organisation"), "404": _err("Rollen finns inte")}}},
+            "/api/reports": {
+                "get": {"summary": "Öppna rapporter om dina organisationers uppgifter "
+                                   "(samordnare)", "operationId": "listReports",
+                        "responses": {"200": _ok("Rapporterna", {
+                            "type": "object", "properties": {"reports": {
+                                "type": "array", "items": _ref("Report")}}}),
+                            "401": UNAUTH, "403": _err("Bara samordnare och administratörer")}},
+                "post": {"summary": "Rapportera en felaktig uppgift", "operationId": "addReport",
+                         "requestBody": {"required": True, "content": {"application/json": {
+                             "schema": _ref("ReportRequest")}}},
+                         "responses": {"201": _ok("Rapporten", _ref("Report")),
+                                       "400": _err("Felaktig rapport"), "401": UNAUTH}}},
+            "/api/me": {"get": {"summary": "Vem du är inloggad som", "operationId": "me",
+                                "responses": {"200": _ok("Kontot", _ref("Me")),
+                                              "401": UNAUTH}}},
+            "/api/openapi.json": {"get": {"summary": "Det här dokumentet",
+                                          "operationId": "openapi",
+                                          "responses": {"200": {"description": "OpenAPI 3.1"},
+                                                        "401": UNAUTH}}},
+        },
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer",
+                           "description": "Personlig API-nyckel från /konto (kv_…)"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "kontaktvag",
+                            "description": "Inloggad session; POST kräver X-CSRF-Token"},
+            },
+        },
+    }

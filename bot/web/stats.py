@@ -1,0 +1,145 @@
+"""Numbers for the admins' pages: freshness per organisation, its history, the coverage matrix.
+
+Pure functions over the in-memory directory (and the version history), so they are easy to
+test and cost no queries per cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from directory.freshness import freshness
+from directory.hours import STOCKHOLM, holiday_name
+from directory.model import Role
+from directory.routing import route
+from directory.snapshot import Directory
+from directory.store import Store
+
+STATES = ("fresh", "due", "stale", "unverified")
+
+
+@dataclass
+class OrgFreshness:
+    org_id: str
+    name: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def share_ok(self) -> int:
+        """Per cent of roles whose verification is within the review interval."""
+        ok = self.counts["fresh"] + self.counts["due"]
+        return round(100 * ok / self.total) if self.total else 0
+
+
+def freshness_by_org(d: Directory, today: dt.date) -> list[OrgFreshness]:
+    out = []
+    for org in d.organisations.values():
+        counts = dict.fromkeys(STATES, 0)
+        for role in d.roles.values():
+            if role.org_id == org.id and role.status != "inaktiv":
+                counts[freshness(role, today).state] += 1
+        out.append(OrgFreshness(org.id, org.name, counts))
+    return out
+
+
+def month_ends(today: dt.date, months: int = 12) -> list[dt.date]:
+    """The last day of each of the previous months, and today, oldest first."""
+    out = [today]
+    day = today.replace(day=1) - dt.timedelta(days=1)
+    for _ in range(months - 1):
+        out.append(day)
+        day = day.replace(day=1) - dt.timedelta(days=1)
+    return list(reversed(out))
+
+
+async def verification_dates(store: Store, d: Directory) -> dict[str, list[dt.date]]:
+    """Every day each role is known to have been verified, from the version history."""
+    dates: dict[str, set[dt.date]] = {r: set() for r in d.roles}
+    for entity in ("verification", "role"):
+        for v in await store.versions(entity, limit=1_000_000):
+            for doc in (v.before, v.after):
+                at = (doc or {}).get("at") if entity == "verification" else (
+                    (doc or {}).get("verified") or {}).get("at")
+                if at and v.entity_id in dates:
+                    try:
+                        dates[v.entity_id].add(dt.date.fromisoformat(str(at)[:10]))
+                    except ValueError:
+                        continue
+    for role in d.roles.values():
+        if role.verified:
+            dates[role.id].add(role.verified.at)
+    return {k: sorted(v) for k, v in dates.items()}
+
+
+def share_verified_over_time(d: Directory, dates: dict[str, list[dt.date]],
+                             days: list[dt.date]) -> list[tuple[dt.date, int, int, int]]:
+    """(day, roles within their review interval that day, roles, per cent) for each day."""
+    roles = [r for r in d.roles.values() if r.status != "inaktiv"]
+    out = []
+    for day in days:
+        ok = 0
+        for role in roles:
+            known = [x for x in dates.get(role.id, ()) if x <= day]
+            if known and (day - known[-1]).days <= role.review_interval_days:
+                ok += 1
+        out.append((day, ok, len(roles), round(100 * ok / len(roles)) if roles else 0))
+    return out
+
+
+# ---- coverage ------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    state: str  # ok | stale | missing
+    problems: list[str] = field(default_factory=list)
+
+
+def sample_moments(today: dt.date) -> list[tuple[str, dt.datetime]]:
+    """An ordinary weekday's office hour and evening, and a weekend night, from today on."""
+    day = today + dt.timedelta(days=1)
+    while day.weekday() not in (1, 2, 3) or holiday_name(day):
+        day += dt.timedelta(days=1)
+    saturday = day + dt.timedelta(days=(5 - day.weekday()) % 7)
+    while holiday_name(saturday):
+        saturday += dt.timedelta(days=7)
+
+    def at(d: dt.date, hour: int) -> dt.datetime:
+        return dt.datetime.combine(d, dt.time(hour), tzinfo=STOCKHOLM)
+
+    return [("vardag kl. 10", at(day, 10)), ("vardag kl. 22", at(day, 22)),
+            ("lördag kl. 03", at(saturday, 3))]
+
+
+def _covering(d: Directory, topic: str, municipality: str, at: dt.datetime,
+              urgent: bool) -> list[Role]:
+    steps = route(d, topic, municipality, at).steps
+    if urgent:
+        return [s.role for s in steps if s.open_now]
+    return [s.role for s in steps]  # not urgent: a role that opens later is a route
+
+
+def coverage(d: Directory, today: dt.date) -> dict[tuple[str, str], Cell]:
+    """(topic, municipality) -> ok (fresh route at every sample moment), stale, missing."""
+    moments = sample_moments(today)
+    out = {}
+    for topic in d.topics.values():
+        for m in d.municipalities:
+            cell = Cell("ok")
+            for label, at in moments:
+                roles = _covering(d, topic.slug, m, at, topic.urgent)
+                if not roles:
+                    cell.state = "missing"
+                    cell.problems.append(f"ingen {'öppen ' if topic.urgent else ''}"
+                                         f"kontaktväg {label}")
+                elif all(freshness(r, today).stale for r in roles):
+                    if cell.state == "ok":
+                        cell.state = "stale"
+                    cell.problems.append(f"{label} bara inaktuella uppgifter")
+            out[(topic.slug, m)] = cell
+    return out

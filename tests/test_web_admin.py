@@ -1,0 +1,155 @@
+"""Admins' pages: freshness, coverage, audit log and CSV, unanswered questions, users."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import replace
+
+from test_web_support import OWN_ROLE, PASSWORD, login, post, web_env_fixture  # noqa: F401
+
+from bot.web import stats
+from directory.hours import STOCKHOLM
+from directory.model import Verification
+
+
+def today() -> dt.date:
+    return dt.datetime.now(STOCKHOLM).date()
+
+
+async def test_freshness_dashboard(web_env):
+    client = await web_env.signed_in("admin")
+    html = await (await client.get("/admin/aktualitet")).text()
+    assert "Aktualitet per organisation" in html
+    assert "Falu kommun" in html or "Falun" in html
+    assert '<svg viewBox="0 0 600 240" role="img"' in html
+    assert "<title id=\"chart-title\">" in html and "<desc id=\"chart-desc\">" in html
+    assert html.count("<rect ") == 12  # one bar per month
+    assert "Andel bekräftade roller per månad" in html  # the same numbers as a table
+
+
+async def test_share_verified_over_time_follows_history(web_env):
+    d = await web_env.service.directory()
+    dates = await stats.verification_dates(web_env.service.store, d)
+    days = stats.month_ends(today())
+    series = stats.share_verified_over_time(d, dates, days)
+    assert [s[0] for s in series] == days and days[-1] == today()
+    assert all(0 <= pct <= 100 for *_, pct in series)
+    now = stats.freshness_by_org(d, today())
+    ok_now = sum(r.counts["fresh"] + r.counts["due"] for r in now)
+    assert series[-1][1] == ok_now
+
+
+async def test_coverage_matrix(web_env):
+    client = await web_env.signed_in("admin")
+    html = await (await client.get("/admin/tackning")).text()
+    d = await web_env.service.directory()
+    assert len(d.municipalities) == 15
+    cells = html.count('<td class="cov-')
+    assert cells == 15 * len(d.topics)
+    # Symbols and words, not colour alone.
+    assert "✓</span> täckt" in html
+    assert "Teckenförklaring" in html
+
+
+async def test_coverage_states(web_env):
+    service = web_env.service
+    d = await service.directory()
+    cells = stats.coverage(d, today())
+    assert {c.state for c in cells.values()} <= {"ok", "stale", "missing"}
+    # Make every social-services-for-children role in Mora stale: the cell turns yellow.
+    long_ago = Verification(today() - dt.timedelta(days=900), "test")
+    for role in d.by_kind_area[("socialtjanst-barn", "Mora")]:
+        async with service.db.write() as conn:
+            await conn.execute("UPDATE roles SET verified_at = ? WHERE id = ?",
+                               (long_ago.at.isoformat(), role.id))
+            await conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+    d = await service.directory()
+    assert stats.coverage(d, today())[("barn-far-illa", "Mora")].state == "stale"
+    # Take away the social emergency service: no route at night, the cell turns red.
+    for role in d.by_kind_area[("socialjour", "Mora")]:
+        await service.store.save_role(replace(role, status="inaktiv"), "test")
+    d = await service.directory()
+    cell = stats.coverage(d, today())[("barn-far-illa", "Mora")]
+    assert cell.state == "missing" and any("kl. 22" in p for p in cell.problems)
+
+
+async def test_audit_log_filter_and_csv(web_env):
+    await web_env.user("kim", "staff")
+    anon = await web_env.client()
+    await login(anon, "kim", "fel-fel-fel-fel-fel")
+    await login(anon, "kim", PASSWORD)
+    client = await web_env.signed_in("admin", name="admin")
+    await post(client, f"/admin/roles/{OWN_ROLE}/verifiera")
+    html = await (await client.get("/admin/logg?typ=inloggning&vem=kim")).text()
+    assert "login.fail" in html and "kim" in html
+    assert "verification.verify" not in html
+    html = await (await client.get("/admin/logg?typ=katalog")).text()
+    assert "verification.verify" in html and OWN_ROLE in html
+    resp = await client.get("/admin/logg.csv?vem=kim")
+    assert resp.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in resp.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO((await resp.read()).decode("utf-8-sig"))))
+    assert rows[0] == ["tid", "vem", "handling", "detalj"]
+    assert {r[2] for r in rows[1:]} >= {"login", "login.fail"}
+    assert all(r[1] == "kim" for r in rows[1:])
+
+
+async def test_csv_cells_cannot_be_formulas(web_env):
+    await web_env.service.people.audit("=HYPERLINK(\"x\")", "login.fail", "webben")
+    client = await web_env.signed_in("admin")
+    body = (await (await client.get("/admin/logg.csv")).read()).decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+
+
+async def test_unanswered_add_synonym(web_env):
+    service = web_env.service
+    question = "kollegan blev knuffad av sin sambo i Falun"
+    await service.people.record_unanswered(question)
+    item = (await service.people.unanswered())[0]
+    client = await web_env.signed_in("admin")
+    html = await (await client.get("/admin/obesvarade")).text()
+    assert question in html
+    bad = await post(client, f"/admin/obesvarade/{item['id']}/synonym",
+                     {"concept": "finns-inte", "lang": "sv", "term": "knuffad"},
+                     page="/admin/obesvarade")
+    assert bad.status == 400 and "Välj ett begrepp" in await bad.text()
+    assert 'value="knuffad"' in await bad.text()
+    concept = sorted((await service.directory()).lexicon.concepts)[0]
+    resp = await post(client, f"/admin/obesvarade/{item['id']}/synonym",
+                      {"concept": concept, "lang": "sv", "term": "knuffad"},
+                      page="/admin/obesvarade")
+    assert "Synonymen är tillagd" in await resp.text()
+    lex = (await service.directory()).lexicon
+    assert "knuffad" in lex.concepts[concept]["sv"]
+    assert await service.people.unanswered() == []
+    versions = await service.store.versions("synonym", concept)
+    assert versions[0].after["terms"] == ["knuffad"]
+
+
+async def test_users_and_invites(web_env):
+    client = await web_env.signed_in("admin", name="admin")
+    kim = await web_env.user("kim", "staff")
+    html = await (await client.get("/admin/anvandare")).text()
+    assert "kim" in html
+    bad = await post(client, "/admin/inbjudan", {"role": "coordinator"},
+                     page="/admin/anvandare")
+    assert bad.status == 400 and "minst en organisation" in await bad.text()
+    resp = await post(client, "/admin/inbjudan", {"role": "coordinator",
+                                                  "orgs": "falun-kommun"},
+                      page="/admin/anvandare")
+    html = await resp.text()
+    assert "https://kontaktvag.example/signup?code=" in html
+    code = html.split("/signup?code=")[1].split("<")[0]
+    assert await web_env.service.people.invite(code) == {"role": "coordinator",
+                                                         "orgs": ["falun-kommun"]}
+    resp = await post(client, f"/admin/anvandare/{kim.id}/aktiv", {"active": "0"},
+                      page="/admin/anvandare")
+    assert resp.status == 200
+    assert not (await web_env.service.people.user(kim.id)).active
+    me = await web_env.service.people.user_by_name("admin")
+    self_off = await post(client, f"/admin/anvandare/{me.id}/aktiv", {"active": "0"},
+                          page="/admin/anvandare")
+    assert self_off.status == 400
+    assert (await web_env.service.people.user(me.id)).active

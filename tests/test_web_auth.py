@@ -1,0 +1,244 @@
+"""Sign-in, sessions, permissions on every route, CSRF and the security headers."""
+
+from __future__ import annotations
+
+import re
+
+from aiohttp import web
+from test_web_support import (  # noqa: F401  (web_env_fixture: the web_env fixture)
+    OWN_ROLE,
+    PASSWORD,
+    csrf_of,
+    login,
+    post,
+    token,
+    web_env_fixture,
+)
+
+from bot.web.core import ROUTE_LEVELS
+
+EXAMPLE = {"role_id": OWN_ROLE, "org_id": "falun-kommun", "name": "Mora",
+           "slug": "barn-far-illa", "kommun": "Mora", "topic": "barn-far-illa",
+           "token_id": "1", "report_id": "1", "version_id": "1", "item_id": "1",
+           "user_id": "1"}
+
+
+def our_routes(app: web.Application) -> list[tuple[str, str, str]]:
+    out = []
+    for route, level in app[ROUTE_LEVELS].items():
+        path = route.resource.canonical
+        for key, value in EXAMPLE.items():
+            path = path.replace("{" + key + "}", value)
+        out.append((route.method, path, level))
+    return out
+
+
+async def test_every_route_of_ours_has_a_level(web_env):
+    ours = set(web_env.app[ROUTE_LEVELS])
+    for route in web_env.app.router.routes():
+        if route in ours or isinstance(route.resource, web.StaticResource):
+            continue
+        # Only the routes other parts of the app own (health check, Telegram) are not ours.
+        assert route.resource.canonical in ("/healthz",) or "telegram" in str(route.handler)
+    levels = {level for _, _, level in our_routes(web_env.app)}
+    assert levels <= {"public", "staff", "coordinator", "admin"}
+    public = {path for _, path, level in our_routes(web_env.app) if level == "public"}
+    assert public == {"/login", "/signup"}
+
+
+async def test_anonymous_is_sent_to_login_everywhere(web_env):
+    client = await web_env.client()
+    for method, path, level in our_routes(web_env.app):
+        if level == "public":
+            continue
+        resp = await client.request(method, path, allow_redirects=False)
+        if path.startswith("/api/"):
+            assert resp.status == 401, (method, path)
+            assert "error" in await resp.json()
+        else:
+            assert resp.status == 303, (method, path, resp.status)
+            assert resp.headers["Location"].startswith("/login?next="), path
+
+
+async def test_public_pages_and_health(web_env):
+    client = await web_env.client()
+    for path in ("/login", "/signup", "/healthz"):
+        resp = await client.get(path)
+        assert resp.status == 200, path
+    css = await client.get("/static/style.css")
+    assert css.status == 200 and "text/css" in css.headers["Content-Type"]
+
+
+async def test_staff_cannot_reach_coordinator_or_admin_routes(web_env):
+    client = await web_env.signed_in("staff")
+    for method, path, level in our_routes(web_env.app):
+        if level not in ("coordinator", "admin"):
+            continue
+        data = {"csrf_token": await token(client)} if method == "POST" else None
+        resp = await client.request(method, path, data=data, allow_redirects=False)
+        assert resp.status == 403, (method, path, resp.status)
+
+
+async def test_coordinator_cannot_reach_admin_routes(web_env):
+    client = await web_env.signed_in("coordinator")
+    for method, path, level in our_routes(web_env.app):
+        if level != "admin":
+            continue
+        data = {"csrf_token": await token(client)} if method == "POST" else None
+        resp = await client.request(method, path, data=data, allow_redirects=False)
+        assert resp.status == 403, (method, path)
+
+
+async def test_login_logout_and_next(web_env):
+    await web_env.user("kim", "staff")
+    client = await web_env.client()
+    first = await client.get("/katalog", allow_redirects=False)
+    assert first.headers["Location"] == "/login?next=/katalog"
+    resp = await login(client, "kim", PASSWORD, next_="/katalog")
+    assert resp.status == 200 and str(resp.url).endswith("/katalog")
+    assert "kim" in await resp.text()
+    resp = await post(client, "/logout")
+    assert "Du är utloggad" in await resp.text()
+    again = await client.get("/", allow_redirects=False)
+    assert again.status == 303
+    log = await web_env.service.people.audit_log("kim")
+    assert [r["action"] for r in log][:2] == ["logout", "login"]
+
+
+async def test_no_open_redirect_after_login(web_env):
+    await web_env.user("kim", "staff")
+    client = await web_env.client()
+    resp = await login(client, "kim", PASSWORD, next_="//evil.example/x")
+    assert resp.url.host == "127.0.0.1" and resp.url.path == "/"
+
+
+async def test_wrong_password_is_refused_and_audited(web_env):
+    await web_env.user("kim", "staff")
+    client = await web_env.client()
+    resp = await login(client, "kim", "fel-lösenord-helt-och-hållet")
+    assert resp.status == 401
+    text = await resp.text()
+    assert "Fel kontonamn eller lösenord" in text
+    assert 'value="kim"' in text  # the typed name is kept
+    assert (await web_env.service.people.audit_log("kim"))[0]["action"] == "login.fail"
+
+
+async def test_login_throttling(web_env):
+    await web_env.user("kim", "staff")
+    client = await web_env.client()
+    for _ in range(5):
+        assert (await login(client, "kim", "fel-fel-fel-fel-fel")).status == 401
+    blocked = await login(client, "kim", PASSWORD)  # even the right password waits now
+    assert blocked.status == 429
+    assert "För många misslyckade inloggningar" in await blocked.text()
+    other = await web_env.user("lo", "staff")
+    assert (await login(client, other.name, PASSWORD)).status == 200  # others still can
+
+
+async def test_session_cookie_flags(web_env):
+    await web_env.user("kim", "staff")
+    client = await web_env.client()
+    csrf = await token(client, "/login")
+    resp = await client.post("/login", data={"name": "kim", "password": PASSWORD,
+                                             "csrf_token": csrf}, allow_redirects=False)
+    assert resp.status == 303
+    cookie = resp.headers["Set-Cookie"]
+    assert cookie.startswith("kontaktvag=")
+    for flag in ("HttpOnly", "Secure", "SameSite=Lax", "Path=/"):
+        assert flag.lower() in cookie.lower(), flag
+    assert "kim" not in cookie  # encrypted
+
+
+async def test_post_without_or_with_wrong_csrf_token_is_refused(web_env):
+    client = await web_env.signed_in("staff")
+    resp = await client.post("/chatt", data={"fraga": "orosanmälan Mora"})
+    assert resp.status == 403
+    assert "Formuläret har gått ut" in await resp.text()
+    resp = await client.post("/chatt", data={"fraga": "x", "csrf_token": "fel"})
+    assert resp.status == 403
+    anonymous = await web_env.client()
+    resp = await anonymous.post("/login", data={"name": "kim", "password": PASSWORD})
+    assert resp.status == 403  # the sign-in form has a token too
+    api = await client.post("/api/ask", json={"q": "orosanmälan Mora"})
+    assert api.status == 403 and "CSRF" in (await api.json())["error"]
+
+
+async def test_security_headers_on_pages_errors_static_and_api(web_env):
+    client = await web_env.signed_in("staff")
+    for path in ("/", "/login", "/nope", "/static/chat.js", "/api/me", "/katalog/kommun/X"):
+        resp = await client.get(path)
+        h = resp.headers
+        assert "default-src 'self'" in h["Content-Security-Policy"], path
+        assert "frame-ancestors 'none'" in h["Content-Security-Policy"]
+        assert h["X-Content-Type-Options"] == "nosniff"
+        assert h["Referrer-Policy"] == "no-referrer"
+        assert h["Cache-Control"] == "no-store"
+        assert h["X-Frame-Options"] == "DENY"
+        assert h["Strict-Transport-Security"]  # public_url is https in the fixture
+    redirect = await (await web_env.client()).get("/", allow_redirects=False)
+    assert redirect.headers["Cache-Control"] == "no-store"
+
+
+async def test_no_inline_scripts_or_styles(web_env):
+    client = await web_env.signed_in("admin")
+    for path in ("/", "/admin/tackning", "/admin/aktualitet", f"/admin/roles/{OWN_ROLE}"):
+        html = await (await client.get(path)).text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
+        assert "style=" not in html and "<style" not in html, path
+        assert not re.search(r"\son[a-z]+=", html), path  # no inline event handlers
+
+
+async def test_signup_with_invite(web_env):
+    code, _ = await web_env.service.people.create_invite("staff", [], "test")
+    client = await web_env.client()
+    page = await client.get(f"/signup?code={code}")
+    assert "personal" in await page.text()
+    csrf = csrf_of(await page.text())
+    bad = await client.post("/signup", data={"code": code, "name": "ny", "password": "kort",
+                                             "repeat": "kort", "csrf_token": csrf})
+    assert bad.status == 400
+    text = await bad.text()
+    assert "minst 12 tecken" in text and 'value="ny"' in text
+    assert 'aria-describedby="f-password-hint f-password-error"' in text
+    good = await client.post("/signup", data={"code": code, "name": "ny.person",
+                                              "password": PASSWORD, "repeat": PASSWORD,
+                                              "csrf_token": csrf})
+    assert good.status == 200 and good.url.path == "/"
+    assert (await web_env.service.people.user_by_name("ny.person")).role == "staff"
+    other = await web_env.client()
+    again = await other.post("/signup", data={"code": code, "name": "tredje",
+                                              "password": PASSWORD, "repeat": PASSWORD,
+                                              "csrf_token": await token(other, "/signup")})
+    assert again.status == 400 and "ogiltig" in await again.text()
+
+
+async def test_deactivated_user_is_out_at_once(web_env):
+    client = await web_env.signed_in("staff", name="kim")
+    assert (await client.get("/", allow_redirects=False)).status == 200
+    kim = await web_env.service.people.user_by_name("kim")
+    await web_env.service.people.set_active(kim.id, False, "test")
+    assert (await client.get("/", allow_redirects=False)).status == 303
+
+
+async def test_password_change_ends_other_sessions(web_env):
+    first = await web_env.signed_in("staff", name="kim")
+    second = await web_env.client()
+    assert (await login(second, "kim", PASSWORD)).status == 200
+    new = "ett-helt-nytt-lösenord-2"
+    resp = await post(first, "/konto/losenord", {"current": PASSWORD, "new": new,
+                                                 "repeat": new}, page="/konto")
+    assert "Lösenordet är bytt" in await resp.text()
+    assert (await first.get("/", allow_redirects=False)).status == 200
+    assert (await second.get("/", allow_redirects=False)).status == 303
+    wrong = await post(first, "/konto/losenord", {"current": "fel", "new": new,
+                                                  "repeat": new}, page="/konto")
+    assert wrong.status == 400 and "Nuvarande lösenord stämmer inte" in await wrong.text()
+
+
+async def test_account_default_municipality(web_env):
+    client = await web_env.signed_in("staff", name="kim")
+    resp = await post(client, "/konto/kommun", {"kommun": "Mora"}, page="/konto")
+    assert "Förvald kommun sparad" in await resp.text()
+    assert (await web_env.service.people.user_by_name("kim")).default_municipality == "Mora"
+    bad = await post(client, "/konto/kommun", {"kommun": "Atlantis"}, page="/konto")
+    assert bad.status == 400

@@ -1,0 +1,134 @@
+"""The staff chat page (through the engine), the directory browser and reports."""
+
+from __future__ import annotations
+
+import re
+
+from test_web_support import OWN_ROLE, post, token, web_env_fixture  # noqa: F401
+
+
+def buttons(html: str) -> dict[str, str]:
+    """Button label -> engine data, from the chat page's button forms."""
+    found = re.findall(r'name="data" value="([^"]+)">\s*<input type="hidden" name="label" '
+                       r'value="([^"]+)"', html)
+    return {label: data for data, label in found}
+
+
+async def test_ask_without_javascript_redirects_to_the_answer(web_env):
+    client = await web_env.signed_in("staff")
+    resp = await post(client, "/chatt", {"fraga": "orosanmälan Mora"}, allow_redirects=False)
+    assert resp.status == 303 and resp.headers["Location"].startswith("/#svar-")
+    html = await (await client.get("/")).text()
+    assert "orosanmälan Mora" in html
+    assert "Oro för att ett barn far illa" in html
+    assert "Demodata" in html
+    assert {"Fler vägar", "Vad ska jag göra?", "Annan kommun", "Fel uppgift?"} <= set(
+        buttons(html))
+
+
+async def test_buttons_go_through_the_engine(web_env):
+    client = await web_env.signed_in("staff")
+    html = await (await post(client, "/chatt", {"fraga": "orosanmälan Mora"})).text()
+    data = buttons(html)["Vad ska jag göra?"]
+    resp = await post(client, "/chatt/knapp", {"data": data, "label": "Vad ska jag göra?"})
+    html = await resp.text()
+    assert "<b>Vad ska jag göra?</b>" in html
+    # Choosing another municipality: the engine offers the 15 as buttons.
+    html = await (await post(client, "/chatt/knapp", {"data": buttons(html)["Annan kommun"],
+                                                      "label": "Annan kommun"})).text()
+    choices = buttons(html)
+    assert "Falun" in choices
+    html = await (await post(client, "/chatt/knapp", {"data": choices["Falun"],
+                                                      "label": "Falun"})).text()
+    assert "· Falun" in html
+    unknown = await post(client, "/chatt/knapp", {"data": "nonsens:1", "label": "x"})
+    assert "känner jag inte igen" in await unknown.text()
+
+
+async def test_fetch_gets_only_the_new_messages(web_env):
+    client = await web_env.signed_in("staff")
+    csrf = await token(client)
+    resp = await client.post("/chatt", data={"fraga": "våldtäkt Falun", "csrf_token": csrf},
+                             headers={"X-Requested-With": "fetch"})
+    assert resp.status == 200
+    html = await resp.text()
+    assert html.strip().startswith("<li") and "<html" not in html
+    assert html.count('class="msg ') == 2
+
+
+async def test_commands_and_clarification(web_env):
+    client = await web_env.signed_in("staff", name="kim")
+    html = await (await post(client, "/chatt", {"fraga": "/kommun Mora"})).text()
+    assert "Förvald kommun: Mora" in html
+    assert (await web_env.service.people.user_by_name("kim")).default_municipality == "Mora"
+    html = await (await post(client, "/chatt", {"fraga": "/hjälp"})).text()
+    assert "Skicka aldrig personnummer" in html
+    html = await (await post(client, "/chatt", {"fraga": "/mina"})).text()
+    assert "Du har inte behörighet" in html  # staff have no entries of their own
+
+
+async def test_personal_identity_numbers_never_shown_back(web_env):
+    client = await web_env.signed_in("staff")
+    html = await (await post(client, "/chatt", {"fraga": "orosanmälan Mora 19121212-1212"})
+                  ).text()
+    assert "19121212-1212" not in html
+    assert "[personnummer]" in html
+
+
+async def test_empty_question_and_clearing(web_env):
+    client = await web_env.signed_in("staff")
+    resp = await post(client, "/chatt", {"fraga": "   "})
+    assert "Skriv en fråga först" in await resp.text()
+    await post(client, "/chatt", {"fraga": "orosanmälan Mora"})
+    resp = await post(client, "/chatt/rensa")
+    assert "Inga frågor ännu" in await resp.text()
+
+
+async def test_conversations_are_per_user(web_env):
+    anna = await web_env.signed_in("staff", name="anna")
+    bo = await web_env.signed_in("staff", name="bo")
+    await post(anna, "/chatt", {"fraga": "orosanmälan Leksand"})
+    assert "orosanmälan Leksand" in await (await anna.get("/")).text()
+    assert "orosanmälan Leksand" not in await (await bo.get("/")).text()
+
+
+async def test_browser_by_municipality_and_topic(web_env):
+    client = await web_env.signed_in("staff")
+    index = await (await client.get("/katalog")).text()
+    assert "/katalog/kommun/Malung-S%C3%A4len" in index
+    assert "/katalog/amne/barn-far-illa" in index
+    page = await client.get("/katalog/kommun/Malung-S%C3%A4len")
+    html = await page.text()
+    assert page.status == 200 and "Kontaktvägar i Malung-Sälen" in html
+    assert 'href="tel:+46' in html and "Rapportera fel uppgift" in html
+    topic = await (await client.get("/katalog/amne/barn-far-illa?kommun=Mora")).text()
+    assert "Kontaktväg just nu i Mora" in topic and "Vad ska jag göra?" in topic
+    choose = await (await client.get("/katalog/amne/barn-far-illa")).text()
+    assert "Välj kommun ovan" in choose
+    assert (await client.get("/katalog/kommun/Atlantis")).status == 404
+    assert (await client.get("/katalog/amne/nej")).status == 404
+
+
+async def test_staff_pages_never_show_protected_fields(web_env):
+    role = await web_env.service.store.role("kvinnojour-falun", with_protected=True)
+    secret = dict(role.protected)["address"]
+    client = await web_env.signed_in("staff")
+    await post(client, "/chatt", {"fraga": "skyddat boende Falun"})
+    for path in ("/", "/katalog/kommun/Falun", "/katalog/amne/akut-skydd?kommun=Falun",
+                 "/rapport/kvinnojour-falun", "/api/roles/kvinnojour-falun",
+                 "/api/roles?kommun=Falun"):
+        assert secret not in await (await client.get(path)).text(), path
+
+
+async def test_report_a_wrong_entry(web_env):
+    client = await web_env.signed_in("staff", name="kim")
+    page = f"/rapport/{OWN_ROLE}"
+    bad = await post(client, page, {"reason": "annat", "note": ""}, page=page)
+    assert bad.status == 400 and "Beskriv kort vad som är fel" in await bad.text()
+    resp = await post(client, page, {"reason": "fel-nummer",
+                                     "note": "Numret går till fel växel, 19121212-1212"},
+                      page=page)
+    assert "Tack! Rapporten är skickad" in await resp.text()
+    reports = await web_env.service.people.open_reports()
+    assert reports[-1].role_id == OWN_ROLE and "[personnummer]" in reports[-1].note
+    assert (await client.get("/rapport/finns-inte")).status == 404

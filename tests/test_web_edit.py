@@ -1,0 +1,301 @@
+"""Coordinators' editing: scope, validation that keeps what was typed, versions, restore,
+verify, protected fields, local paths and the report queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from test_web_support import (  # noqa: F401
+    OTHER_ORG,
+    OTHER_ROLE,
+    OWN_ORG,
+    OWN_ROLE,
+    form_fields,
+    post,
+    submit,
+    token,
+    web_env_fixture,
+)
+
+from directory.hours import STOCKHOLM
+
+EDIT = f"/admin/roles/{OWN_ROLE}"
+
+
+async def test_staff_cannot_edit(web_env):
+    client = await web_env.signed_in("staff")
+    assert (await client.get(EDIT)).status == 403
+    resp = await post(client, EDIT, {"name": "Kapat"})
+    assert resp.status == 403
+    assert (await web_env.service.store.role(OWN_ROLE)).name != "Kapat"
+
+
+async def test_coordinator_cannot_touch_another_organisations_entry(web_env):
+    client = await web_env.signed_in("coordinator")  # coordinator of falun-kommun
+    other = f"/admin/roles/{OTHER_ROLE}"
+    before = await web_env.service.store.role(OTHER_ROLE)
+    assert (await client.get(other)).status == 403
+    assert (await client.get(other + "/historik")).status == 403
+    assert (await client.get(f"/admin/org/{OTHER_ORG}")).status == 403
+    assert (await client.get(f"/admin/org/{OTHER_ORG}/ny-roll")).status == 403
+    own_form = await (await client.get(EDIT)).text()
+    data = form_fields(own_form, EDIT)  # a complete, valid form ...
+    data["name"] = "Kapad roll"
+    data["csrf_token"] = await token(client)
+    resp = await client.post(other, data=data)  # ... sent at someone else's role
+    assert resp.status == 403
+    assert (await post(client, other + "/verifiera")).status == 403
+    new = dict(data, id="kapad-roll")
+    assert (await client.post(f"/admin/org/{OTHER_ORG}/ny-roll", data=new)).status == 403
+    versions = await web_env.service.store.versions("role", OTHER_ROLE)
+    mine = [v for v in versions if v.entity == "role"][-1]
+    assert (await post(client, f"/admin/versioner/{mine.id}/aterstall")).status == 403
+    assert (await web_env.service.store.role(OTHER_ROLE)) == before
+    api = await client.post(f"/api/roles/{OTHER_ROLE}/verify",
+                            headers={"X-CSRF-Token": await token(client)})
+    assert api.status == 403
+
+
+async def test_coordinator_home_lists_only_own_roles(web_env):
+    client = await web_env.signed_in("coordinator")
+    html = await (await client.get("/admin")).text()
+    assert "Socialtjänsten Falun" in html and "Socialtjänsten Mora" not in html
+    assert (await client.get(f"/admin/org/{OWN_ORG}")).status == 200
+
+
+async def test_bad_form_keeps_typed_values_and_names_the_problem(web_env):
+    client = await web_env.signed_in("coordinator")
+    resp = await submit(client, EDIT, EDIT, {
+        "name": "Nytt namn som ska finnas kvar", "c-0-value": "070-12",
+        "hours-mon": "16:30-08:00", "notice-text": "Stängt i jul", "notice-from": "",
+        "ex-1-date": "2026-13-45", "ex-1-hours": "08:00-12:00", "review_interval_days": "0"})
+    assert resp.status == 400
+    html = await resp.text()
+    assert 'value="Nytt namn som ska finnas kvar"' in html
+    assert 'value="070-12"' in html and 'value="16:30-08:00"' in html
+    assert "Stängt i jul" in html
+    assert "Formuläret har" in html
+    # Each reason is next to its field and tied to it for screen readers.
+    assert 'id="f-c-0-value-error"' in html and "telefonnummer" in html
+    assert 'aria-describedby="f-c-0-value-error" aria-invalid="true"' in html
+    assert 'id="f-hours-mon-error"' in html and "slutar innan den börjar" in html
+    assert 'id="f-notice-from-error"' in html
+    assert 'id="f-ex-1-date-error"' in html
+    assert 'id="f-review_interval_days-error"' in html
+    assert 'href="#f-c-0-value"' in html  # the summary links to the field
+    assert (await web_env.service.store.role(OWN_ROLE)).name != "Nytt namn som ska finnas kvar"
+
+
+async def test_save_creates_a_version_and_normalises_the_phone(web_env):
+    store = web_env.service.store
+    before = len(await store.versions("role", OWN_ROLE))
+    old = await store.role(OWN_ROLE)
+    client = await web_env.signed_in("coordinator", name="samordnare-falun")
+    untouched = await submit(client, EDIT, EDIT)  # saving the form as it is changes nothing
+    assert "Inget var ändrat" in await untouched.text()
+    assert len(await store.versions("role", OWN_ROLE)) == before
+    resp = await submit(client, EDIT, EDIT, {"c-0-value": "+46 8 465 004 77",
+                                             "hours-fri": "08:00-15:00"})
+    assert resp.status == 200 and "sparade som en ny version" in await resp.text()
+    role = await store.role(OWN_ROLE)
+    assert role.contacts[0].value == "08-465 004 77"
+    assert role.schedule.weekly.days[4] == ((480, 900),)
+    assert role.verified == old.verified  # saving is not verifying
+    versions = await store.versions("role", OWN_ROLE)
+    assert len(versions) == before + 1
+    assert versions[0].actor == "samordnare-falun" and versions[0].action == "update"
+    unchanged = await submit(client, EDIT, EDIT)
+    assert "Inget var ändrat" in await unchanged.text()
+    assert len(await store.versions("role", OWN_ROLE)) == before + 1
+    # The answer uses the new number at once.
+    d = await web_env.service.directory()
+    assert d.roles[OWN_ROLE].contacts[0].value == "08-465 004 77"
+
+
+async def test_add_and_remove_contacts_and_exceptions(web_env):
+    client = await web_env.signed_in("coordinator")
+    html = await (await client.get(EDIT)).text()
+    fields = form_fields(html, EDIT)
+    n = int(fields["n-c"])
+    resp = await submit(client, EDIT, EDIT, {
+        f"c-{n - 1}-channel": "web", f"c-{n - 1}-value": "https://falun.example/oro",
+        f"c-{n - 1}-label": "Webbformulär", f"c-{n - 1}-rank": "1", "c-0-rank": "2",
+        "c-1-remove": "1", "ex-1-date": "2026-12-30", "ex-1-closed": "1",
+        "ex-1-note": "Stängt mellandagarna"})
+    assert resp.status == 200, await resp.text()
+    role = await web_env.service.store.role(OWN_ROLE)
+    assert role.contacts[0].channel == "web"  # rank 1 comes first
+    assert "orosanmalan@falun.example" not in [c.value for c in role.contacts]
+    assert any(e.date == dt.date(2026, 12, 30) and e.closed for e in role.schedule.exceptions)
+
+
+async def test_more_rows_keeps_what_was_typed(web_env):
+    client = await web_env.signed_in("coordinator")
+    resp = await submit(client, EDIT, EDIT, {"action": "rows", "name": "Skrivet men osparat"})
+    html = await resp.text()
+    assert 'value="Skrivet men osparat"' in html
+    assert int(form_fields(html, EDIT)["n-c"]) > int(
+        form_fields(await (await client.get(EDIT)).text(), EDIT)["n-c"])
+
+
+async def test_history_shows_a_readable_diff_and_restore_works(web_env):
+    store = web_env.service.store
+    original = await store.role(OWN_ROLE)
+    client = await web_env.signed_in("coordinator")
+    await submit(client, EDIT, EDIT, {"name": "Tillfälligt namn"})
+    html = await (await client.get(EDIT + "/historik")).text()
+    assert "Namn" in html and "Tillfälligt namn" in html and original.name in html
+    assert "<del>" in html and "<ins>" in html
+    versions = [v for v in await store.versions("role", OWN_ROLE)]
+    previous = versions[1]  # the state before the edit
+    assert f"/admin/versioner/{previous.id}/aterstall" in html
+    assert f"/admin/versioner/{versions[0].id}/aterstall" not in html  # that is the current
+    resp = await post(client, f"/admin/versioner/{previous.id}/aterstall")
+    assert "återställd" in await resp.text()
+    restored = await store.role(OWN_ROLE)
+    assert restored.name == original.name
+    latest = (await store.versions("role", OWN_ROLE))[0]
+    assert latest.action == "restore"
+
+
+async def test_verify_today(web_env):
+    client = await web_env.signed_in("coordinator", name="samordnare-falun")
+    resp = await post(client, EDIT + "/verifiera", {"next": EDIT + "?sparat=ok"})
+    assert "Bekräftad som korrekt i dag" in await resp.text()
+    role = await web_env.service.store.role(OWN_ROLE)
+    assert role.verified.at == dt.datetime.now(STOCKHOLM).date()
+    assert role.verified.by == "samordnare-falun"
+    versions = await web_env.service.store.versions("verification", OWN_ROLE)
+    assert versions[0].actor == "samordnare-falun"
+    evil = await post(client, EDIT + "/verifiera", {"next": "https://evil.example/"},
+                      allow_redirects=False)
+    assert evil.headers["Location"] == "/"
+
+
+async def test_new_role(web_env):
+    client = await web_env.signed_in("coordinator")
+    page = f"/admin/org/{OWN_ORG}/ny-roll"
+    taken = await submit(client, page, page, {"id": OWN_ROLE, "name": "Dubblett",
+                                              "kind": "kurator", "c-0-value": "08-465 004 55"})
+    assert taken.status == 400 and "används redan" in await taken.text()
+    resp = await submit(client, page, page, {
+        "id": "falun-kurator-test", "name": "Kurator, Falu lasarett (test)", "kind": "kurator",
+        "c-0-channel": "phone", "c-0-value": "08-465 004 55", "c-0-label": "Direkt"})
+    assert resp.status == 200, await resp.text()
+    assert "Rollen är skapad" in await resp.text()
+    role = await web_env.service.store.role("falun-kurator-test")
+    assert role.org_id == OWN_ORG and role.verified is None
+
+
+async def test_protected_fields_only_on_the_owners_form(web_env):
+    owner_org = "kvinnojouren-falun"
+    role = await web_env.service.store.role("kvinnojour-falun", with_protected=True)
+    secret = dict(role.protected)["address"]
+    owner = await web_env.signed_in("coordinator", name="jouren", orgs=(owner_org,))
+    page = "/admin/roles/kvinnojour-falun"
+    assert secret in await (await owner.get(page)).text()
+    stranger = await web_env.signed_in("coordinator")
+    forbidden = await stranger.get(page)
+    assert forbidden.status == 403 and secret not in await forbidden.text()
+    # History says that protected fields changed, never what they are.
+    resp = await submit(owner, page, page, {"p-0-value": "Ny hemlig adress 9"})
+    assert resp.status == 200
+    history = await (await owner.get(page + "/historik")).text()
+    assert "Skyddade uppgifter ändrades" in history
+    assert "Ny hemlig adress 9" not in history and secret not in history
+    # Emptying the protected rows removes them.
+    await submit(owner, page, page, {"p-0-field": "", "p-0-value": ""})
+    assert (await web_env.service.store.role("kvinnojour-falun", with_protected=True)
+            ).protected == ()
+
+
+async def test_local_path_editing(web_env):
+    client = await web_env.signed_in("coordinator")  # falun-kommun: may edit Falun's paths
+    page = "/admin/vagar/Falun/sip"
+    index = await (await client.get("/admin/vagar")).text()
+    assert "/admin/vagar/Falun/sip" in index and "/admin/vagar/Mora/" not in index
+    assert (await client.get("/admin/vagar/Mora/sip")).status == 403
+    bad = await submit(client, page, page, {"s-0-target": "kind:barnahus-som-inte-finns",
+                                            "s-0-why": ""})
+    assert bad.status == 400
+    html = await bad.text()
+    assert 'id="f-s-0-target-error"' in html and 'id="f-s-0-why-error"' in html
+    d = await web_env.service.directory()
+    # A step must resolve: a kind with no active role serving Falun is refused.
+    for role in d.by_kind_area.get(("kurator", "Falun"), []):
+        await web_env.service.store.save_role(replace(role, status="inaktiv"), "test")
+    nothing = await submit(client, page, page, {"s-0-target": "kind:kurator",
+                                                "s-0-why": "Pröva"})
+    assert nothing.status == 400
+    assert "tjänar Falun" in await nothing.text()
+    resp = await submit(client, page, page, {
+        "s-0-target": "role:falun-kvinnofridssamordnare", "s-0-when": "office",
+        "s-0-why": "I Falun samordnar kvinnofridssamordnaren SIP."})
+    assert resp.status == 200, await resp.text()
+    d = await web_env.service.directory()
+    local = d.local_paths[("sip", "Falun")]
+    assert local.steps[0].role == "falun-kvinnofridssamordnare"
+    versions = await web_env.service.store.versions("path", "sip@Falun")
+    assert versions[0].actor == "test-coordinator"
+    staff = await web_env.signed_in("staff")
+    assert (await staff.get(page)).status == 403
+
+
+async def test_report_queue_resolve(web_env):
+    people = web_env.service.people
+    own = await people.add_report(OWN_ROLE, "svarar-inte", "Ingen svarar", None)
+    other = await people.add_report(OTHER_ROLE, "fel-nummer", "", None)
+    client = await web_env.signed_in("coordinator")
+    html = await (await client.get("/admin/rapporter")).text()
+    assert "Ingen svarar" in html and f"/admin/rapporter/{other.id}" not in html
+    denied = await post(client, f"/admin/rapporter/{other.id}", {"note": "nej"})
+    assert denied.status == 403
+    resp = await post(client, f"/admin/rapporter/{own.id}", {"note": "Växeln var trasig"})
+    assert "markerad som åtgärdad" in await resp.text()
+    done = await people.report(own.id)
+    assert done.status == "resolved" and done.resolution == "Växeln var trasig"
+    assert (await people.report(other.id)).status == "open"
+
+
+async def test_local_path_history_and_restore(web_env):
+    store = web_env.service.store
+    client = await web_env.signed_in("coordinator")
+    page = "/admin/vagar/Falun/konsultation"
+    first = "I Falun ger kvinnofridssamordnaren råd först."
+    await submit(client, page, page, {"s-0-target": "role:falun-kvinnofridssamordnare",
+                                      "s-0-when": "office", "s-0-why": first})
+    await submit(client, page, page, {"s-0-why": "En andra formulering."})
+    html = await (await client.get(page)).text()
+    assert "En andra formulering." in html and first in html  # the diff in the history
+    versions = await store.versions("path", "konsultation@Falun")
+    assert len(versions) == 2
+    resp = await post(client, f"/admin/versioner/{versions[1].id}/aterstall", page=page)
+    assert "återställd" in await resp.text()
+    d = await web_env.service.directory()
+    assert d.local_paths[("konsultation", "Falun")].steps[0].why == first
+    other = await web_env.signed_in("coordinator", name="mora", orgs=("mora-kommun",))
+    denied = await post(other, f"/admin/versioner/{versions[1].id}/aterstall")
+    assert denied.status == 403
+
+
+async def test_every_demo_role_survives_an_untouched_save(web_env):
+    """The form holds everything a role has: saving it unchanged never makes a version."""
+    client = await web_env.signed_in("admin")
+    d = await web_env.service.directory()
+    changed = []
+    for role_id in d.roles:
+        page = f"/admin/roles/{role_id}"
+        if "Inget var ändrat" not in await (await submit(client, page, page)).text():
+            changed.append(role_id)
+    assert not changed
+
+
+async def test_local_paths_survive_an_untouched_save(web_env):
+    client = await web_env.signed_in("admin")
+    d = await web_env.service.directory()
+    assert d.local_paths
+    for topic, municipality in d.local_paths:
+        page = f"/admin/vagar/{municipality}/{topic}"
+        resp = await submit(client, page, page)
+        assert "Inget var ändrat" in await resp.text(), page
