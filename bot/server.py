@@ -24,6 +24,10 @@ def configure_logging() -> None:
                         "%(message)s")
     for noisy in ("httpx", "httpcore", "telegram.ext.Updater"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # aiosqlite logs each statement with its parameters at DEBUG; the library logs whole
+    # updates (message text) at DEBUG. Neither may reach a log, whatever the root level.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
+    logging.getLogger("telegram").setLevel(logging.INFO)
 
 
 async def _directory_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -31,6 +35,7 @@ async def _directory_ctx(app: web.Application) -> AsyncIterator[None]:
 
     settings = app[SETTINGS]
     service = await DirectoryService.open(settings.db_path, settings.demo_data)
+    await service.warm_up()
     app[SERVICE] = service
     app[ENGINE] = Engine(service, edit_url=settings.public_url)
     yield

@@ -61,3 +61,11 @@ def test_other_numbers_stay(text):
 def test_several_numbers_in_one_text():
     text, found = redact(f"{VALID[:6]}-{VALID[6:]} och 19{COORD}")
     assert found and text == f"{PLACEHOLDER} och {PLACEHOLDER}"
+
+
+def test_the_suite_wide_log_guard_would_catch_a_leak():
+    from tests.conftest import log_leak
+
+    assert log_leak("INFO bot started") is None
+    assert "token" in log_leak("GET https://api.telegram.org/bot123456789:AAFakeTokenForTestsOnly-x")
+    assert "identity" in log_leak(f"query {VALID[:6]}-{VALID[6:]}")
