@@ -43,6 +43,14 @@ class DirectoryService:
     async def close(self) -> None:
         await self.db.close()
 
+    async def warm_up(self) -> None:
+        """Build the snapshot and the matcher and load the holiday calendar now, so that the
+        first question after a start is as fast as the rest."""
+        from directory.hours import STOCKHOLM, closed_days
+
+        await self.understander()
+        closed_days(dt.datetime.now(STOCKHOLM).year)
+
     async def directory(self) -> Directory:
         return await self.cache.get()
 

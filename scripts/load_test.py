@@ -1,7 +1,8 @@
 """Load test on loopback: `kontaktvag serve` with the Telegram webhook and a fake Bot API
-behind it. 90 % asks (through /api/ask and through the webhook), 10 % edits. Bounded in
-time and count; prints requests per second and p50/p99 per kind, errors, and whether the
-server ever logged "database is locked".
+behind it, driven by wrk (a C load generator, so the client does not eat the server's CPU).
+90 % asks (through /api/ask and through the webhook), 10 % edits. Bounded in time; prints
+requests per second, p50/p99, errors, answers the bot sent, and whether the server ever
+logged "database is locked". Needs `wrk` (apt-get install wrk).
 
     uv run python scripts/load_test.py                       # 20 s, 32 connections
     uv run python scripts/load_test.py --seconds 10 --connections 16
@@ -11,32 +12,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import random
-import statistics
+import json
+import os
+import re
+import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import aiohttp
 import yaml
 from aiohttp import web
-from harness import ROOT, WEBHOOK_SECRET, Server, free_port, percentile, prepare_database
+from harness import ROOT, TOKEN, WEBHOOK_SECRET, Server, free_port, prepare_database
 
 sys.path.insert(0, str(ROOT))
 from tests.fake_telegram import FakeBotApi  # noqa: E402
 
-EDIT_ROLES = ["mora-socialtjanst-barn", "falun-socialtjanst-vuxen", "orsa-socialtjanst-barn",
-              "avesta-socialtjanst-vuxen"]
 TELEGRAM_USERS = range(700000, 700400)
 
 
-def questions() -> list[str]:
+def question_lines() -> list[str]:
     out = []
     for path in [ROOT.parent / "shared" / "eval" / "questions.yaml",
                  *sorted((ROOT / "tests" / "eval").glob("*.yaml"))]:
         if path.exists():
-            out += [q["q"] for q in yaml.safe_load(path.read_text("utf-8"))["questions"]]
+            out += [json.dumps(q["q"], ensure_ascii=False)
+                    for q in yaml.safe_load(path.read_text("utf-8"))["questions"]]
     return out
 
 
@@ -51,42 +51,20 @@ async def link_telegram_users(db: Path) -> None:
         await service.close()
 
 
-async def worker(session, url, token, fake, qs, stats, deadline, budget):
-    headers = {"Authorization": f"Bearer {token}"}
-    n = 0
-    while time.monotonic() < deadline and budget[0] > 0:
-        budget[0] -= 1
-        roll = random.random()
-        t0 = time.perf_counter()
-        try:
-            if roll < 0.10:
-                kind = "ändring"
-                role = random.choice(EDIT_ROLES)
-                body = {"instructions": f"Lasttest {time.time_ns()}"}
-                r = await session.patch(f"{url}/api/roles/{role}", json=body, headers=headers)
-            elif roll < 0.82:
-                kind = "fråga /api/ask"
-                r = await session.post(f"{url}/api/ask", json={"q": random.choice(qs)},
-                                       headers=headers)
-            else:
-                kind = "fråga webhook"
-                update = fake.update(fake.text_message(random.choice(TELEGRAM_USERS),
-                                                       random.choice(qs)))
-                r = await session.post(f"{url}/telegram/webhook", json=update,
-                                       headers={"X-Telegram-Bot-Api-Secret-Token":
-                                                WEBHOOK_SECRET})
-            await r.read()
-            ok = r.status == 200
-        except aiohttp.ClientError:
-            kind, ok = "fel", False
-        stats.setdefault(kind, []).append((time.perf_counter() - t0) * 1000)
-        if not ok:
-            stats.setdefault("fel", []).append(0)
-        n += 1
+async def run_wrk(url: str, env: dict, seconds: float, connections: int) -> str:
+    proc = await asyncio.create_subprocess_exec(
+        "wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency",
+        "-s", str(ROOT / "scripts" / "load_mix.lua"), url, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    out, _ = await proc.communicate()
+    return out.decode()
 
 
-async def main(seconds: float, connections: int, max_requests: int) -> int:
-    fake = FakeBotApi("555000:HarnessTokenNotReal-abcdefghijklmnop")
+async def main(seconds: float, connections: int) -> int:
+    if shutil.which("wrk") is None:
+        print("wrk saknas: apt-get install wrk", file=sys.stderr)
+        return 2
+    fake = FakeBotApi(TOKEN)
     runner = web.AppRunner(fake.app())
     await runner.setup()
     fake_port = free_port()
@@ -95,43 +73,51 @@ async def main(seconds: float, connections: int, max_requests: int) -> int:
         db = Path(tmp) / "load.db"
         token = await prepare_database(db)
         await link_telegram_users(db)
+        questions = Path(tmp) / "questions.txt"
+        questions.write_text("\n".join(question_lines()) + "\n", encoding="utf-8")
         server = Server(db, free_port(), bot_api=f"http://127.0.0.1:{fake_port}/bot")
         server.start()
         try:
             await server.wait_ready()
-            qs = questions()
-            stats: dict[str, list[float]] = {}
-            connector = aiohttp.TCPConnector(limit=connections)
-            async with aiohttp.ClientSession(connector=connector) as session:
-                started = time.monotonic()
-                deadline, budget = started + seconds, [max_requests]
-                await asyncio.gather(*(worker(session, server.url, token, fake, qs, stats,
-                                              deadline, budget) for _ in range(connections)))
-                elapsed = time.monotonic() - started
-            await asyncio.sleep(1.0)  # let the bot answer what it has queued
+            env = dict(os.environ, KV_TOKEN=token, KV_WEBHOOK_SECRET=WEBHOOK_SECRET,
+                       KV_QUESTIONS=str(questions))
+            await run_wrk(server.url, env, 2, 4)  # warm-up, not counted
+            sent_before = len(fake.sent("sendMessage"))
+            out = await run_wrk(server.url, env, seconds, connections)
+            if "KINDS" not in out:
+                print(out, file=sys.stderr)
+            await asyncio.sleep(2.0)  # let the bot answer what it has queued
+            answered = len(fake.sent("sendMessage")) - sent_before
         finally:
             server.stop()
             await runner.cleanup()
         log = server.log.read_text(errors="replace")
-    errors = len(stats.pop("fel", []))
-    total = sum(len(v) for v in stats.values())
-    print(f"Kontaktväg serve – {connections} samtidiga anslutningar, {elapsed:.1f} s, "
-          f"{total} anrop, {total / elapsed:.0f} anrop/s totalt\n")
-    for kind, values in sorted(stats.items()):
-        print(f"  {kind:16} {len(values):6d} st  {len(values) / elapsed:6.0f}/s  "
-              f"p50 {statistics.median(values):6.1f} ms  p99 {percentile(values, 99):6.1f} ms")
-    answered = len(fake.sent("sendMessage"))
-    print(f"\n  svar som boten skickade via fake Bot API: {answered}")
-    print(f"  fel (ej 200): {errors}")
+    kinds = dict(re.findall(r"(\w+)=(\d+)", re.search(r"KINDS (.*)", out).group(1)))
+    latency = dict(re.findall(r"(\w+)=([\d.]+)", re.search(r"LATENCY (.*)", out).group(1)))
+    errors = dict(re.findall(r"(\w+)=(\d+)", re.search(r"ERRORS (.*)", out).group(1)))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = sum(int(v) for v in kinds.values())
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    failures = sum(int(v) for v in errors.values()) + (int(non2xx.group(1)) if non2xx else 0)
     locked = "database is locked" in log
-    print(f"  'database is locked' i serverloggen: {'JA' if locked else 'nej'}")
-    return 1 if errors or locked else 0
+    print(f"Kontaktväg serve under wrk – {connections} anslutningar, {seconds:.0f} s, "
+          f"2 kärnor (server, fake Bot API och wrk på samma maskin)\n")
+    print(f"  anrop/s totalt      {rps:8.0f}")
+    for kind, label in (("ask", "frågor /api/ask"), ("webhook", "frågor webhook"),
+                        ("edit", "ändringar")):
+        share = int(kinds.get(kind, 0)) / total if total else 0
+        print(f"  {label:18}  {rps * share:8.0f}/s   ({100 * share:4.1f} %)")
+    print(f"  latens              p50 {float(latency['p50']):.1f} ms   "
+          f"p99 {float(latency['p99']):.1f} ms   max {float(latency['max']):.1f} ms")
+    print(f"  svar som boten skickade via fake Bot API: {answered}")
+    print(f"  fel: {failures}   'database is locked' i serverloggen: "
+          f"{'JA' if locked else 'nej'}")
+    return 1 if failures or locked else 0
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--max-requests", type=int, default=100_000)
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.seconds, args.connections, args.max_requests)))
+    sys.exit(asyncio.run(main(args.seconds, args.connections)))
