@@ -159,14 +159,22 @@ async def list_reports(request: web.Request) -> web.Response:
     return json_response({"reports": [_report_json(r) for r in reports]})
 
 
+async def _own_role(request: web.Request) -> Role | web.Response:
+    """The role in the URL if the user may change it, else the error response."""
+    role = await service_of(request).store.role(request.match_info["role_id"])
+    if role is None:
+        return json_error(404, "Den rollen finns inte.")
+    if not user_of(request).may_edit(role.org_id):
+        return json_error(403, "Du får bara ändra din egen organisations uppgifter.")
+    return role
+
+
 async def verify(request: web.Request) -> web.Response:
     service = service_of(request)
     user = user_of(request)
-    role = await service.store.role(request.match_info["role_id"])
-    if role is None:
-        return json_error(404, "Den rollen finns inte.")
-    if not user.may_edit(role.org_id):
-        return json_error(403, "Du får bara bekräfta din egen organisations uppgifter.")
+    role = await _own_role(request)
+    if isinstance(role, web.Response):
+        return role
     day = today()
     await service.store.verify_role(role.id, user.name, day)
     return json_response({"role_id": role.id, "verified": day.isoformat(), "by": user.name})
@@ -183,11 +191,9 @@ async def edit_role(request: web.Request) -> web.Response:
 
     service = service_of(request)
     user = user_of(request)
-    role = await service.store.role(request.match_info["role_id"])
-    if role is None:
-        return json_error(404, "Den rollen finns inte.")
-    if not user.may_edit(role.org_id):
-        return json_error(403, "Du får bara ändra din egen organisations uppgifter.")
+    role = await _own_role(request)
+    if isinstance(role, web.Response):
+        return role
     try:
         body = await _body(request)
     except BadRequest as e:
