@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -73,6 +74,7 @@ async def serve(settings: Settings) -> None:
     app = create_app(settings)
     runner = web.AppRunner(app, access_log=None)  # access logs would carry query strings
     await runner.setup()
+    gc.freeze()  # the warmed-up directory and matcher live for good: keep them out of GC scans
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
     service = app[SERVICE]

@@ -115,18 +115,18 @@ class DirectoryCache:
                 and now - self._seen[1] < self.OTHER_WRITERS_EVERY):
             return self._current
         self._seen = (commits, now)
-        generation = await self.store.generation()
         current = self._current
-        if current is None or current.generation == generation:
-            if current is None:
-                self._current = await load_directory(self.store)
+        if current is None:
+            self._current = await load_directory(self.store)
             return self._current
-        changes = await self.store.changes_since(current.last_version)
+        generation, changes = await self.store.generation_and_changes(current.last_version)
+        if current.generation == generation:
+            return self._current
         if changes and all(entity in ROLE_ENTITIES for entity, _, _ in changes):
-            for role_id in dict.fromkeys(entity_id for _, entity_id, _ in changes):
-                role = await self.store.role(role_id)
-                if role is not None:
-                    current.update_role(role, frozenset(await self.store.areas_of(role_id)))
+            found = await self.store.roles_with_areas(
+                list(dict.fromkeys(entity_id for _, entity_id, _ in changes)))
+            for role, area in found.values():
+                current.update_role(role, frozenset(area))
             current.generation = generation
             current.last_version = max(version_id for _, _, version_id in changes)
         else:

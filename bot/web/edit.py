@@ -23,7 +23,6 @@ from bot.web.core import (
 )
 from directory.freshness import freshness
 from directory.model import Organisation, Role
-from directory.store import now_iso, writes
 from directory.store.people import REPORT_REASONS, User
 
 FRESH_SV = {"fresh": "Aktuell", "due": "Granskas snart", "stale": "Inaktuell",
@@ -125,10 +124,7 @@ async def role_save(request: web.Request) -> web.Response:
         return await _form_page(request, form, org, role, status=400)
     changed = await service.store.save_role(new, user.name)
     if role.protected and not new.protected:  # the form emptied the protected fields
-        async with service.db.write() as conn:
-            await writes.put_protected(conn, role.id, {}, user.name, "update",
-                                       now_iso())
-            await writes.bump_generation(conn)
+        await service.store.save_protected(role.id, {}, user.name)
         changed = True
     raise see_other(f"/admin/roles/{q(role.id)}?sparat={'1' if changed else '0'}")
 

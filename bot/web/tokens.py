@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import sqlite3
 
 from directory.service import DirectoryService
-from directory.store.people import User
+from directory.store.people import User, add_audit, user_from_rows
 
 PREFIX = "kv_"
 MAX_PER_USER = 10
@@ -24,12 +25,15 @@ def _now() -> str:
 async def create(service: DirectoryService, user: User, name: str) -> str:
     """A new token for the user; the clear text is returned once and never stored."""
     token = PREFIX + secrets.token_urlsafe(32)
-    async with service.db.write() as conn:
-        await conn.execute(
-            "INSERT INTO api_tokens(user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
-            (user.id, name, _hash(token), _now()))
-    await service.people.audit(user.name, "token.create", name)
+    await service.db.run_write(_create, user, name, _hash(token))
     return token
+
+
+def _create(conn: sqlite3.Connection, user: User, name: str, token_hash: str) -> None:
+    conn.execute(
+        "INSERT INTO api_tokens(user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
+        (user.id, name, token_hash, _now()))
+    add_audit(conn, user.name, "token.create", name)
 
 
 async def count_active(service: DirectoryService, user: User) -> int:
@@ -45,31 +49,36 @@ async def list_for(service: DirectoryService, user: User) -> list[dict]:
 
 
 async def revoke(service: DirectoryService, user: User, token_id: int) -> bool:
-    async with service.db.write() as conn:
-        cur = await conn.execute(
-            "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? "
-            "AND revoked_at IS NULL", (_now(), token_id, user.id))
-        done = cur.rowcount > 0
-    if done:
-        await service.people.audit(user.name, "token.revoke", str(token_id))
-    return done
+    return await service.db.run_write(_revoke, user, token_id)
+
+
+def _revoke(conn: sqlite3.Connection, user: User, token_id: int) -> bool:
+    cur = conn.execute(
+        "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? "
+        "AND revoked_at IS NULL", (_now(), token_id, user.id))
+    if cur.rowcount > 0:
+        add_audit(conn, user.name, "token.revoke", str(token_id))
+        return True
+    return False
 
 
 async def user_for(service: DirectoryService, token: str) -> User | None:
-    """The active user a token belongs to, or None."""
+    """The active user a token belongs to, or None. One query: this runs on every API call."""
     if not token.startswith(PREFIX) or len(token) > 200:
         return None
-    row = await service.db.fetchone(
-        "SELECT id, user_id, last_used_on FROM api_tokens "
-        "WHERE token_hash = ? AND revoked_at IS NULL", (_hash(token),))
-    if row is None:
-        return None
-    user = await service.people.user(row["user_id"])
+    found = await service.db.fetchall(
+        "SELECT u.*, o.org_id AS org_id, t.id AS token_id, t.last_used_on AS last_used_on "
+        "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+        "LEFT JOIN user_orgs o ON o.user_id = u.id "
+        "WHERE t.token_hash = ? AND t.revoked_at IS NULL ORDER BY o.org_id", (_hash(token),))
+    user = user_from_rows(found)
     if user is None or not user.active:
         return None
     day = dt.date.today().isoformat()
-    if row["last_used_on"] != day:  # one write a day at most, not one per request
-        async with service.db.write() as conn:
-            await conn.execute("UPDATE api_tokens SET last_used_on = ? WHERE id = ?",
-                               (day, row["id"]))
+    if found[0]["last_used_on"] != day:  # one write a day at most, not one per request
+        await service.db.run_write(_mark_used, found[0]["token_id"], day)
     return user
+
+
+def _mark_used(conn: sqlite3.Connection, token_id: int, day: str) -> None:
+    conn.execute("UPDATE api_tokens SET last_used_on = ? WHERE id = ?", (day, token_id))

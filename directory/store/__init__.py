@@ -1,16 +1,18 @@
 """The repository layer: raw, parameterised SQL returning dataclasses.
 
-Reads are plain queries; every write is one `BEGIN IMMEDIATE` transaction through the
-single writer, records a version (who, when, before, after) and bumps the generation
-counter that tells in-memory snapshots to reload.
+Reads are plain queries; every write is one `BEGIN IMMEDIATE` transaction run whole in the
+single writer's thread (`Database.run_write`), records a version (who, when, before, after)
+and bumps the generation counter that tells in-memory snapshots to reload.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from directory.db import Database
 from directory.model import (
@@ -26,6 +28,8 @@ from directory.model import (
 )
 from directory.store import rows, writes
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Version:
@@ -37,6 +41,29 @@ class Version:
     action: str
     before: dict | None
     after: dict | None
+
+
+# Role rows with their contact points as a JSON list (sorted by rank in Python: before
+# SQLite 3.44 the order inside json_group_array is not promised), so that a role costs one
+# query. Optional: protected fields as [rowid, field, value] triples, areas as a list.
+CONTACTS_JSON = (
+    "(SELECT json_group_array(json_object("
+    "'rank', c.rank, 'channel', c.channel, 'value', c.value, 'label', c.label, "
+    "'visibility', c.visibility, 'hours', c.hours, 'verified_at', c.verified_at, "
+    "'verified_by', c.verified_by)) FROM contact_points c WHERE c.role_id = r.id"
+    ") AS contacts_json")
+PROTECTED_JSON = ("(SELECT json_group_array(json_array(p.rowid, p.field, p.value)) "
+                  "FROM protected_fields p WHERE p.role_id = r.id) AS protected_json")
+AREAS_JSON = ("(SELECT json_group_array(a.municipality) FROM role_areas a "
+              "WHERE a.role_id = r.id) AS areas_json")
+ROLE_WITH_CONTACTS = f"SELECT r.*, {CONTACTS_JSON} FROM roles r WHERE r.id = ?"
+ROLE_WITH_CONTACTS_AND_PROTECTED = (
+    f"SELECT r.*, {CONTACTS_JSON}, {PROTECTED_JSON} FROM roles r WHERE r.id = ?")
+
+
+def _contacts(row: Any) -> tuple:
+    return tuple(rows.contact(c) for c in sorted(json.loads(row["contacts_json"]),
+                                                  key=lambda c: c["rank"]))
 
 
 def now_iso() -> str:
@@ -92,17 +119,16 @@ class Store:
                           tuple(protected.get(r["id"], ()))) for r in role_rows]
 
     async def role(self, role_id: str, with_protected: bool = False) -> Role | None:
-        r = await self.db.fetchone("SELECT * FROM roles WHERE id = ?", (role_id,))
+        """One role with its contacts (and protected fields), in one query: snapshots call
+        this after every edit."""
+        r = await self.db.fetchone(ROLE_WITH_CONTACTS if not with_protected else
+                                   ROLE_WITH_CONTACTS_AND_PROTECTED, (role_id,))
         if r is None:
             return None
-        contacts = tuple(rows.contact(c) for c in await self.db.fetchall(
-            "SELECT * FROM contact_points WHERE role_id = ? ORDER BY rank", (role_id,)))
         protected: tuple = ()
         if with_protected:
-            protected = tuple((p["field"], p["value"]) for p in await self.db.fetchall(
-                "SELECT field, value FROM protected_fields WHERE role_id = ? ORDER BY rowid",
-                (role_id,)))
-        return rows.role(r, contacts, protected)
+            protected = tuple((f, v) for _, f, v in sorted(json.loads(r["protected_json"])))
+        return rows.role(r, _contacts(r), protected)
 
     async def role_areas(self) -> dict[str, tuple[str, ...]]:
         out: dict[str, list[str]] = {}
@@ -169,6 +195,30 @@ class Store:
             "SELECT entity, entity_id, id FROM versions WHERE id > ? ORDER BY id", (version_id,))
         return [(r[0], r[1], r[2]) for r in rows]
 
+    async def generation_and_changes(self, version_id: int
+                                     ) -> tuple[int, list[tuple[str, str, int]]]:
+        """`generation()` and `changes_since(version_id)` in one query."""
+        found = await self.db.fetchall(
+            "SELECT CAST(g.value AS INTEGER), v.entity, v.entity_id, v.id FROM meta g "
+            "LEFT JOIN versions v ON v.id > ? WHERE g.key = 'generation' ORDER BY v.id",
+            (version_id,))
+        if not found:
+            return 0, []
+        return found[0][0], [(r[1], r[2], r[3]) for r in found if r[3] is not None]
+
+    async def roles_with_areas(self, role_ids: list[str]
+                               ) -> dict[str, tuple[Role, tuple[str, ...]]]:
+        """`role(id)` and `areas_of(id)` for several roles in one query; missing ids are
+        left out."""
+        if not role_ids:
+            return {}
+        marks = ",".join("?" * len(role_ids))
+        found = await self.db.fetchall(
+            f"SELECT r.*, {CONTACTS_JSON}, {AREAS_JSON} FROM roles r WHERE r.id IN ({marks})",
+            tuple(role_ids))
+        return {r["id"]: (rows.role(r, _contacts(r)), tuple(json.loads(r["areas_json"])))
+                for r in found}
+
     async def areas_of(self, role_id: str) -> list[str]:
         rows = await self.db.fetchall("SELECT municipality FROM role_areas WHERE role_id = ?",
                                       (role_id,))
@@ -179,52 +229,42 @@ class Store:
         return _version(r) if r else None
 
     # ---- writes --------------------------------------------------------------------
+    # Each is one transaction run in the writer thread by `Database.run_write`: one hop from
+    # the event loop, however many statements.
 
     async def apply_bundle(self, bundle: Bundle, actor: str, action: str = "import") -> dict:
         """Write a validated bundle in one transaction; returns counts of what changed."""
-        async with self.db.write() as conn:
-            changed = await writes.apply_bundle(conn, bundle, actor, action, now_iso())
-            await writes.bump_generation(conn)
-        return changed
+        return await self.db.run_write(_versioned, writes.apply_bundle, bundle, actor, action)
 
     async def save_role(self, role: Role, actor: str, action: str = "update") -> bool:
         """Save an edit. Verification is never changed by saving."""
-        async with self.db.write() as conn:
-            current = await _current_verification(conn, role.id)
-            role = _with_verification(role, current)
-            changed = await writes.put_role(conn, role, actor, action, now_iso(),
-                                            keep_protected=not role.protected)
-            await writes.bump_generation(conn)
-        return changed
+        return await self.db.run_write(_versioned, writes.save_role, role, actor, action)
+
+    async def save_protected(self, role_id: str, fields: dict[str, str], actor: str,
+                             action: str = "update") -> None:
+        """Replace a role's protected fields (an empty dict clears them)."""
+        await self.db.run_write(_versioned, writes.put_protected, role_id, fields, actor,
+                                action)
 
     async def save_path(self, path: Path, actor: str, action: str = "update") -> bool:
-        async with self.db.write() as conn:
-            changed = await writes.put_path(conn, path, actor, action, now_iso())
-            await writes.bump_generation(conn)
-        return changed
+        return await self.db.run_write(_versioned, writes.put_path, path, actor, action)
 
     async def verify_role(self, role_id: str, actor: str, day: dt.date | None = None) -> None:
         """Confirm an entry as correct today: recorded apart from modification."""
         day = day or dt.datetime.now(dt.UTC).date()
-        async with self.db.write() as conn:
-            await writes.verify_role(conn, role_id, actor, day, now_iso())
-            await writes.bump_generation(conn)
+        await self.db.run_write(_versioned, writes.verify_role, role_id, actor, day)
 
     async def restore(self, version_id: int, actor: str) -> None:
         """Write an old document back as a new version (history is never rewritten)."""
         version = await self.version(version_id)
         if version is None:
             raise KeyError(version_id)
-        async with self.db.write() as conn:
-            await writes.restore(conn, version.entity, version.entity_id,
-                                 version.after if version.after is not None else version.before,
-                                 actor, now_iso())
-            await writes.bump_generation(conn)
+        await self.db.run_write(_versioned, writes.restore, version.entity, version.entity_id,
+                                version.after if version.after is not None else version.before,
+                                actor)
 
     async def add_terms(self, concept: str, lang: str, terms: list[str], actor: str) -> None:
-        async with self.db.write() as conn:
-            await writes.add_terms(conn, concept, lang, terms, actor, now_iso())
-            await writes.bump_generation(conn)
+        await self.db.run_write(_versioned, writes.add_terms, concept, lang, terms, actor)
 
     async def all_municipality_names(self) -> list[str]:
         return await self.municipalities()
@@ -236,22 +276,12 @@ def _version(r: Any) -> Version:
                    json.loads(r["after"]) if r["after"] else None)
 
 
-async def _current_verification(conn, role_id: str):
-    async with conn.execute("SELECT verified_at, verified_by FROM roles WHERE id = ?",
-                            (role_id,)) as cur:
-        row = await cur.fetchone()
-    return row
-
-
-def _with_verification(role: Role, row) -> Role:
-    from dataclasses import replace
-
-    from directory.model import Verification
-
-    if row is None:
-        return replace(role, verified=None)
-    v = Verification(dt.date.fromisoformat(row[0]), row[1] or "") if row[0] else None
-    return replace(role, verified=v)
+def _versioned(conn: sqlite3.Connection, fn: Callable[..., T], *args: Any) -> T:
+    """In the writer thread, inside the transaction: `fn(conn, *args, at)`, stamped with the
+    moment the transaction runs, then the generation bump that tells snapshots to reload."""
+    result = fn(conn, *args, now_iso())
+    writes.bump_generation(conn)
+    return result
 
 
 __all__ = ["ALL", "Store", "Version"]

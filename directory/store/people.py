@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+import sqlite3
 from dataclasses import dataclass
 
 from directory.db import Database
@@ -53,6 +54,34 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(code.strip().encode()).hexdigest()
 
 
+# Writes: plain functions run in the writer thread inside one transaction (Database.run_write).
+
+
+def _execute(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> None:
+    conn.execute(sql, params)
+
+
+def add_audit(conn: sqlite3.Connection, actor: str, action: str, detail: str) -> None:
+    conn.execute("INSERT INTO audit_log(at, actor, action, detail) VALUES (?, ?, ?, ?)",
+                 (_now(), actor, action, detail))
+
+
+# One user (id, name and telegram_id are unique) with its organisations, in one query: a
+# row per organisation, or one row with org_id NULL.
+USER_WITH_ORGS = ("SELECT u.*, o.org_id AS org_id FROM users u "
+                  "LEFT JOIN user_orgs o ON o.user_id = u.id WHERE {where} ORDER BY o.org_id")
+
+
+def user_from_rows(found: list) -> User | None:
+    """The user in the rows of a USER_WITH_ORGS-shaped query (None when there are none)."""
+    if not found:
+        return None
+    row = found[0]
+    orgs = tuple(r["org_id"] for r in found if r["org_id"] is not None)
+    return User(row["id"], row["name"], row["role"], orgs, row["telegram_id"],
+                row["default_municipality"], bool(row["active"]), row["password_hash"])
+
+
 class People:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -68,16 +97,16 @@ class People:
                     row["default_municipality"], bool(row["active"]), row["password_hash"])
 
     async def user(self, user_id: int) -> User | None:
-        return await self._user(await self.db.fetchone("SELECT * FROM users WHERE id = ?",
-                                                       (user_id,)))
+        return user_from_rows(await self.db.fetchall(
+            USER_WITH_ORGS.format(where="u.id = ?"), (user_id,)))
 
     async def user_by_name(self, name: str) -> User | None:
-        return await self._user(await self.db.fetchone("SELECT * FROM users WHERE name = ?",
-                                                       (name,)))
+        return user_from_rows(await self.db.fetchall(
+            USER_WITH_ORGS.format(where="u.name = ?"), (name,)))
 
     async def user_by_telegram(self, telegram_id: int) -> User | None:
-        return await self._user(await self.db.fetchone(
-            "SELECT * FROM users WHERE telegram_id = ? AND active = 1", (telegram_id,)))
+        return user_from_rows(await self.db.fetchall(
+            USER_WITH_ORGS.format(where="u.telegram_id = ? AND u.active = 1"), (telegram_id,)))
 
     async def users(self) -> list[User]:
         rows = await self.db.fetchall("SELECT * FROM users ORDER BY name")
@@ -98,32 +127,37 @@ class People:
                        actor: str = "system") -> User:
         if role not in ROLES:
             raise ValueError(f"okänd roll '{role}'")
-        async with self.db.write() as conn:
-            cur = await conn.execute(
+
+        def add(conn: sqlite3.Connection) -> int:
+            cur = conn.execute(
                 "INSERT INTO users(name, role, password_hash, telegram_id, created_at) "
                 "VALUES (?, ?, ?, ?, ?)", (name, role, password_hash, telegram_id, _now()))
             user_id = cur.lastrowid
-            await conn.executemany("INSERT INTO user_orgs(user_id, org_id) VALUES (?, ?)",
-                                   [(user_id, o) for o in orgs])
-            await self._audit(conn, actor, "user.add", f"{name} ({role})")
-        return await self.user(user_id)
+            conn.executemany("INSERT INTO user_orgs(user_id, org_id) VALUES (?, ?)",
+                             [(user_id, o) for o in orgs])
+            add_audit(conn, actor, "user.add", f"{name} ({role})")
+            return user_id
+
+        return await self.user(await self.db.run_write(add))
 
     async def set_password(self, user_id: int, password_hash: str, actor: str) -> None:
-        async with self.db.write() as conn:
-            await conn.execute("UPDATE users SET password_hash = ? WHERE id = ?",
-                               (password_hash, user_id))
-            await self._audit(conn, actor, "user.password", str(user_id))
+        def update(conn: sqlite3.Connection) -> None:
+            conn.execute("UPDATE users SET password_hash = ? WHERE id = ?",
+                         (password_hash, user_id))
+            add_audit(conn, actor, "user.password", str(user_id))
+
+        await self.db.run_write(update)
 
     async def set_default_municipality(self, user_id: int, municipality: str | None) -> None:
-        async with self.db.write() as conn:
-            await conn.execute("UPDATE users SET default_municipality = ? WHERE id = ?",
-                               (municipality, user_id))
+        await self.db.run_write(_execute, "UPDATE users SET default_municipality = ? "
+                                "WHERE id = ?", (municipality, user_id))
 
     async def set_active(self, user_id: int, active: bool, actor: str) -> None:
-        async with self.db.write() as conn:
-            await conn.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
-            await self._audit(conn, actor, "user.active" if active else "user.inactive",
-                              str(user_id))
+        def update(conn: sqlite3.Connection) -> None:
+            conn.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
+            add_audit(conn, actor, "user.active" if active else "user.inactive", str(user_id))
+
+        await self.db.run_write(update)
 
     # ---- invites -------------------------------------------------------------------
 
@@ -135,12 +169,15 @@ class People:
         now = now or dt.datetime.now(dt.UTC)
         code = secrets.token_urlsafe(12).replace("-", "x").replace("_", "y")
         expires = now + dt.timedelta(days=INVITE_DAYS)
-        async with self.db.write() as conn:
-            await conn.execute(
+
+        def add(conn: sqlite3.Connection) -> None:
+            conn.execute(
                 "INSERT INTO invites(code_hash, role, orgs, created_at, created_by, expires_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)", (hash_code(code), role, json.dumps(orgs),
                                                now.isoformat(), actor, expires.isoformat()))
-            await self._audit(conn, actor, "invite.create", f"{role} {','.join(orgs)}")
+            add_audit(conn, actor, "invite.create", f"{role} {','.join(orgs)}")
+
+        await self.db.run_write(add)
         return code, expires
 
     async def invite(self, code: str, now: dt.datetime | None = None) -> dict | None:
@@ -156,24 +193,27 @@ class People:
                             password_hash: str | None = None) -> User | None:
         """Use a code once: creates the account. None when the code is not valid."""
         now = dt.datetime.now(dt.UTC)
-        async with self.db.write() as conn:
-            async with conn.execute("SELECT * FROM invites WHERE code_hash = ?",
-                                    (hash_code(code),)) as cur:
-                row = await cur.fetchone()
+
+        def redeem(conn: sqlite3.Connection) -> int | None:
+            row = conn.execute("SELECT * FROM invites WHERE code_hash = ?",
+                               (hash_code(code),)).fetchone()
             if (row is None or row["used_at"]
                     or dt.datetime.fromisoformat(row["expires_at"]) < now):
                 return None
-            cur = await conn.execute(
+            cur = conn.execute(
                 "INSERT INTO users(name, role, password_hash, telegram_id, created_at) "
                 "VALUES (?, ?, ?, ?, ?)", (name, row["role"], password_hash, telegram_id,
                                            now.isoformat(timespec="seconds")))
             user_id = cur.lastrowid
-            await conn.executemany("INSERT INTO user_orgs(user_id, org_id) VALUES (?, ?)",
-                                   [(user_id, o) for o in json.loads(row["orgs"])])
-            await conn.execute("UPDATE invites SET used_at = ?, used_by = ? WHERE code_hash = ?",
-                               (now.isoformat(), user_id, row["code_hash"]))
-            await self._audit(conn, name, "invite.redeem", row["role"])
-        return await self.user(user_id)
+            conn.executemany("INSERT INTO user_orgs(user_id, org_id) VALUES (?, ?)",
+                             [(user_id, o) for o in json.loads(row["orgs"])])
+            conn.execute("UPDATE invites SET used_at = ?, used_by = ? WHERE code_hash = ?",
+                         (now.isoformat(), user_id, row["code_hash"]))
+            add_audit(conn, name, "invite.redeem", row["role"])
+            return user_id
+
+        user_id = await self.db.run_write(redeem)
+        return None if user_id is None else await self.user(user_id)
 
     async def invites(self) -> list[dict]:
         return [dict(r) for r in await self.db.fetchall(
@@ -186,13 +226,15 @@ class People:
                          ) -> Report:
         if reason not in REPORT_REASONS:
             raise ValueError(f"okänd orsak '{reason}'")
-        async with self.db.write() as conn:
-            cur = await conn.execute(
+
+        def add(conn: sqlite3.Connection) -> int:
+            cur = conn.execute(
                 "INSERT INTO reports(role_id, reason, note, reporter, created_at) "
                 "VALUES (?, ?, ?, ?, ?)", (role_id, reason, note[:1000], reporter, _now()))
-            report_id = cur.lastrowid
-            await self._audit(conn, str(reporter), "report.add", f"{role_id} {reason}")
-        return await self.report(report_id)
+            add_audit(conn, str(reporter), "report.add", f"{role_id} {reason}")
+            return cur.lastrowid
+
+        return await self.report(await self.db.run_write(add))
 
     async def report(self, report_id: int) -> Report | None:
         row = await self.db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))
@@ -213,22 +255,23 @@ class People:
         return {r[0] for r in rows}
 
     async def resolve_report(self, report_id: int, actor: str, resolution: str) -> None:
-        async with self.db.write() as conn:
-            await conn.execute(
+        def resolve(conn: sqlite3.Connection) -> None:
+            conn.execute(
                 "UPDATE reports SET status = 'resolved', resolved_by = ?, resolved_at = ?, "
                 "resolution = ? WHERE id = ?", (actor, _now(), resolution[:1000], report_id))
-            await self._audit(conn, actor, "report.resolve", str(report_id))
+            add_audit(conn, actor, "report.resolve", str(report_id))
+
+        await self.db.run_write(resolve)
 
     # ---- unanswered questions and audit --------------------------------------------
 
     async def record_unanswered(self, query: str) -> None:
         """Keep a redacted question that nothing fitted, counted."""
         now = _now()
-        async with self.db.write() as conn:
-            await conn.execute(
-                "INSERT INTO unanswered(query, first_at, last_at) VALUES (?, ?, ?) "
-                "ON CONFLICT(query) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
-                (query[:500], now, now))
+        await self.db.run_write(
+            _execute, "INSERT INTO unanswered(query, first_at, last_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(query) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
+            (query[:500], now, now))
 
     async def unanswered(self, include_handled: bool = False) -> list[dict]:
         where = "" if include_handled else "WHERE handled = 0"
@@ -236,18 +279,11 @@ class People:
             f"SELECT * FROM unanswered {where} ORDER BY count DESC, last_at DESC")]
 
     async def mark_unanswered_handled(self, unanswered_id: int) -> None:
-        async with self.db.write() as conn:
-            await conn.execute("UPDATE unanswered SET handled = 1 WHERE id = ?",
-                               (unanswered_id,))
+        await self.db.run_write(_execute, "UPDATE unanswered SET handled = 1 WHERE id = ?",
+                                (unanswered_id,))
 
     async def audit(self, actor: str, action: str, detail: str = "") -> None:
-        async with self.db.write() as conn:
-            await self._audit(conn, actor, action, detail)
-
-    @staticmethod
-    async def _audit(conn, actor: str, action: str, detail: str) -> None:
-        await conn.execute("INSERT INTO audit_log(at, actor, action, detail) VALUES (?, ?, ?, ?)",
-                           (_now(), actor, action, detail))
+        await self.db.run_write(add_audit, actor, action, detail)
 
     async def audit_log(self, actor: str | None = None, action: str | None = None,
                         limit: int = 500) -> list[dict]:
