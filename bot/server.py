@@ -82,7 +82,8 @@ async def serve(settings: Settings) -> None:
           f"(databas {settings.db_path})", flush=True)
     if await service.people.count_admins() == 0:
         print("Ingen administratör finns ännu. Skapa den första med:\n"
-              "  uv run kontaktvag users add NAMN --role admin --password-stdin", flush=True)
+              "  uv run kontaktvag users add NAMN --role admin\n"
+              f"och logga sedan in på http://{settings.host}:{settings.port}/login", flush=True)
     try:
         await asyncio.Event().wait()
     finally:
