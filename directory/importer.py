@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path as FsPath
-from typing import Any
 
 from directory.documents import (
     SLUG,
@@ -14,7 +13,7 @@ from directory.documents import (
 )
 from directory.model import ALL, Bundle, Kind, Lexicon, Path, Place, Topic
 from directory.store import Store
-from directory.yamlio import Problem, YamlError, load
+from directory.yamlio import LineDict, Problem, YamlError, load
 
 
 class ImportFailed(Exception):
@@ -39,6 +38,7 @@ def read_bundle(root: FsPath) -> tuple[Bundle, list[Problem], dict]:
     problems: list[Problem] = []
     raw_places = raw_topics_lex = None
     role_lines: dict = {}
+    org_sources: list[tuple[str, int]] = []  # (file, line), one per organisation read
     for path in yaml_files(root):
         name = str(path.relative_to(root)) if root.is_dir() else path.name
         p = Problems(name)
@@ -63,6 +63,8 @@ def read_bundle(root: FsPath) -> tuple[Bundle, list[Problem], dict]:
                     role_lines[role.id] = (name, getattr(raw, "line", 0), raw)
             if org:
                 bundle.organisations.append((org, roles))
+                org_sources.append((name, doc.line_of("municipalities")
+                                    if isinstance(doc, LineDict) else 0))
         elif "paths" in doc:
             _read_paths(doc, bundle, p)
         elif "topics" in doc and "kinds" in doc:
@@ -75,7 +77,8 @@ def read_bundle(root: FsPath) -> tuple[Bundle, list[Problem], dict]:
             p.add(doc, None, "okänd fil: väntade organisation (roles), paths, taxonomi, "
                   "orter (municipalities) eller lexikon (concepts)")
         problems.extend(p.items)
-    context = {"places": raw_places, "topics_lexicon": raw_topics_lex, "role_lines": role_lines}
+    context = {"places": raw_places, "topics_lexicon": raw_topics_lex, "role_lines": role_lines,
+               "org_sources": org_sources}
     return bundle, problems, context
 
 
@@ -234,15 +237,15 @@ async def validate(root: FsPath, store: Store) -> Bundle:
     existing_roles = {r.id: r.org_id for r in await store.roles()}
     seen_orgs: set[str] = set()
     bundle_roles: dict[str, str] = {}
-    for org, roles in bundle.organisations:
+    for (org, roles), (org_file, org_line) in zip(bundle.organisations, ctx["org_sources"],
+                                                   strict=True):
         if org.id in seen_orgs:
-            problems.append(Problem(ctx["role_lines"].get(org.id, ("?", 0))[0], 0,
+            problems.append(Problem(org_file, 1,
                                     f"organisationen '{org.id}' finns i två filer"))
         seen_orgs.add(org.id)
         for m in org.municipalities:
             if m != ALL and m not in municipalities:
-                problems.append(Problem(_org_file(ctx, roles), 0,
-                                        f"{org.id}: okänd kommun '{m}'"))
+                problems.append(Problem(org_file, org_line, f"{org.id}: okänd kommun '{m}'"))
         for role in roles:
             file, line, raw = ctx["role_lines"][role.id]
             if role.id in bundle_roles:
@@ -273,10 +276,6 @@ async def validate(root: FsPath, store: Store) -> Bundle:
     if problems:
         raise ImportFailed(sorted(problems, key=lambda x: (x.file, x.line)))
     return bundle
-
-
-def _org_file(ctx: dict, roles: list[Any]) -> str:
-    return ctx["role_lines"][roles[0].id][0] if roles else "?"
 
 
 async def import_path(root: FsPath, store: Store, actor: str, action: str = "import") -> dict:

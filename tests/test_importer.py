@@ -129,3 +129,13 @@ async def test_wrongly_shaped_lexicon_and_taxonomy_files_are_errors(service, tmp
     with pytest.raises(ImportFailed) as failed:
         await import_path(path, service.store, "test")
     assert str(failed.value.problems[0]).startswith("odd.yaml:")
+
+
+async def test_an_organisation_without_roles_in_an_unknown_municipality_names_its_file(
+        service, tmp_path):
+    path = tmp_path / "ny.yaml"
+    path.write_text("id: ny\nname: Ny\ntype: ideell\nmunicipalities: [Narnia]\nroles: []\n",
+                    encoding="utf-8")
+    with pytest.raises(ImportFailed) as failed:
+        await import_path(path, service.store, "test")
+    assert str(failed.value.problems[0]).startswith("ny.yaml:4:")
