@@ -16,7 +16,6 @@ import holidays
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_NAMES_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 ROUND_THE_CLOCK = "dygnet-runt"
 HOLIDAY_MODES = ("closed", "sunday", "normal")
 # The eves that Swedish offices treat as closed days although they are not public holidays.

@@ -189,15 +189,10 @@ class Store:
             row = await self.db.fetchone("SELECT COALESCE(MAX(id), 0) FROM versions")
         return row[0]
 
-    async def changes_since(self, version_id: int) -> list[tuple[str, str, int]]:
-        """(entity, entity id, version id) of every version after `version_id`."""
-        rows = await self.db.fetchall(
-            "SELECT entity, entity_id, id FROM versions WHERE id > ? ORDER BY id", (version_id,))
-        return [(r[0], r[1], r[2]) for r in rows]
-
     async def generation_and_changes(self, version_id: int
                                      ) -> tuple[int, list[tuple[str, str, int]]]:
-        """`generation()` and `changes_since(version_id)` in one query."""
+        """The generation counter and (entity, entity id, version id) of every version
+        after `version_id`, in one query."""
         found = await self.db.fetchall(
             "SELECT CAST(g.value AS INTEGER), v.entity, v.entity_id, v.id FROM meta g "
             "LEFT JOIN versions v ON v.id > ? WHERE g.key = 'generation' ORDER BY v.id",
@@ -208,8 +203,8 @@ class Store:
 
     async def roles_with_areas(self, role_ids: list[str]
                                ) -> dict[str, tuple[Role, tuple[str, ...]]]:
-        """`role(id)` and `areas_of(id)` for several roles in one query; missing ids are
-        left out."""
+        """Several roles with the municipalities each serves, in one query; missing ids
+        are left out."""
         if not role_ids:
             return {}
         marks = ",".join("?" * len(role_ids))
@@ -218,11 +213,6 @@ class Store:
             tuple(role_ids))
         return {r["id"]: (rows.role(r, _contacts(r)), tuple(json.loads(r["areas_json"])))
                 for r in found}
-
-    async def areas_of(self, role_id: str) -> list[str]:
-        rows = await self.db.fetchall("SELECT municipality FROM role_areas WHERE role_id = ?",
-                                      (role_id,))
-        return [r[0] for r in rows]
 
     async def version(self, version_id: int) -> Version | None:
         r = await self.db.fetchone("SELECT * FROM versions WHERE id = ?", (version_id,))
@@ -265,9 +255,6 @@ class Store:
 
     async def add_terms(self, concept: str, lang: str, terms: list[str], actor: str) -> None:
         await self.db.run_write(_versioned, writes.add_terms, concept, lang, terms, actor)
-
-    async def all_municipality_names(self) -> list[str]:
-        return await self.municipalities()
 
 
 def _version(r: Any) -> Version:

@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from directory.model import Lexicon
-from directory.understand.text import PLACE_CUES, fold, is_stop, tokens
+from directory.understand.text import PLACE_CUES, is_stop, tokens
 
 # Cues that say where the person lives (beats where the asker works).
 RESIDENCE_CUES = (("bor", "i"), ("boende", "i"), ("bosatt", "i"), ("hemma", "i"),
@@ -133,6 +133,3 @@ def choose(hits: list[PlaceHit]) -> tuple[str | None, list[str]]:
         return exact[0], []
     return None, names
 
-
-def fold_name(name: str) -> str:
-    return fold(name)
