@@ -106,10 +106,7 @@ def canonical_municipality(d: Directory, name: str | None) -> str | None:
     """'falun', 'FALU', 'Malung Sälen' -> the canonical name, or None when unknown."""
     if not name:
         return None
-    from directory.understand.places import PlaceFinder
-
-    finder = PlaceFinder(d.lexicon)
-    hits = finder.find(name)
+    hits = d.places().find(name)
     return hits[0].municipality if len(hits) == 1 else None
 
 

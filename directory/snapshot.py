@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from directory.model import Kind, Lexicon, Organisation, Path, Role, Topic
 from directory.store import Store
+from directory.understand.places import PlaceFinder
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Directory:
     by_kind_area: dict[tuple[str, str], list[Role]] = field(default_factory=dict)
     everywhere: dict[str, list[Role]] = field(default_factory=dict)
     kinds_in_use: set[str] = field(default_factory=set)
+    _places: PlaceFinder | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for role in self.roles.values():
@@ -57,6 +59,12 @@ class Directory:
         self.roles[role.id] = role
         self.areas[role.id] = area
         self._index(role)
+
+    def places(self) -> PlaceFinder:
+        """The municipality finder for this lexicon, built once per snapshot."""
+        if self._places is None:
+            self._places = PlaceFinder(self.lexicon)
+        return self._places
 
     def path_for(self, topic: str, municipality: str | None) -> Path | None:
         if municipality is not None:

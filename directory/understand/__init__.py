@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from directory.snapshot import Directory
-from directory.understand.places import PlaceFinder, choose
+from directory.understand.places import choose
 from directory.understand.redact import redact
 from directory.understand.text import original_words
 from directory.understand.topics import MIN_SITUATION, Analysis, TopicMatcher
+
+if TYPE_CHECKING:  # the snapshot imports the place finder from this package
+    from directory.snapshot import Directory
 
 DANGER_CONCEPT = "akut"
 NOW_CONCEPT, HARM_CONCEPTS = "nu", ("vald", "hot")  # "slår henne nu", "hotar … nu"
@@ -58,7 +61,7 @@ class Understander:
     def __init__(self, directory: Directory) -> None:
         self.generation = directory.lexicon_version
         self.topics = TopicMatcher(directory.lexicon)
-        self.places = PlaceFinder(directory.lexicon)
+        self.places = directory.places()
         self.known_topics = set(directory.topics)
 
     def understand(self, text: str, default_municipality: str | None = None) -> Understanding:
