@@ -112,17 +112,14 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _guarded(fn, args, settings) -> int:
-    try:
-        return await fn(args, settings)
-    except AdminError as e:
-        print(f"kontaktvag: {e}", file=sys.stderr)
-        return 2
-
-
 def _wrap(fn):
+    """A refused command prints one line and exits 2, as bad arguments do."""
     async def run(args: argparse.Namespace, settings: Settings) -> int:
-        return await _guarded(fn, args, settings)
+        try:
+            return await fn(args, settings)
+        except AdminError as e:
+            print(f"kontaktvag: {e}", file=sys.stderr)
+            return 2
     return run
 
 
