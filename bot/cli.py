@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("eval", help="mät förståelse och vägval på en frågefil")
     e.add_argument("file", nargs="?")
+    e.add_argument("--blind", action="store_true",
+                   help="bara siffror, inga frågetexter (för en förseglad frågefil)")
 
     i = sub.add_parser("import", help="läs in katalogfiler (allt eller inget)")
     i.add_argument("path")
@@ -134,7 +136,7 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     service = await _open(settings)
     try:
         print(f"{path} – {len(cases)} frågor")
-        print(report(await run(service, cases)))
+        print(report(await run(service, cases), misses=not args.blind))
         return 0
     finally:
         await service.close()
