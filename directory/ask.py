@@ -7,12 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from directory.hours import STOCKHOLM
-from directory.routing import Route, RouteStep, build_step, route
+from directory.routing import Route, RouteStep, route
 from directory.snapshot import Directory
 from directory.understand import Understander, Understanding
 
-NAMED_WHY = "Den verksamhet du frågade efter."
-NAMED_ONLY_BELOW = 0.9  # situation evidence beyond the name below this: the name decides
 DEMO_NOTICE = "Demodata: påhittade nummer och verksamheter, inte för verkliga ärenden."
 REDACTED_NOTICE = ("Skicka inte personnummer eller andra patientuppgifter här. "
                    "Numret togs bort innan frågan behandlades.")
@@ -49,6 +47,7 @@ class Answer:
                 "municipality": u.municipality,
                 "at": self.at.isoformat(timespec="seconds"),
                 "confidence": u.confidence,
+                "person": u.person.to_json(),
                 "municipality_from": u.municipality_from,
                 "danger": u.danger,
             },
@@ -117,6 +116,7 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
     u = understander.understand(question, default_municipality)
     if topic and topic in d.topics:
         u.topic, u.confidence = topic, 1.0
+        u.person = understander.person_for(u)
     if municipality and municipality in d.municipalities:
         u.municipality, u.municipality_from, u.municipality_options = municipality, "question", []
     answer = Answer(u, at.astimezone(STOCKHOLM))
@@ -125,8 +125,9 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
     topic_obj = d.topics[u.topic]
     answer.checklist = list(topic_obj.checklist)
     rival = None if topic else understander.close_runner_up(u)
-    r = route(d, u.topic, u.municipality, at, danger=u.danger)
-    if rival and not u.danger and _first_kind(d, rival, u, at) != _first_kind_of(r):
+    r = _route(d, u, u.topic, u.municipality, at)
+    if rival and not u.danger and _first_kind_of(_route(d, u, rival, u.municipality, at)) \
+            != _first_kind_of(r):
         answer.clarify = {
             "question": "Vilken situation gäller det?",
             "field": "topic",
@@ -136,22 +137,28 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
         return answer
     unknown_place = u.municipality is None and not u.danger
     if unknown_place and (u.municipality_options or (
-            r.needs_municipality and _first_depends_on_municipality(d, u.topic, at))):
+            r.needs_municipality and _first_depends_on_municipality(d, u, at))):
         options = u.municipality_options or list(d.municipalities)
         answer.clarify = {"question": "Vilken kommun gäller det?",
                           "field": "municipality", "options": options}
         return answer
-    answer.route = _put_named_first(d, r, u, at)
+    answer.route = r.steps
     answer.local_path = r.local
     return answer
 
 
-def _first_depends_on_municipality(d: Directory, topic: str, at: dt.datetime) -> bool:
+def _route(d: Directory, u: Understanding, topic: str, municipality: str | None,
+           at: dt.datetime) -> Route:
+    return route(d, topic, municipality, at, danger=u.danger, person=u.person, said=u.said,
+                 named=tuple(u.named), named_first=u.asks_for_named)
+
+
+def _first_depends_on_municipality(d: Directory, u: Understanding, at: dt.datetime) -> bool:
     """Would the first recommendation differ between municipalities right now? Only then
     is it worth asking (at night every municipality's first step is the same duty)."""
     firsts = set()
     for m in d.municipalities:
-        steps = route(d, topic, m, at).steps
+        steps = _route(d, u, u.topic or "", m, at).steps
         firsts.add(steps[0].role.id if steps else None)
         if len(firsts) > 1:
             return True
@@ -160,29 +167,3 @@ def _first_depends_on_municipality(d: Directory, topic: str, at: dt.datetime) ->
 
 def _first_kind_of(r: Route) -> str | None:
     return r.steps[0].role.kind if r.steps else None
-
-
-def _first_kind(d: Directory, topic: str, u: Understanding, at: dt.datetime) -> str | None:
-    return _first_kind_of(route(d, topic, u.municipality, at))
-
-
-def _put_named_first(d: Directory, r: Route, u: Understanding, at: dt.datetime
-                     ) -> list[RouteStep]:
-    """A question that asks for a function by name ("kvinnojouren i Hedemora", "Barnahus")
-    gets it first; one that also describes a situation keeps the agreed path and only
-    makes sure the named function is in it."""
-    steps = list(r.steps)
-    asks_for_it = u.analysis is None or u.analysis.beyond_names < NAMED_ONLY_BELOW
-    for kind in reversed(u.named_kinds):
-        if u.danger and steps and steps[0].role.kind == "larmnummer":
-            break
-        present = [s for s in steps if s.role.kind == kind]
-        if present:
-            if asks_for_it:
-                steps = present + [s for s in steps if s.role.kind != kind]
-            continue
-        roles = (d.by_kind_area.get((kind, u.municipality), []) if u.municipality
-                 else d.everywhere.get(kind, []))
-        named = [build_step(d, role, NAMED_WHY, at) for role in roles[:1]]
-        steps = named + steps if asks_for_it else steps + named
-    return steps

@@ -20,8 +20,11 @@ from directory.hours import (
 from directory.model import (
     CHANNELS,
     CONCERNS,
+    GENDERS,
     GROUPS,
+    LEGACY_GROUPS,
     ORG_TYPES,
+    PERSON_TAGS,
     STATUSES,
     VISIBILITIES,
     WHENS,
@@ -76,8 +79,8 @@ def _slug(doc: dict, key: str, p: Problems) -> str:
     return value
 
 
-def _list(doc: dict, key: str, p: Problems, allowed: tuple[str, ...] | None = None
-          ) -> tuple[str, ...]:
+def _list(doc: dict, key: str, p: Problems, allowed: tuple[str, ...] | None = None,
+          legacy: dict[str, str] | None = None) -> tuple[str, ...]:
     value = doc.get(key)
     if value is None:
         return ()
@@ -87,6 +90,7 @@ def _list(doc: dict, key: str, p: Problems, allowed: tuple[str, ...] | None = No
     out = []
     for item in value:
         item = str(item).strip()
+        item = (legacy or {}).get(item, item)
         if allowed is not None and item not in allowed:
             p.add(doc, key, f"'{item}' är inte tillåtet i '{key}' ({', '.join(allowed)})")
         out.append(item)
@@ -221,8 +225,10 @@ def parse_role(doc: Any, org: Organisation, p: Problems) -> Role | None:
         name=_text(doc, "name", p),
         schedule=_schedule(doc, p),
         serves=serves,
-        groups=_list(doc, "groups", p, GROUPS),
+        groups=_list(doc, "groups", p, GROUPS, LEGACY_GROUPS),
         concerns=_list(doc, "concerns", p, CONCERNS),
+        genders=_list(doc, "genders", p, GENDERS),
+        aliases=_list(doc, "aliases", p),
         instructions=_text(doc, "instructions", p, required=False),
         status=_choice(doc, "status", STATUSES, "aktiv", p),
         notice=notice,
@@ -233,8 +239,10 @@ def parse_role(doc: Any, org: Organisation, p: Problems) -> Role | None:
     )
 
 
-def parse_steps(raw: Any, p: Problems, holder: Any = None, key: str | None = None
-                ) -> tuple[Step, ...]:
+def parse_steps(raw: Any, p: Problems, holder: Any = None, key: str | None = None,
+                concepts: frozenset[str] | None = None) -> tuple[Step, ...]:
+    """A path's steps. `for:` names person tags or, when `concepts` is given, lexicon
+    concepts; unknown names are errors (a typo must not silently drop a step)."""
     if not isinstance(raw, list) or not raw:
         p.add(holder, key, "en kontaktväg ska vara en lista med minst ett steg")
         return ()
@@ -246,11 +254,18 @@ def parse_steps(raw: Any, p: Problems, holder: Any = None, key: str | None = Non
         kind, role = item.get("kind"), item.get("role")
         if bool(kind) == bool(role):
             p.add(item, None, "ett steg ska ha antingen kind eller role (inte båda)")
+        only_for = _list(item, "for", p)
+        if concepts is not None:
+            for tag in only_for:
+                if tag not in PERSON_TAGS and tag not in concepts:
+                    p.add(item, "for", f"'{tag}' i 'for' är varken en persongrupp "
+                          f"({', '.join(PERSON_TAGS)}) eller ett begrepp i lexikonet")
         steps.append(Step(
             when=_choice(item, "when", WHENS, "always", p),
             why=_text(item, "why", p),
             kind=str(kind) if kind else None,
             role=str(role) if role else None,
+            only_for=only_for,
         ))
     return tuple(steps)
 
@@ -291,6 +306,10 @@ def role_doc(r: Role, with_protected: bool = False) -> dict:
         out["groups"] = list(r.groups)
     if r.concerns:
         out["concerns"] = list(r.concerns)
+    if r.genders:
+        out["genders"] = list(r.genders)
+    if r.aliases:
+        out["aliases"] = list(r.aliases)
     if r.instructions:
         out["instructions"] = r.instructions
     out["status"] = r.status
@@ -315,5 +334,7 @@ def organisation_doc(o: Organisation) -> dict:
 def step_doc(s: Step) -> dict:
     out: dict = {"kind": s.kind} if s.kind else {"role": s.role}
     out["when"] = s.when
+    if s.only_for:
+        out["for"] = list(s.only_for)
     out["why"] = s.why
     return out

@@ -7,10 +7,16 @@ from pathlib import Path as FsPath
 
 from directory.documents import organisation_doc, role_doc, step_doc
 from directory.store import Store
+from directory.store.rows import swaps_doc
 from directory.yamlio import dump
 
 HEADER = ("# Kontaktväg – katalogfil. Redigera och läs in med `kontaktvag import`;\n"
           "# formatet beskrivs i docs/data-format.md.\n")
+
+
+EXAMPLES_HEADER = HEADER + (
+    "# Frågor med rätt ämne som förståelsen lär sig av (topic: null = inget i katalogen\n"
+    "# passar). Kopiera aldrig frågor från en utvärderingsfil hit.\n")
 
 
 def slugify(name: str) -> str:
@@ -25,9 +31,12 @@ async def export_files(store: Store) -> dict[str, str]:
     files: dict[str, str] = {}
     topics, kinds = await store.topics(), await store.kinds()
     files["taxonomy.yaml"] = HEADER + dump({
-        "topics": [{"slug": t.slug, "label": t.label, "urgent": t.urgent,
-                    "checklist": list(t.checklist)} for t in topics],
-        "kinds": [{"slug": k.slug, "label": k.label} for k in kinds],
+        "topics": [{"slug": t.slug, "label": t.label, "urgent": t.urgent}
+                   | ({"about": t.about} if t.about else {})
+                   | ({"assume": t.assume} if t.assume else {})
+                   | {"checklist": list(t.checklist)} for t in topics],
+        "kinds": [{"slug": k.slug, "label": k.label} | ({"topic": k.topic} if k.topic else {})
+                  | swaps_doc(k) for k in kinds],
     })
     lex = await store.lexicon()
     forms: dict[str, list[str]] = {m: [] for m in lex.municipalities}
@@ -58,6 +67,7 @@ async def export_files(store: Store) -> dict[str, str]:
                      | {lang: list(v) for lang, v in langs.items()}
                      for c, langs in lex.concepts.items()},
         "topics": topic_docs,
+        "danger": [rule.doc() for rule in lex.danger],
     })
     roles = await store.roles(with_protected=True)
     by_org: dict[str, list] = {}
@@ -76,6 +86,11 @@ async def export_files(store: Store) -> dict[str, str]:
         else:
             local.setdefault(path.municipality, {})[path.topic] = steps
     files["paths/regional.yaml"] = HEADER + dump({"paths": regional})
+    by_source: dict[str, list[dict]] = {}
+    for e in await store.examples():
+        by_source.setdefault(e.source, []).append({"q": e.question, "topic": e.topic})
+    for source, items in by_source.items():
+        files[f"examples/{source}.yaml"] = EXAMPLES_HEADER + dump({"examples": items})
     agreements = await store.agreements()
     for municipality, paths in local.items():
         doc = {"municipality": municipality}

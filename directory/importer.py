@@ -11,9 +11,26 @@ from directory.documents import (
     parse_role,
     parse_steps,
 )
-from directory.model import ALL, Bundle, Kind, Lexicon, Path, Place, Topic
+from directory.model import (
+    ALL,
+    GROUPS,
+    PERSON_TAGS,
+    Bundle,
+    DangerRule,
+    Example,
+    Kind,
+    Lexicon,
+    Path,
+    Place,
+    Swap,
+    Topic,
+)
 from directory.store import Store
+from directory.understand import REQUIRED_CONCEPTS
+from directory.understand.redact import redact
 from directory.yamlio import LineDict, Problem, YamlError, load
+
+ABOUTS = ("barn", "utovare")  # taxonomy: whom a topic is about by definition
 
 
 class ImportFailed(Exception):
@@ -73,9 +90,11 @@ def read_bundle(root: FsPath) -> tuple[Bundle, list[Problem], dict]:
             raw_places = (doc, name)
         elif "concepts" in doc:
             raw_topics_lex = (doc, name)
+        elif "examples" in doc:
+            _read_examples(doc, path.stem, bundle, p)
         else:
             p.add(doc, None, "okänd fil: väntade organisation (roles), paths, taxonomi, "
-                  "orter (municipalities) eller lexikon (concepts)")
+                  "orter (municipalities), lexikon (concepts) eller exempel (examples)")
         problems.extend(p.items)
     context = {"places": raw_places, "topics_lexicon": raw_topics_lex, "role_lines": role_lines,
                "org_sources": org_sources}
@@ -96,14 +115,88 @@ def _read_taxonomy(doc: dict, p: Problems) -> tuple[list[Topic], list[Kind]]:
         if not isinstance(checklist, list):
             p.add(t, "checklist", "'checklist' ska vara en lista med rader")
             checklist = []
+        about = t.get("about")
+        if about is not None and about not in ABOUTS:
+            p.add(t, "about", f"'about' ska vara en av: {', '.join(ABOUTS)}")
+            about = None
+        assume = t.get("assume")
+        if assume is not None and assume not in GROUPS:
+            p.add(t, "assume", f"'assume' ska vara en av: {', '.join(GROUPS)}")
+            assume = None
         topics.append(Topic(t["slug"], str(t.get("label", "")), bool(t.get("urgent", False)),
-                            tuple(str(x) for x in checklist)))
+                            tuple(str(x) for x in checklist), about, assume))
     for i, k in enumerate(doc.get("kinds") or []):
         if not isinstance(k, dict) or not SLUG.match(str(k.get("slug", ""))):
             p.add(doc["kinds"], i, "en typ behöver slug och label")
             continue
-        kinds.append(Kind(k["slug"], str(k.get("label", ""))))
+        topic = str(k["topic"]) if k.get("topic") else None
+        if topic is not None and topic not in {t.slug for t in topics}:
+            p.add(k, "topic", f"okänt ämne '{topic}'")
+            topic = None
+        swaps = {key: _swaps(k, key, p) for key in ("instead", "also")}
+        kinds.append(Kind(k["slug"], str(k.get("label", "")), topic, swaps["instead"],
+                          swaps["also"]))
+    known = {k.slug for k in kinds}
+    for k in kinds:
+        for swap in k.instead + k.also:
+            if swap.kind not in known:
+                p.add(doc, "kinds", f"{k.slug}: okänd typ '{swap.kind}'")
     return topics, kinds
+
+
+def _swaps(k: dict, key: str, p: Problems) -> tuple[Swap, ...]:
+    """`instead:`/`also:` of a kind: [{for: barn, kind: socialtjanst-barn, why: ...}]."""
+    raw = k.get(key) or []
+    if not isinstance(raw, list):
+        p.add(k, key, f"'{key}' ska vara en lista med for, kind och why")
+        return ()
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or not item.get("kind") or not item.get("why"):
+            p.add(raw, i, f"'{key}' behöver for, kind och why")
+            continue
+        tag = str(item.get("for", ""))
+        if tag not in PERSON_TAGS:
+            p.add(item, "for", f"'for' ska vara en av: {', '.join(PERSON_TAGS)}")
+            continue
+        out.append(Swap(tag, str(item["kind"]), str(item["why"]).strip()))
+    return tuple(out)
+
+
+MAX_EXAMPLE = 1000  # characters in one example question
+
+
+def _read_examples(doc: dict, source: str, bundle: Bundle, p: Problems) -> None:
+    """A file of labelled questions: [{q: ..., topic: slug | null}]. Personal identity
+    numbers are removed before anything is kept."""
+    raw = doc.get("examples")
+    if not SLUG.match(source):
+        p.add(doc, None, f"filnamnet '{source}' ska vara en giltig id (a-z, 0-9, -)")
+        return
+    if not isinstance(raw, list):
+        p.add(doc, "examples", "'examples' ska vara en lista med {q: fråga, topic: ämne}")
+        return
+    out, seen = [], set()
+    for i, item in enumerate(raw):
+        q = item.get("q") if isinstance(item, dict) else None
+        if not isinstance(q, str) or not q.strip() or len(q) > MAX_EXAMPLE:
+            p.add(raw, i, f"ett exempel behöver q: en fråga på 1–{MAX_EXAMPLE} tecken")
+            continue
+        topic = item.get("topic")
+        if topic is not None and not isinstance(topic, str):
+            p.add(item, "topic", "'topic' ska vara ett ämne eller null")
+            continue
+        question = redact(q.strip())[0]
+        if question in seen:
+            continue
+        seen.add(question)
+        out.append(Example(question, topic, source))
+        bundle_lines = _EXAMPLE_LINES.setdefault(source, {})
+        bundle_lines[question] = (p.file, raw.line_of(i) if hasattr(raw, "line_of") else 0)
+    bundle.examples[source] = out
+
+
+_EXAMPLE_LINES: dict[str, dict[str, tuple[str, int]]] = {}
 
 
 def _read_paths(doc: dict, bundle: Bundle, p: Problems) -> None:
@@ -135,6 +228,7 @@ def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> L
     phrases = dict(current.phrases) if current else {}
     signals = dict(current.signals) if current else {}
     subjects = set(current.subjects) if current else set()
+    danger = list(current.danger) if current else []
     if places_src:
         doc, name = places_src
         p = Problems(name)
@@ -168,7 +262,7 @@ def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> L
     if topics_src:
         doc, name = topics_src
         p = Problems(name)
-        concepts, phrases, signals, subjects = {}, {}, {}, set()
+        concepts, phrases, signals, subjects, danger = {}, {}, {}, set(), []
         for key in ("concepts", "topics"):
             if not isinstance(doc.get(key) or {}, dict):
                 p.add(doc, key, f"'{key}' ska vara en mappning")
@@ -206,14 +300,36 @@ def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> L
                     continue
                 sig[str(concept)] = float(weight)
             signals[str(topic)] = sig
+        raw_danger = doc.get("danger") or []
+        if not isinstance(raw_danger, list):
+            p.add(doc, "danger", "'danger' ska vara en lista med regler (listor av begrepp)")
+            raw_danger = []
+        for i, rule in enumerate(raw_danger):
+            names = rule.get("all") if isinstance(rule, dict) else None
+            reach = rule.get("reach", 5) if isinstance(rule, dict) else None
+            if not isinstance(names, list) or not names or not isinstance(reach, int) \
+                    or isinstance(reach, bool) or not 1 <= reach <= 20:
+                p.add(raw_danger, i, "en regel för akut fara är {all: [begrepp, ...], "
+                      "reach: 1–20 ord}")
+                continue
+            unknown = [str(c) for c in names if str(c) not in concepts]
+            if unknown:
+                p.add(raw_danger, i, f"okänt begrepp i regel för akut fara: {', '.join(unknown)}")
+                continue
+            danger.append(DangerRule(tuple(str(c) for c in names), reach))
+        missing = [c for c in REQUIRED_CONCEPTS if c not in concepts]
+        if missing:
+            p.add(doc, "concepts", "lexikonet saknar begrepp som förståelsen bygger på: "
+                  + ", ".join(missing))
         p_all.extend(p.items)
     return Lexicon(concepts, phrases, signals, tuple(municipalities), tuple(places),
-                   frozenset(subjects))
+                   frozenset(subjects), tuple(danger))
 
 
 async def validate(root: FsPath, store: Store) -> Bundle:
     """Read and cross-check everything against the bundle and the database."""
     _PATH_LINES.clear()
+    _EXAMPLE_LINES.clear()
     bundle, problems, ctx = read_bundle(root)
     current_lex = None if await store.is_empty() else await store.lexicon()
     bundle.lexicon = _read_lexicon(ctx, current_lex, problems)
@@ -262,6 +378,8 @@ async def validate(root: FsPath, store: Store) -> Bundle:
                 if m != ALL and m not in municipalities:
                     problems.append(Problem(file, raw.line_of("serves"), f"okänd kommun '{m}'"))
     all_roles = set(existing_roles) | set(bundle_roles)
+    lexicon = bundle.lexicon or current_lex
+    known_concepts = set(lexicon.concepts) if lexicon else set()
     for path in bundle.paths:
         file, line = _PATH_LINES.get((path.topic, path.municipality), ("?", 0))
         if path.topic not in topics:
@@ -273,6 +391,16 @@ async def validate(root: FsPath, store: Store) -> Bundle:
                 problems.append(Problem(file, line, f"{path.topic}: okänd typ '{step.kind}'"))
             if step.role and step.role not in all_roles:
                 problems.append(Problem(file, line, f"{path.topic}: okänd roll '{step.role}'"))
+            for tag in step.only_for:
+                if tag not in PERSON_TAGS and tag not in known_concepts:
+                    problems.append(Problem(
+                        file, line, f"{path.topic}: '{tag}' i 'for' är varken en persongrupp "
+                        f"({', '.join(PERSON_TAGS)}) eller ett begrepp i lexikonet"))
+    for source, examples in bundle.examples.items():
+        for e in examples:
+            if e.topic is not None and e.topic not in topics:
+                file, line = _EXAMPLE_LINES.get(source, {}).get(e.question, (source, 0))
+                problems.append(Problem(file, line, f"okänt ämne '{e.topic}'"))
     if problems:
         raise ImportFailed(sorted(problems, key=lambda x: (x.file, x.line)))
     return bundle

@@ -12,7 +12,13 @@ ORG_TYPES = ("kommun", "region", "ideell", "stat", "kommunalforbund")
 STATUSES = ("aktiv", "inaktiv", "tillfalligt-stangd")
 CHANNELS = ("phone", "email", "secure-email", "web")
 VISIBILITIES = ("staff", "public")
-GROUPS = ("barn", "vuxna", "aldre")
+# Who a role serves and who a question is about: one vocabulary for both.
+GROUPS = ("barn", "vuxen", "aldre")  # under 18 | 18-64 | 65+ (or said to be older)
+LEGACY_GROUPS = {"vuxna": "vuxen"}  # read from older files, written in the new form
+GENDERS = ("kvinna", "man")  # girls are "kvinna", boys "man", as in the ask contract
+# A path step may be only for some persons or situations: a group, a gender, the one who
+# uses violence, a child harmed by them, or a lexicon concept the question shows ("skada").
+PERSON_TAGS = (*GROUPS, *GENDERS, "utovare", "barn-drabbat")
 CONCERNS = ("utsatta", "utovare", "bevittnat")
 WHENS = ("office", "after", "always")
 CHANNEL_SV = {"phone": "Telefon", "email": "E-post", "secure-email": "Säker e-post",
@@ -55,6 +61,8 @@ class Role:
     serves: tuple[str, ...] | None = None
     groups: tuple[str, ...] = ()
     concerns: tuple[str, ...] = ()
+    genders: tuple[str, ...] = ()  # empty: every gender
+    aliases: tuple[str, ...] = ()  # what staff call it when they ask for it by name
     instructions: str = ""
     status: str = "aktiv"
     notice: Notice | None = None
@@ -63,6 +71,14 @@ class Role:
     contacts: tuple[Contact, ...] = ()
     # Never shown to staff: read only by export and by the owning coordinator's form.
     protected: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    def serves_person(self, person: Person | None) -> bool:
+        """False only when the role says whom it serves and the person is not among them."""
+        if person is None:
+            return True
+        if person.group and self.groups and person.group not in self.groups:
+            return False
+        return not (person.gender and self.genders and person.gender not in self.genders)
 
     def next_review(self) -> dt.date | None:
         if self.verified is None:
@@ -80,11 +96,46 @@ class Organisation:
 
 
 @dataclass(frozen=True)
+class Person:
+    """Who a question is about, as far as it says (ask contract: understood.person)."""
+
+    age: int | None = None
+    group: str | None = None  # barn | vuxen | aldre
+    gender: str | None = None  # kvinna | man
+    uses_violence: bool = False
+    child_harmed: bool = False  # the one who uses violence harms a child
+
+    def tags(self) -> frozenset[str]:
+        out = {t for t in (self.group, self.gender) if t}
+        if self.uses_violence:
+            out.add("utovare")
+        if self.child_harmed:
+            out.add("barn-drabbat")
+        return frozenset(out)
+
+    def to_json(self) -> dict:
+        return {"age": self.age, "group": self.group, "gender": self.gender,
+                "uses_violence": self.uses_violence}
+
+
+@dataclass(frozen=True)
+class NamedUnit:
+    """A unit a question asks for by name: a kind ("BUP"), or one role ("Bris")."""
+
+    kind: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
 class Step:
     when: str
     why: str
     kind: str | None = None
     role: str | None = None
+    only_for: tuple[str, ...] = ()  # "for:" in files; empty: for everyone
+
+    def applies(self, tags: frozenset[str]) -> bool:
+        return not self.only_for or any(t in tags for t in self.only_for)
 
 
 @dataclass(frozen=True)
@@ -100,12 +151,27 @@ class Topic:
     label: str
     urgent: bool
     checklist: tuple[str, ...]
+    about: str | None = None  # "barn": the topic is about a child; "utovare": about the
+    #                           one who uses violence (the person is then that one)
+    assume: str | None = None  # the group a route is for when the question does not say
+
+
+@dataclass(frozen=True)
+class Swap:
+    """For a person with tag `for_`, a kind is replaced by (or joined by) another kind."""
+
+    for_: str
+    kind: str
+    why: str
 
 
 @dataclass(frozen=True)
 class Kind:
     slug: str
     label: str
+    topic: str | None = None  # the need a unit of this kind meets, for "BUP Falun" alone
+    instead: tuple[Swap, ...] = ()  # "socialtjanst-vuxen, for a child: socialtjanst-barn"
+    also: tuple[Swap, ...] = ()  # "socialtjanst-vuxen, for an older person: + aldreomsorg"
 
 
 @dataclass(frozen=True)
@@ -126,6 +192,26 @@ class Lexicon:
     municipalities: tuple[str, ...]
     places: tuple[Place, ...]
     subjects: frozenset[str] = frozenset()  # concepts that say who, never what
+    # Immediate danger: concepts found close together (a weapon; a death threat with a time)
+    danger: tuple[DangerRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class DangerRule:
+    concepts: tuple[str, ...]
+    reach: int = 5  # tokens within which all the concepts must be found
+
+    def doc(self) -> dict:
+        return {"all": list(self.concepts)} | ({"reach": self.reach} if self.reach != 5 else {})
+
+
+@dataclass(frozen=True)
+class Example:
+    """A labelled question the topic model learns from (topic None: nothing fits)."""
+
+    question: str
+    topic: str | None
+    source: str
 
 
 @dataclass
@@ -139,3 +225,5 @@ class Bundle:
     paths: list[Path] = field(default_factory=list)
     # municipality -> agreement text, for the local path files in this input
     agreements: dict[str, str | None] = field(default_factory=dict)
+    # source -> its examples, for the example files in this input (a source is replaced whole)
+    examples: dict[str, list[Example]] = field(default_factory=dict)

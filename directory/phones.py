@@ -22,7 +22,8 @@ def normalise_phone(value: str) -> str:
     except phonenumbers.NumberParseException:
         raise PhoneError(f"'{text}' är inget telefonnummer") from None
     digits = re.sub(r"\D", "", text)
-    if len(digits) <= 5 and shortnumberinfo.is_valid_short_number(number):
+    # 112, 114 14, 1177 and the harmonised European 116 numbers (Bris 116 111)
+    if len(digits) <= 6 and shortnumberinfo.is_valid_short_number(number):
         return digits if len(digits) < 5 else f"{digits[:3]} {digits[3:]}"
     if not phonenumbers.is_valid_number(number):
         raise PhoneError(f"'{text}' är inget giltigt svenskt telefonnummer")

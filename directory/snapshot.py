@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from directory.model import Kind, Lexicon, Organisation, Path, Role, Topic
 from directory.store import Store
+from directory.understand.model import TopicModel
 from directory.understand.places import PlaceFinder
 
 
@@ -26,11 +27,13 @@ class Directory:
     regional_paths: dict[str, Path]
     local_paths: dict[tuple[str, str], Path]
     lexicon: Lexicon
+    model: TopicModel | None = None  # the topic model learnt from the examples
     last_version: int = 0  # the newest version row this snapshot reflects
     lexicon_version: int = 0  # the newest lexicon change: the matcher is rebuilt only then
     by_kind_area: dict[tuple[str, str], list[Role]] = field(default_factory=dict)
     everywhere: dict[str, list[Role]] = field(default_factory=dict)
     kinds_in_use: set[str] = field(default_factory=set)
+    alias_version: int = 0  # moves when a role's aliases change: the matcher is rebuilt
     _places: PlaceFinder | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -50,6 +53,11 @@ class Directory:
     def update_role(self, role: Role, area: frozenset[str]) -> None:
         """Swap one role in place (an edit or a verification), keeping index order."""
         old = self.roles.get(role.id)
+        def named(r: Role | None) -> tuple[str, ...]:
+            return r.aliases if r is not None and r.status != "inaktiv" else ()
+
+        if named(old) != named(role):
+            self.alias_version += 1
         if old is not None:
             for lst in list(self.by_kind_area.values()) + list(self.everywhere.values()):
                 for i, r in enumerate(lst):
@@ -59,6 +67,11 @@ class Directory:
         self.roles[role.id] = role
         self.areas[role.id] = area
         self._index(role)
+
+    def unit_aliases(self) -> dict[str, tuple[str, ...]]:
+        """Role id -> the names staff use for that unit, for active roles that have some."""
+        return {r.id: r.aliases for r in self.roles.values()
+                if r.aliases and r.status != "inaktiv"}
 
     def places(self) -> PlaceFinder:
         """The municipality finder for this lexicon, built once per snapshot."""
@@ -98,6 +111,7 @@ async def load_directory(store: Store) -> Directory:
         regional_paths={p.topic: p for p in paths if p.municipality is None},
         local_paths={(p.topic, p.municipality): p for p in paths if p.municipality},
         lexicon=await store.lexicon(),
+        model=await store.model(),
         last_version=last_version,
         lexicon_version=await store.last_version_id(LEXICON_ENTITIES),
     )

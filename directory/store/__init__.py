@@ -18,6 +18,7 @@ from directory.db import Database
 from directory.model import (
     ALL,
     Bundle,
+    Example,
     Kind,
     Lexicon,
     Organisation,
@@ -27,6 +28,7 @@ from directory.model import (
     Topic,
 )
 from directory.store import rows, writes
+from directory.understand.model import TopicModel
 
 T = TypeVar("T")
 
@@ -84,11 +86,12 @@ class Store:
         return await self.db.fetchone("SELECT 1 FROM topics LIMIT 1") is None
 
     async def topics(self) -> list[Topic]:
-        return [Topic(r["slug"], r["label"], bool(r["urgent"]), tuple(json.loads(r["checklist"])))
+        return [Topic(r["slug"], r["label"], bool(r["urgent"]), tuple(json.loads(r["checklist"])),
+                      r["about"], r["assume"])
                 for r in await self.db.fetchall("SELECT * FROM topics ORDER BY position")]
 
     async def kinds(self) -> list[Kind]:
-        return [Kind(r["slug"], r["label"])
+        return [rows.kind(r)
                 for r in await self.db.fetchall("SELECT * FROM kinds ORDER BY position")]
 
     async def municipalities(self) -> list[str]:
@@ -164,7 +167,22 @@ class Store:
             places=places,
             subjects=frozenset(r["concept"] for r in await self.db.fetchall(
                 "SELECT concept FROM concept_meta WHERE subject = 1")),
+            danger=tuple(rows.danger_rule(json.loads(r["concepts"])) for r in
+                         await self.db.fetchall(
+                             "SELECT concepts FROM danger_rules ORDER BY position")),
         )
+
+    async def examples(self) -> list[Example]:
+        return [Example(r["question"], r["topic"], r["source"]) for r in await self.db.fetchall(
+            "SELECT * FROM examples ORDER BY source, position")]
+
+    async def model(self, name: str = "topics") -> TopicModel | None:
+        row = await self.db.fetchone("SELECT body FROM models WHERE name = ?", (name,))
+        return TopicModel.from_bytes(row["body"]) if row else None
+
+    async def model_digest(self, name: str = "topics") -> str | None:
+        row = await self.db.fetchone("SELECT digest FROM models WHERE name = ?", (name,))
+        return row["digest"] if row else None
 
     async def versions(self, entity: str | None = None, entity_id: str | None = None,
                        limit: int = 200) -> list[Version]:
@@ -255,6 +273,13 @@ class Store:
 
     async def add_terms(self, concept: str, lang: str, terms: list[str], actor: str) -> None:
         await self.db.run_write(_versioned, writes.add_terms, concept, lang, terms, actor)
+
+    async def add_example(self, example: Example, actor: str) -> bool:
+        """Keep a labelled question for the next build of the topic model."""
+        return await self.db.run_write(_versioned, writes.add_example, example, actor)
+
+    async def save_model(self, model: TopicModel, name: str = "topics") -> None:
+        await self.db.run_write(_versioned, writes.put_model, name, model)
 
 
 def _version(r: Any) -> Version:

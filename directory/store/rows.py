@@ -7,7 +7,18 @@ import json
 from typing import Any
 
 from directory.hours import Exception_, Schedule, WeeklyHours, parse_date
-from directory.model import Contact, Notice, Organisation, Path, Role, Step, Verification
+from directory.model import (
+    Contact,
+    DangerRule,
+    Kind,
+    Notice,
+    Organisation,
+    Path,
+    Role,
+    Step,
+    Swap,
+    Verification,
+)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -30,6 +41,23 @@ def schedule_from_json(hours: str, on_holidays: str, exceptions: str) -> Schedul
         on_holidays,
         tuple(Exception_.parse(e) for e in json.loads(exceptions)),
     )
+
+
+def swaps_doc(k: Kind) -> dict[str, list[dict[str, str]]]:
+    """A kind's `instead`/`also` in file form (the same in the database and in exports)."""
+    return {key: [{"for": s.for_, "kind": s.kind, "why": s.why} for s in swaps]
+            for key, swaps in (("instead", k.instead), ("also", k.also)) if swaps}
+
+
+def danger_rule(doc: dict) -> DangerRule:
+    return DangerRule(tuple(doc["all"]), int(doc.get("reach", 5)))
+
+
+def kind(row: Any) -> Kind:
+    swaps = json.loads(row["swaps"])
+    return Kind(row["slug"], row["label"], row["topic"],
+                *(tuple(Swap(s["for"], s["kind"], s["why"]) for s in swaps.get(key, ()))
+                  for key in ("instead", "also")))
 
 
 def organisation(row: Any) -> Organisation:
@@ -67,6 +95,7 @@ def role(row: Any, contacts: tuple[Contact, ...],
         schedule=schedule_from_json(row["hours"], row["on_holidays"], row["exceptions"]),
         serves=tuple(serves) if serves else None,
         groups=tuple(json.loads(row["groups"])), concerns=tuple(json.loads(row["concerns"])),
+        genders=tuple(json.loads(row["genders"])), aliases=tuple(json.loads(row["aliases"])),
         instructions=row["instructions"], status=row["status"], notice=notice,
         review_interval_days=row["review_interval_days"],
         verified=_verification(row["verified_at"], row["verified_by"]),
@@ -80,6 +109,8 @@ def role_values(r: Role, position: int) -> dict[str, Any]:
         "id": r.id, "org_id": r.org_id, "kind": r.kind, "name": r.name,
         "serves": json.dumps(list(r.serves), ensure_ascii=False) if r.serves else None,
         "groups": json.dumps(list(r.groups)), "concerns": json.dumps(list(r.concerns)),
+        "genders": json.dumps(list(r.genders)),
+        "aliases": json.dumps(list(r.aliases), ensure_ascii=False),
         "instructions": r.instructions, "status": r.status,
         "notice_text": r.notice.text if r.notice else None,
         "notice_from": r.notice.start.isoformat() if r.notice else None,
@@ -93,7 +124,8 @@ def role_values(r: Role, position: int) -> dict[str, Any]:
 
 
 def path(row: Any) -> Path:
-    steps = tuple(Step(s["when"], s["why"], s.get("kind"), s.get("role"))
+    steps = tuple(Step(s["when"], s["why"], s.get("kind"), s.get("role"),
+                       tuple(s.get("for", ())))
                   for s in json.loads(row["steps"]))
     return Path(row["topic"], row["municipality"], steps)
 

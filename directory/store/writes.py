@@ -11,8 +11,18 @@ from dataclasses import replace
 from typing import Any
 
 from directory import documents
-from directory.model import ALL, Bundle, Lexicon, Organisation, Path, Role, Verification
+from directory.model import (
+    ALL,
+    Bundle,
+    Example,
+    Lexicon,
+    Organisation,
+    Path,
+    Role,
+    Verification,
+)
 from directory.store import rows
+from directory.understand.model import TopicModel
 
 Conn = sqlite3.Connection
 
@@ -233,6 +243,7 @@ def lexicon_doc(lex: Lexicon) -> dict:
         "municipalities": list(lex.municipalities),
         "places": [[p.name, p.municipality, p.kind, p.common_word] for p in lex.places],
         "subjects": sorted(lex.subjects),
+        "danger": [rule.doc() for rule in lex.danger],
     }
 
 
@@ -241,7 +252,8 @@ def put_lexicon(conn: Conn, lex: Lexicon, before: dict | None, actor: str, actio
     after = lexicon_doc(lex)
     if before == after:
         return False
-    for table in ("places", "concepts", "topic_phrases", "topic_signals", "concept_meta"):
+    for table in ("places", "concepts", "topic_phrases", "topic_signals", "concept_meta",
+                  "danger_rules"):
         conn.execute(f"DELETE FROM {table}")
     conn.executemany("INSERT INTO concept_meta(concept, subject) VALUES (?, 1)",
                      [(c,) for c in sorted(lex.subjects)])
@@ -272,6 +284,8 @@ def put_lexicon(conn: Conn, lex: Lexicon, before: dict | None, actor: str, actio
             n += 1
             conn.execute("INSERT INTO topic_signals VALUES (?, ?, ?, ?)",
                          (topic, concept, weight, n))
+    conn.executemany("INSERT INTO danger_rules(position, concepts) VALUES (?, ?)",
+                     [(i, json.dumps(rule.doc())) for i, rule in enumerate(lex.danger)])
     record(conn, "lexicon", "lexicon", at, actor, action, before, after)
     return True
 
@@ -291,22 +305,62 @@ def add_terms(conn: Conn, concept: str, lang: str, terms: list[str], actor: str,
                {"concept": concept, "lang": lang, "terms": added})
 
 
+def add_example(conn: Conn, example: Example, actor: str, at: str) -> bool:
+    row = _one(conn, "SELECT COALESCE(MAX(position), 0) FROM examples WHERE source = ?",
+               (example.source,))
+    cur = conn.execute("INSERT OR IGNORE INTO examples(source, question, topic, position) "
+                       "VALUES (?, ?, ?, ?)",
+                       (example.source, example.question, example.topic, row[0] + 1))
+    if cur.rowcount:
+        record(conn, "example", example.source, at, actor, "create", None,
+               {"question": example.question, "topic": example.topic})
+    return bool(cur.rowcount)
+
+
+def put_examples(conn: Conn, source: str, examples: list[Example], actor: str, action: str,
+                 at: str) -> bool:
+    """Replace one source's examples; a version only when something changed."""
+    before = [[r["question"], r["topic"]] for r in _all(
+        conn, "SELECT question, topic FROM examples WHERE source = ? ORDER BY position",
+        (source,))]
+    after = [[e.question, e.topic] for e in examples]
+    if before == after:
+        return False
+    conn.execute("DELETE FROM examples WHERE source = ?", (source,))
+    conn.executemany("INSERT OR IGNORE INTO examples(source, question, topic, position) "
+                     "VALUES (?, ?, ?, ?)",
+                     [(source, e.question, e.topic, i) for i, e in enumerate(examples)])
+    record(conn, "examples", source, at, actor, action, before or None, after)
+    return True
+
+
+def put_model(conn: Conn, name: str, model: TopicModel, at: str) -> None:
+    """The model is derived data: stored whole, without a version of its own."""
+    conn.execute("INSERT INTO models(name, digest, built_at, body) VALUES (?, ?, ?, ?) "
+                 "ON CONFLICT(name) DO UPDATE SET digest = excluded.digest, "
+                 "built_at = excluded.built_at, body = excluded.body",
+                 (name, model.digest, model.built_at, model.to_bytes()))
+
+
 def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -> dict:
-    changed = {"taxonomy": 0, "lexicon": 0, "organisations": 0, "roles": 0, "paths": 0}
+    changed = {"taxonomy": 0, "lexicon": 0, "organisations": 0, "roles": 0, "paths": 0,
+               "examples": 0}
     if bundle.topics is not None or bundle.kinds is not None:
         for i, t in enumerate(bundle.topics or []):
             conn.execute(
-                "INSERT INTO topics(slug, label, urgent, position, checklist) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(slug) DO UPDATE SET label = excluded.label, "
-                "urgent = excluded.urgent, position = excluded.position, "
-                "checklist = excluded.checklist",
-                (t.slug, t.label, int(t.urgent), i, json.dumps(list(t.checklist),
-                                                               ensure_ascii=False)))
+                "INSERT INTO topics(slug, label, urgent, position, checklist, about, assume) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(slug) DO UPDATE SET "
+                "label = excluded.label, urgent = excluded.urgent, "
+                "position = excluded.position, checklist = excluded.checklist, "
+                "about = excluded.about, assume = excluded.assume",
+                (t.slug, t.label, int(t.urgent), i,
+                 json.dumps(list(t.checklist), ensure_ascii=False), t.about, t.assume))
         for i, k in enumerate(bundle.kinds or []):
             conn.execute(
-                "INSERT INTO kinds(slug, label, position) VALUES (?, ?, ?) "
+                "INSERT INTO kinds(slug, label, position, topic, swaps) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT(slug) DO UPDATE SET label = excluded.label, "
-                "position = excluded.position", (k.slug, k.label, i))
+                "position = excluded.position, topic = excluded.topic, swaps = excluded.swaps",
+                (k.slug, k.label, i, k.topic, json.dumps(rows.swaps_doc(k), ensure_ascii=False)))
         changed["taxonomy"] = 1
     if bundle.lexicon is not None:
         before_row = _one(conn, "SELECT after FROM versions WHERE entity = 'lexicon' "
@@ -323,6 +377,8 @@ def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -
                                          keep_contact_verification=False)
     for path in bundle.paths:
         changed["paths"] += put_path(conn, path, actor, action, at)
+    for source, examples in bundle.examples.items():
+        changed["examples"] += put_examples(conn, source, examples, actor, action, at)
     for municipality, agreement in bundle.agreements.items():
         conn.execute(
             "INSERT INTO local_agreements(municipality, agreement) VALUES (?, ?) "

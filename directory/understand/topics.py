@@ -60,11 +60,39 @@ class Analysis:
     scores: dict[str, float] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)  # concept/topic -> word that hit
     positions: dict[str, list[int]] = field(default_factory=dict)  # concept -> token indices
+    ages: list[tuple[int, int]] = field(default_factory=list)  # (age, token index)
     situation: float = 0.0  # strongest evidence that is not only "who"
     beyond_names: float = 0.0  # the same, leaving out services named by name
 
     def ranked(self) -> list[tuple[str, float]]:
         return sorted(self.scores.items(), key=lambda kv: -kv[1])
+
+    def concepts_at(self) -> dict[int, set[str]]:
+        """Token index -> the concepts found there."""
+        out: dict[int, set[str]] = {}
+        for concept, where in self.positions.items():
+            for i in where:
+                out.setdefault(i, set()).add(concept)
+        return out
+
+
+def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+    """(age, token index) for "17 år", "17-åring", "femåringen", "hon är 17", "aged 15"."""
+    kept = [(i, t) for i, t in enumerate(toks) if i not in skip]
+    text, starts = "", []
+    for i, t in kept:
+        starts.append((len(text), i))
+        text += t + " "
+    out = []
+    for m in _AGE.finditer(text):
+        raw = m.group(1) or m.group(2)
+        age = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+        if age is None or age > 120:
+            continue
+        pos = m.start(1) if m.group(1) else m.start(2)
+        index = max((i for start, i in starts if start <= pos), default=0)
+        out.append((age, index))
+    return out
 
 
 def _max_distance(token: str) -> int:
@@ -77,9 +105,15 @@ def _has_diacritics(word: str) -> bool:
     return any(ord(c) > 127 for c in word)
 
 
+ROLE_PREFIX = "role:"  # concepts named role:<id> are one unit's own aliases
+
+
 class TopicMatcher:
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, units: dict[str, tuple[str, ...]] | None = None
+                 ) -> None:
+        """`units`: role id -> the names staff use for that one unit ("Bris", "ATV")."""
         self.lexicon = lexicon
+        self.subjects = lexicon.subjects | {ROLE_PREFIX + r for r in units or {}}
         self.unfolded: dict[str, str] = {}  # stem or word with å/ä/ö -> canonical key
         self.folded: dict[str, str] = {}  # folded stem or word -> canonical key
         self.single: dict[str, set[Target]] = {}  # canonical key -> targets
@@ -92,6 +126,9 @@ class TopicMatcher:
             for terms in langs.values():
                 for term in terms:
                     self._add(term, ("phrase", topic))
+        for role_id, aliases in (units or {}).items():
+            for term in aliases:
+                self._add(term, ("concept", ROLE_PREFIX + role_id))
         # typos seldom hit the first letter: candidates share it (lunch is not punch)
         self.fuzzy_keys: dict[str, list[str]] = {}
         for k in self.folded:
@@ -188,20 +225,16 @@ class TopicMatcher:
         """Score every topic; token positions in `skip` (place names) are left out."""
         a = Analysis()
         toks, ws = tokens(text), words(text)
-        ages: list[int] = []
-        for m in _AGE.finditer(" ".join(t for i, t in enumerate(toks) if i not in skip)):
-            raw = m.group(1) or m.group(2)
-            age = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
-            if age is None:
-                continue
-            ages.append(age)
+        a.ages = find_ages(toks, skip)
+        ages = [age for age, _ in a.ages]
+        for age, i in a.ages:
             for lo, hi, concepts in AGE_CONCEPTS:
                 if lo <= age <= hi:
                     for c in concepts:
                         if c in self.lexicon.concepts:
                             a.concepts[c] = 1.0
-                            a.evidence[c] = m.group(0)
-        stream: list[tuple[str, list[tuple[str, float]]]] = []
+                            a.evidence[c] = toks[i]
+        stream: list[tuple[str, list[tuple[str, float]], int]] = []
         negated_until = -1
         negated: set[int] = set()
         for i, (tok, word) in enumerate(zip(toks, ws, strict=False)):
@@ -212,30 +245,31 @@ class TopicMatcher:
             elif len(stream) <= negated_until:
                 negated.add(len(stream))
             if is_stop(tok) or tok.isdigit():
-                stream.append((word, [(tok, 1.0)]))  # kept for phrases, never alone
+                stream.append((word, [(tok, 1.0)], i))  # kept for phrases, never alone
                 continue
             found = self._lookup(word)
             if found and found[0][1] == FUZZY_STRENGTH and len(tok) < SURE_FUZZY_LENGTH:
                 found = [(key, WEAK_FUZZY) for key, _ in found]
             if len(found) > 1:
-                stream.extend((word, [x]) for x in found)
+                stream.extend((word, [x], i) for x in found)
             else:
-                stream.append((word, found))
-        for i, (word, slot) in enumerate(stream):
+                stream.append((word, found, i))
+        for n, (word, slot, i) in enumerate(stream):
             for key, strength in slot:
-                alone = strength * (NEGATED if i in negated else 1.0)
+                alone = strength * (NEGATED if n in negated else 1.0)
                 for target in self.single.get(key, ()) if not is_stop(key) else ():
                     self._hit(a, target, alone, 1, word, i)
                 for keys, target in self.multi.get(key, ()):
-                    if self._matches(stream, i, keys):
+                    if self._matches(stream, n, keys):
                         self._hit(a, target, alone, len(keys), word, i)
         if ages and max(ages) < ELDERLY_FROM:
             a.concepts.pop("aldre", None)  # a stated age beats "hemtjänst", "brukaren"
-        subjects = self.lexicon.subjects
+        subjects = self.subjects
         a.situation = max([v for c, v in a.concepts.items() if c not in subjects]
                           + list(a.phrases.values()) + [0.0])
         a.beyond_names = max([v for c, v in a.concepts.items()
-                              if c not in subjects and not c.startswith(KIND_PREFIX)]
+                              if c not in subjects and not c.startswith(KIND_PREFIX)
+                              and not c.startswith(ROLE_PREFIX)]
                              + list(a.phrases.values()) + [0.0])
         for topic, signals in self.lexicon.signals.items():
             a.scores[topic] = sum(w * a.concepts[c] for c, w in signals.items()
@@ -245,7 +279,7 @@ class TopicMatcher:
         return a
 
     @staticmethod
-    def _matches(stream: list[tuple[str, list[tuple[str, float]]]], i: int,
+    def _matches(stream: list[tuple[str, list[tuple[str, float]], int]], i: int,
                  keys: tuple[str, ...]) -> bool:
         if i + len(keys) > len(stream):
             return False
@@ -268,3 +302,6 @@ class TopicMatcher:
 
     def named_kinds(self, a: Analysis) -> list[str]:
         return [c[len(KIND_PREFIX):] for c in a.concepts if c.startswith(KIND_PREFIX)]
+
+    def named_roles(self, a: Analysis) -> list[str]:
+        return [c[len(ROLE_PREFIX):] for c in a.concepts if c.startswith(ROLE_PREFIX)]

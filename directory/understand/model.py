@@ -1,0 +1,134 @@
+"""The statistical half of understanding: a topic model learnt from labelled questions.
+
+`directory/training.py` builds it with scikit-learn from the examples in the directory;
+this module only reads the stored weights and scores a question, in plain Python, so that
+answering never imports the training library. The features are the same functions for
+both: character n-grams and word n-grams of the question with place names masked, and the
+lexicon's concepts, phrases and the person as extra words.
+
+The stored form (`TopicModel.to_bytes`) is zlib-compressed JSON with the weights as
+base64 float32 arrays: one table per block of features, in the directory's database.
+"""
+
+from __future__ import annotations
+
+import array
+import base64
+import hashlib
+import json
+import math
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from operator import mul
+
+FEATURES_VERSION = 1  # bump when a feature function changes: stored models are then stale
+NONE = ""  # the class of questions nothing in the directory fits
+PLACE = "_plats_"  # a place name, masked: places must not teach topics
+CHAR_SIZES = (2, 3, 4, 5)
+
+
+def char_grams(toks: list[str]) -> list[str]:
+    """Character n-grams inside each word, with the word's edges marked by spaces."""
+    out = []
+    for tok in toks:
+        w = f" {tok} "
+        for n in CHAR_SIZES:
+            if len(w) < n:
+                break
+            out.extend(w[i:i + n] for i in range(len(w) - n + 1))
+    return out
+
+
+def word_grams(toks: list[str]) -> list[str]:
+    """Words of two letters or more, and pairs of neighbouring words."""
+    words = [t for t in toks if len(t) > 1]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One group of features: its vocabulary with idf and one weight per class."""
+
+    name: str
+    scale: float
+    use_idf: bool
+    index: dict[str, int]  # feature -> row
+    idf: list[float]
+    weights: list[float]  # row-major: row * n_classes + class
+
+    def add(self, grams: list[str], out: list[float]) -> None:
+        """Add this block's share of the decision values (tf-idf, l2-normalised)."""
+        counts = Counter(g for g in grams if g in self.index)
+        if not counts:
+            return
+        rows, values = [], []
+        for gram, n in counts.items():
+            row = self.index[gram]
+            rows.append(row)
+            values.append((1.0 + math.log(n)) * (self.idf[row] if self.use_idf else 1.0))
+        norm = math.sqrt(sum(v * v for v in values))
+        if norm == 0:
+            return
+        k = len(out)
+        values = [v * self.scale / norm for v in values]
+        for c in range(k):
+            out[c] += sum(map(mul, values, [self.weights[r * k + c] for r in rows]))
+
+
+@dataclass(frozen=True)
+class TopicModel:
+    classes: tuple[str, ...]  # topic slugs, NONE for "nothing fits"
+    intercept: tuple[float, ...]
+    blocks: tuple[Block, ...]
+    digest: str  # of what it was built from: examples, lexicon, features, settings
+    examples: int
+    built_at: str
+
+    def probabilities(self, grams: dict[str, list[str]]) -> dict[str, float]:
+        """Class -> probability for one question's features (block name -> features)."""
+        out = list(self.intercept)
+        for block in self.blocks:
+            block.add(grams.get(block.name, []), out)
+        top = max(out)
+        exp = [math.exp(v - top) for v in out]
+        total = sum(exp)
+        return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
+
+    def to_bytes(self) -> bytes:
+        doc = {"classes": list(self.classes), "intercept": list(self.intercept),
+               "digest": self.digest, "examples": self.examples, "built_at": self.built_at,
+               "features_version": FEATURES_VERSION,
+               "blocks": [{"name": b.name, "scale": b.scale, "use_idf": b.use_idf,
+                           "features": sorted(b.index, key=b.index.__getitem__),
+                           "idf": _pack(b.idf), "weights": _pack(b.weights)}
+                          for b in self.blocks]}
+        return zlib.compress(json.dumps(doc, ensure_ascii=False).encode(), 9)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> TopicModel:
+        doc = json.loads(zlib.decompress(data))
+        blocks = tuple(Block(b["name"], b["scale"], b["use_idf"],
+                             {f: i for i, f in enumerate(b["features"])},
+                             _unpack(b["idf"]), _unpack(b["weights"]))
+                       for b in doc["blocks"])
+        return cls(tuple(doc["classes"]), tuple(doc["intercept"]), blocks, doc["digest"],
+                   doc["examples"], doc["built_at"])
+
+
+def _pack(values: list[float]) -> str:
+    return base64.b64encode(array.array("f", values).tobytes()).decode()
+
+
+def _unpack(text: str) -> list[float]:
+    a = array.array("f")
+    a.frombytes(base64.b64decode(text))
+    return a.tolist()
+
+
+def digest(examples: list[tuple[str, str | None]], lexicon_doc: dict, settings: dict) -> str:
+    """What a model was built from; a stored model with another digest is stale."""
+    h = hashlib.sha256()
+    h.update(json.dumps([FEATURES_VERSION, settings, lexicon_doc, sorted(
+        (q, t or NONE) for q, t in examples)], ensure_ascii=False, sort_keys=True).encode())
+    return h.hexdigest()[:16]
