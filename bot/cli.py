@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _open(settings: Settings) -> DirectoryService:
+    if not Path(settings.db_path).exists():
+        print("Skapar databasen med demokatalogen och bygger förståelsen av frågor "
+              "(några sekunder, bara första gången) …", file=sys.stderr, flush=True)
     return await DirectoryService.open(settings.db_path, settings.demo_data)
 
 
@@ -143,11 +146,11 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from directory.importer import ImportFailed, import_path
+    from directory.importer import ImportFailed
 
     service = await _open(settings)
     try:
-        changed = await import_path(Path(args.path), service.store, args.actor)
+        changed = await service.import_files(Path(args.path), args.actor)
     except ImportFailed as e:
         print(f"Inläsningen avbröts – inget ändrades. {len(e.problems)} fel:", file=sys.stderr)
         for problem in e.problems:

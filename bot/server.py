@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.settings import Settings
+from directory.rebuild import ModelBuilder
 from directory.service import DirectoryService
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 SETTINGS = web.AppKey("settings", Settings)
 SERVICE = web.AppKey("service", DirectoryService)
 ENGINE = web.AppKey("engine", object)  # bot.engine.Engine
+MODEL_BUILDER = web.AppKey("model_builder", ModelBuilder)
 
 
 def configure_logging() -> None:
@@ -35,11 +37,16 @@ async def _directory_ctx(app: web.Application) -> AsyncIterator[None]:
     from bot.engine import Engine
 
     settings = app[SETTINGS]
-    service = await DirectoryService.open(settings.db_path, settings.demo_data)
+    service = await DirectoryService.open(settings.db_path, settings.demo_data,
+                                          build_model=False)
     await service.warm_up()
     app[SERVICE] = service
     app[ENGINE] = Engine(service, edit_url=settings.public_url)
+    builder = app[MODEL_BUILDER] = ModelBuilder(settings.db_path)
+    if not await service.model_is_current():  # a new database: answers use the lexicon
+        builder.schedule(pause=0)               # alone for the few seconds this takes
     yield
+    await builder.stop()
     await service.close()
 
 

@@ -13,6 +13,7 @@ from directory.snapshot import Directory, DirectoryCache
 from directory.store import Store
 from directory.store.people import People
 from directory.understand import Understander
+from directory.understand import key as understand_key
 
 log = logging.getLogger(__name__)
 DEMO_ACTOR = "demokatalogen"
@@ -27,18 +28,37 @@ class DirectoryService:
         self._understander: Understander | None = None
 
     @classmethod
-    async def open(cls, path: str | Path, demo_data: Path | None = None) -> DirectoryService:
-        """Open (and migrate) the database; a new, empty one gets the demo directory."""
+    async def open(cls, path: str | Path, demo_data: Path | None = None,
+                   build_model: bool = True) -> DirectoryService:
+        """Open (and migrate) the database; a new, empty one gets the demo directory (and,
+        with `build_model`, its topic model at once; a server builds it beside itself)."""
         db = await Database.open(path)
         service = cls(db)
         try:
             if demo_data is not None and await service.store.is_empty():
-                changed = await import_path(demo_data, service.store, DEMO_ACTOR, "import")
+                changed = await service.import_files(demo_data, DEMO_ACTOR, build_model)
                 log.info("demokatalogen inläst: %s", changed)
         except BaseException:
             await db.close()  # an open connection's thread would keep the process alive
             raise
         return service
+
+    async def import_files(self, root: Path, actor: str, build_model: bool = True) -> dict:
+        """Import (all or nothing), then rebuild the topic model if what it learns from
+        changed. Raises ImportFailed with every problem."""
+        from directory.training import build
+
+        changed = await import_path(root, self.store, actor, "import")
+        if build_model:
+            changed["model"] = int(await build(self) is not None)
+        return changed
+
+    async def model_is_current(self) -> bool:
+        """Was the stored topic model built from today's examples and lexicon?"""
+        from directory.training import current_digest
+
+        d = await self.directory()
+        return d.model is not None and d.model.digest == await current_digest(self)
 
     async def close(self) -> None:
         await self.db.close()
@@ -56,7 +76,7 @@ class DirectoryService:
 
     async def understander(self) -> Understander:
         d = await self.directory()
-        if self._understander is None or self._understander.generation != d.lexicon_version:
+        if self._understander is None or self._understander.generation != understand_key(d):
             self._understander = Understander(d)
         return self._understander
 
