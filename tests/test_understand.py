@@ -102,8 +102,10 @@ def test_immediate_danger(u, question, danger):
 
 
 def test_named_function_is_detected(u):
-    assert "kvinnojour" in u.understand("kvinnojouren i Hedemora").named_kinds
-    assert "barnahus" in u.understand("Barnahus").named_kinds
+    assert "kvinnojour" in [n.kind for n in u.understand("kvinnojouren i Hedemora").named]
+    assert "barnahus" in [n.kind for n in u.understand("Barnahus").named]
+    bris = u.understand("BRIS").named
+    assert bris[0].role == "bris-116-111"  # one unit's own name picks that unit
 
 
 async def test_named_function_routes_to_it(service):

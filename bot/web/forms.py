@@ -36,10 +36,10 @@ MAX_ROWS = 40
 CONTACT_FIELDS = ("rank", "channel", "value", "label", "visibility", "hours", "remove")
 EXCEPTION_FIELDS = ("date", "hours", "closed", "note")
 PROTECTED_FIELDS = ("field", "value")
-SCALARS = ("id", "name", "kind", "status", "instructions", "review_interval_days",
+SCALARS = ("id", "name", "kind", "status", "instructions", "review_interval_days", "aliases",
            "on_holidays", "notice-text", "notice-from", "notice-to",
            *(f"hours-{d}" for d in DAYS))
-LISTS = ("serves", "groups", "concerns")
+LISTS = ("serves", "groups", "concerns", "genders")
 STATUS_SV = {"aktiv": "Aktiv", "inaktiv": "Inaktiv (visas inte)",
              "tillfalligt-stangd": "Tillfälligt stängd"}
 HOLIDAYS_SV = {"closed": "Stängt på helgdagar och jul-, midsommar- och nyårsafton",
@@ -47,7 +47,8 @@ HOLIDAYS_SV = {"closed": "Stängt på helgdagar och jul-, midsommar- och nyårsa
 CHANNEL_FORM_SV = {"phone": "Telefon", "email": "E-post", "secure-email": "Säker e-post",
                    "web": "Webb"}
 VISIBILITY_SV = {"staff": "Personal", "public": "Allmänheten"}
-GROUPS_SV = {"barn": "Barn", "vuxna": "Vuxna", "aldre": "Äldre"}
+GROUPS_SV = {"barn": "Barn (under 18)", "vuxen": "Vuxna", "aldre": "Äldre (65+)"}
+GENDERS_SV = {"kvinna": "Kvinnor och flickor", "man": "Män och pojkar"}
 CONCERNS_SV = {"utsatta": "Våldsutsatta", "utovare": "Våldsutövare",
                "bevittnat": "Barn som bevittnat våld"}
 
@@ -110,7 +111,8 @@ def from_role(role: Role, with_protected: bool) -> RoleForm:
     v.update(id=role.id, name=role.name, kind=role.kind, status=role.status,
              instructions=role.instructions, review_interval_days=str(role.review_interval_days),
              on_holidays=role.schedule.on_holidays, serves=list(role.serves or ()),
-             groups=list(role.groups), concerns=list(role.concerns))
+             groups=list(role.groups), concerns=list(role.concerns),
+             genders=list(role.genders), aliases=", ".join(role.aliases))
     for i, day in enumerate(DAYS):
         intervals = role.schedule.weekly.days[i]
         v[f"hours-{day}"] = format_intervals(intervals) if intervals else ""
@@ -134,7 +136,7 @@ def from_role(role: Role, with_protected: bool) -> RoleForm:
 def new_form() -> RoleForm:
     f = RoleForm(values={"status": "aktiv", "on_holidays": "closed",
                          "review_interval_days": "365", "serves": [], "groups": [],
-                         "concerns": []})
+                         "concerns": [], "genders": [], "aliases": ""})
     for day in DAYS[:5]:
         f.values[f"hours-{day}"] = "08:00-16:30"
     f.add_blank_rows(contacts=2, exceptions=1, protected=1)
@@ -170,7 +172,7 @@ def from_post(data: MultiMapping[str]) -> RoleForm:
 def keep_order(form: RoleForm, role: Role) -> None:
     """Checked boxes in the role's own order, so re-saving a form changes nothing."""
     for name, before in (("serves", role.serves or ()), ("groups", role.groups),
-                         ("concerns", role.concerns)):
+                         ("concerns", role.concerns), ("genders", role.genders)):
         chosen = form.values.get(name, [])
         form.values[name] = ([x for x in before if x in chosen]
                              + [x for x in chosen if x not in before])
@@ -234,6 +236,11 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
         put("serves", list(v["serves"]), "serves")
     put("groups", list(v.get("groups", [])), "groups")
     put("concerns", list(v.get("concerns", [])), "concerns")
+    put("genders", list(v.get("genders", [])), "genders")
+    aliases = [a.strip() for a in str(v.get("aliases", "")).split(",") if a.strip()]
+    if any(len(a) > 60 for a in aliases):
+        form.error("aliases", "Ett namn får vara högst 60 tecken.")
+    put("aliases", aliases, "aliases")
     interval = v.get("review_interval_days", "").strip()
     put("review_interval_days", int(interval) if interval.isdigit() else interval,
         "review_interval_days")
@@ -359,7 +366,8 @@ def _sentence(text: str) -> str:
 FIELD_LABELS = {
     "id": "Id", "name": "Namn", "kind": "Funktion", "status": "Status",
     "instructions": "Instruktioner", "serves": "Kommuner", "groups": "Målgrupper",
-    "concerns": "Gäller", "review_interval_days": "Granskningsintervall",
+    "concerns": "Gäller", "genders": "Kön", "aliases": "Andra namn",
+    "review_interval_days": "Granskningsintervall",
     "on_holidays": "Helgdagar", "notice-text": "Meddelande", "notice-from": "Meddelande, från",
     "notice-to": "Meddelande, till", "code": "Inbjudningskod", "password": "Lösenord",
     "repeat": "Upprepa lösenordet", "current": "Nuvarande lösenord", "new": "Nytt lösenord",
@@ -372,7 +380,8 @@ ROW_LABELS = {
                          "hours": "egna öppettider"}),
     "ex": ("Undantag", {"date": "datum", "hours": "öppet", "note": "anteckning"}),
     "p": ("Skyddad uppgift", {"field": "fält", "value": "värde"}),
-    "s": ("Steg", {"rank": "ordning", "target": "vem", "when": "när", "why": "varför"}),
+    "s": ("Steg", {"rank": "ordning", "target": "vem", "when": "när", "for": "bara för",
+                   "why": "varför"}),
 }
 
 
@@ -394,4 +403,5 @@ def choices() -> dict[str, Any]:
             "channels": [(c, CHANNEL_FORM_SV[c]) for c in CHANNELS],
             "visibilities": [(x, VISIBILITY_SV[x]) for x in VISIBILITIES],
             "groups": list(GROUPS_SV.items()), "concerns": list(CONCERNS_SV.items()),
+            "genders": list(GENDERS_SV.items()),
             "days": list(zip(DAYS, DAY_NAMES, strict=True))}

@@ -7,13 +7,13 @@ from aiohttp import web
 from bot.web.core import add_route, q, render, see_other, service_of, user_of
 from bot.web.history import entries, may_edit_municipality
 from directory.documents import Problems, parse_steps
-from directory.model import WHENS, Path, Step
+from directory.model import PERSON_TAGS, WHENS, Path, Step
 from directory.snapshot import Directory
 from directory.store.writes import path_entity_id
 
 WHEN_SV = {"office": "På kontorstid", "after": "Utanför kontorstid (när inget kontor är öppet)",
            "always": "Alltid"}
-STEP_FIELDS = ("rank", "target", "when", "why", "remove")
+STEP_FIELDS = ("rank", "target", "when", "for", "why", "remove")
 MAX_ROWS = 30
 
 
@@ -39,7 +39,7 @@ def _rows_from(path: Path | None) -> list[dict[str, str]]:
     rows = []
     for i, s in enumerate(path.steps if path else (), 1):
         rows.append({"rank": str(i), "target": f"kind:{s.kind}" if s.kind else f"role:{s.role}",
-                     "when": s.when, "why": s.why})
+                     "when": s.when, "for": ", ".join(s.only_for), "why": s.why})
     return rows
 
 
@@ -113,7 +113,15 @@ def validate(d: Directory, municipality: str, rows: list[dict[str, str]],
             errors[f"s-{i}-why"] = "Skriv varför personalen ska kontakta just den här."
         elif len(why) > 500:
             errors[f"s-{i}-why"] = "Högst 500 tecken."
-        raw.append({kind_or_role: value, "when": row["when"], "why": why})
+        only_for = [t.strip() for t in row.get("for", "").split(",") if t.strip()]
+        unknown = [t for t in only_for if t not in PERSON_TAGS and t not in d.lexicon.concepts]
+        if unknown:
+            errors[f"s-{i}-for"] = (f"Okänt: {', '.join(unknown)}. Skriv persongrupper "
+                                    f"({', '.join(PERSON_TAGS)}) eller begrepp ur lexikonet.")
+        step: dict = {kind_or_role: value, "when": row["when"], "why": why}
+        if only_for:
+            step["for"] = only_for
+        raw.append(step)
     if not raw:
         errors["s-0-target"] = "En kontaktväg behöver minst ett steg."
     problems = Problems("formulär")
