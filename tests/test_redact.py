@@ -58,6 +58,8 @@ def test_digits_without_separator_need_a_valid_check_digit():
     "barn 17 år, 3 syskon",
     "datum 2026-11-24 kl 23:30",
     "991399-1234",   # month 13 is no date
+    "[29/Nov/2026:18:09:01 +0000]",  # a log time stamp: no date is written with colons
+    "möte 2026-11-24 kl 10:00-12:00",
 ])
 def test_other_numbers_stay(text):
     assert redact(text) == (text, False)

@@ -126,7 +126,9 @@ async def report(request: web.Request) -> web.Response:
     if role is None:
         raise web.HTTPNotFound(text="Den uppgiften finns inte.")
     form = await form_of(request)
-    reason, note = form.get("reason", ""), form.get("note", "").strip()
+    reason = form.get("reason", "")
+    # Redacted before anything else: a form sent back with errors never shows the number.
+    note, had_number = redact(form.get("note", "").strip())
     errors = {}
     if reason not in REPORT_REASONS:
         errors["reason"] = "Välj vad som är fel."
@@ -135,11 +137,13 @@ async def report(request: web.Request) -> web.Response:
     if len(note) > 1000:
         errors["note"] = "Högst 1000 tecken."
     if errors:
+        if had_number:
+            errors["note"] = (errors.get("note", "") + " Personnumret är borttaget: skriv "
+                              "inga patientuppgifter här.").strip()
         return await render(request, "report.html", {
-            "role": role, "reasons": REPORT_REASONS, "values": form, "errors": errors,
-            "thanks": False, "back": ""}, status=400)
-    clean, _ = redact(note)
-    await service.people.add_report(role.id, reason, clean, user_of(request).id)
+            "role": role, "reasons": REPORT_REASONS, "values": {"reason": reason, "note": note},
+            "errors": errors, "thanks": False, "back": ""}, status=400)
+    await service.people.add_report(role.id, reason, note, user_of(request).id)
     raise see_other(f"/rapport/{q(role.id)}?tack=1")
 
 

@@ -24,6 +24,7 @@ from bot.web.core import (
 from directory.freshness import freshness
 from directory.model import Organisation, Role
 from directory.store.people import REPORT_REASONS, User
+from directory.understand.redact import redact
 
 FRESH_SV = {"fresh": "Aktuell", "due": "Granskas snart", "stale": "Inaktuell",
             "unverified": "Aldrig bekräftad"}
@@ -193,7 +194,7 @@ async def resolve(request: web.Request) -> web.Response:
     role = await service.store.role(report.role_id)
     require_org(user, role.org_id if role else "")
     form = await form_of(request)
-    note = form.get("note", "").strip()[:1000] or "Åtgärdad"
+    note = redact(form.get("note", "")[:2000])[0].strip()[:1000] or "Åtgärdad"
     if report.status == "open":
         await service.people.resolve_report(report.id, user.name, note)
     raise see_other("/admin/rapporter?klart=1")

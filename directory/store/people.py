@@ -10,6 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from directory.db import Database
+from directory.understand.redact import redact
 
 ROLES = ("staff", "coordinator", "admin")
 REPORT_REASONS = {"fel-nummer": "Fel nummer", "svarar-inte": "Svarar inte",
@@ -226,6 +227,7 @@ class People:
                          ) -> Report:
         if reason not in REPORT_REASONS:
             raise ValueError(f"okänd orsak '{reason}'")
+        note = redact(note)[0]  # callers redact; this is the last check before storing
 
         def add(conn: sqlite3.Connection) -> int:
             cur = conn.execute(
@@ -258,7 +260,8 @@ class People:
         def resolve(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "UPDATE reports SET status = 'resolved', resolved_by = ?, resolved_at = ?, "
-                "resolution = ? WHERE id = ?", (actor, _now(), resolution[:1000], report_id))
+                "resolution = ? WHERE id = ?",
+                (actor, _now(), redact(resolution)[0][:1000], report_id))
             add_audit(conn, actor, "report.resolve", str(report_id))
 
         await self.db.run_write(resolve)
@@ -267,6 +270,7 @@ class People:
 
     async def record_unanswered(self, query: str) -> None:
         """Keep a redacted question that nothing fitted, counted."""
+        query = redact(query)[0]  # already redacted by the understanding: a last check
         now = _now()
         await self.db.run_write(
             _execute, "INSERT INTO unanswered(query, first_at, last_at) VALUES (?, ?, ?) "

@@ -44,7 +44,7 @@ _VIEWS = (("", False), (_BOUNDARY, True), ("", True))
 _CANDIDATE = re.compile(
     r"(?<!\d)"
     r"(?P<century>\d{2})?(?P<yy>\d{2})"
-    r"(?P<d1>[-/._: ]?)(?P<mm>\d{2})(?P=d1)(?P<dd>\d{2})"
+    r"(?P<d1>[-/._ ]?)(?P<mm>\d{2})(?P=d1)(?P<dd>\d{2})"
     r"(?P<s1> {0,3})(?P<sep>[-+/._:]?)(?P<s2> {0,3})"
     r"(?P<serial>\d{3})(?P<check>\d)"
     r"(?!\d)"
