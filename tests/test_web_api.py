@@ -224,3 +224,47 @@ async def test_patch_role_edits_after_commit_and_respects_ownership(aiohttp_clie
         r = await client.patch("/api/roles/mora-socialtjanst-barn", headers=headers, json=bad)
         assert r.status == 400
     assert (await service.store.role(saved.id)).instructions == "Ring mottagningen först."
+
+
+# -- hostile bodies and ids: 400/404/413, never 500 (issue 11) -----------------------------
+
+async def test_hostile_json_bodies_are_refused_with_a_reason(web_env):
+    client = await web_env.signed_in("staff")
+    headers = {**await csrf_header(client), "Content-Type": "application/json"}
+    bodies = {
+        "nested": '{"q": ' + "[" * 30_000 + "]" * 30_000 + "}",
+        "nested-shallow": '{"q": "x", "a": ' + "[" * 40 + "]" * 40 + "}",
+        "lone surrogate": '{"q": "orosanmälan \\ud800 Mora"}',
+        "lone surrogate key": '{"\\udfff": 1, "q": "orosanmälan"}',
+        "huge int": '{"q": "orosanmälan", "at": ' + "9" * 5000 + "}",
+        "long int": '{"q": "orosanmälan", "kommun": ' + "1" * 25 + "}",
+        "huge float": '{"q": "orosanmälan", "at": 1e999}',
+        "nan": '{"q": "orosanmälan", "at": NaN}',
+        "nul": '{"q": "orosanmälan\\u0000 Mora"}',
+        "not utf-8": b'{"q": "orosanm\xe4lan"}',
+    }
+    for name, raw in bodies.items():
+        resp = await client.post("/api/ask", data=raw, headers=headers)
+        assert resp.status == 400, name
+        assert (await resp.json())["error"], name
+    big = '{"q": "' + "x" * 70_000 + '"}'
+    resp = await client.post("/api/ask", data=big, headers=headers)
+    assert resp.status == 413 and "kB" in (await resp.json())["error"]
+
+
+async def test_odd_ids_are_404_not_500(web_env):
+    admin = await web_env.signed_in("admin")
+    csrf = await (await admin.get("/api/me")).json()
+    for odd in ("²", "²²", "٣", "1" * 25, "9" * 19, "-1", "1e3", "0x1"):
+        for path in (f"/admin/obesvarade/{odd}/hanterad", f"/admin/obesvarade/{odd}/synonym",
+                     f"/admin/anvandare/{odd}/aktiv", f"/admin/rapporter/{odd}",
+                     f"/admin/versioner/{odd}/aterstall", f"/konto/nycklar/{odd}/aterkalla"):
+            resp = await admin.post(path, data={"csrf_token": csrf["csrf_token"]},
+                                    allow_redirects=False)
+            assert resp.status == 404, (path, resp.status)
+    for odd in ("1" * 25, "²", "x" * 3000):
+        assert (await admin.get(f"/api/roles/{odd}")).status == 404
+    # the largest id that fits is simply not found
+    resp = await admin.post("/admin/rapporter/" + "9" * 18,
+                            data={"csrf_token": csrf["csrf_token"]}, allow_redirects=False)
+    assert resp.status == 404

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.web import stats
 from bot.web.core import (
+    ID,
     ROLE_SV,
     SETTINGS,
     add_route,
@@ -161,15 +162,13 @@ async def add_synonym(request: web.Request) -> web.Response:
     if errors:
         return await _unanswered_page(request, {item_id: errors}, {item_id: form}, 400)
     await service.store.add_terms(concept, lang, [term], user_of(request).name)
-    if item_id.isdigit():
-        await service.people.mark_unanswered_handled(int(item_id))
+    await service.people.mark_unanswered_handled(int(item_id))
     raise see_other("/admin/obesvarade?klart=synonym")
 
 
 async def mark_handled(request: web.Request) -> web.Response:
     item_id = request.match_info["item_id"]
-    if item_id.isdigit():
-        await service_of(request).people.mark_unanswered_handled(int(item_id))
+    await service_of(request).people.mark_unanswered_handled(int(item_id))
     raise see_other("/admin/obesvarade?klart=hanterad")
 
 
@@ -199,7 +198,7 @@ async def users_page(request: web.Request) -> web.Response:
 async def set_active(request: web.Request) -> web.Response:
     service = service_of(request)
     user_id = request.match_info["user_id"]
-    target = await service.people.user(int(user_id)) if user_id.isdigit() else None
+    target = await service.people.user(int(user_id))
     if target is None:
         raise web.HTTPNotFound(text="Det kontot finns inte.")
     me = user_of(request)
@@ -240,8 +239,9 @@ def setup(app: web.Application) -> None:
     add_route(app, "GET", "/admin/logg", audit_page, "admin")
     add_route(app, "GET", "/admin/logg.csv", audit_csv, "admin")
     add_route(app, "GET", "/admin/obesvarade", unanswered_page, "admin")
-    add_route(app, "POST", "/admin/obesvarade/{item_id}/synonym", add_synonym, "admin")
-    add_route(app, "POST", "/admin/obesvarade/{item_id}/hanterad", mark_handled, "admin")
+    item = "/admin/obesvarade/{item_id:" + ID + "}"
+    add_route(app, "POST", item + "/synonym", add_synonym, "admin")
+    add_route(app, "POST", item + "/hanterad", mark_handled, "admin")
     add_route(app, "GET", "/admin/anvandare", users_page, "admin")
-    add_route(app, "POST", "/admin/anvandare/{user_id}/aktiv", set_active, "admin")
+    add_route(app, "POST", "/admin/anvandare/{user_id:" + ID + "}/aktiv", set_active, "admin")
     add_route(app, "POST", "/admin/inbjudan", create_invite, "admin")

@@ -9,11 +9,11 @@ are never part of any answer.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
 
+from bot.web import jsonbody
 from bot.web.core import (
     VIA_TOKEN,
     add_route,
@@ -39,17 +39,17 @@ MAX_QUESTION = 2000
 
 
 class BadRequest(Exception):
-    pass
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
+    """The JSON object of the request (bot.web.jsonbody: limits, never a 500)."""
     try:
-        body = await request.json(loads=json.loads)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BadRequest("Kroppen ska vara JSON.") from None
-    if not isinstance(body, dict):
-        raise BadRequest("Kroppen ska vara ett JSON-objekt.")
-    return body
+        return await jsonbody.read(request)
+    except jsonbody.BadBody as e:
+        raise BadRequest(str(e), e.status) from None
 
 
 def _iso(moment) -> str | None:
@@ -81,7 +81,7 @@ async def ask(request: web.Request) -> web.Response:
             if kommun is None:
                 raise BadRequest(f"\"kommun\": okänd kommun '{kommun_raw}'")
     except BadRequest as e:
-        return json_error(400, str(e))
+        return json_error(e.status, str(e))
     answer = await service.ask(question, at, kommun, record=True)
     return json_response(answer.to_json())
 
@@ -138,7 +138,7 @@ async def add_report(request: web.Request) -> web.Response:
     try:
         body = await _body(request)
     except BadRequest as e:
-        return json_error(400, str(e))
+        return json_error(e.status, str(e))
     d = await service.directory()
     role_id, reason, note = body.get("role_id"), body.get("reason"), body.get("note", "")
     if not isinstance(role_id, str) or role_id not in d.roles:
@@ -197,7 +197,7 @@ async def edit_role(request: web.Request) -> web.Response:
     try:
         body = await _body(request)
     except BadRequest as e:
-        return json_error(400, str(e))
+        return json_error(e.status, str(e))
     unknown = sorted(set(body) - set(EDITABLE))
     if unknown:
         return json_error(400, f"Fält som inte kan ändras här: {', '.join(unknown)}.")

@@ -13,6 +13,7 @@ from bot.passwords import check_password, hash_password, password_problem
 from bot.web import tokens
 from bot.web.chat import forget as forget_chat
 from bot.web.core import (
+    ID,
     ROLE_SV,
     USER_KEY,
     add_route,
@@ -242,8 +243,7 @@ async def create_token(request: web.Request) -> web.Response:
 async def revoke_token(request: web.Request) -> web.Response:
     user = user_of(request)
     token_id = request.match_info["token_id"]
-    if not token_id.isdigit() or not await tokens.revoke(service_of(request), user,
-                                                         int(token_id)):
+    if not await tokens.revoke(service_of(request), user, int(token_id)):
         raise web.HTTPNotFound(text="Den API-nyckeln finns inte.")
     raise see_other("/konto?sparat=token")
 
@@ -259,4 +259,4 @@ def setup(app: web.Application) -> None:
     add_route(app, "POST", "/konto/losenord", change_password, "staff")
     add_route(app, "POST", "/konto/kommun", set_municipality, "staff")
     add_route(app, "POST", "/konto/nycklar", create_token, "staff")
-    add_route(app, "POST", "/konto/nycklar/{token_id}/aterkalla", revoke_token, "staff")
+    add_route(app, "POST", "/konto/nycklar/{token_id:" + ID + "}/aterkalla", revoke_token, "staff")

@@ -32,6 +32,10 @@ LEVELS = ("public", "staff", "coordinator", "admin")
 RANK = {"staff": 1, "coordinator": 2, "admin": 3}
 ROLE_SV = {"staff": "personal", "coordinator": "samordnare", "admin": "administratör"}
 
+# A numeric id in a route: ASCII digits only ("²" is a digit to str.isdigit but not to int)
+# and short enough for SQLite's 64-bit integers; anything else is a 404.
+ID = "[0-9]{1,18}"
+
 ROUTE_LEVELS = web.AppKey("web_route_levels", dict)  # route -> level
 USER_KEY = web.RequestKey("user", object)  # the signed-in User, or None
 VIA_TOKEN = web.RequestKey("via_token", bool)  # authenticated by an API bearer token

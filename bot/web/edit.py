@@ -10,6 +10,7 @@ from aiohttp import web
 
 from bot.web import forms
 from bot.web.core import (
+    ID,
     add_route,
     form_of,
     q,
@@ -188,7 +189,7 @@ async def resolve(request: web.Request) -> web.Response:
     user = user_of(request)
     service = service_of(request)
     report_id = request.match_info["report_id"]
-    report = await service.people.report(int(report_id)) if report_id.isdigit() else None
+    report = await service.people.report(int(report_id))
     if report is None:
         raise web.HTTPNotFound(text="Den rapporten finns inte.")
     role = await service.store.role(report.role_id)
@@ -209,4 +210,4 @@ def setup(app: web.Application) -> None:
     add_route(app, "POST", "/admin/roles/{role_id}", role_save, "coordinator")
     add_route(app, "POST", "/admin/roles/{role_id}/verifiera", verify, "coordinator")
     add_route(app, "GET", "/admin/rapporter", reports, "coordinator")
-    add_route(app, "POST", "/admin/rapporter/{report_id}", resolve, "coordinator")
+    add_route(app, "POST", "/admin/rapporter/{report_id:" + ID + "}", resolve, "coordinator")

@@ -71,6 +71,11 @@ class RoleForm:
         self.protected += [{} for _ in range(protected)]
 
 
+def small_int(text: str) -> int | None:
+    """A form's whole number: ASCII digits, at most six ("²" or "٣" are no numbers here)."""
+    return int(text) if re.fullmatch(r"[0-9]{1,6}", text) else None
+
+
 # ---- hours as text -------------------------------------------------------------------
 
 
@@ -235,7 +240,8 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
     put("groups", list(v.get("groups", [])), "groups")
     put("concerns", list(v.get("concerns", [])), "concerns")
     interval = v.get("review_interval_days", "").strip()
-    put("review_interval_days", int(interval) if interval.isdigit() else interval,
+    put("review_interval_days", small_int(interval) if small_int(interval) is not None
+        else interval,
         "review_interval_days")
     put("on_holidays", v.get("on_holidays", ""), "on_holidays")
 
@@ -298,7 +304,7 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
                 item["hours"] = parse_hours_text(row["hours"])
             except HoursError as e:
                 form.error(f"c-{i}-hours", str(e).capitalize() + ".")
-        if row.get("rank", "").strip() and not row["rank"].strip().isdigit():
+        if row.get("rank", "").strip() and small_int(row["rank"].strip()) is None:
             form.error(f"c-{i}-rank", "Ordningen ska vara ett heltal.")
         contacts.append(fields.node(item, {k: f"c-{i}-{k}" for k in item}, f"c-{i}-value"))
         c_names.append(f"c-{i}-value")
@@ -339,7 +345,8 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
 
 def _rank(row: dict[str, str], index: int) -> tuple[int, int]:
     rank = row.get("rank", "").strip()
-    return (int(rank) if rank.isdigit() else 10_000 + index, index)
+    number = small_int(rank)
+    return (number if number is not None else 10_000 + index, index)
 
 
 KEYS_SV = {"'name'": "namnet", "'value'": "kontaktuppgiften", "'text'": "texten",
