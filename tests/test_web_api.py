@@ -209,9 +209,13 @@ async def test_patch_role_edits_after_commit_and_respects_ownership(aiohttp_clie
     user = await service.people.add_user("samordnare-api", "coordinator", ["mora-kommun"])
     headers = {"Authorization": f"Bearer {await tokens.create(service, user, 'test')}"}
     before = await service.store.role("mora-socialtjanst-barn")
-    r = await client.patch("/api/roles/mora-socialtjanst-barn", headers=headers,
+    tag = (await client.get("/api/roles/mora-socialtjanst-barn", headers=headers)
+           ).headers["ETag"]
+    r = await client.patch("/api/roles/mora-socialtjanst-barn",
+                           headers={**headers, "If-Match": tag},
                            json={"instructions": "Ring mottagningen först."})
-    assert r.status == 200
+    assert r.status == 200 and r.headers["ETag"] != tag
+    headers["If-Match"] = r.headers["ETag"]
     body = await r.json()
     assert body["document"]["instructions"] == "Ring mottagningen först."
     saved = await service.store.role("mora-socialtjanst-barn")
@@ -268,3 +272,82 @@ async def test_odd_ids_are_404_not_500(web_env):
     resp = await admin.post("/admin/rapporter/" + "9" * 18,
                             data={"csrf_token": csrf["csrf_token"]}, allow_redirects=False)
     assert resp.status == 404
+
+
+# -- optimistic concurrency and the shared validator through the API (issue 11) ------------
+
+async def _api_coordinator(web_env, name: str, orgs: tuple[str, ...]) -> dict[str, str]:
+    from bot.web import tokens
+
+    user = await web_env.user(name, "coordinator", orgs)
+    return {"Authorization": f"Bearer {await tokens.create(web_env.service, user, name)}"}
+
+
+async def test_patch_needs_if_match_and_a_stale_one_is_412(web_env):
+    client = await web_env.client()
+    auth = await _api_coordinator(web_env, "api-falun", ("falun-kommun",))
+    url = f"/api/roles/{OWN_ROLE}"
+    got = await client.get(url, headers=auth)
+    tag = got.headers["ETag"]
+    assert tag == f'"v{(await got.json())["version"]}"'
+    for headers, status in (({}, 428), ({"If-Match": "*"}, 428),
+                            ({"If-Match": '"v0"'}, 412), ({"If-Match": "skräp"}, 412)):
+        resp = await client.patch(url, json={"instructions": "x"}, headers={**auth, **headers})
+        assert resp.status == status, headers
+        assert (await resp.json())["error"]
+    first = await client.patch(url, json={"instructions": "Först."},
+                               headers={**auth, "If-Match": tag})
+    assert first.status == 200
+    stale = await client.patch(url, json={"name": "Senare"}, headers={**auth, "If-Match": tag})
+    assert stale.status == 412 and stale.headers["ETag"] == first.headers["ETag"]
+    body = await stale.json()
+    assert body["document"]["instructions"] == "Först." and "ändrats" in body["error"]
+    assert (await web_env.service.store.role(OWN_ROLE)).name != "Senare"
+    doc = await (await client.get("/api/openapi.json", headers=auth)).json()
+    patch = doc["paths"]["/api/roles/{role_id}"]["patch"]
+    assert {"412", "428"} <= set(patch["responses"]) and "If-Match" in patch["description"]
+
+
+async def test_concurrent_patches_on_different_fields_both_survive(web_env):
+    import asyncio
+
+    client = await web_env.client()
+    auth = await _api_coordinator(web_env, "api-falun", ("falun-kommun",))
+    url = f"/api/roles/{OWN_ROLE}"
+
+    async def edit(field: str, value: str) -> int:
+        refused = 0
+        while True:
+            tag = (await client.get(url, headers=auth)).headers["ETag"]
+            resp = await client.patch(url, json={field: value},
+                                      headers={**auth, "If-Match": tag})
+            if resp.status == 200:
+                return refused
+            assert resp.status == 412
+            refused += 1
+
+    for i in range(10):
+        await asyncio.gather(edit("name", f"Barn och unga {i}"),
+                             edit("instructions", f"Instruktion {i}"))
+        role = await web_env.service.store.role(OWN_ROLE)
+        assert (role.name, role.instructions) == (f"Barn och unga {i}", f"Instruktion {i}")
+
+
+async def test_the_api_refuses_what_the_form_refuses(web_env):
+    client = await web_env.client()
+    auth = await _api_coordinator(web_env, "api-jour", ("kvinnojouren-falun",))
+    url = "/api/roles/kvinnojour-falun"
+    cases = [({"serves": ["Falun", "Mora"]}, "får inte ge vägar i Mora"),
+             ({"serves": ["Atlantis"]}, "Okänd kommun"),
+             ({"contacts": []}, "minst en kontaktväg"),
+             ({"name": "x" * 5000}, "Högst 120 tecken"),
+             ({"instructions": "Fråga efter 811218-9876"}, "personnumret"),
+             ({"name": "Jour\u0007en"}, "styrtecken"),
+             ({"name": "Jour\x00en"}, "NUL")]
+    for body, reason in cases:
+        tag = (await client.get(url, headers=auth)).headers["ETag"]
+        resp = await client.patch(url, json=body, headers={**auth, "If-Match": tag})
+        assert resp.status == 400, body
+        assert reason in (await resp.json())["error"], (body, await resp.json())
+    role = await web_env.service.store.role("kvinnojour-falun")
+    assert role.serves in (None, ("Falun",)) and role.contacts

@@ -26,6 +26,7 @@ from directory.hours import (
     parse_date,
 )
 from directory.model import CHANNELS, STATUSES, VISIBILITIES, Organisation, Role
+from directory.rules import Issue, OrgScope, role_issues
 from directory.snapshot import Directory
 from directory.yamlio import LineDict, LineList
 
@@ -62,6 +63,8 @@ class RoleForm:
     general: list[str] = field(default_factory=list)
 
     def error(self, name: str, message: str) -> None:
+        if message in self.errors.get(name, ""):
+            return
         self.errors[name] = f"{self.errors[name]} {message}" if name in self.errors else message
 
     def add_blank_rows(self, contacts: int = 1, exceptions: int = 1, protected: int = 1) -> None:
@@ -212,8 +215,11 @@ def _blank(row: dict[str, str], keys: tuple[str, ...]) -> bool:
 
 
 def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
-             taken: set[str] | frozenset[str] = frozenset()) -> Role | None:
-    """The role the form describes, or None with form.errors filled in (Swedish)."""
+             taken: set[str] | frozenset[str] = frozenset(), scope: OrgScope | None = None,
+             before: Role | None = None) -> Role | None:
+    """The role the form describes, or None with form.errors filled in (Swedish). The
+    rules of directory.rules are checked too (the API checks the same), against the
+    organisation's scope and the role as stored (`before`)."""
     v = form.values
     fields = _Fields()
     doc: dict[str, Any] = {}
@@ -338,9 +344,30 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
             form.error(name, message)
         else:
             form.general.append(message)
+    if role is not None:
+        issues = role_issues(role, scope, d.municipalities, frozenset(d.kinds), before)
+        report_issues(form, issues, c_names)
     if form.errors or form.general or role is None:
         return None
     return role
+
+
+ISSUE_FIELDS = {"id": "id", "name": "name", "kind": "kind", "serves": "serves",
+                "instructions": "instructions", "notice": "notice-text",
+                "contacts": "c-0-value", "exceptions": "ex-0-date", "protected": "p-0-value"}
+
+
+def report_issues(form: RoleForm, issues: list[Issue], c_names: list[str]) -> None:
+    """The rules' issues next to the fields they are about."""
+    for issue in issues:
+        name = ISSUE_FIELDS.get(issue.field)
+        m = re.fullmatch(r"contact:(\d+):(value|label)", issue.field)
+        if m and int(m.group(1)) < len(c_names):
+            name = c_names[int(m.group(1))].replace("-value", f"-{m.group(2)}")
+        if name:
+            form.error(name, issue.message)
+        else:
+            form.general.append(issue.message)
 
 
 def _rank(row: dict[str, str], index: int) -> tuple[int, int]:
