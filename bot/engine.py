@@ -19,7 +19,7 @@ from directory.ask import Answer, canonical_municipality
 from directory.freshness import freshness
 from directory.hours import STOCKHOLM
 from directory.service import DirectoryService
-from directory.store.people import REPORT_REASONS, User
+from directory.store.people import REPORT_REASONS, NameTaken, User
 from directory.understand.redact import redact
 
 HELP = ("Skriv situationen och kommunen, t.ex. <i>orosanmälan Mora</i> eller "
@@ -118,7 +118,11 @@ class Engine:
         # Telegram names are free text: redacted, cut short, and made unique by the id.
         shown = " ".join(redact(display_name[:200])[0].split())[:40].strip(" .@-")
         name = f"{shown or 'telegram'}-{telegram_id}"
-        user = await self.people.redeem_invite(code, name, telegram_id=telegram_id)
+        try:
+            user = await self.people.redeem_invite(code, name, telegram_id=telegram_id)
+        except NameTaken:
+            user = await self.people.redeem_invite(code, f"telegram-{telegram_id}",
+                                                   telegram_id=telegram_id)
         if user is None:
             return Outcome(Reply("Inbjudan är ogiltig, redan använd eller för gammal. "
                                  "Be om en ny."))

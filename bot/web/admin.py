@@ -26,6 +26,7 @@ from bot.web.core import (
 )
 from bot.web.history import when_sv
 from directory.store.people import ROLES
+from directory.understand.redact import redact
 
 CATEGORIES = {
     "inloggning": ("Inloggningar", ("login", "logout")),
@@ -36,6 +37,7 @@ CATEGORIES = {
 }
 STATE_SV = {"fresh": "aktuella", "due": "granskas snart", "stale": "inaktuella",
             "unverified": "aldrig bekräftade"}
+PAGE = 50  # unanswered questions per page
 CELL = {"ok": ("✓", "täckt"), "stale": ("!", "inaktuell"), "missing": ("✗", "saknas")}
 
 
@@ -134,8 +136,13 @@ async def _unanswered_page(request: web.Request, errors: dict | None = None,
     lex = (await service.directory()).lexicon
     concepts = [(c, ", ".join(list(langs.get("sv", ()))[:4])) for c, langs in
                 sorted(lex.concepts.items())]
+    total = await service.people.count_unanswered()
+    pages = max(1, -(-total // PAGE))
+    raw = request.query.get("sida", "1")
+    page = min(int(raw), pages) if re.fullmatch(r"[0-9]{1,6}", raw) and int(raw) > 0 else 1
+    rows = await service.people.unanswered(limit=PAGE, offset=(page - 1) * PAGE)
     return await render(request, "unanswered.html", {
-        "rows": await service.people.unanswered(), "concepts": concepts,
+        "rows": rows, "concepts": concepts, "page": page, "pages": pages, "total": total,
         "errors": errors or {}, "values": values or {}, "done": done}, status=status)
 
 
@@ -157,8 +164,10 @@ async def add_synonym(request: web.Request) -> web.Response:
         errors["concept"] = "Välj ett begrepp i listan."
     if lang not in ("sv", "en"):
         errors["lang"] = "Välj språk."
-    if not 2 <= len(term) <= 60 or re.search(r"[\[\]{}<>;\"]", term):
+    if not 2 <= len(term) <= 60 or re.search(r"[\[\]{}<>;\"\x00-\x1f]", term):
         errors["term"] = "Ordet ska vara 2–60 tecken, utan hakparenteser eller citattecken."
+    elif redact(term)[1]:
+        errors["term"] = "Ett personnummer kan inte bli en synonym."
     if errors:
         return await _unanswered_page(request, {item_id: errors}, {item_id: form}, 400)
     await service.store.add_terms(concept, lang, [term], user_of(request).name)

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.web import jsonbody
+from bot.web import jsonbody, limits
 from bot.web.core import (
     VIA_TOKEN,
     add_route,
@@ -61,6 +61,9 @@ def _iso(moment) -> str | None:
 
 async def ask(request: web.Request) -> web.Response:
     service = service_of(request)
+    wait = limits.wait_for(request, "ask")
+    if wait:
+        return limits.refused("ask", wait)
     try:
         body = await _body(request)
         question = body.get("q")
@@ -145,6 +148,9 @@ def _report_json(r: Report) -> dict[str, Any]:
 
 async def add_report(request: web.Request) -> web.Response:
     service = service_of(request)
+    wait = limits.wait_for(request, "report")
+    if wait:
+        return limits.refused("report", wait)
     try:
         body = await _body(request)
     except BadRequest as e:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot.render import freshness_line, open_line
+from bot.web import limits
 from bot.web.core import add_route, form_of, now, q, render, see_other, service_of, user_of
 from directory.hours import describe_weekly
 from directory.model import CHANNEL_SV, Role
@@ -126,6 +127,12 @@ async def report(request: web.Request) -> web.Response:
     if role is None:
         raise web.HTTPNotFound(text="Den uppgiften finns inte.")
     form = await form_of(request)
+    wait = limits.wait_for(request, "report")
+    if wait:
+        return await render(request, "report.html", {
+            "role": role, "reasons": REPORT_REASONS, "values": {}, "thanks": False,
+            "back": "", "errors": {"reason": f"Du har skickat många rapporter. Vänta {wait} "
+                                             "sekunder och försök igen."}}, status=429)
     reason = form.get("reason", "")
     # Redacted before anything else: a form sent back with errors never shows the number.
     note, had_number = redact(form.get("note", "").strip())

@@ -13,7 +13,10 @@ AUTH_TEXT = (
     "behörighet, tills du återkallar den. Ingen CSRF-token behövs.\n"
     "2. **Inloggad session** (webbläsaren): kakan från /login. Skicka då också "
     "`X-CSRF-Token` på POST; token finns i `GET /api/me`.\n\n"
-    "Skyddade uppgifter (t.ex. adressen till ett skyddat boende) finns aldrig i API:t."
+    "Skyddade uppgifter (t.ex. adressen till ett skyddat boende) finns aldrig i API:t.\n\n"
+    "Gränser per konto (alla dess nycklar och inloggningar tillsammans): frågor och "
+    "rapporter har en högsta takt; över den svarar API:t **429** med `Retry-After` "
+    "(sekunder). En kropp får vara högst 64 kB JSON."
 )
 
 ERROR = {"type": "object", "required": ["error"],
@@ -168,7 +171,8 @@ def document() -> dict[str, Any]:
                     "schema": _ref("AskRequest")}}},
                 "responses": {"200": _ok("Svaret", _ref("AskAnswer")),
                               "400": _err("Felaktig fråga, tidpunkt eller kommun"),
-                              "401": UNAUTH, "403": _err("CSRF-token saknas (session)")}}},
+                              "401": UNAUTH, "403": _err("CSRF-token saknas (session)"),
+                              "413": TOO_LARGE, "429": TOO_MANY}}},
             "/api/roles": {"get": {
                 "summary": "Lista roller", "operationId": "listRoles",
                 "parameters": [
@@ -246,7 +250,8 @@ def document() -> dict[str, Any]:
                          "requestBody": {"required": True, "content": {"application/json": {
                              "schema": _ref("ReportRequest")}}},
                          "responses": {"201": _ok("Rapporten", _ref("Report")),
-                                       "400": _err("Felaktig rapport"), "401": UNAUTH}}},
+                                       "400": _err("Felaktig rapport"), "401": UNAUTH,
+                                       "413": TOO_LARGE, "429": TOO_MANY}}},
             "/api/me": {"get": {"summary": "Vem du är inloggad som", "operationId": "me",
                                 "responses": {"200": _ok("Kontot", _ref("Me")),
                                               "401": UNAUTH}}},
