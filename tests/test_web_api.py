@@ -351,3 +351,42 @@ async def test_the_api_refuses_what_the_form_refuses(web_env):
         assert reason in (await resp.json())["error"], (body, await resp.json())
     role = await web_env.service.store.role("kvinnojour-falun")
     assert role.serves in (None, ("Falun",)) and role.contacts
+
+
+async def test_asks_and_reports_are_limited_per_user_with_retry_after(
+        demo_db, aiohttp_server, aiohttp_client):
+    from bot.server import create_app
+    from test_web_support import Web, settings_for
+
+    app = create_app(settings_for(demo_db, asks_per_minute=5, reports_per_hour=3))
+    env = Web(app, await aiohttp_server(app), aiohttp_client)
+    client = await env.client()
+    auth = await _api_coordinator(env, "api-falun", ("falun-kommun",))
+    second_key = await _api_coordinator(env, "api-falun", ("falun-kommun",))
+    statuses = []
+    for i in range(7):  # two keys of one user share one budget
+        resp = await client.post("/api/ask", json={"q": f"var ligger matsalen {i}"},
+                                 headers=auth if i % 2 else second_key)
+        statuses.append(resp.status)
+    assert statuses == [200] * 5 + [429, 429]
+    assert 1 <= int(resp.headers["Retry-After"]) <= 60 and "Vänta" in (await resp.json())["error"]
+    assert len(await env.service.people.unanswered()) == 5  # nothing kept past the limit
+    other = await _api_coordinator(env, "api-mora", ("mora-kommun",))
+    assert (await client.post("/api/ask", json={"q": "x"}, headers=other)).status == 200
+    report = {"role_id": OWN_ROLE, "reason": "fel-nummer"}
+    got = [(await client.post("/api/reports", json=report, headers=auth)).status
+           for _ in range(4)]
+    assert got == [201, 201, 201, 429]
+
+
+async def test_the_unanswered_page_is_paginated(web_env):
+    for i in range(120):
+        await web_env.service.people.record_unanswered(f"obesvarad fråga nummer {i:03d}")
+    admin = await web_env.signed_in("admin")
+    first = await (await admin.get("/admin/obesvarade")).text()
+    assert first.count('class="card"') == 50 and "Sida 1 av 3 (120 frågor)" in first
+    assert 'href="/admin/obesvarade?sida=2"' in first
+    last = await (await admin.get("/admin/obesvarade?sida=3")).text()
+    assert last.count('class="card"') == 20 and "Föregående sida" in last
+    for odd in ("0", "-1", "²", "9" * 30, "x"):
+        assert (await admin.get(f"/admin/obesvarade?sida={odd}")).status == 200
