@@ -355,8 +355,9 @@ async def test_the_api_refuses_what_the_form_refuses(web_env):
 
 async def test_asks_and_reports_are_limited_per_user_with_retry_after(
         demo_db, aiohttp_server, aiohttp_client):
-    from bot.server import create_app
     from test_web_support import Web, settings_for
+
+    from bot.server import create_app
 
     app = create_app(settings_for(demo_db, asks_per_minute=5, reports_per_hour=3))
     env = Web(app, await aiohttp_server(app), aiohttp_client)

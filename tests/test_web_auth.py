@@ -311,9 +311,10 @@ async def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out(
         demo_db, aiohttp_server, aiohttp_client):
     """Behind a configured proxy: five wrong passwords from one address stop that address
     only; an account attacked from many addresses is slowed down, never locked."""
+    from test_web_support import Web, settings_for
+
     from bot.server import create_app
     from bot.web.auth import THROTTLE
-    from test_web_support import Web, settings_for
 
     app = create_app(settings_for(demo_db, trusted_proxies=("127.0.0.1",)))
     web = Web(app, await aiohttp_server(app), aiohttp_client)
