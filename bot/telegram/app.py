@@ -108,7 +108,7 @@ async def webhook(request: web.Request) -> web.Response:
         return web.Response(status=403, text="forbidden")
     try:
         data = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's stack
         return web.Response(status=400, text="bad json")
     application = request.app[TELEGRAM]
     if not isinstance(data, dict):
