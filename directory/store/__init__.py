@@ -27,8 +27,8 @@ from directory.model import (
     Topic,
 )
 from directory.rules import OrgScope, scope_from_row
-from directory.store import rows, writes
-from directory.store.writes import Conflict, Refused
+from directory.store import checked, rows, writes
+from directory.store.checked import Conflict, Refused
 
 T = TypeVar("T")
 
@@ -262,7 +262,7 @@ class Store:
 
     async def role_version(self, role_id: str) -> int:
         """The newest version id of the role or its protected fields (its ETag)."""
-        row = await self.db.fetchone(writes.ROLE_VERSION, (role_id,))
+        row = await self.db.fetchone(checked.ROLE_VERSION, (role_id,))
         return int(row[0])
 
     async def scope(self, org_id: str) -> OrgScope | None:
@@ -274,20 +274,20 @@ class Store:
                 for r in await self.db.fetchall("SELECT * FROM org_scope")}
 
     async def set_scope(self, scope: OrgScope, actor: str) -> bool:
-        return await self.db.run_write(_versioned, writes.put_scope, scope, actor, "update")
+        return await self.db.run_write(_versioned, checked.put_scope, scope, actor, "update")
 
     async def edit_role(self, role_id: str, expected: int | None,
                         make: Callable[[Role, Organisation], Role],
                         check: Callable[..., list], actor: str,
                         replace_protected: bool = False) -> tuple[bool, int, Role]:
-        """One checked edit in one transaction (writes.edit_role): raises Conflict when
+        """One checked edit in one transaction (checked.edit_role): raises Conflict when
         `expected` is not the newest version, Refused when a rule is broken, KeyError
         when the role does not exist."""
-        return await self.db.run_write(_versioned, writes.edit_role, role_id, expected, make,
+        return await self.db.run_write(_versioned, checked.edit_role, role_id, expected, make,
                                        check, actor, replace_protected)
 
     async def create_role(self, role: Role, check: Callable[..., list], actor: str) -> int:
-        return await self.db.run_write(_versioned, writes.create_role, role, check, actor)
+        return await self.db.run_write(_versioned, checked.create_role, role, check, actor)
 
 
 def _version(r: Any) -> Version:
