@@ -33,7 +33,8 @@ CATEGORIES = {
     "konton": ("Konton, inbjudningar och API-nycklar", ("user", "invite", "token")),
     "rapporter": ("Rapporter om fel", ("report",)),
     "katalog": ("Ändringar i katalogen", ("role", "path", "verification", "protected",
-                                          "organisation", "lexicon", "synonym", "taxonomy")),
+                                          "organisation", "lexicon", "synonym", "taxonomy",
+                                          "scope")),
 }
 STATE_SV = {"fresh": "aktuella", "due": "granskas snart", "stale": "inaktuella",
             "unverified": "aldrig bekräftade"}
