@@ -66,6 +66,10 @@ async def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
         await _check_orgs(service, args.role, args.org)
         if await service.people.user_by_name(args.name):
             raise AdminError(f"kontot '{args.name}' finns redan")
+        other = await service.people.lookalike(args.name)
+        if other:
+            raise AdminError(f"kontonamnet '{args.name}' liknar '{other}' för mycket; "
+                             "välj ett annat")
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\n")
         else:

@@ -19,7 +19,7 @@ from directory.ask import Answer, canonical_municipality
 from directory.freshness import freshness
 from directory.hours import STOCKHOLM
 from directory.service import DirectoryService
-from directory.store.people import REPORT_REASONS, User
+from directory.store.people import REPORT_REASONS, NameTaken, User
 from directory.understand.redact import redact
 
 HELP = ("Skriv situationen och kommunen, t.ex. <i>orosanmälan Mora</i> eller "
@@ -115,8 +115,14 @@ class Engine:
             return Outcome(Reply(f"Välkommen tillbaka.\n\n{HELP}"))
         if not code:
             return Outcome(Reply(UNKNOWN_USER))
-        name = f"{display_name or 'telegram'}-{telegram_id}"
-        user = await self.people.redeem_invite(code, name, telegram_id=telegram_id)
+        # Telegram names are free text: redacted, cut short, and made unique by the id.
+        shown = " ".join(redact(display_name[:200])[0].split())[:40].strip(" .@-")
+        name = f"{shown or 'telegram'}-{telegram_id}"
+        try:
+            user = await self.people.redeem_invite(code, name, telegram_id=telegram_id)
+        except NameTaken:
+            user = await self.people.redeem_invite(code, f"telegram-{telegram_id}",
+                                                   telegram_id=telegram_id)
         if user is None:
             return Outcome(Reply("Inbjudan är ogiltig, redan använd eller för gammal. "
                                  "Be om en ny."))
@@ -246,7 +252,7 @@ class Engine:
         name = canonical_municipality(d, redact(args)[0])
         if name is None:
             return Reply("Den kommunen känner jag inte igen. Kommuner: "
-                         + ", ".join(d.municipalities))
+                         + escape(", ".join(d.municipalities)))
         await self.people.set_default_municipality(user.id, name)
         return Reply(f"Förvald kommun: {escape(name)}. "
                      f"Frågor utan kommun gäller nu {escape(name)}.")

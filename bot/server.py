@@ -52,6 +52,10 @@ async def _directory_ctx(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Settings) -> web.Application:
     """The app factory: state in typed AppKeys, resources in cleanup_ctx."""
+    from bot import logsafe
+
+    # Always, not only with Telegram: no secret and no identity number reaches a log.
+    logsafe.protect(settings.telegram_token, settings.webhook_secret, settings.session_key)
     app = web.Application(client_max_size=1024 * 1024)
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_directory_ctx)

@@ -22,6 +22,11 @@ class Settings:
     webhook_secret: str | None = None
     session_key: str | None = None
     secure_cookies: bool = True
+    # Proxies (addresses or networks) whose X-Forwarded-For / X-Real-IP are believed.
+    trusted_proxies: tuple[str, ...] = ()
+    # Per user (all of one user's API keys and sessions together).
+    asks_per_minute: int = 60
+    reports_per_hour: int = 30
     eval_file: Path = PROJECT_ROOT.parent / "shared" / "eval" / "questions.yaml"
 
     @classmethod
@@ -47,6 +52,13 @@ class Settings:
                           ("session_key", "SESSION_KEY")):
             if get(name):
                 values[key] = get(name)
+        if get("TRUSTED_PROXIES"):
+            values["trusted_proxies"] = tuple(
+                p.strip() for p in get("TRUSTED_PROXIES").split(",") if p.strip())
+        for key, name in (("asks_per_minute", "ASKS_PER_MINUTE"),
+                          ("reports_per_hour", "REPORTS_PER_HOUR")):
+            if get(name):
+                values[key] = int(get(name))
         if get("INSECURE_COOKIES") == "1":
             values["secure_cookies"] = False
         if get("EVAL_FILE"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path as FsPath
 
@@ -102,10 +103,15 @@ async def export_files(store: Store) -> dict[str, str]:
 
 
 async def export_to(store: Store, target: FsPath) -> list[FsPath]:
+    """Write the files readable by their owner only (0600, new folders 0700): an export
+    holds the protected fields, such as a shelter's address."""
     written = []
     for rel, text in (await export_files(store)).items():
         path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
         written.append(path)
     return written

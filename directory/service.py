@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from directory.ask import Answer, ask
 from directory.db import Database
+from directory.documents import Problems, parse_role, role_doc
 from directory.importer import import_path
+from directory.model import Organisation, Role
+from directory.rules import Issue, OrgScope, role_issues
 from directory.snapshot import Directory, DirectoryCache
-from directory.store import Store
+from directory.store import Refused, Store
 from directory.store.people import People
 from directory.understand import Understander
 from directory.understand import key as understand_key
@@ -90,3 +95,43 @@ class DirectoryService:
         if record and answer.understanding.topic is None:
             await self.people.record_unanswered(answer.understanding.query)
         return answer
+
+    # ---- edits of roles, checked by directory.rules inside the write transaction ------
+
+    async def role_check(self) -> Callable[[Role, Role | None, OrgScope | None], list[Issue]]:
+        """The rules for a role against the current municipalities and kinds."""
+        d = await self.directory()
+        municipalities, kinds = tuple(d.municipalities), frozenset(d.kinds)
+
+        def check(role: Role, before: Role | None, scope: OrgScope | None) -> list[Issue]:
+            return role_issues(role, scope, municipalities, kinds, before)
+
+        return check
+
+    async def patch_role(self, role_id: str, changes: dict, expected: int | None,
+                         actor: str) -> tuple[bool, int]:
+        """Merge `changes` onto the role's document and save it, all in one transaction:
+        (changed, new version). Raises Conflict (stale `expected`), Refused, KeyError."""
+
+        def make(before: Role, org: Organisation) -> Role:
+            problems = Problems("begäran")
+            role = parse_role(role_doc(before) | changes, org, problems)
+            if problems or role is None:
+                raise Refused([Issue("document", p.reason) for p in problems.items])
+            return dataclasses.replace(role, protected=())  # protected fields stay as stored
+
+        changed, version, _ = await self.store.edit_role(
+            role_id, expected, make, await self.role_check(), actor)
+        return changed, version
+
+    async def save_role(self, role: Role, expected: int | None, actor: str
+                        ) -> tuple[bool, int, Role]:
+        """Save a whole role from the form (protected fields as given): (changed, new
+        version, the role as it was). Raises Conflict, Refused, KeyError."""
+        return await self.store.edit_role(role.id, expected, lambda before, org: role,
+                                          await self.role_check(), actor,
+                                          replace_protected=True)
+
+    async def create_role(self, role: Role, actor: str) -> int:
+        """A new role, checked; its first version. Raises Refused."""
+        return await self.store.create_role(role, await self.role_check(), actor)

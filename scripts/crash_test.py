@@ -36,13 +36,19 @@ async def edit_loop(session: aiohttp.ClientSession, url: str, token: str, worker
         n += 1
         sent.add(value)
         try:
-            async with session.patch(f"{url}/api/roles/{role}", json={"instructions": value},
-                                   headers=headers) as r:
-                if r.status == 200:
-                    acked.append((role, value))  # acknowledged: must survive anything now
-                else:
-                    print(f"  oväntat svar {r.status}: {(await r.text())[:200]}",
-                          file=sys.stderr)
+            while True:  # GET for the ETag, PATCH with If-Match; 412: someone was first
+                async with session.get(f"{url}/api/roles/{role}", headers=headers) as r:
+                    tag = r.headers.get("ETag", "")
+                async with session.patch(f"{url}/api/roles/{role}",
+                                         json={"instructions": value},
+                                         headers={**headers, "If-Match": tag}) as r:
+                    if r.status == 200:
+                        acked.append((role, value))  # acknowledged: must survive anything
+                        break
+                    if r.status != 412:
+                        print(f"  oväntat svar {r.status}: {(await r.text())[:200]}",
+                              file=sys.stderr)
+                        break
         except (TimeoutError, aiohttp.ClientError):
             return  # the server is gone
 

@@ -8,7 +8,19 @@ local roles = {"mora-socialtjanst-barn", "falun-socialtjanst-vuxen", "orsa-socia
                "avesta-socialtjanst-vuxen"}
 local threads = {}
 counts = {ask = 0, webhook = 0, edit = 0}
+conflicts = 0
 local update_id = 0
+etags = {}
+pending = {}
+
+-- Responses come back in order per connection; an edit's ETag (200 or 412) is remembered.
+function response(status, headers, body)
+  if headers["ETag"] and #pending > 0 then
+    local role = table.remove(pending, 1)
+    etags[role] = headers["ETag"]
+    if status == 412 then conflicts = conflicts + 1 end
+  end
+end
 
 function setup(thread)
   thread:set("id", #threads + 1)
@@ -29,8 +41,12 @@ function request()
   if roll < 0.10 then
     counts.edit = counts.edit + 1
     local body = '{"instructions": "Lasttest ' .. math.random(1000000) .. '"}'
-    return wrk.format("PATCH", "/api/roles/" .. roles[math.random(#roles)],
-      {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
+    local role = roles[math.random(#roles)]
+    pending[#pending + 1] = role
+    -- If-Match: the ETag this thread last saw for the role (a 412 teaches it the new one)
+    return wrk.format("PATCH", "/api/roles/" .. role,
+      {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json",
+       ["If-Match"] = etags[role] or '"v0"'}, body)
   elseif roll < 0.82 then
     counts.ask = counts.ask + 1
     return wrk.format("POST", "/api/ask",
@@ -50,10 +66,13 @@ end
 
 function done(summary, latency, requests)
   local total = {ask = 0, webhook = 0, edit = 0}
+  local refused = 0
   for _, t in ipairs(threads) do
     local c = t:get("counts")
     for k, v in pairs(c) do total[k] = total[k] + v end
+    refused = refused + t:get("conflicts")
   end
+  io.write(string.format("CONFLICTS %d\n", refused))
   io.write(string.format("KINDS ask=%d webhook=%d edit=%d\n", total.ask, total.webhook,
     total.edit))
   io.write(string.format("LATENCY p50=%.2f p90=%.2f p99=%.2f max=%.2f\n",

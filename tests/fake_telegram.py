@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ class FakeBotApi:
     _messages: itertools.count = field(default_factory=lambda: itertools.count(100))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     webhook: dict[str, Any] = field(default_factory=dict)
+    refused: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -43,6 +45,11 @@ class FakeBotApi:
         params = {k: _decode(v) for k, v in params.items()}
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
+        problem = refusal(method, params)
+        if problem:  # refused as Telegram refuses it: the message never arrives
+            self.refused.append((method, params, problem))
+            return web.json_response({"ok": False, "error_code": 400,
+                                      "description": f"Bad Request: {problem}"}, status=400)
         async with self._changed:
             self.calls.append((method, params))
             self._changed.notify_all()
@@ -114,6 +121,41 @@ class FakeBotApi:
             await asyncio.wait_for(self._changed.wait_for(
                 lambda: len(self.sent(method, chat_id)) >= count), timeout)
         return self.sent(method, chat_id)
+
+
+TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code",
+                 "pre", "span", "tg-spoiler", "blockquote", "tg-emoji"}
+_MARKUP = re.compile(r"<(/?)([a-zA-Z-]*)[^<>]*>|&(#\d+|#x[0-9a-fA-F]+|lt|gt|amp|quot);|[<>&]")
+
+
+def refusal(method: str, params: dict) -> str | None:
+    """Why Telegram would refuse this message (too long, HTML that does not balance or
+    that it does not know), or None."""
+    if method not in ("sendMessage", "editMessageText"):
+        return None
+    text = str(params.get("text", ""))
+    if not text.strip():
+        return "message text is empty"
+    if len(text) > 4096:
+        return "message is too long"
+    if params.get("parse_mode") != "HTML":
+        return None
+    stack: list[str] = []
+    for m in _MARKUP.finditer(text):
+        whole, closing, name = m.group(0), m.group(1), (m.group(2) or "").lower()
+        if whole in ("<", ">", "&"):
+            return f"can't parse entities: unsupported start tag or stray '{whole}'"
+        if whole.startswith("&"):
+            continue
+        if name not in TELEGRAM_TAGS:
+            return f"can't parse entities: unsupported start tag \"{name}\""
+        if not closing:
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return "can't parse entities: can't find end tag corresponding to start tag"
+    if stack:
+        return f"can't parse entities: can't find end tag for \"{stack[-1]}\""
+    return None
 
 
 def _user(user_id: int) -> dict:

@@ -77,3 +77,36 @@ async def test_coordinator_may_verify_only_own_organisation(engine, service, coo
     assert all("falun" not in b.data for row in mine.buttons for b in row if b.data)
     assert any(b.url.startswith("https://kontaktvag.example/admin/roles/")
                for row in mine.buttons for b in row if b.url)
+
+
+async def test_coordinator_notice_and_names_carry_no_identity_number(engine, service, nurse,
+                                                                      coordinator):
+    """However the number is typed, the coordinator's notice, the stored note and a
+    Telegram name linked with an invite never carry it (issue 11)."""
+    for written in ("811218\u20129876", "\uff18\uff11\uff11\uff12\uff11\uff18-9876",
+                    "81.12.18-9876", "8112\u00ad189876"):
+        await engine.on_button(nurse, "repr:mora-socialtjanst-barn:annat")
+        out = await engine.on_text(nurse, f"fel nummer, gällde {written}")
+        (who, notice), = out.notify
+        assert who.id == coordinator.id
+        assert "811218" not in notice.text and "[personnummer]" in notice.text
+        assert "Skicka inte personnummer" in out.reply.text
+    notes = [r.note for r in await service.people.open_reports(["mora-kommun"])]
+    assert len(notes) == 4 and not any("9876" in n for n in notes)
+    code, _ = await service.people.create_invite("staff", [], "test")
+    await engine.on_start(4242, "Anna 811218\u20119876 " + "x" * 300, code)
+    linked = await service.people.user_by_telegram(4242)
+    assert "811218" not in linked.name and len(linked.name) <= 60
+
+
+async def test_unknown_municipality_list_is_escaped(engine, service, nurse):
+    from directory.store.writes import bump_generation
+
+    def add(conn):
+        conn.execute("INSERT INTO municipalities(name, position) VALUES ('Å<b>rby', 99)")
+        bump_generation(conn)
+
+    await service.db.run_write(add)
+    out = await engine.on_command(nurse, "kommun", "Atlantis")
+    assert "Kommuner: " in out.reply.text and "Falun" in out.reply.text
+    assert "Å&lt;b&gt;rby" in out.reply.text and "<b>rby" not in out.reply.text

@@ -27,6 +27,20 @@ async def test_bundled_demo_data_is_exactly_what_export_writes(service):
     assert on_disk == set(files)
 
 
+async def test_export_files_are_for_their_owner_only(service, tmp_path):
+    """An export holds protected fields (shelters' addresses): mode 0600, even over an
+    older, world-readable export."""
+    target = tmp_path / "ut"
+    (target / "organisations").mkdir(parents=True)
+    old = target / "organisations" / "kvinnojouren-falun.yaml"
+    old.write_text("gammal", encoding="utf-8")
+    old.chmod(0o644)
+    written = await export_to(service.store, target)
+    assert old in written and len(written) > 30
+    assert {p.stat().st_mode & 0o777 for p in written} == {0o600}
+    assert (target / "paths").stat().st_mode & 0o777 == 0o700
+
+
 async def test_export_import_export_is_identical(service, tmp_path):
     first = tmp_path / "one"
     await export_to(service.store, first)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.server import ENGINE, SERVICE, create_app
 from bot.settings import Settings
@@ -24,7 +28,8 @@ async def fake(aiohttp_server):
     api = FakeBotApi(TOKEN)
     server = await aiohttp_server(api.app())
     api.base = f"http://127.0.0.1:{server.port}/bot"
-    return api
+    yield api
+    assert api.refused == [], api.refused[0][2]  # Telegram would have dropped these
 
 
 @pytest.fixture
@@ -198,3 +203,53 @@ async def test_logs_hold_neither_token_nor_message_text(bot, fake, caplog):
     text = caplog.text
     assert TOKEN not in text and "AAFakeToken" not in text
     assert "slagen av sambon" not in text and "811218" not in text
+
+
+# -- long replies (issue 11) --------------------------------------------------------------
+
+async def test_a_reply_over_4000_characters_arrives_whole_in_balanced_parts(bot, fake):
+    """/mina with long report notes: Telegram refuses over 4,096 characters and unbalanced
+    HTML, so the reply is split at element boundaries and every part arrives."""
+    await link(bot, fake, COORDINATOR, "coordinator", ["mora-kommun"])
+    people = bot.app[SERVICE].people
+    notes = [f"Rapport {i}: " + " ".join(["svarar <inte> & fel växel"] * 30) for i in range(8)]
+    for note in notes:
+        await people.add_report("mora-socialtjanst-barn", "annat", note, None)
+    before = len(fake.sent(chat_id=COORDINATOR))
+    fake.push(fake.text_message(COORDINATOR, "/mina"))
+    await fake.wait_for("sendMessage", COORDINATOR, before + 2)
+    await asyncio.sleep(0.3)  # any further parts
+    parts = fake.sent(chat_id=COORDINATOR)[before:]
+    assert len(parts) >= 2 and all(len(p["text"]) <= 4096 for p in parts)
+    assert all(keyboard(p) == {} for p in parts[:-1]) and keyboard(parts[-1])
+    import html
+
+    whole = html.unescape(re.sub(r"<[^>]+>", "", "\n".join(p["text"] for p in parts)))
+    assert all(note in whole for note in notes)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(lines=st.lists(st.tuples(st.sampled_from(["", "<b>", "<i>", "<b><i>"]),
+                                st.text(min_size=0, max_size=900)), min_size=1, max_size=30),
+       limit=st.integers(300, 4000))
+def test_split_html_parts_are_short_balanced_and_lose_nothing(lines, limit):
+    import html
+
+    from bot.telegram.keyboards import split_html
+    from tests.fake_telegram import refusal
+
+    def close(opening: str) -> str:
+        return "".join(f"</{t}>" for t in reversed(re.findall(r"<(\w+)>", opening)))
+
+    text = "\n".join(f"{o}{html.escape(t)}{close(o)}" for o, t in lines)
+    if not text.strip():
+        return
+    parts = split_html(text, limit)
+    for part in parts:
+        assert len(part) <= limit
+        assert refusal("sendMessage", {"text": part, "parse_mode": "HTML"}) is None, part
+
+    def visible(t: str) -> str:
+        return "".join(html.unescape(re.sub(r"<[^>]+>", "", t)).split())
+
+    assert "".join(visible(p) for p in parts) == visible(text)

@@ -209,9 +209,13 @@ async def test_patch_role_edits_after_commit_and_respects_ownership(aiohttp_clie
     user = await service.people.add_user("samordnare-api", "coordinator", ["mora-kommun"])
     headers = {"Authorization": f"Bearer {await tokens.create(service, user, 'test')}"}
     before = await service.store.role("mora-socialtjanst-barn")
-    r = await client.patch("/api/roles/mora-socialtjanst-barn", headers=headers,
+    tag = (await client.get("/api/roles/mora-socialtjanst-barn", headers=headers)
+           ).headers["ETag"]
+    r = await client.patch("/api/roles/mora-socialtjanst-barn",
+                           headers={**headers, "If-Match": tag},
                            json={"instructions": "Ring mottagningen först."})
-    assert r.status == 200
+    assert r.status == 200 and r.headers["ETag"] != tag
+    headers["If-Match"] = r.headers["ETag"]
     body = await r.json()
     assert body["document"]["instructions"] == "Ring mottagningen först."
     saved = await service.store.role("mora-socialtjanst-barn")
@@ -224,3 +228,166 @@ async def test_patch_role_edits_after_commit_and_respects_ownership(aiohttp_clie
         r = await client.patch("/api/roles/mora-socialtjanst-barn", headers=headers, json=bad)
         assert r.status == 400
     assert (await service.store.role(saved.id)).instructions == "Ring mottagningen först."
+
+
+# -- hostile bodies and ids: 400/404/413, never 500 (issue 11) -----------------------------
+
+async def test_hostile_json_bodies_are_refused_with_a_reason(web_env):
+    client = await web_env.signed_in("staff")
+    headers = {**await csrf_header(client), "Content-Type": "application/json"}
+    bodies = {
+        "nested": '{"q": ' + "[" * 30_000 + "]" * 30_000 + "}",
+        "nested-shallow": '{"q": "x", "a": ' + "[" * 40 + "]" * 40 + "}",
+        "lone surrogate": '{"q": "orosanmälan \\ud800 Mora"}',
+        "lone surrogate key": '{"\\udfff": 1, "q": "orosanmälan"}',
+        "huge int": '{"q": "orosanmälan", "at": ' + "9" * 5000 + "}",
+        "long int": '{"q": "orosanmälan", "kommun": ' + "1" * 25 + "}",
+        "huge float": '{"q": "orosanmälan", "at": 1e999}',
+        "nan": '{"q": "orosanmälan", "at": NaN}',
+        "nul": '{"q": "orosanmälan\\u0000 Mora"}',
+        "not utf-8": b'{"q": "orosanm\xe4lan"}',
+    }
+    for name, raw in bodies.items():
+        resp = await client.post("/api/ask", data=raw, headers=headers)
+        assert resp.status == 400, name
+        assert (await resp.json())["error"], name
+    big = '{"q": "' + "x" * 70_000 + '"}'
+    resp = await client.post("/api/ask", data=big, headers=headers)
+    assert resp.status == 413 and "kB" in (await resp.json())["error"]
+
+
+async def test_odd_ids_are_404_not_500(web_env):
+    admin = await web_env.signed_in("admin")
+    csrf = await (await admin.get("/api/me")).json()
+    for odd in ("²", "²²", "٣", "1" * 25, "9" * 19, "-1", "1e3", "0x1"):
+        for path in (f"/admin/obesvarade/{odd}/hanterad", f"/admin/obesvarade/{odd}/synonym",
+                     f"/admin/anvandare/{odd}/aktiv", f"/admin/rapporter/{odd}",
+                     f"/admin/versioner/{odd}/aterstall", f"/konto/nycklar/{odd}/aterkalla"):
+            resp = await admin.post(path, data={"csrf_token": csrf["csrf_token"]},
+                                    allow_redirects=False)
+            assert resp.status == 404, (path, resp.status)
+    for odd in ("1" * 25, "²", "x" * 3000):
+        assert (await admin.get(f"/api/roles/{odd}")).status == 404
+    # the largest id that fits is simply not found
+    resp = await admin.post("/admin/rapporter/" + "9" * 18,
+                            data={"csrf_token": csrf["csrf_token"]}, allow_redirects=False)
+    assert resp.status == 404
+
+
+# -- optimistic concurrency and the shared validator through the API (issue 11) ------------
+
+async def _api_coordinator(web_env, name: str, orgs: tuple[str, ...]) -> dict[str, str]:
+    from bot.web import tokens
+
+    user = await web_env.user(name, "coordinator", orgs)
+    return {"Authorization": f"Bearer {await tokens.create(web_env.service, user, name)}"}
+
+
+async def test_patch_needs_if_match_and_a_stale_one_is_412(web_env):
+    client = await web_env.client()
+    auth = await _api_coordinator(web_env, "api-falun", ("falun-kommun",))
+    url = f"/api/roles/{OWN_ROLE}"
+    got = await client.get(url, headers=auth)
+    tag = got.headers["ETag"]
+    assert tag == f'"v{(await got.json())["version"]}"'
+    for headers, status in (({}, 428), ({"If-Match": "*"}, 428),
+                            ({"If-Match": '"v0"'}, 412), ({"If-Match": "skräp"}, 412)):
+        resp = await client.patch(url, json={"instructions": "x"}, headers={**auth, **headers})
+        assert resp.status == status, headers
+        assert (await resp.json())["error"]
+    first = await client.patch(url, json={"instructions": "Först."},
+                               headers={**auth, "If-Match": tag})
+    assert first.status == 200
+    stale = await client.patch(url, json={"name": "Senare"}, headers={**auth, "If-Match": tag})
+    assert stale.status == 412 and stale.headers["ETag"] == first.headers["ETag"]
+    body = await stale.json()
+    assert body["document"]["instructions"] == "Först." and "ändrats" in body["error"]
+    assert (await web_env.service.store.role(OWN_ROLE)).name != "Senare"
+    doc = await (await client.get("/api/openapi.json", headers=auth)).json()
+    patch = doc["paths"]["/api/roles/{role_id}"]["patch"]
+    assert {"412", "428"} <= set(patch["responses"]) and "If-Match" in patch["description"]
+
+
+async def test_concurrent_patches_on_different_fields_both_survive(web_env):
+    import asyncio
+
+    client = await web_env.client()
+    auth = await _api_coordinator(web_env, "api-falun", ("falun-kommun",))
+    url = f"/api/roles/{OWN_ROLE}"
+
+    async def edit(field: str, value: str) -> int:
+        refused = 0
+        while True:
+            tag = (await client.get(url, headers=auth)).headers["ETag"]
+            resp = await client.patch(url, json={field: value},
+                                      headers={**auth, "If-Match": tag})
+            if resp.status == 200:
+                return refused
+            assert resp.status == 412
+            refused += 1
+
+    for i in range(10):
+        await asyncio.gather(edit("name", f"Barn och unga {i}"),
+                             edit("instructions", f"Instruktion {i}"))
+        role = await web_env.service.store.role(OWN_ROLE)
+        assert (role.name, role.instructions) == (f"Barn och unga {i}", f"Instruktion {i}")
+
+
+async def test_the_api_refuses_what_the_form_refuses(web_env):
+    client = await web_env.client()
+    auth = await _api_coordinator(web_env, "api-jour", ("kvinnojouren-falun",))
+    url = "/api/roles/kvinnojour-falun"
+    cases = [({"serves": ["Falun", "Mora"]}, "får inte ge vägar i Mora"),
+             ({"serves": ["Atlantis"]}, "Okänd kommun"),
+             ({"contacts": []}, "minst en kontaktväg"),
+             ({"name": "x" * 5000}, "Högst 120 tecken"),
+             ({"instructions": "Fråga efter 811218-9876"}, "personnumret"),
+             ({"name": "Jour\u0007en"}, "styrtecken"),
+             ({"name": "Jour\x00en"}, "NUL")]
+    for body, reason in cases:
+        tag = (await client.get(url, headers=auth)).headers["ETag"]
+        resp = await client.patch(url, json=body, headers={**auth, "If-Match": tag})
+        assert resp.status == 400, body
+        assert reason in (await resp.json())["error"], (body, await resp.json())
+    role = await web_env.service.store.role("kvinnojour-falun")
+    assert role.serves in (None, ("Falun",)) and role.contacts
+
+
+async def test_asks_and_reports_are_limited_per_user_with_retry_after(
+        demo_db, aiohttp_server, aiohttp_client):
+    from test_web_support import Web, settings_for
+
+    from bot.server import create_app
+
+    app = create_app(settings_for(demo_db, asks_per_minute=5, reports_per_hour=3))
+    env = Web(app, await aiohttp_server(app), aiohttp_client)
+    client = await env.client()
+    auth = await _api_coordinator(env, "api-falun", ("falun-kommun",))
+    second_key = await _api_coordinator(env, "api-falun", ("falun-kommun",))
+    statuses = []
+    for i in range(7):  # two keys of one user share one budget
+        resp = await client.post("/api/ask", json={"q": f"var ligger matsalen {i}"},
+                                 headers=auth if i % 2 else second_key)
+        statuses.append(resp.status)
+    assert statuses == [200] * 5 + [429, 429]
+    assert 1 <= int(resp.headers["Retry-After"]) <= 60 and "Vänta" in (await resp.json())["error"]
+    assert len(await env.service.people.unanswered()) == 5  # nothing kept past the limit
+    other = await _api_coordinator(env, "api-mora", ("mora-kommun",))
+    assert (await client.post("/api/ask", json={"q": "x"}, headers=other)).status == 200
+    report = {"role_id": OWN_ROLE, "reason": "fel-nummer"}
+    got = [(await client.post("/api/reports", json=report, headers=auth)).status
+           for _ in range(4)]
+    assert got == [201, 201, 201, 429]
+
+
+async def test_the_unanswered_page_is_paginated(web_env):
+    for i in range(120):
+        await web_env.service.people.record_unanswered(f"obesvarad fråga nummer {i:03d}")
+    admin = await web_env.signed_in("admin")
+    first = await (await admin.get("/admin/obesvarade")).text()
+    assert first.count('class="card"') == 50 and "Sida 1 av 3 (120 frågor)" in first
+    assert 'href="/admin/obesvarade?sida=2"' in first
+    last = await (await admin.get("/admin/obesvarade?sida=3")).text()
+    assert last.count('class="card"') == 20 and "Föregående sida" in last
+    for odd in ("0", "-1", "²", "9" * 30, "x"):
+        assert (await admin.get(f"/admin/obesvarade?sida={odd}")).status == 200

@@ -242,3 +242,139 @@ async def test_account_default_municipality(web_env):
     assert (await web_env.service.people.user_by_name("kim")).default_municipality == "Mora"
     bad = await post(client, "/konto/kommun", {"kommun": "Atlantis"}, page="/konto")
     assert bad.status == 400
+
+
+# -- sessions that really end, redirects, throttling, look-alike names (issue 11) ----------
+
+def copy_cookies(source, target) -> None:
+    """What someone who copied the cookie has."""
+    for cookie in source.session.cookie_jar:
+        target.session.cookie_jar.update_cookies({cookie.key: cookie.value},
+                                                 source.make_url("/"))
+
+
+async def test_a_copied_cookie_dies_with_logout_password_change_and_deactivation(web_env):
+    for ending in ("logout", "password", "inactive"):
+        name = f"kim-{ending}"
+        client = await web_env.signed_in("staff", name=name)
+        thief = await web_env.client()
+        copy_cookies(client, thief)
+        assert (await thief.get("/konto", allow_redirects=False)).status == 200
+        if ending == "logout":
+            await post(client, "/logout")
+        elif ending == "password":
+            new = "ett-helt-nytt-lösenord-2"
+            await post(client, "/konto/losenord", {"current": PASSWORD, "new": new,
+                                                    "repeat": new}, page="/konto")
+        else:
+            user = await web_env.service.people.user_by_name(name)
+            await web_env.service.people.set_active(user.id, False, "test")
+        assert (await thief.get("/konto", allow_redirects=False)).status == 303, ending
+        user = await web_env.service.people.user_by_name(name)
+        if ending != "password":
+            assert await web_env.service.people.live_sessions(user.id) == 0
+
+
+async def test_a_new_password_ends_api_keys_unless_kept(web_env):
+    for keep in (False, True):
+        name = f"kim-{keep}"
+        client = await web_env.signed_in("staff", name=name)
+        html = await (await post(client, "/konto/nycklar", {"token_name": "skript"},
+                                 page="/konto")).text()
+        key = re.search(r"(kv_[A-Za-z0-9_-]+)", html).group(1)
+        new = "ett-helt-nytt-lösenord-2"
+        form = {"current": PASSWORD, "new": new, "repeat": new}
+        if keep:
+            form["keep_tokens"] = "1"
+        await post(client, "/konto/losenord", form, page="/konto")
+        anonymous = await web_env.client()
+        status = (await anonymous.get("/api/me", headers={"Authorization": f"Bearer {key}"})
+                  ).status
+        assert status == (200 if keep else 401), keep
+
+
+async def test_next_with_tab_newline_or_backslash_stays_home(web_env):
+    await web_env.user("kim", "staff")
+    for evil in ("/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example",
+                 "/\\evil.example", "/ /evil.example", "//evil.example", "/\t\t/evil.example",
+                 "/\u3000/evil.example", "https://evil.example"):
+        client = await web_env.client()
+        resp = await login(client, "kim", PASSWORD, next_=evil)
+        assert resp.url.host == "127.0.0.1" and resp.url.path == "/", repr(evil)
+        again = await client.get("/login", params={"next": evil}, allow_redirects=False)
+        assert again.headers["Location"] == "/", repr(evil)
+    raw = await client.get("/login?next=/%09/evil.example", allow_redirects=False)
+    assert raw.headers["Location"] == "/"
+
+
+async def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out(
+        demo_db, aiohttp_server, aiohttp_client):
+    """Behind a configured proxy: five wrong passwords from one address stop that address
+    only; an account attacked from many addresses is slowed down, never locked."""
+    from test_web_support import Web, settings_for
+
+    from bot.server import create_app
+    from bot.web.auth import THROTTLE
+
+    app = create_app(settings_for(demo_db, trusted_proxies=("127.0.0.1",)))
+    web = Web(app, await aiohttp_server(app), aiohttp_client)
+    await web.user("kim", "staff")
+
+    async def attempt(password: str, address: str):
+        client = await web.client()
+        csrf = await token(client, "/login")
+        return await client.post("/login", data={"name": "kim", "password": password,
+                                                 "next": "/", "csrf_token": csrf},
+                                 headers={"X-Forwarded-For": f"{address}, 127.0.0.1"})
+
+    for _ in range(5):
+        assert (await attempt("fel-fel-fel-fel", "198.51.100.7")).status == 401
+    assert (await attempt(PASSWORD, "198.51.100.7")).status == 429  # that address waits
+    assert (await attempt(PASSWORD, "203.0.113.5")).status == 200  # the owner does not
+    for i in range(12):  # an attack from many addresses
+        await attempt("fel-fel-fel-fel", f"192.0.2.{i + 1}")
+    slowed = await attempt(PASSWORD, "203.0.113.5")
+    assert slowed.status == 429 and 1 <= int(slowed.headers["Retry-After"]) <= 30
+    throttle = app[THROTTLE]["account"]
+    real = throttle.clock
+    throttle.clock = lambda: real() + 31  # half a minute later
+    assert (await attempt(PASSWORD, "203.0.113.5")).status == 200
+
+
+async def test_forwarding_headers_are_ignored_unless_from_a_configured_proxy(web_env):
+    """Without KONTAKTVAG_TRUSTED_PROXIES, X-Real-IP from loopback no longer dodges the
+    per-address limit."""
+    client = await web_env.client()
+    statuses = []
+    for i in range(32):
+        csrf = await token(client, "/login")
+        resp = await client.post("/login", data={"name": f"okand-{i}", "password": "fel",
+                                                 "next": "/", "csrf_token": csrf},
+                                 headers={"X-Real-IP": f"198.51.100.{i}",
+                                          "X-Forwarded-For": f"198.51.100.{i}"})
+        statuses.append(resp.status)
+    assert statuses[:30] == [401] * 30 and statuses[30:] == [429, 429]
+
+
+async def test_look_alike_account_names_are_refused(web_env):
+    await web_env.user("Admin1", "admin")
+    for lookalike in ("аdmin1", "admin1", "ADMIN1", "Adm\u200bin1", "Admіn1"):
+        code, _ = await web_env.service.people.create_invite("staff", [], "test")
+        client = await web_env.client()
+        csrf = await token(client, f"/signup?code={code}")
+        resp = await client.post("/signup", data={
+            "code": code, "name": lookalike, "password": PASSWORD, "repeat": PASSWORD,
+            "csrf_token": csrf})
+        assert resp.status == 400, lookalike
+        assert await web_env.service.people.user_by_name(lookalike) is None
+        if lookalike != "Adm\u200bin1":  # refused for its invisible character already
+            assert "liknar ett befintligt konto" in await resp.text(), lookalike
+    import pytest
+
+    from directory.store.people import NameTaken
+
+    with pytest.raises(NameTaken):
+        await web_env.service.people.add_user("аdmin1", "staff")
+    assert await web_env.service.people.lookalike("Åsa") is None
+    await web_env.service.people.add_user("Asa", "staff")
+    assert await web_env.service.people.lookalike("Åsa") is None  # å is not a

@@ -132,3 +132,58 @@ async def test_report_a_wrong_entry(web_env):
     reports = await web_env.service.people.open_reports()
     assert reports[-1].role_id == OWN_ROLE and "[personnummer]" in reports[-1].note
     assert (await client.get("/rapport/finns-inte")).status == 404
+
+
+# -- identity numbers however typed never come back (issue 11) ---------------------------
+
+SLIPPERY = ["8112\u00ad18\u20119876", "\uff18\uff11\uff11\uff12\uff11\uff18\uff0d9876",
+            "81.12.18-9876", "1981-12-18-9876", "811218\u200b\u22129876", "811218/9876"]
+
+
+def shows_number(html: str) -> bool:
+    """The number's date digits anywhere, read as a person reads them (NFKC, invisible
+    characters ignored)."""
+    import unicodedata
+
+    visible = "".join(c for c in unicodedata.normalize("NFKC", html)
+                      if unicodedata.category(c) not in ("Cf", "Mn"))
+    return bool(re.search(r"81\W?12\W?18", visible))
+
+
+async def test_slippery_numbers_are_not_echoed_stored_or_shown(web_env):
+    client = await web_env.signed_in("staff")
+    admin = await web_env.signed_in("admin")
+    for written in SLIPPERY:
+        html = await (await post(client, "/chatt", {"fraga": f"orosanmälan Mora {written}"})
+                      ).text()
+        assert not shows_number(html), written
+        assert "[personnummer]" in html and "Skicka inte personnummer" in html
+        # Unanswered: kept for the admins, redacted.
+        await post(client, "/chatt", {"fraga": f"var ligger matsalen {written}"})
+    kept = [r["query"] for r in await web_env.service.people.unanswered()]
+    assert kept and all(not shows_number(q) for q in kept)
+    assert not shows_number(await (await admin.get("/admin/obesvarade")).text())
+
+
+async def test_a_button_label_sent_back_is_redacted(web_env):
+    client = await web_env.signed_in("staff")
+    html = await (await post(client, "/chatt", {"fraga": "orosanmälan Mora"})).text()
+    data = buttons(html)["Vad ska jag göra?"]
+    for written in SLIPPERY:
+        html = await (await post(client, "/chatt/knapp", {"data": data, "label": written})
+                      ).text()
+        assert not shows_number(html), written
+
+
+async def test_the_report_form_never_puts_the_number_back(web_env):
+    client = await web_env.signed_in("staff")
+    page = f"/rapport/{OWN_ROLE}"
+    for written in SLIPPERY:
+        bad = await post(client, page, {"reason": "", "note": f"gäller {written}"}, page=page)
+        html = await bad.text()
+        assert bad.status == 400 and "Välj vad som är fel" in html
+        assert not shows_number(html), written
+        assert "gäller [personnummer]" in html and "Personnumret är borttaget" in html
+        await post(client, page, {"reason": "annat", "note": f"gäller {written}"}, page=page)
+    notes = [r.note for r in await web_env.service.people.open_reports()]
+    assert len(notes) == len(SLIPPERY) and all(not shows_number(n) for n in notes)

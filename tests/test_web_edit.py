@@ -179,13 +179,21 @@ async def test_new_role(web_env):
     taken = await submit(client, page, page, {"id": OWN_ROLE, "name": "Dubblett",
                                               "kind": "kurator", "c-0-value": "08-465 004 55"})
     assert taken.status == 400 and "används redan" in await taken.text()
-    resp = await submit(client, page, page, {
+    # A kurator at the hospital is the region's: Falu kommun may not have that kind.
+    other_kind = await submit(client, page, page, {
         "id": "falun-kurator-test", "name": "Kurator, Falu lasarett (test)", "kind": "kurator",
+        "c-0-channel": "phone", "c-0-value": "08-465 004 55", "c-0-label": "Direkt"})
+    assert other_kind.status == 400
+    assert "får inte ha roller med den funktionen" in await other_kind.text()
+    resp = await submit(client, page, page, {
+        "id": "falun-vuxen-test", "name": "Vuxenenheten, Falu kommun (test)",
+        "kind": "socialtjanst-vuxen",
         "c-0-channel": "phone", "c-0-value": "08-465 004 55", "c-0-label": "Direkt"})
     assert resp.status == 200, await resp.text()
     assert "Rollen är skapad" in await resp.text()
-    role = await web_env.service.store.role("falun-kurator-test")
+    role = await web_env.service.store.role("falun-vuxen-test")
     assert role.org_id == OWN_ORG and role.verified is None
+    assert await web_env.service.store.role("falun-kurator-test") is None
 
 
 async def test_protected_fields_only_on_the_owners_form(web_env):
@@ -299,3 +307,76 @@ async def test_local_paths_survive_an_untouched_save(web_env):
         page = f"/admin/vagar/{municipality}/{topic}"
         resp = await submit(client, page, page)
         assert "Inget var ändrat" in await resp.text(), page
+
+
+# -- coordinators stay in their own area; no lost updates (issue 11) -----------------------
+
+JOUR_ORG, JOUR_ROLE = "kvinnojouren-falun", "kvinnojour-falun"
+
+
+async def test_a_coordinator_cannot_reach_into_another_area_or_kind(web_env):
+    jouren = await web_env.signed_in("coordinator", name="jouren", orgs=(JOUR_ORG,))
+    page = f"/admin/roles/{JOUR_ROLE}"
+    resp = await submit(jouren, page, page, {"serves": ["Falun", "Mora"],
+                                             "hours-mon": "00:00-24:00"})
+    html = await resp.text()
+    assert resp.status == 400 and "får inte ge vägar i Mora" in html
+    new = f"/admin/org/{JOUR_ORG}/ny-roll"
+    resp = await submit(jouren, new, new, {
+        "id": "jour-socialjour", "name": "Socialjour (jouren)", "kind": "socialtjanst-barn",
+        "serves": ["Mora"], "c-0-channel": "phone", "c-0-value": "08-465 004 55"})
+    html = await resp.text()
+    assert resp.status == 400 and "får inte ha roller med den funktionen" in html
+    assert "får inte ge vägar i Mora" in html
+    assert await web_env.service.store.role("jour-socialjour") is None
+    assert "Mora" not in ((await web_env.service.store.role(JOUR_ROLE)).serves or ())
+
+
+async def test_admins_set_an_organisations_area_and_kinds(web_env):
+    admin = await web_env.signed_in("admin")
+    page = f"/admin/org/{JOUR_ORG}"
+    html = await (await admin.get(page)).text()
+    assert "Område och funktioner" in html and "Kvinnojour" in html
+    bad = await post(admin, page + "/omfang", {"municipalities": "Atlantis"}, page=page)
+    assert bad.status == 400 and "Välj kommuner i listan" in await bad.text()
+    resp = await submit(admin, page, page + "/omfang", {
+        "municipalities": ["Falun", "Borlänge"], "kinds": ["kvinnojour", "stodlinje"]})
+    assert resp.status == 200 and "område och funktioner är sparade" in await resp.text()
+    scope = await web_env.service.store.scope(JOUR_ORG)
+    assert scope.municipalities == ("Falun", "Borlänge")
+    assert scope.kinds == ("kvinnojour", "stodlinje")
+    assert (await web_env.service.store.versions("scope", JOUR_ORG))[0].actor == "test-admin"
+    jouren = await web_env.signed_in("coordinator", name="jouren", orgs=(JOUR_ORG,))
+    assert "Område och funktioner" not in await (await jouren.get(page)).text()
+    forbidden = await post(jouren, page + "/omfang", {"municipalities": "alla"}, page=page)
+    assert forbidden.status == 403
+    page = f"/admin/roles/{JOUR_ROLE}"
+    ok = await submit(jouren, page, page, {"serves": ["Falun", "Borlänge"]})
+    assert ok.status == 200 and "sparade som en ny version" in await ok.text()
+
+
+async def test_two_people_saving_the_same_role_lose_nothing_silently(web_env):
+    anna = await web_env.signed_in("coordinator", name="anna")
+    bo = await web_env.signed_in("coordinator", name="bo")
+    html_a = await (await anna.get(EDIT)).text()
+    html_b = await (await bo.get(EDIT)).text()
+    fields_a, fields_b = form_fields(html_a, EDIT), form_fields(html_b, EDIT)
+    assert fields_a["version"] == fields_b["version"]
+    fields_a["name"] = "Barn och unga, Falun (Annas namn)"
+    assert (await anna.post(EDIT, data=fields_a)).status == 200
+    fields_b["instructions"] = "Bos instruktion: ring växeln först."
+    conflict = await bo.post(EDIT, data=fields_b)
+    html = await conflict.text()
+    assert conflict.status == 409
+    assert "Någon annan har sparat rollen medan du skrev" in html
+    assert "Barn och unga, Falun (Annas namn)" in html  # what changed meanwhile
+    assert "Bos instruktion: ring växeln först." in html  # what Bo typed is kept
+    role = await web_env.service.store.role(OWN_ROLE)
+    assert role.name == "Barn och unga, Falun (Annas namn)"
+    assert "Bos instruktion" not in role.instructions
+    # Saving the returned form again is Bo's deliberate choice, and it goes through.
+    again = form_fields(html, EDIT)
+    again["name"] = "Barn och unga, Falun (Annas namn)"
+    assert (await bo.post(EDIT, data=again)).status == 200
+    role = await web_env.service.store.role(OWN_ROLE)
+    assert role.name.endswith("(Annas namn)") and role.instructions.startswith("Bos")

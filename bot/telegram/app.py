@@ -27,7 +27,6 @@ from bot.engine import Engine
 from bot.server import ENGINE, SETTINGS
 from bot.settings import Settings
 from bot.telegram import handlers
-from bot.telegram.keyboards import send_kwargs
 
 log = logging.getLogger(__name__)
 TELEGRAM = web.AppKey("telegram", Application)
@@ -67,7 +66,7 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Weekly: each coordinator hears what is due for review and what was reported."""
     engine: Engine = context.application.bot_data[handlers.ENGINE_KEY]
     for user, reply in await engine.weekly_reminders():
-        await context.bot.send_message(chat_id=user.telegram_id, **send_kwargs(reply))
+        await handlers.send_all(context, user.telegram_id, reply)
 
 
 async def _telegram_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -109,7 +108,7 @@ async def webhook(request: web.Request) -> web.Response:
         return web.Response(status=403, text="forbidden")
     try:
         data = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's stack
         return web.Response(status=400, text="bad json")
     application = request.app[TELEGRAM]
     if not isinstance(data, dict):

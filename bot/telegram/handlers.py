@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot.engine import Engine, Outcome
-from bot.telegram.keyboards import send_kwargs
+from bot.engine import Engine, Outcome, Reply
+from bot.telegram.keyboards import messages
 from directory.store.people import User
 
 log = logging.getLogger(__name__)
@@ -29,15 +29,21 @@ async def _user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | No
 
 async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome,
                   edit: bool = False) -> None:
-    """Send the reply (or edit the pressed message) and notify other users."""
-    if edit and update.callback_query and update.callback_query.message:
-        await update.callback_query.edit_message_text(**send_kwargs(outcome.reply))
+    """Send the reply (or edit the pressed message) and notify other users. A long reply
+    is sent as several messages (keyboards.messages)."""
+    parts = messages(outcome.reply)
+    if edit and len(parts) == 1 and update.callback_query and update.callback_query.message:
+        await update.callback_query.edit_message_text(**parts[0])
     else:
-        await context.bot.send_message(chat_id=update.effective_chat.id,
-                                       **send_kwargs(outcome.reply))
+        await send_all(context, update.effective_chat.id, outcome.reply)
     for user, reply in outcome.notify:
         if user.telegram_id:
-            await context.bot.send_message(chat_id=user.telegram_id, **send_kwargs(reply))
+            await send_all(context, user.telegram_id, reply)
+
+
+async def send_all(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+    for kwargs in messages(reply):
+        await context.bot.send_message(chat_id=chat_id, **kwargs)
 
 
 async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,7 +14,19 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from bot.web import admin, api, auth, browse, chat, edit, forms, history, paths, security
+from bot.web import (
+    admin,
+    api,
+    auth,
+    browse,
+    chat,
+    edit,
+    forms,
+    history,
+    limits,
+    paths,
+    security,
+)
 from bot.web.core import ROUTE_LEVELS, q
 
 HERE = Path(__file__).parent
@@ -30,6 +42,7 @@ def setup(app: web.Application) -> None:
     env.globals["asset"] = lambda name: str(app.router["static"].url_for(filename=name))
     app.middlewares.extend([security.headers_middleware, security.sessions(app),
                             security.auth_middleware, security.csrf_middleware])
+    limits.setup(app)
     for module in (auth, chat, browse, edit, history, paths, admin, api):
         module.setup(app)
     app.router.add_static("/static", HERE / "static", name="static", append_version=True)

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.web import stats
 from bot.web.core import (
+    ID,
     ROLE_SV,
     SETTINGS,
     add_route,
@@ -25,16 +26,19 @@ from bot.web.core import (
 )
 from bot.web.history import when_sv
 from directory.store.people import ROLES
+from directory.understand.redact import redact
 
 CATEGORIES = {
     "inloggning": ("Inloggningar", ("login", "logout")),
     "konton": ("Konton, inbjudningar och API-nycklar", ("user", "invite", "token")),
     "rapporter": ("Rapporter om fel", ("report",)),
     "katalog": ("Ändringar i katalogen", ("role", "path", "verification", "protected",
-                                          "organisation", "lexicon", "synonym", "taxonomy")),
+                                          "organisation", "lexicon", "synonym", "taxonomy",
+                                          "scope")),
 }
 STATE_SV = {"fresh": "aktuella", "due": "granskas snart", "stale": "inaktuella",
             "unverified": "aldrig bekräftade"}
+PAGE = 50  # unanswered questions per page
 CELL = {"ok": ("✓", "täckt"), "stale": ("!", "inaktuell"), "missing": ("✗", "saknas")}
 
 
@@ -133,8 +137,13 @@ async def _unanswered_page(request: web.Request, errors: dict | None = None,
     lex = (await service.directory()).lexicon
     concepts = [(c, ", ".join(list(langs.get("sv", ()))[:4])) for c, langs in
                 sorted(lex.concepts.items())]
+    total = await service.people.count_unanswered()
+    pages = max(1, -(-total // PAGE))
+    raw = request.query.get("sida", "1")
+    page = min(int(raw), pages) if re.fullmatch(r"[0-9]{1,6}", raw) and int(raw) > 0 else 1
+    rows = await service.people.unanswered(limit=PAGE, offset=(page - 1) * PAGE)
     return await render(request, "unanswered.html", {
-        "rows": await service.people.unanswered(), "concepts": concepts,
+        "rows": rows, "concepts": concepts, "page": page, "pages": pages, "total": total,
         "errors": errors or {}, "values": values or {}, "done": done}, status=status)
 
 
@@ -156,20 +165,20 @@ async def add_synonym(request: web.Request) -> web.Response:
         errors["concept"] = "Välj ett begrepp i listan."
     if lang not in ("sv", "en"):
         errors["lang"] = "Välj språk."
-    if not 2 <= len(term) <= 60 or re.search(r"[\[\]{}<>;\"]", term):
+    if not 2 <= len(term) <= 60 or re.search(r"[\[\]{}<>;\"\x00-\x1f]", term):
         errors["term"] = "Ordet ska vara 2–60 tecken, utan hakparenteser eller citattecken."
+    elif redact(term)[1]:
+        errors["term"] = "Ett personnummer kan inte bli en synonym."
     if errors:
         return await _unanswered_page(request, {item_id: errors}, {item_id: form}, 400)
     await service.store.add_terms(concept, lang, [term], user_of(request).name)
-    if item_id.isdigit():
-        await service.people.mark_unanswered_handled(int(item_id))
+    await service.people.mark_unanswered_handled(int(item_id))
     raise see_other("/admin/obesvarade?klart=synonym")
 
 
 async def mark_handled(request: web.Request) -> web.Response:
     item_id = request.match_info["item_id"]
-    if item_id.isdigit():
-        await service_of(request).people.mark_unanswered_handled(int(item_id))
+    await service_of(request).people.mark_unanswered_handled(int(item_id))
     raise see_other("/admin/obesvarade?klart=hanterad")
 
 
@@ -199,7 +208,7 @@ async def users_page(request: web.Request) -> web.Response:
 async def set_active(request: web.Request) -> web.Response:
     service = service_of(request)
     user_id = request.match_info["user_id"]
-    target = await service.people.user(int(user_id)) if user_id.isdigit() else None
+    target = await service.people.user(int(user_id))
     if target is None:
         raise web.HTTPNotFound(text="Det kontot finns inte.")
     me = user_of(request)
@@ -240,8 +249,9 @@ def setup(app: web.Application) -> None:
     add_route(app, "GET", "/admin/logg", audit_page, "admin")
     add_route(app, "GET", "/admin/logg.csv", audit_csv, "admin")
     add_route(app, "GET", "/admin/obesvarade", unanswered_page, "admin")
-    add_route(app, "POST", "/admin/obesvarade/{item_id}/synonym", add_synonym, "admin")
-    add_route(app, "POST", "/admin/obesvarade/{item_id}/hanterad", mark_handled, "admin")
+    item = "/admin/obesvarade/{item_id:" + ID + "}"
+    add_route(app, "POST", item + "/synonym", add_synonym, "admin")
+    add_route(app, "POST", item + "/hanterad", mark_handled, "admin")
     add_route(app, "GET", "/admin/anvandare", users_page, "admin")
-    add_route(app, "POST", "/admin/anvandare/{user_id}/aktiv", set_active, "admin")
+    add_route(app, "POST", "/admin/anvandare/{user_id:" + ID + "}/aktiv", set_active, "admin")
     add_route(app, "POST", "/admin/inbjudan", create_invite, "admin")

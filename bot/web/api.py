@@ -9,11 +9,12 @@ are never part of any answer.
 
 from __future__ import annotations
 
-import json
+import re
 from typing import Any
 
 from aiohttp import web
 
+from bot.web import jsonbody, limits
 from bot.web.core import (
     VIA_TOKEN,
     add_route,
@@ -31,7 +32,9 @@ from directory.documents import role_doc
 from directory.freshness import freshness
 from directory.model import Role
 from directory.routing import open_state
+from directory.rules import summary
 from directory.snapshot import Directory
+from directory.store import Conflict, Refused
 from directory.store.people import REPORT_REASONS, Report
 from directory.understand.redact import redact
 
@@ -39,17 +42,17 @@ MAX_QUESTION = 2000
 
 
 class BadRequest(Exception):
-    pass
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
+    """The JSON object of the request (bot.web.jsonbody: limits, never a 500)."""
     try:
-        body = await request.json(loads=json.loads)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BadRequest("Kroppen ska vara JSON.") from None
-    if not isinstance(body, dict):
-        raise BadRequest("Kroppen ska vara ett JSON-objekt.")
-    return body
+        return await jsonbody.read(request)
+    except jsonbody.BadBody as e:
+        raise BadRequest(str(e), e.status) from None
 
 
 def _iso(moment) -> str | None:
@@ -58,6 +61,9 @@ def _iso(moment) -> str | None:
 
 async def ask(request: web.Request) -> web.Response:
     service = service_of(request)
+    wait = limits.wait_for(request, "ask")
+    if wait:
+        return limits.refused("ask", wait)
     try:
         body = await _body(request)
         question = body.get("q")
@@ -81,7 +87,7 @@ async def ask(request: web.Request) -> web.Response:
             if kommun is None:
                 raise BadRequest(f"\"kommun\": okänd kommun '{kommun_raw}'")
     except BadRequest as e:
-        return json_error(400, str(e))
+        return json_error(e.status, str(e))
     answer = await service.ask(question, at, kommun, record=True)
     return json_response(answer.to_json())
 
@@ -118,14 +124,21 @@ async def list_roles(request: web.Request) -> web.Response:
 
 async def get_role(request: web.Request) -> web.Response:
     service = service_of(request)
+    role_id = request.match_info["role_id"]
+    # The version first: the snapshot read after it is at least as new, so a PATCH with
+    # this ETag can only be refused too often, never accepted over a change unseen.
+    version = await service.store.role_version(role_id)
     d = await service.directory()
-    role = d.roles.get(request.match_info["role_id"])  # the snapshot has no protected fields
+    role = d.roles.get(role_id)  # the snapshot has no protected fields
     if role is None:
         return json_error(404, "Den rollen finns inte.")
     reported = await service.people.reported_roles()
     out = _summary(d, role, reported)
     out["document"] = role_doc(role, with_protected=False)
-    return json_response(out)
+    out["version"] = version
+    resp = json_response(out)
+    resp.headers["ETag"] = etag(version)
+    return resp
 
 
 def _report_json(r: Report) -> dict[str, Any]:
@@ -135,10 +148,13 @@ def _report_json(r: Report) -> dict[str, Any]:
 
 async def add_report(request: web.Request) -> web.Response:
     service = service_of(request)
+    wait = limits.wait_for(request, "report")
+    if wait:
+        return limits.refused("report", wait)
     try:
         body = await _body(request)
     except BadRequest as e:
-        return json_error(400, str(e))
+        return json_error(e.status, str(e))
     d = await service.directory()
     role_id, reason, note = body.get("role_id"), body.get("reason"), body.get("note", "")
     if not isinstance(role_id, str) or role_id not in d.roles:
@@ -182,36 +198,67 @@ async def verify(request: web.Request) -> web.Response:
 
 EDITABLE = ("name", "instructions", "status", "notice", "hours", "on_holidays", "exceptions",
             "contacts", "serves", "groups", "concerns", "review_interval_days")
+_ETAG = re.compile(r'(?:W/)?"v([0-9]{1,18})"')
+
+
+def etag(version: int) -> str:
+    """A role's entity tag: its newest version id (role or protected fields)."""
+    return f'"v{version}"'
+
+
+def _expected(request: web.Request) -> set[int] | web.Response:
+    """The versions If-Match names, or the 428/412 answer when it names none."""
+    value = request.headers.get("If-Match")
+    if value is None or not value.strip():
+        return json_error(428, "If-Match saknas: hämta rollen med GET /api/roles/{id} och "
+                               "skicka dess ETag som If-Match, så skriver ingen över någon "
+                               "annans ändring.")
+    tags = [t.strip() for t in value.split(",")]
+    if "*" in tags:
+        return json_error(428, "If-Match: * räcker inte: skicka rollens ETag från GET.")
+    found = {int(m.group(1)) for t in tags if (m := _ETAG.fullmatch(t))}
+    return found or {-1}  # a tag that is not ours matches no version: 412
 
 
 async def edit_role(request: web.Request) -> web.Response:
-    """Change fields of a role (a JSON merge onto its document); answered after the commit,
-    so an acknowledged edit survives a crash. Verification is never changed here."""
-    from directory.documents import Problems, parse_role
-
+    """Change fields of a role: a JSON merge onto its document, read, merged, checked and
+    written in one transaction, and only if If-Match still names the newest version (no
+    silent lost updates). Answered after the commit, so an acknowledged edit survives a
+    crash. Verification is never changed here."""
     service = service_of(request)
     user = user_of(request)
     role = await _own_role(request)
     if isinstance(role, web.Response):
         return role
+    expected = _expected(request)
+    if isinstance(expected, web.Response):
+        return expected
     try:
         body = await _body(request)
     except BadRequest as e:
-        return json_error(400, str(e))
+        return json_error(e.status, str(e))
     unknown = sorted(set(body) - set(EDITABLE))
     if unknown:
         return json_error(400, f"Fält som inte kan ändras här: {', '.join(unknown)}.")
-    doc = role_doc(role) | body
-    org = await service.store.organisation(role.org_id)
-    problems = Problems("begäran")
-    edited = parse_role(doc, org, problems)
-    if problems or edited is None:
-        return json_error(400, "; ".join(p.reason for p in problems.items))
-    await service.store.save_role(edited, user.name)
+    try:
+        _, version = await service.patch_role(role.id, body, expected, user.name)
+    except Conflict as c:
+        current = await service.store.role(role.id)
+        resp = json_response({
+            "error": "Rollen har ändrats sedan du hämtade den (If-Match stämmer inte). "
+                     "Hämta den igen, gör om ändringen och skicka den nya ETag.",
+            "version": c.current, "document": role_doc(current)}, status=412)
+        resp.headers["ETag"] = etag(c.current)
+        return resp
+    except Refused as r:
+        return json_error(400, summary(r.issues))
+    except KeyError:
+        return json_error(404, "Den rollen finns inte.")
     saved = await service.store.role(role.id)
-    versions = await service.store.versions("role", role.id, limit=1)
-    return json_response({"role_id": role.id, "version": versions[0].id if versions else None,
+    resp = json_response({"role_id": role.id, "version": version,
                           "document": role_doc(saved)})
+    resp.headers["ETag"] = etag(version)
+    return resp
 
 
 async def me(request: web.Request) -> web.Response:

@@ -13,6 +13,7 @@ from bot.passwords import check_password, hash_password, password_problem
 from bot.web import tokens
 from bot.web.chat import forget as forget_chat
 from bot.web.core import (
+    ID,
     ROLE_SV,
     USER_KEY,
     add_route,
@@ -25,6 +26,7 @@ from bot.web.core import (
     user_of,
 )
 from bot.web.security import sign_in, sign_out
+from directory.store.people import NameTaken
 
 NAME = re.compile(r"^[\w.@-][\w .@-]{1,58}[\w.@-]$")
 # A real Argon2id hash of a random string: unknown names cost as much time as known ones.
@@ -37,9 +39,10 @@ class Throttle:
     def __init__(self, limit: int, window: float) -> None:
         self.limit, self.window = limit, window
         self.failures: dict[str, deque[float]] = {}
+        self.clock = time.monotonic
 
     def _recent(self, key: str) -> deque[float]:
-        now = time.monotonic()
+        now = self.clock()
         q = self.failures.setdefault(key, deque())
         while q and now - q[0] > self.window:
             q.popleft()
@@ -50,10 +53,10 @@ class Throttle:
         q = self._recent(key)
         if len(q) < self.limit:
             return 0
-        return max(1, int(self.window - (time.monotonic() - q[0])))
+        return max(1, int(self.window - (self.clock() - q[0])))
 
     def fail(self, key: str) -> None:
-        self._recent(key).append(time.monotonic())
+        self._recent(key).append(self.clock())
         if len(self.failures) > 10_000:  # forget the oldest keys rather than grow forever
             for stale in list(self.failures)[:1000]:
                 self.failures.pop(stale, None)
@@ -62,12 +65,35 @@ class Throttle:
         self.failures.pop(key, None)
 
 
+class SlowDown(Throttle):
+    """Never locks out: after `limit` failures in the window, each attempt must wait a
+    delay after the last failure that doubles with every further failure, up to `cap`
+    seconds. An account attacked from many addresses is slowed for everyone, its owner
+    included, but only by seconds."""
+
+    def __init__(self, limit: int, window: float, cap: float) -> None:
+        super().__init__(limit, window)
+        self.cap = cap
+
+    def blocked_for(self, key: str) -> int:
+        q = self._recent(key)
+        if len(q) < self.limit:
+            return 0
+        delay = min(self.cap, 2.0 ** (len(q) - self.limit))
+        left = delay - (self.clock() - q[-1])
+        return max(1, int(left + 0.999)) if left > 0 else 0
+
+
 THROTTLE = web.AppKey("web_throttle", dict)  # name -> Throttle
 
 
 def throttles() -> dict[str, Throttle]:
-    # Five wrong passwords for one account, or thirty from one address, in 15 minutes.
-    return {"name": Throttle(5, 900), "ip": Throttle(30, 900), "code": Throttle(10, 900)}
+    """Sign-in limits in 15 minutes: five wrong passwords for one account from one address
+    stop that address for that account; thirty from one address stop the address; an
+    account's failures from all addresses together only slow it down (after ten, a delay
+    that doubles up to 30 s), so nobody can lock its owner out."""
+    return {"pair": Throttle(5, 900), "ip": Throttle(30, 900),
+            "account": SlowDown(10, 900, 30), "code": Throttle(10, 900)}
 
 
 def _minutes(seconds: int) -> str:
@@ -90,24 +116,30 @@ async def login(request: web.Request) -> web.Response:
     t = request.app[THROTTLE]
     ip = client_ip(request)
     name_key = name.casefold()
-    wait = max(t["name"].blocked_for(name_key), t["ip"].blocked_for(ip))
-    if wait:
-        return await render(request, "login.html", {
-            "next": target, "name": name,
-            "error": f"För många misslyckade inloggningar. Försök igen om {_minutes(wait)}."},
-            status=429)
+    pair_key = f"{name_key}\n{ip}"
+    wait = max(t["pair"].blocked_for(pair_key), t["ip"].blocked_for(ip))
+    slow = t["account"].blocked_for(name_key)
+    if wait or slow:
+        text = (f"För många misslyckade inloggningar härifrån. Försök igen om "
+                f"{_minutes(wait)}." if wait else
+                f"Många misslyckade inloggningar på kontot. Vänta {slow} sekunder och "
+                "försök igen.")
+        resp = await render(request, "login.html", {"next": target, "name": name,
+                                                     "error": text}, status=429)
+        resp.headers["Retry-After"] = str(max(wait, slow))
+        return resp
     people = service_of(request).people
     user = await people.user_by_name(name) if name else None
     stored = user.password_hash if user else _DUMMY_HASH
     ok = await asyncio.to_thread(check_password, stored, password)
     if not ok or user is None or not user.active:
-        t["name"].fail(name_key)
-        t["ip"].fail(ip)
+        for key, value in (("pair", pair_key), ("ip", ip), ("account", name_key)):
+            t[key].fail(value)
         await people.audit(user.name if user else "okänt konto", "login.fail", "webben")
         return await render(request, "login.html", {
             "next": target, "name": name,
             "error": "Fel kontonamn eller lösenord, eller så är kontot avstängt."}, status=401)
-    t["name"].clear(name_key)
+    t["pair"].clear(pair_key)
     await sign_in(request, user)
     await people.audit(user.name, "login", "webben")
     raise see_other(target)
@@ -153,6 +185,9 @@ async def signup(request: web.Request) -> web.Response:
                           "punkt, @ eller bindestreck.")
     elif await people.user_by_name(name):
         errors["name"] = "Det kontonamnet är upptaget. Välj ett annat."
+    elif await people.lookalike(name):
+        errors["name"] = ("Kontonamnet liknar ett befintligt konto för mycket (t.ex. samma "
+                          "bokstäver i ett annat alfabet). Välj ett annat.")
     problem = password_problem(password)
     if problem:
         errors["password"] = problem
@@ -161,7 +196,11 @@ async def signup(request: web.Request) -> web.Response:
     if errors:
         return await render(request, "signup.html", ctx, status=400)
     hashed = await asyncio.to_thread(hash_password, password)
-    user = await people.redeem_invite(code, name, password_hash=hashed)
+    try:
+        user = await people.redeem_invite(code, name, password_hash=hashed)
+    except NameTaken:
+        errors["name"] = "Det kontonamnet är upptaget eller liknar ett befintligt. Välj ett annat."
+        return await render(request, "signup.html", ctx, status=400)
     if user is None:
         errors["code"] = "Inbjudan hann användas eller gå ut. Be om en ny."
         return await render(request, "signup.html", ctx, status=400)
@@ -204,8 +243,8 @@ async def change_password(request: web.Request) -> web.Response:
                       await _account_context(request, errors=errors), status=400)
     people = service_of(request).people
     await people.set_password(user.id, await asyncio.to_thread(hash_password, form["new"]),
-                              user.name)
-    await sign_in(request, await people.user(user.id))  # this session stays, others end
+                              user.name, keep_tokens=form.get("keep_tokens") == "1")
+    await sign_in(request, await people.user(user.id))  # every session ended: a new one here
     raise see_other("/konto?sparat=pw")
 
 
@@ -242,8 +281,7 @@ async def create_token(request: web.Request) -> web.Response:
 async def revoke_token(request: web.Request) -> web.Response:
     user = user_of(request)
     token_id = request.match_info["token_id"]
-    if not token_id.isdigit() or not await tokens.revoke(service_of(request), user,
-                                                         int(token_id)):
+    if not await tokens.revoke(service_of(request), user, int(token_id)):
         raise web.HTTPNotFound(text="Den API-nyckeln finns inte.")
     raise see_other("/konto?sparat=token")
 
@@ -259,4 +297,4 @@ def setup(app: web.Application) -> None:
     add_route(app, "POST", "/konto/losenord", change_password, "staff")
     add_route(app, "POST", "/konto/kommun", set_municipality, "staff")
     add_route(app, "POST", "/konto/nycklar", create_token, "staff")
-    add_route(app, "POST", "/konto/nycklar/{token_id}/aterkalla", revoke_token, "staff")
+    add_route(app, "POST", "/konto/nycklar/{token_id:" + ID + "}/aterkalla", revoke_token, "staff")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot.render import freshness_line, open_line
+from bot.web import limits
 from bot.web.core import add_route, form_of, now, q, render, see_other, service_of, user_of
 from directory.hours import describe_weekly
 from directory.model import CHANNEL_SV, Role
@@ -126,7 +127,15 @@ async def report(request: web.Request) -> web.Response:
     if role is None:
         raise web.HTTPNotFound(text="Den uppgiften finns inte.")
     form = await form_of(request)
-    reason, note = form.get("reason", ""), form.get("note", "").strip()
+    wait = limits.wait_for(request, "report")
+    if wait:
+        return await render(request, "report.html", {
+            "role": role, "reasons": REPORT_REASONS, "values": {}, "thanks": False,
+            "back": "", "errors": {"reason": f"Du har skickat många rapporter. Vänta {wait} "
+                                             "sekunder och försök igen."}}, status=429)
+    reason = form.get("reason", "")
+    # Redacted before anything else: a form sent back with errors never shows the number.
+    note, had_number = redact(form.get("note", "").strip())
     errors = {}
     if reason not in REPORT_REASONS:
         errors["reason"] = "Välj vad som är fel."
@@ -135,11 +144,13 @@ async def report(request: web.Request) -> web.Response:
     if len(note) > 1000:
         errors["note"] = "Högst 1000 tecken."
     if errors:
+        if had_number:
+            errors["note"] = (errors.get("note", "") + " Personnumret är borttaget: skriv "
+                              "inga patientuppgifter här.").strip()
         return await render(request, "report.html", {
-            "role": role, "reasons": REPORT_REASONS, "values": form, "errors": errors,
-            "thanks": False, "back": ""}, status=400)
-    clean, _ = redact(note)
-    await service.people.add_report(role.id, reason, clean, user_of(request).id)
+            "role": role, "reasons": REPORT_REASONS, "values": {"reason": reason, "note": note},
+            "errors": errors, "thanks": False, "back": ""}, status=400)
+    await service.people.add_report(role.id, reason, note, user_of(request).id)
     raise see_other(f"/rapport/{q(role.id)}?tack=1")
 
 

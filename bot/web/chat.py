@@ -73,7 +73,9 @@ async def chat_page(request: web.Request) -> web.Response:
 async def ask(request: web.Request) -> web.Response:
     user = user_of(request)
     form = await form_of(request)
-    text = form.get("fraga", "").strip()[:MAX_TEXT]
+    text = form.get("fraga", "").strip()
+    if len(text) > MAX_TEXT:  # redacted before it is cut short: no half number at the cut
+        text = redact(text[:2 * MAX_TEXT])[0][:MAX_TEXT].strip()
     if not text:
         raise see_other("/?tom=1")
     engine = request.app[ENGINE]
@@ -89,7 +91,8 @@ async def press(request: web.Request) -> web.Response:
     user = user_of(request)
     form = await form_of(request)
     data = form.get("data", "")[:200]
-    label = form.get("label", "")[:80]
+    # Sent back by the browser, so it can be anything: redacted before it is cut short.
+    label = redact(form.get("label", "")[:400])[0][:80]
     outcome = await request.app[ENGINE].on_button(user, data)
     return await _respond(request, _add(_log(request, user.id), outcome, label or None))
 

@@ -9,6 +9,7 @@ and pass through untouched.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import secrets
 from collections.abc import Awaitable, Callable
@@ -31,6 +32,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 LEVELS = ("public", "staff", "coordinator", "admin")
 RANK = {"staff": 1, "coordinator": 2, "admin": 3}
 ROLE_SV = {"staff": "personal", "coordinator": "samordnare", "admin": "administratör"}
+
+# A numeric id in a route: ASCII digits only ("²" is a digit to str.isdigit but not to int)
+# and short enough for SQLite's 64-bit integers; anything else is a 404.
+ID = "[0-9]{1,18}"
 
 ROUTE_LEVELS = web.AppKey("web_route_levels", dict)  # route -> level
 USER_KEY = web.RequestKey("user", object)  # the signed-in User, or None
@@ -132,20 +137,47 @@ def q(value: str) -> str:
     return quote(value, safe="")
 
 
+def _trusted(address: str, proxies: tuple[str, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+        return any(ip in ipaddress.ip_network(p, strict=False) for p in proxies)
+    except ValueError:
+        return False
+
+
 def client_ip(request: web.Request) -> str:
-    """The client's address; X-Real-IP is believed only from a proxy on this machine
-    (deploy/nginx.conf.example sets it)."""
+    """The client's address. X-Real-IP and X-Forwarded-For are believed only when the
+    connection comes from a proxy named in KONTAKTVAG_TRUSTED_PROXIES (none by default):
+    anyone else could write them to dodge the per-address limits."""
     remote = request.remote or "?"
-    if remote in ("127.0.0.1", "::1"):
-        forwarded = request.headers.get("X-Real-IP", "").strip()
-        if forwarded and len(forwarded) <= 45:
-            return forwarded
-    return remote
+    proxies = request.app[SETTINGS].trusted_proxies
+    if not proxies or not _trusted(remote, proxies):
+        return remote
+    hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")
+            if h.strip()]
+    # The nearest hop that is not one of our proxies is the client.
+    for hop in reversed(hops):
+        if not _trusted(hop, proxies):
+            return _valid_ip(hop) or remote
+    real = request.headers.get("X-Real-IP", "").strip()
+    return _valid_ip(real) or remote
+
+
+def _valid_ip(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
 
 
 def safe_next(value: str | None) -> str:
-    """Only local paths are followed after sign-in (no open redirects)."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+    """Only local paths are followed after sign-in (no open redirects). Browsers drop tabs
+    and newlines from URLs, so "/<tab>/evil.example" would become "//evil.example": any
+    control character, space or backslash makes the path unsafe."""
+    if (not value or not value.startswith("/") or len(value) > 2000
+            or any(c <= " " or c == "\x7f" or c == "\\" or c.isspace() for c in value)):
+        return "/"
+    if value.startswith("//") or value.startswith("/\\"):
         return "/"
     return value
 

@@ -6,10 +6,13 @@ may touch all. Every handler checks that for the entry it is about, on every req
 
 from __future__ import annotations
 
+import re
+
 from aiohttp import web
 
 from bot.web import forms
 from bot.web.core import (
+    ID,
     add_route,
     form_of,
     q,
@@ -21,9 +24,13 @@ from bot.web.core import (
     today,
     user_of,
 )
+from bot.web.history import entries
 from directory.freshness import freshness
-from directory.model import Organisation, Role
+from directory.model import ALL, Organisation, Role
+from directory.rules import OrgScope, default_scope
+from directory.store import Conflict, Refused
 from directory.store.people import REPORT_REASONS, User
+from directory.understand.redact import redact
 
 FRESH_SV = {"fresh": "Aktuell", "due": "Granskas snart", "stale": "Inaktuell",
             "unverified": "Aldrig bekräftad"}
@@ -71,61 +78,131 @@ async def org_page(request: web.Request) -> web.Response:
     if org is None:
         raise web.HTTPNotFound(text="Den organisationen finns inte.")
     require_org(user, org.id)
-    roles = await service.store.roles(org.id)
-    return await render(request, "org.html", {"org": org, "rows": _rows(roles),
-                                        "kinds": d.kinds, "done": request.query.get("klart")})
+    return await _org_page(request, org)
 
 
-async def _role_for_edit(request: web.Request) -> tuple[Role, Organisation]:
+async def _org_page(request: web.Request, org: Organisation, errors: dict | None = None,
+                    chosen: OrgScope | None = None, status: int = 200) -> web.Response:
     service = service_of(request)
+    d = await service.directory()
+    roles = await service.store.roles(org.id)
+    scope = await service.store.scope(org.id) or default_scope(org, roles)
+    klart = request.query.get("klart", "")
+    done = ("Organisationens område och funktioner är sparade." if klart == "omfang" else
+            "Bekräftad som korrekt i dag." if klart else None)
+    return await render(request, "org.html", {
+        "org": org, "rows": _rows(roles), "kinds": d.kinds, "done": done, "scope": scope,
+        "chosen": chosen or scope, "errors": errors or {},
+        "scope_kinds": [d.kinds[k].label if k in d.kinds else k for k in scope.kinds],
+        "municipality_options": [(ALL, "Alla kommuner")] + [(m, m) for m in d.municipalities],
+        "kind_options": [(k.slug, k.label) for k in d.kinds.values()]}, status=status)
+
+
+async def set_scope(request: web.Request) -> web.Response:
+    """Admins: which municipalities an organisation's roles may serve and which kinds of
+    role it may have (directory.rules)."""
+    service = service_of(request)
+    d = await service.directory()
+    org = d.organisations.get(request.match_info["org_id"])
+    if org is None:
+        raise web.HTTPNotFound(text="Den organisationen finns inte.")
+    data = await request.post()
+    area = [str(m) for m in data.getall("municipalities", [])]
+    kinds = [str(k) for k in data.getall("kinds", [])]
+    errors = {}
+    if not area:
+        errors["municipalities"] = "Välj minst en kommun (eller Alla kommuner)."
+    elif any(m != ALL and m not in d.municipalities for m in area):
+        errors["municipalities"] = "Välj kommuner i listan."
+    if any(k not in d.kinds for k in kinds):
+        errors["kinds"] = "Välj funktioner i listan."
+    scope = OrgScope(org.id, (ALL,) if ALL in area else tuple(area), tuple(kinds))
+    if errors:
+        return await _org_page(request, org, errors, scope, status=400)
+    await service.store.set_scope(scope, user_of(request).name)
+    raise see_other(f"/admin/org/{q(org.id)}?klart=omfang")
+
+
+async def _role_for_edit(request: web.Request) -> tuple[Role, Organisation, int]:
+    """The role (with protected fields), its organisation and its version; the version is
+    read first, so the form can only be newer than it says, never older."""
+    service = service_of(request)
+    version = await service.store.role_version(request.match_info["role_id"])
     role = await service.store.role(request.match_info["role_id"], with_protected=True)
     if role is None:
         raise web.HTTPNotFound(text="Den rollen finns inte.")
     require_org(user_of(request), role.org_id)
     org = await service.store.organisation(role.org_id)
-    return role, org
+    return role, org, version
 
 
 async def _form_page(request: web.Request, form: forms.RoleForm, org: Organisation,
-                     role: Role | None, status: int = 200, saved: str | None = None
+                     role: Role | None, status: int = 200, saved: str | None = None,
+                     version: int | None = None, meanwhile: list | None = None
                      ) -> web.Response:
-    d = await service_of(request).directory()
+    service = service_of(request)
+    d = await service.directory()
     f = freshness(role, today()) if role else None
     return await render(request, "role_form.html", {
         "form": form, "org": org, "role": role, "new": role is None, "saved": saved,
         "kinds": list(d.kinds.values()), "municipalities": d.municipalities,
-        "fresh": f, "fresh_sv": FRESH_SV[f.state] if f else None, **forms.choices()},
-        status=status)
+        "fresh": f, "fresh_sv": FRESH_SV[f.state] if f else None, "version": version,
+        "meanwhile": meanwhile, "scope": await service.store.scope(org.id),
+        **forms.choices()}, status=status)
 
 
 async def role_form(request: web.Request) -> web.Response:
-    role, org = await _role_for_edit(request)
+    role, org, version = await _role_for_edit(request)
     saved = {"1": "Ändringarna är sparade som en ny version.",
              "0": "Inget var ändrat – ingen ny version.",
              "ny": "Rollen är skapad.",
              "ok": "Bekräftad som korrekt i dag."}.get(request.query.get("sparat", ""))
     return await _form_page(request, forms.from_role(role, with_protected=True), org, role,
-                            saved=saved)
+                            saved=saved, version=version)
+
+
+def _posted_version(data) -> int:
+    """The version the form was loaded at (0, which never matches, when it is missing)."""
+    value = str(data.get("version", ""))
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else 0
+
+
+async def _changes_since(request: web.Request, role_id: str, version: int) -> list[dict]:
+    """What others saved after `version`: the history entries, newest first."""
+    service = service_of(request)
+    found = [v for entity in ("role", "protected")
+             for v in await service.store.versions(entity, role_id, limit=20) if v.id > version]
+    return entries(sorted(found, key=lambda v: v.id, reverse=True)[:20], set())
 
 
 async def role_save(request: web.Request) -> web.Response:
-    role, org = await _role_for_edit(request)
+    role, org, _ = await _role_for_edit(request)
     data = await request.post()
+    started = _posted_version(data)
     form = forms.from_post(data)
     form.values["id"] = role.id  # the id of an existing role never changes
     forms.keep_order(form, role)
     if data.get("action") == "rows":
         form.add_blank_rows(2, 2, 1)
-        return await _form_page(request, form, org, role)
+        return await _form_page(request, form, org, role, version=started)
     service = service_of(request)
     user = user_of(request)
-    new = forms.validate(form, org, await service.directory(), new=False)
+    new = forms.validate(form, org, await service.directory(), new=False,
+                         scope=await service.store.scope(org.id), before=role)
     if new is None:
-        return await _form_page(request, form, org, role, status=400)
-    changed = await service.store.save_role(new, user.name)
-    if role.protected and not new.protected:  # the form emptied the protected fields
-        await service.store.save_protected(role.id, {}, user.name)
-        changed = True
+        return await _form_page(request, form, org, role, status=400, version=started)
+    try:
+        changed, _, _ = await service.save_role(new, started, user.name)
+    except Conflict as c:
+        # Someone saved meanwhile: what they changed is shown, what was typed is kept, and
+        # the form now carries the newest version, so saving again is a deliberate choice.
+        current = await service.store.role(role.id, with_protected=True)
+        return await _form_page(request, form, org, current or role, status=409,
+                                version=c.current,
+                                meanwhile=await _changes_since(request, role.id, started))
+    except Refused as r:
+        forms.report_issues(form, r.issues, [])
+        return await _form_page(request, form, org, role, status=400, version=started)
     raise see_other(f"/admin/roles/{q(role.id)}?sparat={'1' if changed else '0'}")
 
 
@@ -151,10 +228,15 @@ async def new_role_save(request: web.Request) -> web.Response:
         return await _form_page(request, form, org, None)
     service = service_of(request)
     d = await service.directory()
-    role = forms.validate(form, org, d, new=True, taken=set(d.roles))
+    role = forms.validate(form, org, d, new=True, taken=set(d.roles),
+                          scope=await service.store.scope(org.id))
     if role is None:
         return await _form_page(request, form, org, None, status=400)
-    await service.store.save_role(role, user_of(request).name, action="create")
+    try:
+        await service.create_role(role, user_of(request).name)
+    except Refused as r:
+        forms.report_issues(form, r.issues, [])
+        return await _form_page(request, form, org, None, status=400)
     raise see_other(f"/admin/roles/{q(role.id)}?sparat=ny")
 
 
@@ -187,13 +269,13 @@ async def resolve(request: web.Request) -> web.Response:
     user = user_of(request)
     service = service_of(request)
     report_id = request.match_info["report_id"]
-    report = await service.people.report(int(report_id)) if report_id.isdigit() else None
+    report = await service.people.report(int(report_id))
     if report is None:
         raise web.HTTPNotFound(text="Den rapporten finns inte.")
     role = await service.store.role(report.role_id)
     require_org(user, role.org_id if role else "")
     form = await form_of(request)
-    note = form.get("note", "").strip()[:1000] or "Åtgärdad"
+    note = redact(form.get("note", "")[:2000])[0].strip()[:1000] or "Åtgärdad"
     if report.status == "open":
         await service.people.resolve_report(report.id, user.name, note)
     raise see_other("/admin/rapporter?klart=1")
@@ -202,10 +284,11 @@ async def resolve(request: web.Request) -> web.Response:
 def setup(app: web.Application) -> None:
     add_route(app, "GET", "/admin", home, "coordinator")
     add_route(app, "GET", "/admin/org/{org_id}", org_page, "coordinator")
+    add_route(app, "POST", "/admin/org/{org_id}/omfang", set_scope, "admin")
     add_route(app, "GET", "/admin/org/{org_id}/ny-roll", new_role_form, "coordinator")
     add_route(app, "POST", "/admin/org/{org_id}/ny-roll", new_role_save, "coordinator")
     add_route(app, "GET", "/admin/roles/{role_id}", role_form, "coordinator")
     add_route(app, "POST", "/admin/roles/{role_id}", role_save, "coordinator")
     add_route(app, "POST", "/admin/roles/{role_id}/verifiera", verify, "coordinator")
     add_route(app, "GET", "/admin/rapporter", reports, "coordinator")
-    add_route(app, "POST", "/admin/rapporter/{report_id}", resolve, "coordinator")
+    add_route(app, "POST", "/admin/rapporter/{report_id:" + ID + "}", resolve, "coordinator")

@@ -26,6 +26,7 @@ from directory.hours import (
     parse_date,
 )
 from directory.model import CHANNELS, STATUSES, VISIBILITIES, Organisation, Role
+from directory.rules import Issue, OrgScope, role_issues
 from directory.snapshot import Directory
 from directory.yamlio import LineDict, LineList
 
@@ -63,6 +64,8 @@ class RoleForm:
     general: list[str] = field(default_factory=list)
 
     def error(self, name: str, message: str) -> None:
+        if message in self.errors.get(name, ""):
+            return
         self.errors[name] = f"{self.errors[name]} {message}" if name in self.errors else message
 
     def add_blank_rows(self, contacts: int = 1, exceptions: int = 1, protected: int = 1) -> None:
@@ -70,6 +73,11 @@ class RoleForm:
                            "visibility": "staff"} for i in range(contacts)]
         self.exceptions += [{} for _ in range(exceptions)]
         self.protected += [{} for _ in range(protected)]
+
+
+def small_int(text: str) -> int | None:
+    """A form's whole number: ASCII digits, at most six ("²" or "٣" are no numbers here)."""
+    return int(text) if re.fullmatch(r"[0-9]{1,6}", text) else None
 
 
 # ---- hours as text -------------------------------------------------------------------
@@ -209,8 +217,11 @@ def _blank(row: dict[str, str], keys: tuple[str, ...]) -> bool:
 
 
 def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
-             taken: set[str] | frozenset[str] = frozenset()) -> Role | None:
-    """The role the form describes, or None with form.errors filled in (Swedish)."""
+             taken: set[str] | frozenset[str] = frozenset(), scope: OrgScope | None = None,
+             before: Role | None = None) -> Role | None:
+    """The role the form describes, or None with form.errors filled in (Swedish). The
+    rules of directory.rules are checked too (the API checks the same), against the
+    organisation's scope and the role as stored (`before`)."""
     v = form.values
     fields = _Fields()
     doc: dict[str, Any] = {}
@@ -242,7 +253,8 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
         form.error("aliases", "Ett namn får vara högst 60 tecken.")
     put("aliases", aliases, "aliases")
     interval = v.get("review_interval_days", "").strip()
-    put("review_interval_days", int(interval) if interval.isdigit() else interval,
+    put("review_interval_days", small_int(interval) if small_int(interval) is not None
+        else interval,
         "review_interval_days")
     put("on_holidays", v.get("on_holidays", ""), "on_holidays")
 
@@ -305,7 +317,7 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
                 item["hours"] = parse_hours_text(row["hours"])
             except HoursError as e:
                 form.error(f"c-{i}-hours", str(e).capitalize() + ".")
-        if row.get("rank", "").strip() and not row["rank"].strip().isdigit():
+        if row.get("rank", "").strip() and small_int(row["rank"].strip()) is None:
             form.error(f"c-{i}-rank", "Ordningen ska vara ett heltal.")
         contacts.append(fields.node(item, {k: f"c-{i}-{k}" for k in item}, f"c-{i}-value"))
         c_names.append(f"c-{i}-value")
@@ -339,14 +351,36 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
             form.error(name, message)
         else:
             form.general.append(message)
+    if role is not None:
+        issues = role_issues(role, scope, d.municipalities, frozenset(d.kinds), before)
+        report_issues(form, issues, c_names)
     if form.errors or form.general or role is None:
         return None
     return role
 
 
+ISSUE_FIELDS = {"id": "id", "name": "name", "kind": "kind", "serves": "serves",
+                "instructions": "instructions", "notice": "notice-text",
+                "contacts": "c-0-value", "exceptions": "ex-0-date", "protected": "p-0-value"}
+
+
+def report_issues(form: RoleForm, issues: list[Issue], c_names: list[str]) -> None:
+    """The rules' issues next to the fields they are about."""
+    for issue in issues:
+        name = ISSUE_FIELDS.get(issue.field)
+        m = re.fullmatch(r"contact:(\d+):(value|label)", issue.field)
+        if m and int(m.group(1)) < len(c_names):
+            name = c_names[int(m.group(1))].replace("-value", f"-{m.group(2)}")
+        if name:
+            form.error(name, issue.message)
+        else:
+            form.general.append(issue.message)
+
+
 def _rank(row: dict[str, str], index: int) -> tuple[int, int]:
     rank = row.get("rank", "").strip()
-    return (int(rank) if rank.isdigit() else 10_000 + index, index)
+    number = small_int(rank)
+    return (number if number is not None else 10_000 + index, index)
 
 
 KEYS_SV = {"'name'": "namnet", "'value'": "kontaktuppgiften", "'text'": "texten",

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.web.core import add_route, q, render, require_org, see_other, service_of, user_of
+from bot.web.core import ID, add_route, q, render, require_org, see_other, service_of, user_of
 from directory.hours import STOCKHOLM
 from directory.store import Version
 from directory.store.people import User
@@ -139,7 +139,7 @@ async def restore(request: web.Request) -> web.Response:
     service = service_of(request)
     user = user_of(request)
     version_id = request.match_info["version_id"]
-    version = await service.store.version(int(version_id)) if version_id.isdigit() else None
+    version = await service.store.version(int(version_id))
     if version is None or version.entity not in ("role", "path") or version.after is None:
         raise web.HTTPNotFound(text="Den versionen kan inte återställas.")
     if version.entity == "role":
@@ -161,4 +161,5 @@ async def restore(request: web.Request) -> web.Response:
 
 def setup(app: web.Application) -> None:
     add_route(app, "GET", "/admin/roles/{role_id}/historik", role_history, "coordinator")
-    add_route(app, "POST", "/admin/versioner/{version_id}/aterstall", restore, "coordinator")
+    add_route(app, "POST", "/admin/versioner/{version_id:" + ID + "}/aterstall", restore,
+              "coordinator")

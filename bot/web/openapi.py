@@ -13,7 +13,10 @@ AUTH_TEXT = (
     "behörighet, tills du återkallar den. Ingen CSRF-token behövs.\n"
     "2. **Inloggad session** (webbläsaren): kakan från /login. Skicka då också "
     "`X-CSRF-Token` på POST; token finns i `GET /api/me`.\n\n"
-    "Skyddade uppgifter (t.ex. adressen till ett skyddat boende) finns aldrig i API:t."
+    "Skyddade uppgifter (t.ex. adressen till ett skyddat boende) finns aldrig i API:t.\n\n"
+    "Gränser per konto (alla dess nycklar och inloggningar tillsammans): frågor och "
+    "rapporter har en högsta takt; över den svarar API:t **429** med `Retry-After` "
+    "(sekunder). En kropp får vara högst 64 kB JSON."
 )
 
 ERROR = {"type": "object", "required": ["error"],
@@ -132,6 +135,23 @@ SCHEMAS: dict[str, Any] = {
 }
 
 UNAUTH = _err("Inte inloggad eller ogiltig API-nyckel")
+TOO_LARGE = _err("Kroppen är större än 64 kB")
+TOO_MANY = {**_err("För många anrop: vänta så många sekunder som Retry-After säger"),
+            "headers": {"Retry-After": {"description": "Sekunder att vänta",
+                                        "schema": {"type": "integer"}}}}
+ETAG_HEADER = {"description": "Rollens version, t.ex. \"v123\"", "schema": {"type": "string"}}
+IF_MATCH = {"name": "If-Match", "in": "header", "required": True,
+            "schema": {"type": "string"},
+            "description": "ETag från GET /api/roles/{role_id}"}
+PATCH_TEXT = (
+    "Ingen ändring försvinner i tysthet (optimistisk samtidighet): hämta rollen med "
+    "`GET /api/roles/{role_id}`, som svarar med rubriken `ETag`, och skicka den som "
+    "`If-Match`. Ändringen läggs på rollen som den är sparad nu, i samma transaktion som "
+    "den skrivs. Har någon annan sparat rollen sedan din ETag svarar API:t **412** med den "
+    "aktuella versionen (`ETag`) och dokumentet: gör om ändringen på det och skicka igen. "
+    "Utan `If-Match` (eller med `*`) svarar det **428**. Samma regler som formuläret: "
+    "rollen får bara tjäna kommuner och ha funktioner som administratören tillåter för "
+    "organisationen, behöver minst en kontaktväg och text har längdgränser.")
 ROLE_ID = {"name": "role_id", "in": "path", "required": True, "schema": {"type": "string"}}
 
 
@@ -151,7 +171,8 @@ def document() -> dict[str, Any]:
                     "schema": _ref("AskRequest")}}},
                 "responses": {"200": _ok("Svaret", _ref("AskAnswer")),
                               "400": _err("Felaktig fråga, tidpunkt eller kommun"),
-                              "401": UNAUTH, "403": _err("CSRF-token saknas (session)")}}},
+                              "401": UNAUTH, "403": _err("CSRF-token saknas (session)"),
+                              "413": TOO_LARGE, "429": TOO_MANY}}},
             "/api/roles": {"get": {
                 "summary": "Lista roller", "operationId": "listRoles",
                 "parameters": [
@@ -166,12 +187,16 @@ def document() -> dict[str, Any]:
             "/api/roles/{role_id}": {"get": {
                 "summary": "En roll med kontaktvägar och öppettider", "operationId": "getRole",
                 "parameters": [ROLE_ID],
-                "responses": {"200": _ok("Rollen", _ref("Role")), "401": UNAUTH,
+                "description": "Svaret har rubriken `ETag` (rollens version); skicka den "
+                               "som `If-Match` när du ändrar rollen med PATCH.",
+                "responses": {"200": {**_ok("Rollen", _ref("Role")), "headers": {
+                    "ETag": ETAG_HEADER}}, "401": UNAUTH,
                               "404": _err("Rollen finns inte")}},
                 "patch": {
                     "summary": "Ändra fält i en roll (samordnare, egen organisation); svaret "
                                "kommer först när ändringen är sparad",
-                    "operationId": "editRole", "parameters": [ROLE_ID],
+                    "description": PATCH_TEXT,
+                    "operationId": "editRole", "parameters": [ROLE_ID, IF_MATCH],
                     "requestBody": {"required": True, "content": {"application/json": {
                         "schema": {"type": "object", "additionalProperties": False,
                                    "properties": {
@@ -191,12 +216,22 @@ def document() -> dict[str, Any]:
                                        "concerns": {"type": "array",
                                                     "items": {"type": "string"}},
                                        "review_interval_days": {"type": "integer"}}}}}},
-                    "responses": {"200": _ok("Sparad", {"type": "object", "properties": {
+                    "responses": {"200": {**_ok("Sparad", {"type": "object", "properties": {
                         "role_id": {"type": "string"}, "version": {"type": ["integer", "null"]},
-                        "document": {"type": "object"}}}),
-                        "400": _err("Ogiltig ändring"), "401": UNAUTH,
+                        "document": {"type": "object"}}}), "headers": {"ETag": ETAG_HEADER}},
+                        "400": _err("Ogiltig ändring (med orsak per fält)"), "401": UNAUTH,
                         "403": _err("Inte din organisation"),
-                        "404": _err("Rollen finns inte")}}},
+                        "404": _err("Rollen finns inte"),
+                        "412": {**_ok("Rollen har ändrats sedan din ETag: svaret har den "
+                                      "aktuella versionen och dokumentet", {
+                                          "type": "object", "required": ["error"],
+                                          "properties": {"error": {"type": "string"},
+                                                         "version": {"type": "integer"},
+                                                         "document": {"type": "object"}}}),
+                                "headers": {"ETag": ETAG_HEADER}},
+                        "413": TOO_LARGE,
+                        "428": _err("If-Match saknas (eller är *)"),
+                        "429": TOO_MANY}}},
             "/api/roles/{role_id}/verify": {"post": {
                 "summary": "Bekräfta att uppgifterna stämmer i dag (samordnare)",
                 "operationId": "verifyRole", "parameters": [ROLE_ID],
@@ -215,7 +250,8 @@ def document() -> dict[str, Any]:
                          "requestBody": {"required": True, "content": {"application/json": {
                              "schema": _ref("ReportRequest")}}},
                          "responses": {"201": _ok("Rapporten", _ref("Report")),
-                                       "400": _err("Felaktig rapport"), "401": UNAUTH}}},
+                                       "400": _err("Felaktig rapport"), "401": UNAUTH,
+                                       "413": TOO_LARGE, "429": TOO_MANY}}},
             "/api/me": {"get": {"summary": "Vem du är inloggad som", "operationId": "me",
                                 "responses": {"200": _ok("Kontot", _ref("Me")),
                                               "401": UNAUTH}}},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.web.core import add_route, q, render, see_other, service_of, user_of
+from bot.web.forms import small_int
 from bot.web.history import entries, may_edit_municipality
 from directory.documents import Problems, parse_steps
 from directory.model import PERSON_TAGS, WHENS, Path, Step
@@ -88,8 +89,12 @@ def validate(d: Directory, municipality: str, rows: list[dict[str, str]],
              errors: dict[str, str]) -> tuple[Step, ...]:
     """The steps the rows describe; every step must find an active role in the municipality."""
     raw = []
-    order = sorted(range(len(rows)), key=lambda i: (int(rows[i]["rank"])
-                                                    if rows[i]["rank"].isdigit() else 999, i))
+
+    def rank(i: int) -> tuple[int, int]:
+        number = small_int(rows[i]["rank"])
+        return (999 if number is None else number, i)
+
+    order = sorted(range(len(rows)), key=rank)
     for i in order:
         row = rows[i]
         if row.get("remove") or not (row["target"] or row["why"].strip()):

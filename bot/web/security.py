@@ -1,10 +1,10 @@
 """Sessions, sign-in state, permission checks, CSRF tokens and security headers.
 
-- Sessions: aiohttp-session's EncryptedCookieStorage (Fernet), cookie HttpOnly, SameSite=Lax,
-  Secure unless KONTAKTVAG_INSECURE_COOKIES=1. The session holds only the user id, a
-  fingerprint of the password hash (a changed password ends other sessions) and the CSRF
-  token. The user is loaded from the database on every request, so a deactivated account
-  is out at once.
+- Sessions: kept on the server (table web_sessions, People.start_session): the cookie
+  (aiohttp-session's EncryptedCookieStorage, Fernet, HttpOnly, SameSite=Lax, Secure unless
+  KONTAKTVAG_INSECURE_COOKIES=1) holds only a random session id and the CSRF token. Every
+  request looks the session up with its user, so sign-out, a new password and switching
+  an account off end it at once, and a copied cookie stops working with it.
 - Permission: every route of ours has a level (core.add_route); checked here each request.
 - CSRF: every unsafe request to our routes must carry the session's token, as the form field
   `csrf_token` or the header `X-CSRF-Token`; API requests with a bearer token carry no
@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import secrets
@@ -76,22 +75,21 @@ def sessions(app: web.Application) -> web.Middleware:
     return session_middleware(storage)
 
 
-def password_fingerprint(user: User) -> str:
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
-
-
 async def sign_in(request: web.Request, user: User) -> None:
-    """A fresh session (no fixation) with a new CSRF token."""
+    """A fresh session (no fixation) with a new CSRF token, kept on the server."""
     session = await new_session(request)
-    session["uid"] = user.id
-    session["pw"] = password_fingerprint(user)
+    session["sid"] = await request.app[SERVICE].people.start_session(user.id)
     session["csrf"] = secrets.token_urlsafe(32)
     session["since"] = int(time.time())
     request[USER_KEY] = user
 
 
 async def sign_out(request: web.Request) -> None:
+    """Ends the session on the server too: a copied cookie no longer works."""
     session = await get_session(request)
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        await request.app[SERVICE].people.end_session(sid, "logout")
     session.invalidate()
     request[USER_KEY] = None
 
@@ -106,13 +104,12 @@ def _level(request: web.Request) -> str | None:
 
 async def _session_user(request: web.Request) -> User | None:
     session = await get_session(request)
-    uid = session.get("uid")
-    if uid is None:
+    sid = session.get("sid")
+    if not isinstance(sid, str):
         return None
-    user = await request.app[SERVICE].people.user(int(uid))
-    if user is None or not user.active or session.get("pw") != password_fingerprint(user):
+    user = await request.app[SERVICE].people.session_user(sid)
+    if user is None:  # ended (sign-out, new password, switched off) or expired
         session.invalidate()
-        return None
     return user
 
 

@@ -27,7 +27,9 @@ from directory.model import (
     Role,
     Topic,
 )
-from directory.store import rows, writes
+from directory.rules import OrgScope, scope_from_row
+from directory.store import checked, rows, writes
+from directory.store.checked import Conflict, Refused
 from directory.understand.model import TopicModel
 
 T = TypeVar("T")
@@ -281,6 +283,37 @@ class Store:
     async def save_model(self, model: TopicModel, name: str = "topics") -> None:
         await self.db.run_write(_versioned, writes.put_model, name, model)
 
+    # ---- checked edits (issue 11): scope and optimistic concurrency -----------------
+
+    async def role_version(self, role_id: str) -> int:
+        """The newest version id of the role or its protected fields (its ETag)."""
+        row = await self.db.fetchone(checked.ROLE_VERSION, (role_id,))
+        return int(row[0])
+
+    async def scope(self, org_id: str) -> OrgScope | None:
+        r = await self.db.fetchone("SELECT * FROM org_scope WHERE org_id = ?", (org_id,))
+        return scope_from_row(r["org_id"], r["municipalities"], r["kinds"]) if r else None
+
+    async def scopes(self) -> dict[str, OrgScope]:
+        return {r["org_id"]: scope_from_row(r["org_id"], r["municipalities"], r["kinds"])
+                for r in await self.db.fetchall("SELECT * FROM org_scope")}
+
+    async def set_scope(self, scope: OrgScope, actor: str) -> bool:
+        return await self.db.run_write(_versioned, checked.put_scope, scope, actor, "update")
+
+    async def edit_role(self, role_id: str, expected: int | None,
+                        make: Callable[[Role, Organisation], Role],
+                        check: Callable[..., list], actor: str,
+                        replace_protected: bool = False) -> tuple[bool, int, Role]:
+        """One checked edit in one transaction (checked.edit_role): raises Conflict when
+        `expected` is not the newest version, Refused when a rule is broken, KeyError
+        when the role does not exist."""
+        return await self.db.run_write(_versioned, checked.edit_role, role_id, expected, make,
+                                       check, actor, replace_protected)
+
+    async def create_role(self, role: Role, check: Callable[..., list], actor: str) -> int:
+        return await self.db.run_write(_versioned, checked.create_role, role, check, actor)
+
 
 def _version(r: Any) -> Version:
     return Version(r["id"], r["entity"], r["entity_id"], r["at"], r["actor"], r["action"],
@@ -296,4 +329,4 @@ def _versioned(conn: sqlite3.Connection, fn: Callable[..., T], *args: Any) -> T:
     return result
 
 
-__all__ = ["ALL", "Store", "Version"]
+__all__ = ["ALL", "Conflict", "Refused", "Store", "Version"]

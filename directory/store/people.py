@@ -10,6 +10,8 @@ import sqlite3
 from dataclasses import dataclass
 
 from directory.db import Database
+from directory.names import clash
+from directory.understand.redact import redact
 
 ROLES = ("staff", "coordinator", "admin")
 REPORT_REASONS = {"fel-nummer": "Fel nummer", "svarar-inte": "Svarar inte",
@@ -82,6 +84,30 @@ def user_from_rows(found: list) -> User | None:
                 row["default_municipality"], bool(row["active"]), row["password_hash"])
 
 
+class NameTaken(ValueError):
+    """The account name is taken, or looks like one that is (directory.names)."""
+
+
+def refuse_lookalike(conn: sqlite3.Connection, name: str) -> None:
+    """Inside the write: no two account names with the same confusable skeleton."""
+    other = clash(name, [r[0] for r in conn.execute("SELECT name FROM users")])
+    if other is not None:
+        raise NameTaken(f"kontonamnet '{name}' är upptaget eller liknar '{other}' för "
+                        "mycket; välj ett annat")
+
+
+SESSION_HOURS = 12
+
+
+def session_hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def end_sessions(conn: sqlite3.Connection, user_id: int, why: str) -> None:
+    conn.execute("UPDATE web_sessions SET ended_at = ?, ended_why = ? "
+                 "WHERE user_id = ? AND ended_at IS NULL", (_now(), why, user_id))
+
+
 class People:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -103,6 +129,10 @@ class People:
     async def user_by_name(self, name: str) -> User | None:
         return user_from_rows(await self.db.fetchall(
             USER_WITH_ORGS.format(where="u.name = ?"), (name,)))
+
+    async def lookalike(self, name: str) -> str | None:
+        """The existing account name that `name` is or looks like, or None."""
+        return clash(name, [r[0] for r in await self.db.fetchall("SELECT name FROM users")])
 
     async def user_by_telegram(self, telegram_id: int) -> User | None:
         return user_from_rows(await self.db.fetchall(
@@ -129,6 +159,7 @@ class People:
             raise ValueError(f"okänd roll '{role}'")
 
         def add(conn: sqlite3.Connection) -> int:
+            refuse_lookalike(conn, name)
             cur = conn.execute(
                 "INSERT INTO users(name, role, password_hash, telegram_id, created_at) "
                 "VALUES (?, ?, ?, ?, ?)", (name, role, password_hash, telegram_id, _now()))
@@ -140,11 +171,20 @@ class People:
 
         return await self.user(await self.db.run_write(add))
 
-    async def set_password(self, user_id: int, password_hash: str, actor: str) -> None:
+    async def set_password(self, user_id: int, password_hash: str, actor: str,
+                           keep_tokens: bool = False) -> None:
+        """A new password ends every session of the user and, unless `keep_tokens`, every
+        API key: whoever had the old password or a copied cookie is out."""
         def update(conn: sqlite3.Connection) -> None:
             conn.execute("UPDATE users SET password_hash = ? WHERE id = ?",
                          (password_hash, user_id))
-            add_audit(conn, actor, "user.password", str(user_id))
+            end_sessions(conn, user_id, "password")
+            if not keep_tokens:
+                conn.execute("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? "
+                             "AND revoked_at IS NULL", (_now(), user_id))
+            add_audit(conn, actor, "user.password",
+                      f"{user_id}" + (", API-nycklar behölls" if keep_tokens else
+                                      ", API-nycklar återkallade"))
 
         await self.db.run_write(update)
 
@@ -155,9 +195,52 @@ class People:
     async def set_active(self, user_id: int, active: bool, actor: str) -> None:
         def update(conn: sqlite3.Connection) -> None:
             conn.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
+            if not active:
+                end_sessions(conn, user_id, "inactive")
             add_audit(conn, actor, "user.active" if active else "user.inactive", str(user_id))
 
         await self.db.run_write(update)
+
+    # ---- web sessions (kept on the server, so that they really end) ----------------
+
+    async def start_session(self, user_id: int, hours: int = SESSION_HOURS) -> str:
+        """A new session; the returned id goes in the (encrypted) cookie only."""
+        session_id = secrets.token_urlsafe(32)
+        now = dt.datetime.now(dt.UTC)
+
+        def add(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO web_sessions(id_hash, user_id, created_at, expires_at) "
+                         "VALUES (?, ?, ?, ?)", (session_hash(session_id), user_id,
+                                                 now.isoformat(timespec="seconds"),
+                                                 (now + dt.timedelta(hours=hours)).isoformat(
+                                                     timespec="seconds")))
+            # Sessions past their end are closed here rather than by a timer.
+            conn.execute("UPDATE web_sessions SET ended_at = expires_at, ended_why = "
+                         "'expired' WHERE ended_at IS NULL AND expires_at < ?",
+                         (now.isoformat(timespec="seconds"),))
+
+        await self.db.run_write(add)
+        return session_id
+
+    async def session_user(self, session_id: str) -> User | None:
+        """The active user of a live session, or None. One query: runs on every request."""
+        return user_from_rows(await self.db.fetchall(
+            "SELECT u.*, o.org_id AS org_id FROM web_sessions s "
+            "JOIN users u ON u.id = s.user_id LEFT JOIN user_orgs o ON o.user_id = u.id "
+            "WHERE s.id_hash = ? AND s.ended_at IS NULL AND s.expires_at > ? "
+            "AND u.active = 1 ORDER BY o.org_id",
+            (session_hash(session_id), _now())))
+
+    async def end_session(self, session_id: str, why: str = "logout") -> None:
+        await self.db.run_write(
+            _execute, "UPDATE web_sessions SET ended_at = ?, ended_why = ? "
+            "WHERE id_hash = ? AND ended_at IS NULL", (_now(), why, session_hash(session_id)))
+
+    async def live_sessions(self, user_id: int) -> int:
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM web_sessions WHERE user_id = ? AND ended_at IS NULL "
+            "AND expires_at > ?", (user_id, _now()))
+        return int(row[0])
 
     # ---- invites -------------------------------------------------------------------
 
@@ -200,6 +283,7 @@ class People:
             if (row is None or row["used_at"]
                     or dt.datetime.fromisoformat(row["expires_at"]) < now):
                 return None
+            refuse_lookalike(conn, name)
             cur = conn.execute(
                 "INSERT INTO users(name, role, password_hash, telegram_id, created_at) "
                 "VALUES (?, ?, ?, ?, ?)", (name, row["role"], password_hash, telegram_id,
@@ -226,6 +310,7 @@ class People:
                          ) -> Report:
         if reason not in REPORT_REASONS:
             raise ValueError(f"okänd orsak '{reason}'")
+        note = redact(note)[0]  # callers redact; this is the last check before storing
 
         def add(conn: sqlite3.Connection) -> int:
             cur = conn.execute(
@@ -258,7 +343,8 @@ class People:
         def resolve(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "UPDATE reports SET status = 'resolved', resolved_by = ?, resolved_at = ?, "
-                "resolution = ? WHERE id = ?", (actor, _now(), resolution[:1000], report_id))
+                "resolution = ? WHERE id = ?",
+                (actor, _now(), redact(resolution)[0][:1000], report_id))
             add_audit(conn, actor, "report.resolve", str(report_id))
 
         await self.db.run_write(resolve)
@@ -267,16 +353,23 @@ class People:
 
     async def record_unanswered(self, query: str) -> None:
         """Keep a redacted question that nothing fitted, counted."""
+        query = redact(query)[0]  # already redacted by the understanding: a last check
         now = _now()
         await self.db.run_write(
             _execute, "INSERT INTO unanswered(query, first_at, last_at) VALUES (?, ?, ?) "
             "ON CONFLICT(query) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
             (query[:500], now, now))
 
-    async def unanswered(self, include_handled: bool = False) -> list[dict]:
+    async def unanswered(self, include_handled: bool = False, limit: int = 10_000,
+                         offset: int = 0) -> list[dict]:
         where = "" if include_handled else "WHERE handled = 0"
         return [dict(r) for r in await self.db.fetchall(
-            f"SELECT * FROM unanswered {where} ORDER BY count DESC, last_at DESC")]
+            f"SELECT * FROM unanswered {where} ORDER BY count DESC, last_at DESC, id "
+            "LIMIT ? OFFSET ?", (limit, offset))]
+
+    async def count_unanswered(self) -> int:
+        row = await self.db.fetchone("SELECT COUNT(*) FROM unanswered WHERE handled = 0")
+        return int(row[0])
 
     async def mark_unanswered_handled(self, unanswered_id: int) -> None:
         await self.db.run_write(_execute, "UPDATE unanswered SET handled = 1 WHERE id = ?",

@@ -343,6 +343,8 @@ def put_model(conn: Conn, name: str, model: TopicModel, at: str) -> None:
 
 
 def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -> dict:
+    from directory.store.checked import widen_scope  # checked.py builds on this module
+
     changed = {"taxonomy": 0, "lexicon": 0, "organisations": 0, "roles": 0, "paths": 0,
                "examples": 0}
     if bundle.topics is not None or bundle.kinds is not None:
@@ -375,6 +377,7 @@ def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -
             position += 1
             changed["roles"] += put_role(conn, role, actor, action, at, position,
                                          keep_contact_verification=False)
+        widen_scope(conn, org, roles, actor, action, at)
     for path in bundle.paths:
         changed["paths"] += put_path(conn, path, actor, action, at)
     for source, examples in bundle.examples.items():
@@ -415,3 +418,4 @@ def restore(conn: Conn, entity: str, entity_id: str, doc: dict | None, actor: st
         put_organisation(conn, org, pos[0] if pos else 0, actor, "restore", at)
     else:
         raise ValueError(f"'{entity}' kan inte återställas här")
+

@@ -166,6 +166,23 @@ async def test_directory_browser(browser, site):
     no_csp_errors(site)
 
 
+async def test_someone_else_saved_meanwhile(browser, site):
+    """The form shows what changed meanwhile and keeps what was typed (issue 11)."""
+    page = await new_page(browser, site, DESKTOP)
+    await sign_in(page, site, "sam.samordnare")
+    await page.goto(f"{site.base}/admin/roles/{ROLE}")
+    await page.locator("#f-instructions").fill("Det jag skrev i webbläsaren.")
+    service = site.app[SERVICE]
+    await service.patch_role(ROLE, {"name": "Namn som någon annan sparade"}, None, "kollega")
+    await page.get_by_role("button", name="Spara ändringarna").click()
+    await page.get_by_role("heading", name="Någon annan har sparat rollen medan du skrev"
+                           ).wait_for()
+    assert "Namn som någon annan sparade" in await page.locator(".conflict").inner_text()
+    assert await page.locator("#f-instructions").input_value() == "Det jag skrev i webbläsaren."
+    await check(page, "andra-roll-krock")
+    no_csp_errors(site)
+
+
 async def test_edit_restore_and_verify(browser, site):
     page = await new_page(browser, site, DESKTOP)
     await sign_in(page, site, "sam.samordnare")
@@ -222,7 +239,8 @@ async def test_admin_pages_and_coverage_matrix(browser, site):
         for path, name in (("/admin/aktualitet", "aktualitet"), ("/admin/logg", "logg"),
                            ("/admin/obesvarade", "obesvarade"),
                            ("/admin/anvandare", "anvandare"), ("/konto", "konto"),
-                           (f"/admin/roles/{ROLE}", "andra-roll-admin")):
+                           (f"/admin/roles/{ROLE}", "andra-roll-admin"),
+                           ("/admin/org/kvinnojouren-falun", "organisation-admin")):
             await page.goto(site.base + path)
             await check(page, f"{name}-{label}")
         await page.context.close()

@@ -1,0 +1,128 @@
+"""Checked writes (issue 11): an organisation's scope, and role edits that read, merge,
+check and write in one transaction, refused when the editor's version is no longer the
+newest (optimistic concurrency). Plain functions on the writer's connection, like
+writes.py."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from directory.model import Organisation, Role
+from directory.store import rows
+from directory.store.writes import Conn, _all, _one, _role_doc, put_role, record
+
+
+class Conflict(Exception):
+    """The role changed since the version the editor started from."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__(f"rollen har ändrats (nu version {current})")
+        self.current = current
+
+
+class Refused(Exception):
+    """The edit breaks a rule (directory.rules.Issue items in `issues`)."""
+
+    def __init__(self, issues: list) -> None:
+        super().__init__("; ".join(i.message for i in issues))
+        self.issues = issues
+
+
+ROLE_VERSION = ("SELECT COALESCE(MAX(id), 0) FROM versions "
+                "WHERE entity IN ('role', 'protected') AND entity_id = ?")
+
+
+def role_version(conn: Conn, role_id: str) -> int:
+    """The id of the newest version of the role or its protected fields: the role's ETag."""
+    return _one(conn, ROLE_VERSION, (role_id,))[0]
+
+
+def read_scope(conn: Conn, org_id: str) -> Any:
+    from directory.rules import scope_from_row
+
+    row = _one(conn, "SELECT * FROM org_scope WHERE org_id = ?", (org_id,))
+    return scope_from_row(row["org_id"], row["municipalities"], row["kinds"]) if row else None
+
+
+def put_scope(conn: Conn, scope: Any, actor: str, action: str, at: str) -> bool:
+    """Set an organisation's scope; versioned (entity "scope") when it changes."""
+    old = read_scope(conn, scope.org_id)
+    before = old.to_json() if old else None
+    if before == scope.to_json():
+        return False
+    conn.execute(
+        "INSERT INTO org_scope(org_id, municipalities, kinds) VALUES (?, ?, ?) "
+        "ON CONFLICT(org_id) DO UPDATE SET municipalities = excluded.municipalities, "
+        "kinds = excluded.kinds",
+        (scope.org_id, json.dumps(list(scope.municipalities), ensure_ascii=False),
+         json.dumps(list(scope.kinds), ensure_ascii=False)))
+    record(conn, "scope", scope.org_id, at, actor, action if old else "create", before,
+           scope.to_json())
+    return True
+
+
+def widen_scope(conn: Conn, org: Organisation, roles: list[Role], actor: str, action: str,
+                at: str) -> None:
+    """After an import: the organisation's scope holds what its imported roles do."""
+    from directory.model import ALL
+    from directory.rules import OrgScope, default_scope
+
+    seed = default_scope(org, roles)
+    old = read_scope(conn, org.id)
+    if old is not None:
+        area = ((ALL,) if ALL in old.municipalities + seed.municipalities else
+                tuple(dict.fromkeys(old.municipalities + seed.municipalities)))
+        seed = OrgScope(org.id, area, tuple(dict.fromkeys(old.kinds + seed.kinds)))
+    put_scope(conn, seed, actor, action, at)
+
+
+def _stored_role(conn: Conn, role_id: str) -> Role | None:
+    _, role, _ = _role_doc(conn, role_id)
+    if role is None:
+        return None
+    protected = tuple((r[0], r[1]) for r in _all(
+        conn, "SELECT field, value FROM protected_fields WHERE role_id = ? ORDER BY rowid",
+        (role_id,)))
+    return replace(role, protected=protected)
+
+
+def edit_role(conn: Conn, role_id: str, expected: int | set[int] | None, make: Any,
+              check: Any,
+              actor: str, replace_protected: bool, at: str) -> tuple[bool, int, Role]:
+    """Read, merge, check and write one role in one transaction, so that no concurrent
+    edit is lost: `expected` (the version the editor started from, or a set of them as
+    If-Match may send; None: no check) must still be the newest, `make(before, org)`
+    builds the edited role (or raises Refused), `check(role, before, scope)` returns the
+    rules' issues. Returns (changed, the new
+    version, the role as stored before)."""
+    current = role_version(conn, role_id)
+    if expected is not None and current not in (
+            expected if isinstance(expected, set | frozenset) else {expected}):
+        raise Conflict(current)
+    before = _stored_role(conn, role_id)
+    if before is None:
+        raise KeyError(role_id)
+    org = rows.organisation(_one(conn, "SELECT * FROM organisations WHERE id = ?",
+                                 (before.org_id,)))
+    role = make(before, org)
+    issues = check(role, before, read_scope(conn, before.org_id))
+    if issues:
+        raise Refused(issues)
+    changed = put_role(conn, role, actor, "update", at, keep_protected=not replace_protected,
+                       keep_role_verification=True)
+    return changed, role_version(conn, role_id), before
+
+
+def create_role(conn: Conn, role: Role, check: Any, actor: str, at: str) -> int:
+    """A new role, checked inside the transaction (its id may have been taken meanwhile)."""
+    from directory.rules import Issue
+
+    if _one(conn, "SELECT 1 FROM roles WHERE id = ?", (role.id,)):
+        raise Refused([Issue("id", f"Id '{role.id}' används redan av en annan roll.")])
+    issues = check(role, None, read_scope(conn, role.org_id))
+    if issues:
+        raise Refused(issues)
+    put_role(conn, role, actor, "create", at, keep_role_verification=True)
+    return role_version(conn, role.id)
