@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path as FsPath
 
+from directory.agreements import parse_agreement
 from directory.documents import (
     SLUG,
     Problems,
@@ -11,6 +12,8 @@ from directory.documents import (
     parse_role,
     parse_steps,
 )
+from directory.import_checks import check_sources, warnings
+from directory.legal import parse_checklist, parse_sources
 from directory.model import ALL, Bundle, Kind, Lexicon, Path, Place, Topic
 from directory.store import Store
 from directory.yamlio import LineDict, Problem, YamlError, load
@@ -36,7 +39,7 @@ def read_bundle(root: FsPath) -> tuple[Bundle, list[Problem], dict]:
     """Parse files into a Bundle; structural problems are collected, not raised."""
     bundle = Bundle()
     problems: list[Problem] = []
-    raw_places = raw_topics_lex = None
+    raw_places = raw_topics_lex = taxonomy_source = None
     role_lines: dict = {}
     org_sources: list[tuple[str, int]] = []  # (file, line), one per organisation read
     for path in yaml_files(root):
@@ -69,16 +72,19 @@ def read_bundle(root: FsPath) -> tuple[Bundle, list[Problem], dict]:
             _read_paths(doc, bundle, p)
         elif "topics" in doc and "kinds" in doc:
             bundle.topics, bundle.kinds = _read_taxonomy(doc, p)
+            taxonomy_source = (name, doc)
+        elif "sources" in doc:
+            bundle.sources = parse_sources(doc, p)
         elif "localities" in doc or ("municipalities" in doc and "roles" not in doc):
             raw_places = (doc, name)
         elif "concepts" in doc:
             raw_topics_lex = (doc, name)
         else:
             p.add(doc, None, "okänd fil: väntade organisation (roles), paths, taxonomi, "
-                  "orter (municipalities) eller lexikon (concepts)")
+                  "lagrum (sources), orter (municipalities) eller lexikon (concepts)")
         problems.extend(p.items)
     context = {"places": raw_places, "topics_lexicon": raw_topics_lex, "role_lines": role_lines,
-               "org_sources": org_sources}
+               "org_sources": org_sources, "taxonomy": taxonomy_source}
     return bundle, problems, context
 
 
@@ -92,17 +98,13 @@ def _read_taxonomy(doc: dict, p: Problems) -> tuple[list[Topic], list[Kind]]:
         if not isinstance(t, dict) or not SLUG.match(str(t.get("slug", ""))):
             p.add(doc["topics"], i, "ett ämne behöver slug och label")
             continue
-        checklist = t.get("checklist") or []
-        if not isinstance(checklist, list):
-            p.add(t, "checklist", "'checklist' ska vara en lista med rader")
-            checklist = []
         topics.append(Topic(t["slug"], str(t.get("label", "")), bool(t.get("urgent", False)),
-                            tuple(str(x) for x in checklist)))
+                            parse_checklist(t.get("checklist"), t, p)))
     for i, k in enumerate(doc.get("kinds") or []):
         if not isinstance(k, dict) or not SLUG.match(str(k.get("slug", ""))):
             p.add(doc["kinds"], i, "en typ behöver slug och label")
             continue
-        kinds.append(Kind(k["slug"], str(k.get("label", ""))))
+        kinds.append(Kind(k["slug"], str(k.get("label", "")), bool(k.get("secure_reports"))))
     return topics, kinds
 
 
@@ -110,7 +112,9 @@ def _read_paths(doc: dict, bundle: Bundle, p: Problems) -> None:
     municipality = doc.get("municipality")
     if municipality is not None:
         municipality = str(municipality)
-        bundle.agreements[municipality] = doc.get("agreement")
+    bundle.agreements[municipality] = parse_agreement(doc.get("agreement"), municipality, doc, p)
+    _AGREEMENT_LINES[municipality] = (p.file, doc.line_of("agreement")
+                                      if isinstance(doc, LineDict) else 0)
     paths = doc.get("paths")
     if not isinstance(paths, dict):
         p.add(doc, "paths", "'paths' ska vara ämne: [steg, ...]")
@@ -123,6 +127,7 @@ def _read_paths(doc: dict, bundle: Bundle, p: Problems) -> None:
 
 
 _PATH_LINES: dict = {}
+_AGREEMENT_LINES: dict = {}
 
 
 def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> Lexicon | None:
@@ -214,6 +219,7 @@ def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> L
 async def validate(root: FsPath, store: Store) -> Bundle:
     """Read and cross-check everything against the bundle and the database."""
     _PATH_LINES.clear()
+    _AGREEMENT_LINES.clear()
     bundle, problems, ctx = read_bundle(root)
     current_lex = None if await store.is_empty() else await store.lexicon()
     bundle.lexicon = _read_lexicon(ctx, current_lex, problems)
@@ -261,6 +267,11 @@ async def validate(root: FsPath, store: Store) -> Bundle:
             for m in role.serves or ():
                 if m != ALL and m not in municipalities:
                     problems.append(Problem(file, raw.line_of("serves"), f"okänd kommun '{m}'"))
+    for scope, agreement in bundle.agreements.items():
+        file, line = _AGREEMENT_LINES.get(scope, ("?", 0))
+        for topic, _note in agreement.notes if agreement else ():
+            if topic not in topics:
+                problems.append(Problem(file, line, f"överenskommelsen: okänt ämne '{topic}'"))
     all_roles = set(existing_roles) | set(bundle_roles)
     for path in bundle.paths:
         file, line = _PATH_LINES.get((path.topic, path.municipality), ("?", 0))
@@ -273,12 +284,21 @@ async def validate(root: FsPath, store: Store) -> Bundle:
                 problems.append(Problem(file, line, f"{path.topic}: okänd typ '{step.kind}'"))
             if step.role and step.role not in all_roles:
                 problems.append(Problem(file, line, f"{path.topic}: okänd roll '{step.role}'"))
+    known_sources = {s.id for s in (bundle.sources if bundle.sources is not None
+                                    else await store.sources())}
+    problems += check_sources(bundle, ctx, _PATH_LINES, known_sources)
     if problems:
         raise ImportFailed(sorted(problems, key=lambda x: (x.file, x.line)))
+    bundle.warnings = warnings(bundle, ctx, _PATH_LINES,
+                               bundle.kinds if bundle.kinds is not None else await store.kinds())
     return bundle
 
 
-async def import_path(root: FsPath, store: Store, actor: str, action: str = "import") -> dict:
-    """Validate everything first; apply in one transaction only when there is no error."""
+async def import_path(root: FsPath, store: Store, actor: str, action: str = "import",
+                      warned: list[Problem] | None = None) -> dict:
+    """Validate everything first; apply in one transaction only when there is no error.
+    Warnings (not errors: the import goes on) are appended to `warned` when given."""
     bundle = await validate(FsPath(root), store)
+    if warned is not None:
+        warned.extend(bundle.warnings)
     return await store.apply_bundle(bundle, actor, action)

@@ -15,6 +15,10 @@ VISIBILITIES = ("staff", "public")
 GROUPS = ("barn", "vuxna", "aldre")
 CONCERNS = ("utsatta", "utovare", "bevittnat")
 WHENS = ("office", "after", "always")
+# Who asks, when a checklist line is only for some askers. The asker is told by the caller
+# (CLI --asker, API "asker"); when it is not known, every line is shown with its label.
+ASKERS = {"vard": "Hälso- och sjukvården", "socialtjanst": "Socialtjänsten",
+          "myndighet": "Försäkringskassan, Arbetsförmedlingen och Migrationsverket"}
 CHANNEL_SV = {"phone": "Telefon", "email": "E-post", "secure-email": "Säker e-post",
               "web": "Webb"}
 
@@ -63,6 +67,7 @@ class Role:
     contacts: tuple[Contact, ...] = ()
     # Never shown to staff: read only by export and by the owning coordinator's form.
     protected: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    sources: tuple[str, ...] = ()  # legal sources (ids) its instructions rest on
 
     def next_review(self) -> dt.date | None:
         if self.verified is None:
@@ -85,6 +90,7 @@ class Step:
     why: str
     kind: str | None = None
     role: str | None = None
+    sources: tuple[str, ...] = ()  # legal sources (ids) the why rests on
 
 
 @dataclass(frozen=True)
@@ -95,17 +101,91 @@ class Path:
 
 
 @dataclass(frozen=True)
+class LegalSource:
+    """An act (and section) that a text in the directory rests on, and when it was checked."""
+
+    id: str
+    act: str  # "Offentlighets- och sekretesslag (2009:400)"
+    checked: dt.date
+    short: str = ""  # "OSL"
+    section: str = ""  # "10 kap. 23 §"; empty when the section could not be established
+    url: str = ""
+    note: str = ""  # what it says, in short, and what is not established
+
+    @property
+    def citation(self) -> str:
+        """'10 kap. 23 § OSL', or the act's name when no section is given."""
+        if self.section:
+            return f"{self.section} {self.short or self.act}"
+        return self.act
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    """One line of "Vad ska jag göra?": the text, the sources it rests on and, when it is
+    only for some askers, which (keys of ASKERS)."""
+
+    text: str
+    sources: tuple[str, ...] = ()
+    askers: tuple[str, ...] = ()
+
+    def for_asker(self, asker: str | None) -> bool:
+        return not self.askers or asker is None or asker in self.askers
+
+    def label(self, asker: str | None) -> str:
+        """The text as shown: prefixed with whom it is for when the asker is not known."""
+        if self.askers and asker is None:
+            return f"{' / '.join(ASKERS.get(a, a) for a in self.askers)}: {self.text}"
+        return self.text
+
+
+@dataclass(frozen=True)
 class Topic:
     slug: str
     label: str
     urgent: bool
-    checklist: tuple[str, ...]
+    lines: tuple[ChecklistLine, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Plain strings are lines for everyone, without sources.
+        object.__setattr__(self, "lines", tuple(
+            ChecklistLine(x) if isinstance(x, str) else x for x in self.lines))
+
+    @property
+    def checklist(self) -> tuple[str, ...]:
+        """Every line as shown to an asker we know nothing about."""
+        return tuple(line.label(None) for line in self.lines)
+
+    def checklist_for(self, asker: str | None) -> tuple[ChecklistLine, ...]:
+        return tuple(line for line in self.lines if line.for_asker(asker))
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The regional agreement (scope None) or a municipality's local one."""
+
+    scope: str | None
+    title: str
+    url: str = ""
+    signed: dt.date | None = None
+    review: dt.date | None = None
+    deviations: str = ""  # where problems with the cooperation itself are reported
+    notes: tuple[tuple[str, str], ...] = ()  # (topic slug, what the agreement says)
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.review is not None and self.review < today
+
+    def note(self, topic: str) -> str | None:
+        return dict(self.notes).get(topic)
 
 
 @dataclass(frozen=True)
 class Kind:
     slug: str
     label: str
+    # Written reports to this kind (orosanmälan) go by e-service, secure e-mail or post,
+    # never by plain e-mail: a role of this kind offering plain e-mail is warned about.
+    secure_reports: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,5 +217,9 @@ class Bundle:
     lexicon: Lexicon | None = None
     organisations: list[tuple[Organisation, list[Role]]] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
-    # municipality -> agreement text, for the local path files in this input
-    agreements: dict[str, str | None] = field(default_factory=dict)
+    # scope (a municipality, None for the regional file) -> its agreement, for the path
+    # files in this input (None: the file names no agreement)
+    agreements: dict[str | None, Agreement | None] = field(default_factory=dict)
+    sources: list[LegalSource] | None = None
+    # Things that are not errors but a person should look at (file, line, reason).
+    warnings: list = field(default_factory=list)

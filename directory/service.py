@@ -62,11 +62,11 @@ class DirectoryService:
 
     async def ask(self, question: str, at: dt.datetime, default_municipality: str | None = None,
                   topic: str | None = None, municipality: str | None = None,
-                  record: bool = False) -> Answer:
+                  record: bool = False, asker: str | None = None) -> Answer:
         """Answer a question; with `record`, keep it (redacted) when nothing fitted."""
         d = await self.directory()
         answer = ask(d, await self.understander(), question, at, default_municipality, topic,
-                     municipality)
+                     municipality, asker)
         if record and answer.understanding.topic is None:
             await self.people.record_unanswered(answer.understanding.query)
         return answer

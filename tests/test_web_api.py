@@ -133,7 +133,7 @@ async def test_roles_list_and_detail_without_protected_fields(web_env):
     assert "protected" not in detail["document"]
     role = await web_env.service.store.role("kvinnojour-falun", with_protected=True)
     body = await (await client.get("/api/roles/kvinnojour-falun")).text()
-    assert dict(role.protected)["address"] not in body
+    assert dict(role.protected)["kodord"] not in body
     missing = await client.get("/api/roles/finns-inte")
     assert missing.status == 404 and "error" in await missing.json()
 

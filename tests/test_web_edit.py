@@ -191,7 +191,7 @@ async def test_new_role(web_env):
 async def test_protected_fields_only_on_the_owners_form(web_env):
     owner_org = "kvinnojouren-falun"
     role = await web_env.service.store.role("kvinnojour-falun", with_protected=True)
-    secret = dict(role.protected)["address"]
+    secret = dict(role.protected)["kodord"]
     owner = await web_env.signed_in("coordinator", name="jouren", orgs=(owner_org,))
     page = "/admin/roles/kvinnojour-falun"
     assert secret in await (await owner.get(page)).text()

@@ -37,7 +37,8 @@ CONTACT_FIELDS = ("rank", "channel", "value", "label", "visibility", "hours", "r
 EXCEPTION_FIELDS = ("date", "hours", "closed", "note")
 PROTECTED_FIELDS = ("field", "value")
 SCALARS = ("id", "name", "kind", "status", "instructions", "review_interval_days",
-           "on_holidays", "notice-text", "notice-from", "notice-to",
+           "on_holidays", "before_holidays", "sources", "notice-text", "notice-from",
+           "notice-to",
            *(f"hours-{d}" for d in DAYS))
 LISTS = ("serves", "groups", "concerns")
 STATUS_SV = {"aktiv": "Aktiv", "inaktiv": "Inaktiv (visas inte)",
@@ -110,6 +111,9 @@ def from_role(role: Role, with_protected: bool) -> RoleForm:
     v.update(id=role.id, name=role.name, kind=role.kind, status=role.status,
              instructions=role.instructions, review_interval_days=str(role.review_interval_days),
              on_holidays=role.schedule.on_holidays, serves=list(role.serves or ()),
+             before_holidays=(format_intervals(role.schedule.before_holidays)
+                              if role.schedule.before_holidays is not None else ""),
+             sources=", ".join(role.sources),
              groups=list(role.groups), concerns=list(role.concerns))
     for i, day in enumerate(DAYS):
         intervals = role.schedule.weekly.days[i]
@@ -238,6 +242,14 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
     put("review_interval_days", int(interval) if interval.isdigit() else interval,
         "review_interval_days")
     put("on_holidays", v.get("on_holidays", ""), "on_holidays")
+    if v.get("before_holidays", "").strip():
+        put("before_holidays", v["before_holidays"].strip(), "before_holidays")
+    sources = [x.strip() for x in v.get("sources", "").replace(";", ",").split(",") if x.strip()]
+    unknown_sources = [x for x in sources if x not in d.sources]
+    if unknown_sources:
+        form.error("sources", f"Okänt lagrum: {', '.join(unknown_sources)}.")
+    if sources:
+        put("sources", sources, "sources")
 
     hours = {}
     for day in DAYS:
@@ -360,7 +372,8 @@ FIELD_LABELS = {
     "id": "Id", "name": "Namn", "kind": "Funktion", "status": "Status",
     "instructions": "Instruktioner", "serves": "Kommuner", "groups": "Målgrupper",
     "concerns": "Gäller", "review_interval_days": "Granskningsintervall",
-    "on_holidays": "Helgdagar", "notice-text": "Meddelande", "notice-from": "Meddelande, från",
+    "on_holidays": "Helgdagar", "before_holidays": "Dag före helgdag",
+    "sources": "Lagrum", "notice-text": "Meddelande", "notice-from": "Meddelande, från",
     "notice-to": "Meddelande, till", "code": "Inbjudningskod", "password": "Lösenord",
     "repeat": "Upprepa lösenordet", "current": "Nuvarande lösenord", "new": "Nytt lösenord",
     "kommun": "Kommun", "token_name": "Namn på API-nyckel", "role": "Roll",

@@ -14,11 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from directory.agreements import agreement_row
 from directory.db import Database
+from directory.hours import parse_date
+from directory.legal import parse_checklist
 from directory.model import (
     ALL,
+    Agreement,
     Bundle,
     Kind,
+    LegalSource,
     Lexicon,
     Organisation,
     Path,
@@ -84,12 +89,19 @@ class Store:
         return await self.db.fetchone("SELECT 1 FROM topics LIMIT 1") is None
 
     async def topics(self) -> list[Topic]:
-        return [Topic(r["slug"], r["label"], bool(r["urgent"]), tuple(json.loads(r["checklist"])))
+        return [Topic(r["slug"], r["label"], bool(r["urgent"]),
+                      parse_checklist(json.loads(r["checklist"]), None, _Strict()))
                 for r in await self.db.fetchall("SELECT * FROM topics ORDER BY position")]
 
     async def kinds(self) -> list[Kind]:
-        return [Kind(r["slug"], r["label"])
+        return [Kind(r["slug"], r["label"], bool(r["secure_reports"]))
                 for r in await self.db.fetchall("SELECT * FROM kinds ORDER BY position")]
+
+    async def sources(self) -> list[LegalSource]:
+        """The legal sources the directory's texts cite, in file order."""
+        return [LegalSource(r["id"], r["act"], parse_date(r["checked"]), r["short"],
+                            r["section"], r["url"], r["note"])
+                for r in await self.db.fetchall("SELECT * FROM legal_sources ORDER BY position")]
 
     async def municipalities(self) -> list[str]:
         rows_ = await self.db.fetchall("SELECT name FROM municipalities ORDER BY position")
@@ -140,9 +152,10 @@ class Store:
         return [rows.path(r) for r in await self.db.fetchall(
             "SELECT * FROM paths ORDER BY municipality IS NOT NULL, municipality, id")]
 
-    async def agreements(self) -> dict[str, str | None]:
-        return {r["municipality"]: r["agreement"] for r in
-                await self.db.fetchall("SELECT * FROM local_agreements ORDER BY municipality")}
+    async def agreements(self) -> dict[str | None, Agreement]:
+        """The regional agreement (key None) and the local ones, by municipality."""
+        return {a.scope: a for a in (agreement_row(r) for r in await self.db.fetchall(
+            "SELECT * FROM agreements ORDER BY scope"))}
 
     async def lexicon(self) -> Lexicon:
         concepts: dict[str, dict[str, list[str]]] = {}
@@ -255,6 +268,13 @@ class Store:
 
     async def add_terms(self, concept: str, lang: str, terms: list[str], actor: str) -> None:
         await self.db.run_write(_versioned, writes.add_terms, concept, lang, terms, actor)
+
+
+class _Strict:
+    """Stored documents were validated on the way in; a problem now is a bug, not input."""
+
+    def add(self, node: Any, key: Any, reason: str) -> None:
+        raise ValueError(reason)
 
 
 def _version(r: Any) -> Version:

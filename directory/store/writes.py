@@ -11,7 +11,19 @@ from dataclasses import replace
 from typing import Any
 
 from directory import documents
-from directory.model import ALL, Bundle, Lexicon, Organisation, Path, Role, Verification
+from directory.agreements import agreement_doc, agreement_row, agreement_values
+from directory.legal import line_doc, source_doc
+from directory.model import (
+    ALL,
+    Agreement,
+    Bundle,
+    LegalSource,
+    Lexicon,
+    Organisation,
+    Path,
+    Role,
+    Verification,
+)
 from directory.store import rows
 
 Conn = sqlite3.Connection
@@ -292,7 +304,8 @@ def add_terms(conn: Conn, concept: str, lang: str, terms: list[str], actor: str,
 
 
 def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -> dict:
-    changed = {"taxonomy": 0, "lexicon": 0, "organisations": 0, "roles": 0, "paths": 0}
+    changed = {"taxonomy": 0, "lexicon": 0, "organisations": 0, "roles": 0, "paths": 0,
+               "sources": 0, "agreements": 0}
     if bundle.topics is not None or bundle.kinds is not None:
         for i, t in enumerate(bundle.topics or []):
             conn.execute(
@@ -300,14 +313,17 @@ def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT(slug) DO UPDATE SET label = excluded.label, "
                 "urgent = excluded.urgent, position = excluded.position, "
                 "checklist = excluded.checklist",
-                (t.slug, t.label, int(t.urgent), i, json.dumps(list(t.checklist),
-                                                               ensure_ascii=False)))
+                (t.slug, t.label, int(t.urgent), i,
+                 json.dumps([line_doc(x) for x in t.lines], ensure_ascii=False)))
         for i, k in enumerate(bundle.kinds or []):
             conn.execute(
-                "INSERT INTO kinds(slug, label, position) VALUES (?, ?, ?) "
+                "INSERT INTO kinds(slug, label, position, secure_reports) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(slug) DO UPDATE SET label = excluded.label, "
-                "position = excluded.position", (k.slug, k.label, i))
+                "position = excluded.position, secure_reports = excluded.secure_reports",
+                (k.slug, k.label, i, int(k.secure_reports)))
         changed["taxonomy"] = 1
+    if bundle.sources is not None:
+        changed["sources"] = int(put_sources(conn, bundle.sources, actor, action, at))
     if bundle.lexicon is not None:
         before_row = _one(conn, "SELECT after FROM versions WHERE entity = 'lexicon' "
                           "ORDER BY id DESC LIMIT 1")
@@ -323,12 +339,45 @@ def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -
                                          keep_contact_verification=False)
     for path in bundle.paths:
         changed["paths"] += put_path(conn, path, actor, action, at)
-    for municipality, agreement in bundle.agreements.items():
-        conn.execute(
-            "INSERT INTO local_agreements(municipality, agreement) VALUES (?, ?) "
-            "ON CONFLICT(municipality) DO UPDATE SET agreement = excluded.agreement",
-            (municipality, agreement))
+    for scope, agreement in bundle.agreements.items():
+        changed["agreements"] += put_agreement(
+            conn, scope, agreement, actor, action, at)
     return changed
+
+
+def put_sources(conn: Conn, sources: list[LegalSource], actor: str, action: str,
+                at: str) -> bool:
+    """Replace the registry of legal sources; one version when it changed."""
+    before = [source_doc(LegalSource(r["id"], r["act"], dt.date.fromisoformat(r["checked"]),
+                                     r["short"], r["section"], r["url"], r["note"]))
+              for r in _all(conn, "SELECT * FROM legal_sources ORDER BY position")]
+    after = [source_doc(s) for s in sources]
+    if before == after:
+        return False
+    conn.execute("DELETE FROM legal_sources")
+    conn.executemany(
+        "INSERT INTO legal_sources(id, act, short, section, checked, url, note, position) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(s.id, s.act, s.short, s.section, s.checked.isoformat(), s.url, s.note, i)
+         for i, s in enumerate(sources)])
+    record(conn, "sources", "sources", at, actor, action, before or None, after)
+    return True
+
+
+def put_agreement(conn: Conn, scope: str | None, agreement: Agreement | None, actor: str,
+                  action: str, at: str) -> bool:
+    """Set (or, with None, remove) the agreement a path file names; versioned."""
+    old = _one(conn, "SELECT * FROM agreements WHERE scope = ?", (scope or "",))
+    before = agreement_doc(agreement_row(old)) if old else None
+    after = agreement_doc(agreement) if agreement else None
+    if before == after:
+        return False
+    conn.execute("DELETE FROM agreements WHERE scope = ?", (scope or "",))
+    if agreement is not None:
+        conn.execute("INSERT INTO agreements(scope, title, url, signed, review, deviations, "
+                     "notes) VALUES (?, ?, ?, ?, ?, ?, ?)", agreement_values(agreement))
+    record(conn, "agreement", scope or "regional", at, actor, action, before, after)
+    return True
 
 
 def restore(conn: Conn, entity: str, entity_id: str, doc: dict | None, actor: str,
