@@ -114,10 +114,9 @@ class LegalSource:
 
     @property
     def citation(self) -> str:
-        """'10 kap. 23 § OSL', or the act's name when no section is given."""
-        if self.section:
-            return f"{self.section} {self.short or self.act}"
-        return self.act
+        """'10 kap. 23 § OSL'; without a section the short name ('SoL (2025:400)')."""
+        name = self.short or self.act
+        return f"{self.section} {name}" if self.section else name
 
 
 @dataclass(frozen=True)
