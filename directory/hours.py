@@ -24,7 +24,9 @@ CLOSED_EVES = {"Julafton", "Midsommarafton", "Nyårsafton"}
 # What the day before a public holiday is called, by the holiday's name in `holidays`;
 # any other is "Dag före <holiday>".
 EVE_NAMES = {"Trettondedag jul": "Trettondagsafton", "Långfredagen": "Skärtorsdagen",
-             "Första maj": "Valborgsmässoafton", "Alla helgons dag": "Allhelgonaafton"}
+             "Första maj": "Valborgsmässoafton", "Alla helgons dag": "Allhelgonaafton",
+             "Kristi himmelsfärdsdag": "Dag före Kristi himmelsfärdsdag",
+             "Nationaldagen": "Dag före nationaldagen"}
 _INTERVAL = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})$")
 
 Interval = tuple[int, int]  # minutes from midnight, end exclusive, end <= 1440
@@ -200,7 +202,7 @@ def eve_days(year: int) -> dict[dt.date, str]:
     for holiday, name in public.items():
         day = holiday - dt.timedelta(days=1)
         if day.year == year and day.weekday() < 5 and day not in closed:
-            out[day] = EVE_NAMES.get(name, f"Dag före {name.lower()}")
+            out[day] = EVE_NAMES.get(name, f"Dag före {name}")
     return dict(sorted(out.items()))
 
 

@@ -287,11 +287,32 @@ async def validate(root: FsPath, store: Store) -> Bundle:
     known_sources = {s.id for s in (bundle.sources if bundle.sources is not None
                                     else await store.sources())}
     problems += check_sources(bundle, ctx, _PATH_LINES, known_sources)
+    if bundle.sources is not None:
+        problems += await _still_cited(bundle, store, known_sources, set(bundle_roles))
     if problems:
         raise ImportFailed(sorted(problems, key=lambda x: (x.file, x.line)))
     bundle.warnings = warnings(bundle, ctx, _PATH_LINES,
                                bundle.kinds if bundle.kinds is not None else await store.kinds())
     return bundle
+
+
+async def _still_cited(bundle: Bundle, store: Store, known: set[str],
+                       roles_in_bundle: set[str]) -> list[Problem]:
+    """A sources file may not drop a source that stored texts (not replaced by this
+    import) still cite."""
+    cited: dict[str, str] = {}
+    if bundle.topics is None:
+        for t in await store.topics():
+            cited.update({i: f"ämnet {t.slug}" for line in t.lines for i in line.sources})
+    replaced = {(p.topic, p.municipality) for p in bundle.paths}
+    for path in await store.paths():
+        if (path.topic, path.municipality) not in replaced:
+            cited.update({i: f"kontaktvägen {path.topic}" for s in path.steps for i in s.sources})
+    for role in await store.roles():
+        if role.id not in roles_in_bundle:
+            cited.update({i: f"rollen {role.id}" for i in role.sources})
+    return [Problem("sources.yaml", 0, f"lagrummet '{i}' används fortfarande av {where}")
+            for i, where in sorted(cited.items()) if i not in known]
 
 
 async def import_path(root: FsPath, store: Store, actor: str, action: str = "import",
