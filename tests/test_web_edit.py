@@ -299,3 +299,40 @@ async def test_local_paths_survive_an_untouched_save(web_env):
         page = f"/admin/vagar/{municipality}/{topic}"
         resp = await submit(client, page, page)
         assert "Inget var ändrat" in await resp.text(), page
+
+
+async def test_hours_before_holidays_and_sources_on_the_role_form(web_env):
+    client = await web_env.signed_in("coordinator")
+    html = await (await client.get(EDIT)).text()
+    role = await web_env.service.store.role(OWN_ROLE)
+    assert role.schedule.before_holidays is not None and "Dag före helgdag" in html
+    bad = await submit(client, EDIT, EDIT, {"before_holidays": "13:00-08:00",
+                                            "sources": "sol-anmalan, finns-inte"})
+    assert bad.status == 400
+    text = await bad.text()
+    assert 'id="f-before_holidays-error"' in text and "finns-inte" in text
+    assert 'value="13:00-08:00"' in text  # what was typed is kept
+    ok = await submit(client, EDIT, EDIT, {"before_holidays": "08:00-12:00",
+                                           "sources": "sol-anmalan"})
+    assert ok.status == 200, await ok.text()
+    saved = await web_env.service.store.role(OWN_ROLE)
+    assert saved.schedule.before_holidays == ((480, 720),) and saved.sources == ("sol-anmalan",)
+    cleared = await submit(client, EDIT, EDIT, {"before_holidays": "", "sources": ""})
+    assert cleared.status == 200
+    again = await web_env.service.store.role(OWN_ROLE)
+    assert again.schedule.before_holidays is None and again.sources == ()
+
+
+async def test_path_steps_keep_their_sources(web_env):
+    client = await web_env.signed_in("coordinator")
+    page = "/admin/vagar/Falun/barn-far-illa"
+    html = await (await client.get(page)).text()
+    assert 'value="sol-anmalan, osl-10-28"' in html  # the regional step's sources
+    bad = await submit(client, page, page, {"s-0-sources": "osl-10-99"})
+    assert bad.status == 400 and "osl-10-99" in await bad.text()
+    ok = await submit(client, page, page, {"s-0-why": "Barn och unga i Falun tar emot "
+                                                     "orosanmälan; samtycke behövs inte."})
+    assert ok.status == 200
+    d = await web_env.service.directory()
+    assert d.local_paths[("barn-far-illa", "Falun")].steps[0].sources == (
+        "sol-anmalan", "osl-10-28")

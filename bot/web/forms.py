@@ -385,7 +385,8 @@ ROW_LABELS = {
                          "hours": "egna öppettider"}),
     "ex": ("Undantag", {"date": "datum", "hours": "öppet", "note": "anteckning"}),
     "p": ("Skyddad uppgift", {"field": "fält", "value": "värde"}),
-    "s": ("Steg", {"rank": "ordning", "target": "vem", "when": "när", "why": "varför"}),
+    "s": ("Steg", {"rank": "ordning", "target": "vem", "when": "när", "why": "varför",
+                   "sources": "lagrum"}),
 }
 
 

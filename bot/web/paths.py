@@ -13,7 +13,7 @@ from directory.store.writes import path_entity_id
 
 WHEN_SV = {"office": "På kontorstid", "after": "Utanför kontorstid (när inget kontor är öppet)",
            "always": "Alltid"}
-STEP_FIELDS = ("rank", "target", "when", "why", "remove")
+STEP_FIELDS = ("rank", "target", "when", "why", "sources", "remove")
 MAX_ROWS = 30
 
 
@@ -39,7 +39,7 @@ def _rows_from(path: Path | None) -> list[dict[str, str]]:
     rows = []
     for i, s in enumerate(path.steps if path else (), 1):
         rows.append({"rank": str(i), "target": f"kind:{s.kind}" if s.kind else f"role:{s.role}",
-                     "when": s.when, "why": s.why})
+                     "when": s.when, "why": s.why, "sources": ", ".join(s.sources)})
     return rows
 
 
@@ -113,7 +113,12 @@ def validate(d: Directory, municipality: str, rows: list[dict[str, str]],
             errors[f"s-{i}-why"] = "Skriv varför personalen ska kontakta just den här."
         elif len(why) > 500:
             errors[f"s-{i}-why"] = "Högst 500 tecken."
-        raw.append({kind_or_role: value, "when": row["when"], "why": why})
+        sources = [x.strip() for x in row.get("sources", "").replace(";", ",").split(",")
+                   if x.strip()]
+        unknown = [x for x in sources if x not in d.sources]
+        if unknown:
+            errors[f"s-{i}-sources"] = f"Okänt lagrum: {', '.join(unknown)}."
+        raw.append({kind_or_role: value, "when": row["when"], "why": why, "sources": sources})
     if not raw:
         errors["s-0-target"] = "En kontaktväg behöver minst ett steg."
     problems = Problems("formulär")
