@@ -114,6 +114,9 @@ SCHEMAS: dict[str, Any] = {
             "why": {"type": "string"}, "instructions": {"type": "string"},
             "notice": NULLABLE_STR, "verified": NULLABLE_STR, "stale": {"type": "boolean"},
             "freshness": {"type": "string"}, "demo": {"type": "boolean"},
+            "sources": {"type": "array", "items": {"type": "string"},
+                        "description": "Lagrum (id) som motiveringen och instruktionerna "
+                                       "bygger på; se svarets sources"},
         },
     },
     "RoleSummary": {
