@@ -5,7 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from bot.render import contact_lines, freshness_line, open_line, understood_parts
+from bot.render import (
+    agreement_lines,
+    contact_lines,
+    freshness_line,
+    open_line,
+    sources_line,
+    understood_parts,
+)
 from directory.ask import Answer
 from directory.routing import RouteStep
 from directory.snapshot import Directory
@@ -44,6 +51,7 @@ def first_card(d: Directory, answer: Answer, reported: set[str]) -> str:
     lines.append(header(d, answer))
     if u.danger:
         lines.append("<b>AKUT FARA – ring 112 först.</b>")
+    lines += [f"📄 {escape(x)}" for x in agreement_lines(answer)]
     lines.append("")
     step = answer.route[0]
     lines += step_card(1, step, answer.at, step.role.id in reported)
@@ -67,10 +75,21 @@ def rest_card(d: Directory, answer: Answer, reported: set[str]) -> str:
 
 
 def checklist_card(d: Directory, answer: Answer) -> str:
+    """The checklist for whoever asks, each line with its sources in brackets, and below
+    the sources with the day each was checked."""
     topic = d.topics[answer.understanding.topic]
     lines = [f"<b>Vad ska jag göra?</b> – {escape(topic.label)}"]
-    lines += [f"• {escape(item)}" for item in topic.checklist]
+    lines += [f"• {escape(item)}" for item in answer.checklist]
+    footer = sources_line(answer)
+    if footer:
+        lines += ["", f"<i>{escape(footer)}</i>"]
     return "\n".join(lines)
+
+
+def deviations_line(answer: Answer) -> str | None:
+    """Beside "Fel uppgift?": where problems with the cooperation itself are reported."""
+    where = answer.guidance.deviations
+    return f"Problem i samverkan, inte en fel uppgift? {where}" if where else None
 
 
 def clarify_card(d: Directory, answer: Answer) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.settings import Settings
 from directory.ask import canonical_municipality, parse_moment
+from directory.guidance import known_asker
 from directory.service import DirectoryService
 
 
@@ -29,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="svar som JSON (se ask-json.md)")
     a.add_argument("--at", help="tidpunkt, ISO 8601 (standard: nu)")
     a.add_argument("--kommun", help="förvald kommun när frågan inte nämner någon")
+    a.add_argument("--asker", help="vem som frågar: vard, socialtjanst eller myndighet "
+                   "(väljer checklistans rader; utan visas alla, märkta)")
     a.add_argument("--batch", help="JSON-rader, en fråga per rad ('-' för stdin)")
     a.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
@@ -70,7 +73,8 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             raise UsageError("ask behöver en fråga inom citattecken")
         at = _moment(args.at)
         kommun = _kommun(d, args.kommun)
-        answer = await service.ask(args.question, at, kommun, record=True)
+        asker = _asker(args.asker)
+        answer = await service.ask(args.question, at, kommun, record=True, asker=asker)
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         else:
@@ -88,6 +92,13 @@ def _moment(value: str | None):
     except ValueError:
         raise UsageError(f"--at: '{value}' är ingen tidpunkt i ISO 8601, "
                          "t.ex. 2026-11-24T23:30:00+01:00") from None
+
+
+def _asker(value: str | None) -> str | None:
+    try:
+        return known_asker(value)
+    except ValueError as e:
+        raise UsageError(f"--asker: {e}") from None
 
 
 def _kommun(d, value: str | None) -> str | None:
@@ -121,7 +132,8 @@ async def _batch(service: DirectoryService, args: argparse.Namespace) -> int:
                     kommun = canonical_municipality(d, str(item["kommun"]))
                     if kommun is None:
                         raise ValueError(f"okänd kommun '{item['kommun']}'")
-                out = (await service.ask(item["q"], at, kommun)).to_json()
+                asker = known_asker(item.get("asker"))
+                out = (await service.ask(item["q"], at, kommun, asker=asker)).to_json()
             except (ValueError, TypeError) as e:
                 out = {"error": str(e)}
             print(json.dumps(out, ensure_ascii=False), flush=True)
@@ -149,8 +161,9 @@ async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from directory.importer import ImportFailed
 
     service = await _open(settings)
+    warned: list = []
     try:
-        changed = await service.import_files(Path(args.path), args.actor)
+        changed = await service.import_files(Path(args.path), args.actor, warned=warned)
     except ImportFailed as e:
         print(f"Inläsningen avbröts – inget ändrades. {len(e.problems)} fel:", file=sys.stderr)
         for problem in e.problems:
@@ -159,6 +172,10 @@ async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await service.close()
     print("Inläst: " + ", ".join(f"{k} {v}" for k, v in changed.items()) + " ändrade.")
+    if warned:
+        print(f"{len(warned)} varningar (inläsningen gjordes ändå):", file=sys.stderr)
+        for problem in warned:
+            print(f"  {problem}", file=sys.stderr)
     return 0
 
 

@@ -268,7 +268,11 @@ class Engine:
         if not steps:
             return Outcome(Reply(EXPIRED))
         buttons = [Button(s.role.name[:60], f"repr:{s.role.id}") for s in steps]
-        return Outcome(Reply("Vilken uppgift är fel?", _rows(buttons, 1)))
+        text = "Vilken uppgift är fel?"
+        deviations = cards.deviations_line(answer)
+        if deviations:
+            text += f"\n\n<i>{escape(deviations)}</i>"
+        return Outcome(Reply(text, _rows(buttons, 1)))
 
     async def _report_reason(self, user: User, rest: str) -> Outcome:
         role_id, _, reason = rest.partition(":")

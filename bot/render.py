@@ -64,6 +64,31 @@ def step_text(n: int, step: RouteStep, now: dt.datetime) -> list[str]:
     return lines
 
 
+def agreement_lines(answer: Answer) -> list[str]:
+    """Which local agreement the route follows, and what it says about this topic."""
+    g, out = answer.guidance, []
+    line = g.agreement_line()
+    if line:
+        overdue = g.agreement.overdue(answer.at.date())
+        out.append(line + (" (granskningsdatumet har passerat)" if overdue else ""))
+    if g.note:
+        out.append(g.note)
+    return out
+
+
+def sources_line(answer: Answer) -> str | None:
+    """'Lagrum (kontrollerade 2026-11-29): 10 kap. 28 § OSL; …' – compact, by date."""
+    by_day: dict[str, list[str]] = {}
+    for source in answer.guidance.sources:
+        citations = by_day.setdefault(source.checked.isoformat(), [])
+        if source.citation not in citations:
+            citations.append(source.citation)
+    if not by_day:
+        return None
+    return "Lagrum " + " · ".join(f"(kontrollerade {day}): {'; '.join(c)}"
+                                  for day, c in sorted(by_day.items()))
+
+
 def understood_parts(d: Directory, answer: Answer, no_place: str) -> tuple[str, str]:
     """(situation label, place) as the asker should see what was understood."""
     u = answer.understanding
@@ -98,11 +123,17 @@ def answer_text(d: Directory, answer: Answer) -> str:
         return "\n".join(lines)
     if u.danger:
         lines.append("AKUT FARA: ring 112 först.")
+    lines += agreement_lines(answer)
     lines.append("")
     for i, step in enumerate(answer.route, 1):
         lines += step_text(i, step, answer.at)
     if answer.checklist:
         lines += ["", "Vad ska jag göra?"] + [f"  • {item}" for item in answer.checklist]
+        footer = sources_line(answer)
+        if footer:
+            lines.append(f"  {footer}")
+    if answer.guidance.deviations:
+        lines += ["", f"Problem i samverkan: {answer.guidance.deviations}"]
     if answer.demo:
         lines += ["", "Demodata – påhittade nummer och verksamheter, inte för verkliga ärenden."]
     return "\n".join(lines)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from directory.guidance import Guidance, guide
 from directory.hours import STOCKHOLM
 from directory.routing import Route, RouteStep, route
 from directory.snapshot import Directory
@@ -24,6 +25,7 @@ class Answer:
     clarify: dict | None = None
     checklist: list[str] = field(default_factory=list)
     local_path: bool = False
+    guidance: Guidance = field(default_factory=Guidance)
 
     @property
     def answered(self) -> bool:
@@ -59,6 +61,7 @@ class Answer:
             "redacted": u.redacted,
             "local_path": self.local_path,
             "notices": notices,
+            **self.guidance.to_json(self.at.date()),
         }
 
 
@@ -83,6 +86,7 @@ def step_json(n: int, s: RouteStep) -> dict[str, Any]:
         ],
         "why": s.why,
         "instructions": s.role.instructions,
+        "sources": list(dict.fromkeys(s.sources + s.role.sources)),
         "notice": s.notice,
         "verified": s.freshness.verified.isoformat() if s.freshness.verified else None,
         "stale": s.freshness.stale,
@@ -111,8 +115,9 @@ def canonical_municipality(d: Directory, name: str | None) -> str | None:
 
 def ask(d: Directory, understander: Understander, question: str, at: dt.datetime,
         default_municipality: str | None = None, topic: str | None = None,
-        municipality: str | None = None) -> Answer:
-    """Understand, decide, route. `topic`/`municipality` are answers to a clarification."""
+        municipality: str | None = None, asker: str | None = None) -> Answer:
+    """Understand, decide, route. `topic`/`municipality` are answers to a clarification;
+    `asker` (vard, socialtjanst, myndighet) picks the checklist lines for whoever asks."""
     u = understander.understand(question, default_municipality)
     if topic and topic in d.topics:
         u.topic, u.confidence = topic, 1.0
@@ -123,7 +128,8 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
     if u.topic is None:
         return answer
     topic_obj = d.topics[u.topic]
-    answer.checklist = list(topic_obj.checklist)
+    answer.guidance = guide(d, u.topic, u.municipality, False, [], asker)
+    answer.checklist = answer.guidance.checklist
     rival = None if topic else understander.close_runner_up(u)
     r = _route(d, u, u.topic, u.municipality, at)
     if rival and not u.danger and _first_kind_of(_route(d, u, rival, u.municipality, at)) \
@@ -144,6 +150,9 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
         return answer
     answer.route = r.steps
     answer.local_path = r.local
+    answer.guidance = guide(d, u.topic, u.municipality, r.local,
+                            [s.sources + s.role.sources for s in answer.route], asker)
+    answer.checklist = answer.guidance.checklist
     return answer
 
 

@@ -15,7 +15,9 @@ from directory.hours import (
     HoursError,
     Schedule,
     WeeklyHours,
+    format_intervals,
     parse_date,
+    parse_eve_hours,
 )
 from directory.model import (
     CHANNELS,
@@ -137,7 +139,12 @@ def _schedule(doc: dict, p: Problems, hours_key: str = "hours") -> Schedule:
             exceptions.append(Exception_.parse(item))
         except HoursError as e:
             p.add(raw, i, f"undantag: {e}")
-    return Schedule(weekly, on_holidays, tuple(exceptions))
+    try:
+        eve = parse_eve_hours(doc.get("before_holidays"))
+    except HoursError as e:
+        p.add(doc, "before_holidays", f"dag före helgdag: {e}")
+        eve = None
+    return Schedule(weekly, on_holidays, tuple(exceptions), eve)
 
 
 def parse_organisation(doc: Any, p: Problems) -> Organisation | None:
@@ -218,6 +225,7 @@ def parse_role(doc: Any, org: Organisation, p: Problems) -> Role | None:
         p.add(doc, "review_interval_days", "granskningsintervallet ska vara 1–1096 dagar")
         interval = 365
     serves = _list(doc, "serves", p) or None
+    sources = _source_ids(doc, p)
     return Role(
         id=_slug(doc, "id", p),
         org_id=org.id,
@@ -236,7 +244,17 @@ def parse_role(doc: Any, org: Organisation, p: Problems) -> Role | None:
         verified=_verification(doc, p),
         contacts=tuple(contacts),
         protected=tuple((str(k), str(v)) for k, v in protected.items()),
+        sources=sources,
     )
+
+
+def _source_ids(doc: dict, p: Problems) -> tuple[str, ...]:
+    """A `sources:` list of legal source ids (checked against the registry by the importer)."""
+    ids = _list(doc, "sources", p)
+    for source_id in ids:
+        if not SLUG.match(source_id):
+            p.add(doc, "sources", f"'{source_id}' är ingen giltig käll-id")
+    return ids
 
 
 def parse_steps(raw: Any, p: Problems, holder: Any = None, key: str | None = None,
@@ -266,6 +284,7 @@ def parse_steps(raw: Any, p: Problems, holder: Any = None, key: str | None = Non
             kind=str(kind) if kind else None,
             role=str(role) if role else None,
             only_for=only_for,
+            sources=_source_ids(item, p),
         ))
     return tuple(steps)
 
@@ -281,6 +300,8 @@ def _schedule_doc(s: Schedule, out: dict, with_holidays: bool = True) -> None:
     out["hours"] = s.weekly.to_spec()
     if with_holidays:
         out["on_holidays"] = s.on_holidays
+    if s.before_holidays is not None:
+        out["before_holidays"] = format_intervals(s.before_holidays)
     if s.exceptions:
         out["exceptions"] = [e.to_spec() for e in s.exceptions]
 
@@ -312,6 +333,8 @@ def role_doc(r: Role, with_protected: bool = False) -> dict:
         out["aliases"] = list(r.aliases)
     if r.instructions:
         out["instructions"] = r.instructions
+    if r.sources:
+        out["sources"] = list(r.sources)
     out["status"] = r.status
     if r.notice:
         out["notice"] = {"text": r.notice.text, "from": r.notice.start.isoformat(),
@@ -337,4 +360,6 @@ def step_doc(s: Step) -> dict:
     if s.only_for:
         out["for"] = list(s.only_for)
     out["why"] = s.why
+    if s.sources:
+        out["sources"] = list(s.sources)
     return out

@@ -6,7 +6,9 @@ import os
 import unicodedata
 from pathlib import Path as FsPath
 
+from directory.agreements import agreement_doc
 from directory.documents import organisation_doc, role_doc, step_doc
+from directory.legal import line_doc, source_doc
 from directory.store import Store
 from directory.store.rows import swaps_doc
 from directory.yamlio import dump
@@ -35,10 +37,14 @@ async def export_files(store: Store) -> dict[str, str]:
         "topics": [{"slug": t.slug, "label": t.label, "urgent": t.urgent}
                    | ({"about": t.about} if t.about else {})
                    | ({"assume": t.assume} if t.assume else {})
-                   | {"checklist": list(t.checklist)} for t in topics],
+                   | {"checklist": [line_doc(x) for x in t.lines]} for t in topics],
         "kinds": [{"slug": k.slug, "label": k.label} | ({"topic": k.topic} if k.topic else {})
+                  | ({"secure_reports": True} if k.secure_reports else {})
                   | swaps_doc(k) for k in kinds],
     })
+    sources = await store.sources()
+    if sources:
+        files["sources.yaml"] = HEADER + dump({"sources": [source_doc(s) for s in sources]})
     lex = await store.lexicon()
     forms: dict[str, list[str]] = {m: [] for m in lex.municipalities}
     localities = []
@@ -93,10 +99,18 @@ async def export_files(store: Store) -> dict[str, str]:
     for source, items in by_source.items():
         files[f"examples/{source}.yaml"] = EXAMPLES_HEADER + dump({"examples": items})
     agreements = await store.agreements()
+    regional_doc: dict = {}
+    if agreements.get(None):
+        regional_doc["agreement"] = agreement_doc(agreements[None])
+    regional_doc["paths"] = regional
+    files["paths/regional.yaml"] = HEADER + dump(regional_doc)
+    # A municipality with an agreement but no local path yet still gets its file.
+    for municipality in sorted(m for m in agreements if m is not None and m not in local):
+        local[municipality] = {}
     for municipality, paths in local.items():
-        doc = {"municipality": municipality}
+        doc: dict = {"municipality": municipality}
         if agreements.get(municipality):
-            doc["agreement"] = agreements[municipality]
+            doc["agreement"] = agreement_doc(agreements[municipality])
         doc["paths"] = paths
         files[f"paths/local/{slugify(municipality)}.yaml"] = HEADER + dump(doc)
     return files

@@ -1,4 +1,5 @@
-"""Opening hours in Europe/Stockholm wall-clock time, Swedish holidays and closed eves.
+"""Opening hours in Europe/Stockholm wall-clock time, Swedish holidays, closed eves and the
+shortened days before a public holiday.
 
 Hours are kept as wall-clock minutes per weekday, never as UTC offsets, so the
 daylight-saving changes in March and October cannot move an opening time.
@@ -20,6 +21,12 @@ ROUND_THE_CLOCK = "dygnet-runt"
 HOLIDAY_MODES = ("closed", "sunday", "normal")
 # The eves that Swedish offices treat as closed days although they are not public holidays.
 CLOSED_EVES = {"Julafton", "Midsommarafton", "Nyårsafton"}
+# What the day before a public holiday is called, by the holiday's name in `holidays`;
+# any other is "Dag före <holiday>".
+EVE_NAMES = {"Trettondedag jul": "Trettondagsafton", "Långfredagen": "Skärtorsdagen",
+             "Första maj": "Valborgsmässoafton", "Alla helgons dag": "Allhelgonaafton",
+             "Kristi himmelsfärdsdag": "Dag före Kristi himmelsfärdsdag",
+             "Nationaldagen": "Dag före nationaldagen"}
 _INTERVAL = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})$")
 
 Interval = tuple[int, int]  # minutes from midnight, end exclusive, end <= 1440
@@ -178,13 +185,53 @@ def holiday_name(day: dt.date) -> str | None:
     return closed_days(day.year).get(day)
 
 
+@functools.lru_cache(maxsize=64)
+def eve_days(year: int) -> dict[dt.date, str]:
+    """The days before a public holiday ("dag före helgdag") in one year, with their names.
+
+    Counted: a Monday to Friday that is neither a public holiday nor a closed eve and whose
+    next day is a public holiday (Sundays do not count as holidays here). That gives
+    trettondagsafton, skärtorsdagen, valborgsmässoafton, the day before Kristi himmelsfärd,
+    the day before nationaldagen and allhelgonaafton, in the years they fall on a weekday.
+    Julafton, midsommarafton and nyårsafton are closed days, not shortened ones; the day
+    before one of them is an ordinary day (write an exception where it is not).
+    """
+    out: dict[dt.date, str] = {}
+    closed = closed_days(year) | closed_days(year + 1)
+    public = holidays.Sweden(years=(year, year + 1), include_sundays=False, language="sv")
+    for holiday, name in public.items():
+        day = holiday - dt.timedelta(days=1)
+        if day.year == year and day.weekday() < 5 and day not in closed:
+            out[day] = EVE_NAMES.get(name, f"Dag före {name}")
+    return dict(sorted(out.items()))
+
+
+def eve_name(day: dt.date) -> str | None:
+    """'Trettondagsafton' when `day` is a day before a public holiday, else None."""
+    return eve_days(day.year).get(day)
+
+
+def parse_eve_hours(value: object) -> tuple[Interval, ...] | None:
+    """The `before_holidays` field: None (not set), () (closed) or intervals."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return _parse_intervals(str(value))
+
+
 @dataclass(frozen=True)
 class Schedule:
-    """A role's (or contact's) hours: weekly, holiday behaviour and dated exceptions."""
+    """A role's (or contact's) hours: weekly, holiday behaviour, the hours on a day before a
+    public holiday, and dated exceptions.
+
+    Precedence on a given day: a dated exception; then a public holiday or closed eve
+    (`on_holidays`); then, on a day before a public holiday (`eve_days`) that the weekly
+    hours keep open, `before_holidays` in place of that weekday's hours; else the week.
+    """
 
     weekly: WeeklyHours
     on_holidays: str = "closed"
     exceptions: tuple[Exception_, ...] = field(default=())
+    before_holidays: tuple[Interval, ...] | None = None
 
     def intervals_on(self, day: dt.date) -> tuple[Interval, ...]:
         for ex in self.exceptions:
@@ -192,7 +239,10 @@ class Schedule:
                 return () if ex.closed else ex.intervals
         if self.on_holidays != "normal" and holiday_name(day):
             return () if self.on_holidays == "closed" else self.weekly.days[6]
-        return self.weekly.days[day.weekday()]
+        usual = self.weekly.days[day.weekday()]
+        if self.before_holidays is not None and usual and eve_name(day):
+            return self.before_holidays
+        return usual
 
     def is_open(self, at: dt.datetime) -> bool:
         local = at.astimezone(STOCKHOLM)

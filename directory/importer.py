@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path as FsPath
 
+from directory.agreements import parse_agreement
 from directory.documents import (
     SLUG,
     Problems,
@@ -11,6 +12,8 @@ from directory.documents import (
     parse_role,
     parse_steps,
 )
+from directory.import_checks import check_sources, warnings
+from directory.legal import parse_checklist, parse_sources
 from directory.model import (
     ALL,
     GROUPS,
@@ -53,7 +56,7 @@ def read_bundle(root: FsPath) -> tuple[Bundle, list[Problem], dict]:
     """Parse files into a Bundle; structural problems are collected, not raised."""
     bundle = Bundle()
     problems: list[Problem] = []
-    raw_places = raw_topics_lex = None
+    raw_places = raw_topics_lex = taxonomy_source = None
     role_lines: dict = {}
     org_sources: list[tuple[str, int]] = []  # (file, line), one per organisation read
     for path in yaml_files(root):
@@ -86,6 +89,9 @@ def read_bundle(root: FsPath) -> tuple[Bundle, list[Problem], dict]:
             _read_paths(doc, bundle, p)
         elif "topics" in doc and "kinds" in doc:
             bundle.topics, bundle.kinds = _read_taxonomy(doc, p)
+            taxonomy_source = (name, doc)
+        elif "sources" in doc:
+            bundle.sources = parse_sources(doc, p)
         elif "localities" in doc or ("municipalities" in doc and "roles" not in doc):
             raw_places = (doc, name)
         elif "concepts" in doc:
@@ -94,10 +100,11 @@ def read_bundle(root: FsPath) -> tuple[Bundle, list[Problem], dict]:
             _read_examples(doc, path.stem, bundle, p)
         else:
             p.add(doc, None, "okänd fil: väntade organisation (roles), paths, taxonomi, "
-                  "orter (municipalities), lexikon (concepts) eller exempel (examples)")
+                  "lagrum (sources), orter (municipalities), lexikon (concepts) eller exempel "
+                  "(examples)")
         problems.extend(p.items)
     context = {"places": raw_places, "topics_lexicon": raw_topics_lex, "role_lines": role_lines,
-               "org_sources": org_sources}
+               "org_sources": org_sources, "taxonomy": taxonomy_source}
     return bundle, problems, context
 
 
@@ -111,10 +118,6 @@ def _read_taxonomy(doc: dict, p: Problems) -> tuple[list[Topic], list[Kind]]:
         if not isinstance(t, dict) or not SLUG.match(str(t.get("slug", ""))):
             p.add(doc["topics"], i, "ett ämne behöver slug och label")
             continue
-        checklist = t.get("checklist") or []
-        if not isinstance(checklist, list):
-            p.add(t, "checklist", "'checklist' ska vara en lista med rader")
-            checklist = []
         about = t.get("about")
         if about is not None and about not in ABOUTS:
             p.add(t, "about", f"'about' ska vara en av: {', '.join(ABOUTS)}")
@@ -124,7 +127,7 @@ def _read_taxonomy(doc: dict, p: Problems) -> tuple[list[Topic], list[Kind]]:
             p.add(t, "assume", f"'assume' ska vara en av: {', '.join(GROUPS)}")
             assume = None
         topics.append(Topic(t["slug"], str(t.get("label", "")), bool(t.get("urgent", False)),
-                            tuple(str(x) for x in checklist), about, assume))
+                            parse_checklist(t.get("checklist"), t, p), about, assume))
     for i, k in enumerate(doc.get("kinds") or []):
         if not isinstance(k, dict) or not SLUG.match(str(k.get("slug", ""))):
             p.add(doc["kinds"], i, "en typ behöver slug och label")
@@ -135,7 +138,7 @@ def _read_taxonomy(doc: dict, p: Problems) -> tuple[list[Topic], list[Kind]]:
             topic = None
         swaps = {key: _swaps(k, key, p) for key in ("instead", "also")}
         kinds.append(Kind(k["slug"], str(k.get("label", "")), topic, swaps["instead"],
-                          swaps["also"]))
+                          swaps["also"], secure_reports=bool(k.get("secure_reports"))))
     known = {k.slug for k in kinds}
     for k in kinds:
         for swap in k.instead + k.also:
@@ -203,7 +206,9 @@ def _read_paths(doc: dict, bundle: Bundle, p: Problems) -> None:
     municipality = doc.get("municipality")
     if municipality is not None:
         municipality = str(municipality)
-        bundle.agreements[municipality] = doc.get("agreement")
+    bundle.agreements[municipality] = parse_agreement(doc.get("agreement"), municipality, doc, p)
+    _AGREEMENT_LINES[municipality] = (p.file, doc.line_of("agreement")
+                                      if isinstance(doc, LineDict) else 0)
     paths = doc.get("paths")
     if not isinstance(paths, dict):
         p.add(doc, "paths", "'paths' ska vara ämne: [steg, ...]")
@@ -216,6 +221,7 @@ def _read_paths(doc: dict, bundle: Bundle, p: Problems) -> None:
 
 
 _PATH_LINES: dict = {}
+_AGREEMENT_LINES: dict = {}
 
 
 def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> Lexicon | None:
@@ -330,6 +336,7 @@ async def validate(root: FsPath, store: Store) -> Bundle:
     """Read and cross-check everything against the bundle and the database."""
     _PATH_LINES.clear()
     _EXAMPLE_LINES.clear()
+    _AGREEMENT_LINES.clear()
     bundle, problems, ctx = read_bundle(root)
     current_lex = None if await store.is_empty() else await store.lexicon()
     bundle.lexicon = _read_lexicon(ctx, current_lex, problems)
@@ -377,6 +384,11 @@ async def validate(root: FsPath, store: Store) -> Bundle:
             for m in role.serves or ():
                 if m != ALL and m not in municipalities:
                     problems.append(Problem(file, raw.line_of("serves"), f"okänd kommun '{m}'"))
+    for scope, agreement in bundle.agreements.items():
+        file, line = _AGREEMENT_LINES.get(scope, ("?", 0))
+        for topic, _note in agreement.notes if agreement else ():
+            if topic not in topics:
+                problems.append(Problem(file, line, f"överenskommelsen: okänt ämne '{topic}'"))
     all_roles = set(existing_roles) | set(bundle_roles)
     lexicon = bundle.lexicon or current_lex
     known_concepts = set(lexicon.concepts) if lexicon else set()
@@ -401,12 +413,42 @@ async def validate(root: FsPath, store: Store) -> Bundle:
             if e.topic is not None and e.topic not in topics:
                 file, line = _EXAMPLE_LINES.get(source, {}).get(e.question, (source, 0))
                 problems.append(Problem(file, line, f"okänt ämne '{e.topic}'"))
+    known_sources = {s.id for s in (bundle.sources if bundle.sources is not None
+                                    else await store.sources())}
+    problems += check_sources(bundle, ctx, _PATH_LINES, known_sources)
+    if bundle.sources is not None:
+        problems += await _still_cited(bundle, store, known_sources, set(bundle_roles))
     if problems:
         raise ImportFailed(sorted(problems, key=lambda x: (x.file, x.line)))
+    bundle.warnings = warnings(bundle, ctx, _PATH_LINES,
+                               bundle.kinds if bundle.kinds is not None else await store.kinds())
     return bundle
 
 
-async def import_path(root: FsPath, store: Store, actor: str, action: str = "import") -> dict:
-    """Validate everything first; apply in one transaction only when there is no error."""
+async def _still_cited(bundle: Bundle, store: Store, known: set[str],
+                       roles_in_bundle: set[str]) -> list[Problem]:
+    """A sources file may not drop a source that stored texts (not replaced by this
+    import) still cite."""
+    cited: dict[str, str] = {}
+    if bundle.topics is None:
+        for t in await store.topics():
+            cited.update({i: f"ämnet {t.slug}" for line in t.lines for i in line.sources})
+    replaced = {(p.topic, p.municipality) for p in bundle.paths}
+    for path in await store.paths():
+        if (path.topic, path.municipality) not in replaced:
+            cited.update({i: f"kontaktvägen {path.topic}" for s in path.steps for i in s.sources})
+    for role in await store.roles():
+        if role.id not in roles_in_bundle:
+            cited.update({i: f"rollen {role.id}" for i in role.sources})
+    return [Problem("sources.yaml", 0, f"lagrummet '{i}' används fortfarande av {where}")
+            for i, where in sorted(cited.items()) if i not in known]
+
+
+async def import_path(root: FsPath, store: Store, actor: str, action: str = "import",
+                      warned: list[Problem] | None = None) -> dict:
+    """Validate everything first; apply in one transaction only when there is no error.
+    Warnings (not errors: the import goes on) are appended to `warned` when given."""
     bundle = await validate(FsPath(root), store)
+    if warned is not None:
+        warned.extend(bundle.warnings)
     return await store.apply_bundle(bundle, actor, action)

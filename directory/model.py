@@ -21,6 +21,10 @@ GENDERS = ("kvinna", "man")  # girls are "kvinna", boys "man", as in the ask con
 PERSON_TAGS = (*GROUPS, *GENDERS, "utovare", "barn-drabbat")
 CONCERNS = ("utsatta", "utovare", "bevittnat")
 WHENS = ("office", "after", "always")
+# Who asks, when a checklist line is only for some askers. The asker is told by the caller
+# (CLI --asker, API "asker"); when it is not known, every line is shown with its label.
+ASKERS = {"vard": "Hälso- och sjukvården", "socialtjanst": "Socialtjänsten",
+          "myndighet": "Försäkringskassan, Arbetsförmedlingen och Migrationsverket"}
 CHANNEL_SV = {"phone": "Telefon", "email": "E-post", "secure-email": "Säker e-post",
               "web": "Webb"}
 
@@ -71,6 +75,7 @@ class Role:
     contacts: tuple[Contact, ...] = ()
     # Never shown to staff: read only by export and by the owning coordinator's form.
     protected: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    sources: tuple[str, ...] = ()  # legal sources (ids) its instructions rest on
 
     def serves_person(self, person: Person | None) -> bool:
         """False only when the role says whom it serves and the person is not among them."""
@@ -132,6 +137,7 @@ class Step:
     why: str
     kind: str | None = None
     role: str | None = None
+    sources: tuple[str, ...] = ()  # legal sources (ids) the why rests on
     only_for: tuple[str, ...] = ()  # "for:" in files; empty: for everyone
 
     def applies(self, tags: frozenset[str]) -> bool:
@@ -146,14 +152,84 @@ class Path:
 
 
 @dataclass(frozen=True)
+class LegalSource:
+    """An act (and section) that a text in the directory rests on, and when it was checked."""
+
+    id: str
+    act: str  # "Offentlighets- och sekretesslag (2009:400)"
+    checked: dt.date
+    short: str = ""  # "OSL"
+    section: str = ""  # "10 kap. 23 §"; empty when the section could not be established
+    url: str = ""
+    note: str = ""  # what it says, in short, and what is not established
+
+    @property
+    def citation(self) -> str:
+        """'10 kap. 23 § OSL'; without a section the short name ('SoL (2025:400)')."""
+        name = self.short or self.act
+        return f"{self.section} {name}" if self.section else name
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    """One line of "Vad ska jag göra?": the text, the sources it rests on and, when it is
+    only for some askers, which (keys of ASKERS)."""
+
+    text: str
+    sources: tuple[str, ...] = ()
+    askers: tuple[str, ...] = ()
+
+    def for_asker(self, asker: str | None) -> bool:
+        return not self.askers or asker is None or asker in self.askers
+
+    def label(self, asker: str | None) -> str:
+        """The text as shown: prefixed with whom it is for when the asker is not known."""
+        if self.askers and asker is None:
+            return f"{' / '.join(ASKERS.get(a, a) for a in self.askers)}: {self.text}"
+        return self.text
+
+
+@dataclass(frozen=True)
 class Topic:
     slug: str
     label: str
     urgent: bool
-    checklist: tuple[str, ...]
+    lines: tuple[ChecklistLine, ...] = ()
     about: str | None = None  # "barn": the topic is about a child; "utovare": about the
     #                           one who uses violence (the person is then that one)
     assume: str | None = None  # the group a route is for when the question does not say
+
+    def __post_init__(self) -> None:
+        # Plain strings are lines for everyone, without sources.
+        object.__setattr__(self, "lines", tuple(
+            ChecklistLine(x) if isinstance(x, str) else x for x in self.lines))
+
+    @property
+    def checklist(self) -> tuple[str, ...]:
+        """Every line as shown to an asker we know nothing about."""
+        return tuple(line.label(None) for line in self.lines)
+
+    def checklist_for(self, asker: str | None) -> tuple[ChecklistLine, ...]:
+        return tuple(line for line in self.lines if line.for_asker(asker))
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The regional agreement (scope None) or a municipality's local one."""
+
+    scope: str | None
+    title: str
+    url: str = ""
+    signed: dt.date | None = None
+    review: dt.date | None = None
+    deviations: str = ""  # where problems with the cooperation itself are reported
+    notes: tuple[tuple[str, str], ...] = ()  # (topic slug, what the agreement says)
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.review is not None and self.review < today
+
+    def note(self, topic: str) -> str | None:
+        return dict(self.notes).get(topic)
 
 
 @dataclass(frozen=True)
@@ -172,6 +248,9 @@ class Kind:
     topic: str | None = None  # the need a unit of this kind meets, for "BUP Falun" alone
     instead: tuple[Swap, ...] = ()  # "socialtjanst-vuxen, for a child: socialtjanst-barn"
     also: tuple[Swap, ...] = ()  # "socialtjanst-vuxen, for an older person: + aldreomsorg"
+    # Written reports to this kind (orosanmälan) go by e-service, secure e-mail or post,
+    # never by plain e-mail: a role of this kind offering plain e-mail is warned about.
+    secure_reports: bool = False
 
 
 @dataclass(frozen=True)
@@ -223,7 +302,11 @@ class Bundle:
     lexicon: Lexicon | None = None
     organisations: list[tuple[Organisation, list[Role]]] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
-    # municipality -> agreement text, for the local path files in this input
-    agreements: dict[str, str | None] = field(default_factory=dict)
+    # scope (a municipality, None for the regional file) -> its agreement, for the path
+    # files in this input (None: the file names no agreement)
+    agreements: dict[str | None, Agreement | None] = field(default_factory=dict)
+    sources: list[LegalSource] | None = None
+    # Things that are not errors but a person should look at (file, line, reason).
+    warnings: list = field(default_factory=list)
     # source -> its examples, for the example files in this input (a source is replaced whole)
     examples: dict[str, list[Example]] = field(default_factory=dict)

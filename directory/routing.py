@@ -32,6 +32,7 @@ class RouteStep:
     notice: str | None
     organisation: str
     demo: bool
+    sources: tuple[str, ...] = ()  # legal sources of the why (the path step's `sources`)
 
 
 @dataclass
@@ -75,7 +76,8 @@ def open_state(role: Role, at: dt.datetime) -> tuple[bool, dt.datetime | None, d
     return False, role.schedule.next_opening(at), None
 
 
-def build_step(d: Directory, role: Role, why: str, at: dt.datetime) -> RouteStep:
+def build_step(d: Directory, role: Role, why: str, at: dt.datetime,
+               sources: tuple[str, ...] = ()) -> RouteStep:
     at = at.astimezone(STOCKHOLM)
     open_now, opens, closes = open_state(role, at)
     contacts = tuple(
@@ -85,7 +87,7 @@ def build_step(d: Directory, role: Role, why: str, at: dt.datetime) -> RouteStep
     org = d.organisations.get(role.org_id)
     return RouteStep(role, why, open_now, opens, closes, contacts,
                      freshness(role, at.date()), notice, org.name if org else "",
-                     bool(org and org.demo))
+                     bool(org and org.demo), sources)
 
 
 def _for_person(d: Directory, step: Step, who: frozenset[str]) -> list[Step]:
@@ -143,7 +145,7 @@ def route(d: Directory, topic: str, municipality: str | None, at: dt.datetime,
         if role.id in seen:
             continue
         seen.add(role.id)
-        chosen.append(build_step(d, role, step.why, at))
+        chosen.append(build_step(d, role, step.why, at, step.sources))
     if not office_open and municipality is None and any(
             _resolve(d, s, None, person)[1] for s in steps if s.when == "after"):
         out.needs_municipality = True

@@ -48,12 +48,13 @@ class DirectoryService:
             raise
         return service
 
-    async def import_files(self, root: Path, actor: str, build_model: bool = True) -> dict:
+    async def import_files(self, root: Path, actor: str, build_model: bool = True,
+                           warned: list | None = None) -> dict:
         """Import (all or nothing), then rebuild the topic model if what it learns from
-        changed. Raises ImportFailed with every problem."""
+        changed. Raises ImportFailed with every problem; warnings go to `warned`."""
         from directory.training import build
 
-        changed = await import_path(root, self.store, actor, "import")
+        changed = await import_path(root, self.store, actor, "import", warned=warned)
         if build_model:
             changed["model"] = int(await build(self) is not None)
         return changed
@@ -87,11 +88,11 @@ class DirectoryService:
 
     async def ask(self, question: str, at: dt.datetime, default_municipality: str | None = None,
                   topic: str | None = None, municipality: str | None = None,
-                  record: bool = False) -> Answer:
+                  record: bool = False, asker: str | None = None) -> Answer:
         """Answer a question; with `record`, keep it (redacted) when nothing fitted."""
         d = await self.directory()
         answer = ask(d, await self.understander(), question, at, default_municipality, topic,
-                     municipality)
+                     municipality, asker)
         if record and answer.understanding.topic is None:
             await self.people.record_unanswered(answer.understanding.query)
         return answer

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from directory.model import Kind, Lexicon, Organisation, Path, Role, Topic
+from directory.model import Agreement, Kind, LegalSource, Lexicon, Organisation, Path, Role, Topic
 from directory.store import Store
 from directory.understand.model import TopicModel
 from directory.understand.places import PlaceFinder
@@ -34,6 +34,8 @@ class Directory:
     everywhere: dict[str, list[Role]] = field(default_factory=dict)
     kinds_in_use: set[str] = field(default_factory=set)
     alias_version: int = 0  # moves when a role's aliases change: the matcher is rebuilt
+    sources: dict[str, LegalSource] = field(default_factory=dict)
+    agreements: dict[str | None, Agreement] = field(default_factory=dict)  # None: regional
     _places: PlaceFinder | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -114,6 +116,8 @@ async def load_directory(store: Store) -> Directory:
         model=await store.model(),
         last_version=last_version,
         lexicon_version=await store.last_version_id(LEXICON_ENTITIES),
+        sources={s.id: s for s in await store.sources()},
+        agreements=await store.agreements(),
     )
 
 

@@ -28,7 +28,7 @@ async def test_protected_fields_never_appear_in_any_answer(service):
     d = await service.directory()
     roles = await service.store.roles(with_protected=True)
     secrets = [v for r in roles for _, v in r.protected]
-    assert secrets, "the demo directory should have protected addresses to test with"
+    assert secrets, "the demo directory should have protected fields to test with"
     questions = [f"{t.label} {m}" for t in d.topics.values() for m in d.municipalities]
     questions += ["skyddat boende ikväll Avesta", "kvinnojouren i Hedemora adress"]
     for q in questions:

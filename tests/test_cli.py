@@ -19,6 +19,10 @@ def run(*args, db, stdin=None):
     ("2026-11-24T23:30:00+01:00", "socialjour", None),
     ("2026-11-24T10:15:00+01:00", "socialtjanst-barn", None),
     ("2026-12-25T10:00:00+01:00", "socialjour", "2026-12-28"),
+    # Trettondagsafton: the municipal offices close at 13:00, the duty service opens.
+    ("2027-01-05T14:00:00+01:00", "socialjour", "2027-01-07"),
+    ("2026-01-05T14:00:00+01:00", "socialjour", "2026-01-07"),
+    ("2027-01-05T12:00:00+01:00", "socialtjanst-barn", None),
 ])
 def test_acceptance_orosanmalan_mora(demo_db, at, first, opens_day):
     out = run("ask", "--json", "--at", at, "orosanmälan Mora", db=demo_db)
@@ -62,6 +66,7 @@ def test_batch_keeps_order_and_survives_bad_lines(demo_db):
     (["ask", "--kommun", "Narnia", "orosanmälan"], "Narnia"),
     (["ask", "--json"], "fråga"),
     (["ask", "--bogus"], "unrecognized"),
+    (["ask", "--asker", "polisen", "orosanmälan Mora"], "--asker"),
 ])
 def test_bad_arguments_exit_2_with_one_line(demo_db, args, fragment):
     out = run(*args, db=demo_db)
@@ -83,3 +88,19 @@ def test_eval_prints_accuracy_and_misses(demo_db):
     out = run("eval", db=demo_db)
     assert out.returncode == 0, out.stderr
     assert "ämne" in out.stdout and "kommun" in out.stdout and "%" in out.stdout
+
+
+def test_asker_picks_the_checklist_lines(demo_db):
+    def checklist(*extra):
+        out = run("ask", "--json", "--at", "2026-11-24T10:15:00+01:00", *extra,
+                  "våldsutsatt kvinna Falun", db=demo_db)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)["checklist"]
+
+    everyone, social, care = checklist(), checklist("--asker", "socialtjanst"), checklist(
+        "--asker", "vard")
+    assert any(line.startswith("Socialtjänsten: Gör en strukturerad riskbedömning")
+               for line in everyone)
+    assert any(line.startswith("Gör en strukturerad riskbedömning") for line in social)
+    assert not any("riskbedömning" in line for line in care)
+    assert len(care) < len(social) < len(everyone)

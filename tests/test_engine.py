@@ -110,3 +110,22 @@ async def test_unknown_municipality_list_is_escaped(engine, service, nurse):
     out = await engine.on_command(nurse, "kommun", "Atlantis")
     assert "Kommuner: " in out.reply.text and "Falun" in out.reply.text
     assert "Å&lt;b&gt;rby" in out.reply.text and "<b>rby" not in out.reply.text
+
+
+async def test_the_card_shows_the_agreement_and_the_checklist_its_sources(engine, nurse):
+    out = await engine.on_text(nurse, "våldsutsatt kvinna Mora")
+    assert ("📄 Enligt Moras lokala överenskommelse, 2025-03, granskas 2026-03 "
+            "(granskningsdatumet har passerat)") in out.reply.text
+    todo = await engine.on_button(nurse, out.reply.buttons[0][1].data)
+    text = todo.reply.text
+    assert "[10 kap. 18 c § OSL]" in text and "Lagrum (kontrollerade 2026-11-29):" in text
+    sip = await engine.on_text(nurse, "SIP Mora")
+    assert "I Mora kallar den verksamhet som först ser behovet" in sip.reply.text
+
+
+async def test_wrong_entry_says_where_cooperation_problems_are_reported(engine, nurse):
+    out = await engine.on_text(nurse, "orosanmälan Mora")
+    report = await engine.on_button(nurse, out.reply.buttons[1][1].data)
+    assert report.reply.text.startswith("Vilken uppgift är fel?")
+    assert "Problem i samverkan, inte en fel uppgift?" in report.reply.text
+    assert "avvikelsesystem" in report.reply.text

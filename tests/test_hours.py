@@ -2,7 +2,16 @@ import datetime as dt
 
 import pytest
 
-from directory.hours import STOCKHOLM, Exception_, HoursError, Schedule, WeeklyHours, closed_days
+from directory.hours import (
+    STOCKHOLM,
+    Exception_,
+    HoursError,
+    Schedule,
+    WeeklyHours,
+    closed_days,
+    eve_days,
+    eve_name,
+)
 
 OFFICE = WeeklyHours.parse({"mon-fri": "08:00-16:30"})
 
@@ -99,3 +108,80 @@ def test_exceptions_override_week_and_holidays():
     assert not s.is_open(at("2026-12-23T13:00:00+01:00"))
     assert not s.is_open(at("2026-11-25T10:00:00+01:00"))
     assert s.next_opening(at("2026-11-24T23:00:00+01:00")).date() == dt.date(2026, 11, 26)
+
+
+# ---- the day before a public holiday ("dag före helgdag") ---------------------------------
+
+OFFICE_EVE = Schedule(OFFICE, "closed", before_holidays=((8 * 60, 13 * 60),))
+JOUR = WeeklyHours.parse({"mon-thu": "00:00-08:00, 16:30-24:00", "fri": "00:00-08:00, 16:00-24:00",
+                          "sat-sun": "00:00-24:00"})
+JOUR_EVE = Schedule(JOUR, "sunday", before_holidays=((0, 8 * 60), (13 * 60, 1440)))
+
+
+def test_eve_days_are_the_weekdays_before_public_holidays():
+    assert eve_days(2026) == {
+        dt.date(2026, 1, 5): "Trettondagsafton",  # Monday
+        dt.date(2026, 4, 2): "Skärtorsdagen",
+        dt.date(2026, 4, 30): "Valborgsmässoafton",
+        dt.date(2026, 5, 13): "Dag före Kristi himmelsfärdsdag",
+        dt.date(2026, 6, 5): "Dag före nationaldagen",
+        dt.date(2026, 10, 30): "Allhelgonaafton",
+    }
+    days = eve_days(2027)
+    assert dt.date(2027, 1, 5) in days and dt.date(2027, 3, 25) in days  # Tue, skärtorsdag
+    assert dt.date(2027, 4, 30) in days and dt.date(2027, 11, 5) in days  # Fri, Fri
+    assert dt.date(2027, 6, 5) not in days  # a Saturday: no shortened day
+    # Julafton, midsommarafton and nyårsafton are closed days, not eves; the day before
+    # juldagen is julafton itself, and the day before julafton is an ordinary day.
+    assert not {dt.date(2027, 12, 23), dt.date(2027, 12, 24), dt.date(2027, 12, 31),
+                dt.date(2027, 6, 25)} & set(days)
+    assert eve_name(dt.date(2027, 1, 5)) == "Trettondagsafton"
+    assert eve_name(dt.date(2027, 1, 4)) is None
+
+
+def test_offices_close_at_13_on_trettondagsafton_and_open_after_the_holiday():
+    eve = at("2027-01-05T12:59:00+01:00")
+    assert OFFICE_EVE.is_open(eve)
+    assert OFFICE_EVE.closes(eve) == dt.datetime(2027, 1, 5, 13, 0, tzinfo=STOCKHOLM)
+    assert not OFFICE_EVE.is_open(at("2027-01-05T14:00:00+01:00"))
+    assert OFFICE_EVE.next_opening(at("2027-01-05T14:00:00+01:00")) == dt.datetime(
+        2027, 1, 7, 8, 0, tzinfo=STOCKHOLM)
+    # Without the rule the same office keeps its weekday hours.
+    assert Schedule(OFFICE, "closed").is_open(at("2027-01-05T14:00:00+01:00"))
+    # The duty service opens when the offices close.
+    assert not JOUR_EVE.is_open(at("2027-01-05T12:30:00+01:00"))
+    assert JOUR_EVE.is_open(at("2027-01-05T14:00:00+01:00"))
+    assert JOUR_EVE.next_opening(at("2027-01-05T09:00:00+01:00")) == dt.datetime(
+        2027, 1, 5, 13, 0, tzinfo=STOCKHOLM)
+
+
+def test_eve_hours_hold_across_daylight_saving_time():
+    # Skärtorsdagen 2027 (25 March) is in winter time; the office opens again on the
+    # Tuesday after Easter, in summer time (the clocks went forward on 28 March).
+    thursday = at("2027-03-25T12:00:00+01:00")
+    assert OFFICE_EVE.closes(thursday).astimezone(dt.UTC) == dt.datetime(
+        2027, 3, 25, 12, 0, tzinfo=dt.UTC)  # 13:00 CET
+    reopens = OFFICE_EVE.next_opening(at("2027-03-25T13:30:00+01:00"))
+    assert reopens == dt.datetime(2027, 3, 30, 8, 0, tzinfo=STOCKHOLM)
+    assert reopens.utcoffset() == dt.timedelta(hours=2)
+    # Valborgsmässoafton 2026 is in summer time: 13:00 is 11:00 UTC.
+    valborg = at("2026-04-30T10:00:00+02:00")
+    assert OFFICE_EVE.closes(valborg).astimezone(dt.UTC).hour == 11
+    # Allhelgonaafton 2027 (5 November) is after the clocks went back on 31 October.
+    allhelgona = OFFICE_EVE.closes(at("2027-11-05T09:00:00+01:00"))
+    assert allhelgona.hour == 13 and allhelgona.utcoffset() == dt.timedelta(hours=1)
+    assert not OFFICE_EVE.is_open(dt.datetime(2027, 11, 5, 12, 30, tzinfo=dt.UTC))  # 13:30
+
+
+def test_eve_rule_keeps_closed_days_closed_and_yields_to_exceptions():
+    tuesdays_only = Schedule(WeeklyHours.parse({"tue": "10:00-12:00"}), "closed",
+                             before_holidays=((8 * 60, 13 * 60),))
+    assert not tuesdays_only.is_open(at("2026-01-05T09:00:00+01:00"))  # a Monday eve
+    assert tuesdays_only.intervals_on(dt.date(2027, 1, 5)) == ((480, 780),)  # a Tuesday eve
+    with_exception = Schedule(OFFICE, "closed", (Exception_.parse(
+        {"date": "2027-01-05", "hours": "08:00-15:00", "note": "Öppet längre"}),),
+        before_holidays=((8 * 60, 13 * 60),))
+    assert with_exception.is_open(at("2027-01-05T14:00:00+01:00"))
+    closed_on_eves = Schedule(OFFICE, "closed", before_holidays=())
+    assert not closed_on_eves.is_open(at("2027-01-05T10:00:00+01:00"))
+    assert closed_on_eves.is_open(at("2027-01-04T10:00:00+01:00"))

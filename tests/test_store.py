@@ -107,3 +107,34 @@ async def test_a_database_from_a_newer_version_is_refused(tmp_path):
         await conn.execute(f"PRAGMA user_version = {schema_version_expected() + 1}")
     with pytest.raises(SchemaTooNew, match="uppgradera"):
         await Database.open(path)
+
+
+async def test_migration_4_keeps_local_agreement_titles(tmp_path):
+    """A database from before 0004 keeps its agreements' titles and its roles."""
+    import sqlite3
+
+    from directory.db import _statements, migrations
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    for number, _name, sql in migrations():
+        if number < 4:
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={number}")
+    conn.execute("INSERT INTO local_agreements(municipality, agreement) VALUES "
+                 "('Orsa', 'Lokal överenskommelse Orsa 2024'), ('Vansbro', NULL)")
+    conn.commit()
+    conn.close()
+    db = await Database.open(path)
+    try:
+        from directory.store import Store
+
+        agreements = await Store(db).agreements()
+        assert list(agreements) == ["Orsa"]
+        assert agreements["Orsa"].title == "Lokal överenskommelse Orsa 2024"
+        assert agreements["Orsa"].review is None
+        assert await db.fetchone("SELECT name FROM sqlite_master WHERE name = "
+                                 "'local_agreements'") is None
+    finally:
+        await db.close()

@@ -153,3 +153,13 @@ async def test_users_and_invites(web_env):
                           page="/admin/anvandare")
     assert self_off.status == 400
     assert (await web_env.service.people.user(me.id)).active
+
+
+async def test_coverage_page_flags_agreements_past_their_review_date(web_env):
+    client = await web_env.signed_in("admin")
+    html = await (await client.get("/admin/tackning")).text()
+    assert "Överenskommelser" in html
+    assert "2 överenskommelser har passerat sitt granskningsdatum:</strong> Leksand, Mora" in html
+    assert html.count('class="agreement-overdue"') == 2
+    assert html.count('class="agreement-missing"') == 10  # 15 minus Avesta, Borlänge,
+    assert html.count('class="agreement-current"') == 4  # Falun, Leksand, Mora; + regional

@@ -46,6 +46,16 @@ async def test_ask_is_exactly_the_contract(web_env):
     assert day["route"][0]["kind"] == "socialtjanst-barn"
 
 
+async def test_ask_for_an_asker(web_env):
+    client = await web_env.signed_in("staff")
+    headers = await csrf_header(client)
+    got = await (await client.post("/api/ask", headers=headers, json={
+        "q": "våldsutsatt kvinna Falun", "at": DAY, "asker": "socialtjanst"})).json()
+    assert got["asker"] == "socialtjanst"
+    assert got == (await web_env.service.ask("våldsutsatt kvinna Falun", parse_moment(DAY),
+                                             asker="socialtjanst")).to_json()
+
+
 async def test_ask_with_default_municipality_and_redaction(web_env):
     client = await web_env.signed_in("staff")
     headers = await csrf_header(client)
@@ -61,7 +71,9 @@ async def test_ask_errors(web_env):
     cases = [({"at": DAY}, "q"), ({"q": ""}, "q"), ({"q": "x" * 2001}, "2000"),
              ({"q": "orosanmälan", "at": "i morgon"}, "ISO 8601"),
              ({"q": "orosanmälan", "kommun": "Atlantis"}, "okänd kommun"),
-             ({"q": "orosanmälan", "at": 5}, "ISO 8601")]
+             ({"q": "orosanmälan", "at": 5}, "ISO 8601"),
+             ({"q": "orosanmälan", "asker": "polisen"}, "asker"),
+             ({"q": "orosanmälan", "asker": 3}, "asker")]
     for body, word in cases:
         resp = await client.post("/api/ask", json=body, headers=headers)
         assert resp.status == 400, body
@@ -133,7 +145,7 @@ async def test_roles_list_and_detail_without_protected_fields(web_env):
     assert "protected" not in detail["document"]
     role = await web_env.service.store.role("kvinnojour-falun", with_protected=True)
     body = await (await client.get("/api/roles/kvinnojour-falun")).text()
-    assert dict(role.protected)["address"] not in body
+    assert dict(role.protected)["kodord"] not in body
     missing = await client.get("/api/roles/finns-inte")
     assert missing.status == 404 and "error" in await missing.json()
 

@@ -111,7 +111,7 @@ async def test_browser_by_municipality_and_topic(web_env):
 
 async def test_staff_pages_never_show_protected_fields(web_env):
     role = await web_env.service.store.role("kvinnojour-falun", with_protected=True)
-    secret = dict(role.protected)["address"]
+    secret = dict(role.protected)["kodord"]
     client = await web_env.signed_in("staff")
     await post(client, "/chatt", {"fraga": "skyddat boende Falun"})
     for path in ("/", "/katalog/kommun/Falun", "/katalog/amne/akut-skydd?kommun=Falun",

@@ -199,7 +199,7 @@ async def test_new_role(web_env):
 async def test_protected_fields_only_on_the_owners_form(web_env):
     owner_org = "kvinnojouren-falun"
     role = await web_env.service.store.role("kvinnojour-falun", with_protected=True)
-    secret = dict(role.protected)["address"]
+    secret = dict(role.protected)["kodord"]
     owner = await web_env.signed_in("coordinator", name="jouren", orgs=(owner_org,))
     page = "/admin/roles/kvinnojour-falun"
     assert secret in await (await owner.get(page)).text()
@@ -380,3 +380,40 @@ async def test_two_people_saving_the_same_role_lose_nothing_silently(web_env):
     assert (await bo.post(EDIT, data=again)).status == 200
     role = await web_env.service.store.role(OWN_ROLE)
     assert role.name.endswith("(Annas namn)") and role.instructions.startswith("Bos")
+
+
+async def test_hours_before_holidays_and_sources_on_the_role_form(web_env):
+    client = await web_env.signed_in("coordinator")
+    html = await (await client.get(EDIT)).text()
+    role = await web_env.service.store.role(OWN_ROLE)
+    assert role.schedule.before_holidays is not None and "Dag före helgdag" in html
+    bad = await submit(client, EDIT, EDIT, {"before_holidays": "13:00-08:00",
+                                            "sources": "sol-anmalan, finns-inte"})
+    assert bad.status == 400
+    text = await bad.text()
+    assert 'id="f-before_holidays-error"' in text and "finns-inte" in text
+    assert 'value="13:00-08:00"' in text  # what was typed is kept
+    ok = await submit(client, EDIT, EDIT, {"before_holidays": "08:00-12:00",
+                                           "sources": "sol-anmalan"})
+    assert ok.status == 200, await ok.text()
+    saved = await web_env.service.store.role(OWN_ROLE)
+    assert saved.schedule.before_holidays == ((480, 720),) and saved.sources == ("sol-anmalan",)
+    cleared = await submit(client, EDIT, EDIT, {"before_holidays": "", "sources": ""})
+    assert cleared.status == 200
+    again = await web_env.service.store.role(OWN_ROLE)
+    assert again.schedule.before_holidays is None and again.sources == ()
+
+
+async def test_path_steps_keep_their_sources(web_env):
+    client = await web_env.signed_in("coordinator")
+    page = "/admin/vagar/Falun/barn-far-illa"
+    html = await (await client.get(page)).text()
+    assert 'value="sol-anmalan, osl-10-28"' in html  # the regional step's sources
+    bad = await submit(client, page, page, {"s-0-sources": "osl-10-99"})
+    assert bad.status == 400 and "osl-10-99" in await bad.text()
+    ok = await submit(client, page, page, {"s-0-why": "Barn och unga i Falun tar emot "
+                                                     "orosanmälan; samtycke behövs inte."})
+    assert ok.status == 200
+    d = await web_env.service.directory()
+    assert d.local_paths[("barn-far-illa", "Falun")].steps[0].sources == (
+        "sol-anmalan", "osl-10-28")

@@ -34,7 +34,7 @@ CATEGORIES = {
     "rapporter": ("Rapporter om fel", ("report",)),
     "katalog": ("Ändringar i katalogen", ("role", "path", "verification", "protected",
                                           "organisation", "lexicon", "synonym", "taxonomy",
-                                          "scope")),
+                                          "scope", "agreement", "sources")),
 }
 STATE_SV = {"fresh": "aktuella", "due": "granskas snart", "stale": "inaktuella",
             "unverified": "aldrig bekräftade"}
@@ -77,10 +77,12 @@ async def coverage_page(request: web.Request) -> web.Response:
     cells = stats.coverage(d, day)
     counts = {s: sum(1 for c in cells.values() if c.state == s) for s in CELL}
     problems = [(d.topics[t], m, c) for (t, m), c in cells.items() if c.state != "ok"]
+    agreements = stats.agreements(d, day)
     return await render(request, "coverage.html", {
         "topics": list(d.topics.values()), "municipalities": d.municipalities,
         "cells": cells, "symbols": CELL, "counts": counts, "problems": problems,
-        "moments": stats.sample_moments(day)})
+        "moments": stats.sample_moments(day), "agreements": agreements,
+        "overdue": [a for a in agreements if a.state == "overdue"]})
 
 
 async def _audit_rows(request: web.Request, limit: int) -> tuple[list[dict], dict]:

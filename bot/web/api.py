@@ -30,6 +30,7 @@ from bot.web.openapi import document
 from directory.ask import canonical_municipality, parse_moment
 from directory.documents import role_doc
 from directory.freshness import freshness
+from directory.guidance import known_asker
 from directory.model import Role
 from directory.routing import open_state
 from directory.rules import summary
@@ -86,9 +87,16 @@ async def ask(request: web.Request) -> web.Response:
             kommun = canonical_municipality(await service.directory(), kommun_raw)
             if kommun is None:
                 raise BadRequest(f"\"kommun\": okänd kommun '{kommun_raw}'")
+        asker_raw = body.get("asker")
+        if asker_raw is not None and not isinstance(asker_raw, str):
+            raise BadRequest("\"asker\" ska vara vard, socialtjanst eller myndighet.")
+        try:
+            asker = known_asker(asker_raw)
+        except ValueError as e:
+            raise BadRequest(f"\"asker\": {e}") from None
     except BadRequest as e:
         return json_error(e.status, str(e))
-    answer = await service.ask(question, at, kommun, record=True)
+    answer = await service.ask(question, at, kommun, record=True, asker=asker)
     return json_response(answer.to_json())
 
 

@@ -13,7 +13,9 @@ from aiohttp import web
 from bot.render import freshness_line, open_line
 from bot.web import limits
 from bot.web.core import add_route, form_of, now, q, render, see_other, service_of, user_of
-from directory.hours import describe_weekly
+from directory.guidance import guide
+from directory.hours import describe_weekly, format_intervals
+from directory.legal import with_citation
 from directory.model import CHANNEL_SV, Role
 from directory.phones import dial_string
 from directory.routing import RouteStep, build_step, route
@@ -43,6 +45,8 @@ class RoleView:
     freshness_text: str
     contacts: list[ContactView]
     reported: bool
+    instructions: str = ""  # with the sources it rests on, in brackets
+    why: str = ""  # likewise
 
 
 def contact_views(step: RouteStep) -> list[ContactView]:
@@ -60,11 +64,17 @@ def contact_views(step: RouteStep) -> list[ContactView]:
     return out
 
 
-def role_view(d: Directory, role: Role, why: str, reported: set[str]) -> RoleView:
-    step = build_step(d, role, why, now())
-    return RoleView(step, open_line(step, now()), describe_weekly(role.schedule.weekly),
+def role_view(d: Directory, role: Role, why: str, reported: set[str],
+              why_sources: tuple[str, ...] = ()) -> RoleView:
+    step = build_step(d, role, why, now(), why_sources)
+    hours = describe_weekly(role.schedule.weekly)
+    if role.schedule.before_holidays is not None:
+        hours += f"; dag före helgdag {format_intervals(role.schedule.before_holidays)}"
+    return RoleView(step, open_line(step, now()), hours,
                     HOLIDAYS_SV.get(role.schedule.on_holidays, ""), freshness_line(step),
-                    contact_views(step), role.id in reported)
+                    contact_views(step), role.id in reported,
+                    with_citation(role.instructions, role.sources, d.sources),
+                    with_citation(why, why_sources, d.sources) if why else "")
 
 
 async def index(request: web.Request) -> web.Response:
@@ -103,11 +113,12 @@ async def topic(request: web.Request) -> web.Response:
         chosen = None
     r = route(d, slug, chosen, now())
     reported = await service.people.reported_roles()
-    views = [role_view(d, s.role, s.why, reported) for s in r.steps]
+    views = [role_view(d, s.role, s.why, reported, s.sources) for s in r.steps]
+    g = guide(d, slug, chosen, r.local, [s.sources + s.role.sources for s in r.steps])
     return await render(request, "browse_topic.html", {
         "topic": topic_, "municipalities": d.municipalities, "chosen": chosen,
         "needs_municipality": r.needs_municipality and chosen is None, "views": views,
-        "local": r.local, "demo": any(v.step.demo for v in views)})
+        "local": r.local, "demo": any(v.step.demo for v in views), "guidance": g})
 
 
 async def report_page(request: web.Request) -> web.Response:

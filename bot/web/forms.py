@@ -38,7 +38,8 @@ CONTACT_FIELDS = ("rank", "channel", "value", "label", "visibility", "hours", "r
 EXCEPTION_FIELDS = ("date", "hours", "closed", "note")
 PROTECTED_FIELDS = ("field", "value")
 SCALARS = ("id", "name", "kind", "status", "instructions", "review_interval_days", "aliases",
-           "on_holidays", "notice-text", "notice-from", "notice-to",
+           "on_holidays", "before_holidays", "sources", "notice-text", "notice-from",
+           "notice-to",
            *(f"hours-{d}" for d in DAYS))
 LISTS = ("serves", "groups", "concerns", "genders")
 STATUS_SV = {"aktiv": "Aktiv", "inaktiv": "Inaktiv (visas inte)",
@@ -119,6 +120,9 @@ def from_role(role: Role, with_protected: bool) -> RoleForm:
     v.update(id=role.id, name=role.name, kind=role.kind, status=role.status,
              instructions=role.instructions, review_interval_days=str(role.review_interval_days),
              on_holidays=role.schedule.on_holidays, serves=list(role.serves or ()),
+             before_holidays=(format_intervals(role.schedule.before_holidays)
+                              if role.schedule.before_holidays is not None else ""),
+             sources=", ".join(role.sources),
              groups=list(role.groups), concerns=list(role.concerns),
              genders=list(role.genders), aliases=", ".join(role.aliases))
     for i, day in enumerate(DAYS):
@@ -257,6 +261,14 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
         else interval,
         "review_interval_days")
     put("on_holidays", v.get("on_holidays", ""), "on_holidays")
+    if v.get("before_holidays", "").strip():
+        put("before_holidays", v["before_holidays"].strip(), "before_holidays")
+    sources = [x.strip() for x in v.get("sources", "").replace(";", ",").split(",") if x.strip()]
+    unknown_sources = [x for x in sources if x not in d.sources]
+    if unknown_sources:
+        form.error("sources", f"Okänt lagrum: {', '.join(unknown_sources)}.")
+    if sources:
+        put("sources", sources, "sources")
 
     hours = {}
     for day in DAYS:
@@ -402,7 +414,8 @@ FIELD_LABELS = {
     "instructions": "Instruktioner", "serves": "Kommuner", "groups": "Målgrupper",
     "concerns": "Gäller", "genders": "Kön", "aliases": "Andra namn",
     "review_interval_days": "Granskningsintervall",
-    "on_holidays": "Helgdagar", "notice-text": "Meddelande", "notice-from": "Meddelande, från",
+    "on_holidays": "Helgdagar", "before_holidays": "Dag före helgdag",
+    "sources": "Lagrum", "notice-text": "Meddelande", "notice-from": "Meddelande, från",
     "notice-to": "Meddelande, till", "code": "Inbjudningskod", "password": "Lösenord",
     "repeat": "Upprepa lösenordet", "current": "Nuvarande lösenord", "new": "Nytt lösenord",
     "kommun": "Kommun", "token_name": "Namn på API-nyckel", "role": "Roll",
@@ -415,7 +428,7 @@ ROW_LABELS = {
     "ex": ("Undantag", {"date": "datum", "hours": "öppet", "note": "anteckning"}),
     "p": ("Skyddad uppgift", {"field": "fält", "value": "värde"}),
     "s": ("Steg", {"rank": "ordning", "target": "vem", "when": "när", "for": "bara för",
-                   "why": "varför"}),
+                   "why": "varför", "sources": "lagrum"}),
 }
 
 

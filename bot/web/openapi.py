@@ -50,6 +50,9 @@ SCHEMAS: dict[str, Any] = {
                                   "Standard: nu."},
             "kommun": {"type": "string", "description": "Förvald kommun när frågan inte "
                                                         "nämner någon"},
+            "asker": {"type": "string", "enum": ["vard", "socialtjanst", "myndighet"],
+                      "description": "Vem som frågar: väljer checklistans rader. Utan: alla "
+                                     "rader, märkta med vem de gäller."},
         },
     },
     "AskAnswer": {
@@ -74,7 +77,30 @@ SCHEMAS: dict[str, Any] = {
             "demo": {"type": "boolean"}, "redacted": {"type": "boolean"},
             "local_path": {"type": "boolean"},
             "notices": {"type": "array", "items": {"type": "string"}},
+            "asker": NULLABLE_STR,
+            "checklist_items": {"type": "array", "items": {
+                "type": "object", "properties": {
+                    "text": {"type": "string"},
+                    "sources": {"type": "array", "items": {"type": "string"}},
+                    "askers": {"type": "array", "items": {"type": "string"}}}}},
+            "sources": {"type": "array", "items": _ref("LegalSource")},
+            "agreement": {"oneOf": [{"type": "null"}, _ref("Agreement")]},
+            "agreement_note": NULLABLE_STR,
+            "deviations": NULLABLE_STR,
         },
+    },
+    "LegalSource": {
+        "type": "object", "description": "Ett lagrum som svaret bygger på.",
+        "properties": {"id": {"type": "string"}, "citation": {"type": "string"},
+                       "act": {"type": "string"}, "section": NULLABLE_STR,
+                       "checked": {"type": "string", "format": "date"},
+                       "url": NULLABLE_STR},
+    },
+    "Agreement": {
+        "type": "object", "description": "Den lokala överenskommelse vars väg svaret följer.",
+        "properties": {"scope": NULLABLE_STR, "title": {"type": "string"},
+                       "url": NULLABLE_STR, "signed": NULLABLE_STR, "review": NULLABLE_STR,
+                       "overdue": {"type": "boolean"}, "text": {"type": "string"}},
     },
     "RouteStep": {
         "type": "object",
@@ -91,6 +117,9 @@ SCHEMAS: dict[str, Any] = {
             "why": {"type": "string"}, "instructions": {"type": "string"},
             "notice": NULLABLE_STR, "verified": NULLABLE_STR, "stale": {"type": "boolean"},
             "freshness": {"type": "string"}, "demo": {"type": "boolean"},
+            "sources": {"type": "array", "items": {"type": "string"},
+                        "description": "Lagrum (id) som motiveringen och instruktionerna "
+                                       "bygger på; se svarets sources"},
         },
     },
     "RoleSummary": {

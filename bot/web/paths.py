@@ -14,7 +14,7 @@ from directory.store.writes import path_entity_id
 
 WHEN_SV = {"office": "På kontorstid", "after": "Utanför kontorstid (när inget kontor är öppet)",
            "always": "Alltid"}
-STEP_FIELDS = ("rank", "target", "when", "for", "why", "remove")
+STEP_FIELDS = ("rank", "target", "when", "for", "why", "sources", "remove")
 MAX_ROWS = 30
 
 
@@ -40,7 +40,8 @@ def _rows_from(path: Path | None) -> list[dict[str, str]]:
     rows = []
     for i, s in enumerate(path.steps if path else (), 1):
         rows.append({"rank": str(i), "target": f"kind:{s.kind}" if s.kind else f"role:{s.role}",
-                     "when": s.when, "for": ", ".join(s.only_for), "why": s.why})
+                     "when": s.when, "for": ", ".join(s.only_for), "why": s.why,
+                     "sources": ", ".join(s.sources)})
     return rows
 
 
@@ -123,7 +124,12 @@ def validate(d: Directory, municipality: str, rows: list[dict[str, str]],
         if unknown:
             errors[f"s-{i}-for"] = (f"Okänt: {', '.join(unknown)}. Skriv persongrupper "
                                     f"({', '.join(PERSON_TAGS)}) eller begrepp ur lexikonet.")
-        step: dict = {kind_or_role: value, "when": row["when"], "why": why}
+        sources = [x.strip() for x in row.get("sources", "").replace(";", ",").split(",")
+                   if x.strip()]
+        unknown = [x for x in sources if x not in d.sources]
+        if unknown:
+            errors[f"s-{i}-sources"] = f"Okänt lagrum: {', '.join(unknown)}."
+        step: dict = {kind_or_role: value, "when": row["when"], "why": why, "sources": sources}
         if only_for:
             step["for"] = only_for
         raw.append(step)

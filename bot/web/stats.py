@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from directory.freshness import freshness
 from directory.hours import STOCKHOLM, holiday_name
-from directory.model import Role
+from directory.model import Agreement, Role
 from directory.routing import route
 from directory.snapshot import Directory
 from directory.store import Store
@@ -142,4 +142,33 @@ def coverage(d: Directory, today: dt.date) -> dict[tuple[str, str], Cell]:
                         cell.state = "stale"
                     cell.problems.append(f"{label} bara inaktuella uppgifter")
             out[(topic.slug, m)] = cell
+    return out
+
+
+# ---- agreements ----------------------------------------------------------------------
+
+
+@dataclass
+class AgreementRow:
+    scope: str  # a municipality, or "Regionalt"
+    agreement: Agreement | None
+    state: str  # current | overdue | missing
+
+    @property
+    def label(self) -> str:
+        return AGREEMENT_STATES[self.state]
+
+
+AGREEMENT_STATES = {"current": "aktuell", "overdue": "granskningsdatumet har passerat",
+                    "missing": "ingen lokal överenskommelse i katalogen"}
+
+
+def agreements(d: Directory, today: dt.date) -> list[AgreementRow]:
+    """The regional agreement, then each municipality's: current, past its review date, or
+    missing (the Socialstyrelsen seed: only a minority of municipalities have a current one)."""
+    out = []
+    for scope in (None, *d.municipalities):
+        a = d.agreements.get(scope)
+        state = "missing" if a is None else "overdue" if a.overdue(today) else "current"
+        out.append(AgreementRow(scope or "Regionalt", a, state))
     return out

@@ -14,12 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from directory.agreements import agreement_row
 from directory.db import Database
+from directory.hours import parse_date
+from directory.legal import parse_checklist
 from directory.model import (
     ALL,
+    Agreement,
     Bundle,
     Example,
     Kind,
+    LegalSource,
     Lexicon,
     Organisation,
     Path,
@@ -28,7 +33,7 @@ from directory.model import (
     Topic,
 )
 from directory.rules import OrgScope, scope_from_row
-from directory.store import checked, rows, writes
+from directory.store import checked, learning, rows, writes
 from directory.store.checked import Conflict, Refused
 from directory.understand.model import TopicModel
 
@@ -88,13 +93,20 @@ class Store:
         return await self.db.fetchone("SELECT 1 FROM topics LIMIT 1") is None
 
     async def topics(self) -> list[Topic]:
-        return [Topic(r["slug"], r["label"], bool(r["urgent"]), tuple(json.loads(r["checklist"])),
+        return [Topic(r["slug"], r["label"], bool(r["urgent"]),
+                      parse_checklist(json.loads(r["checklist"]), None, _Strict()),
                       r["about"], r["assume"])
                 for r in await self.db.fetchall("SELECT * FROM topics ORDER BY position")]
 
     async def kinds(self) -> list[Kind]:
         return [rows.kind(r)
                 for r in await self.db.fetchall("SELECT * FROM kinds ORDER BY position")]
+
+    async def sources(self) -> list[LegalSource]:
+        """The legal sources the directory's texts cite, in file order."""
+        return [LegalSource(r["id"], r["act"], parse_date(r["checked"]), r["short"],
+                            r["section"], r["url"], r["note"])
+                for r in await self.db.fetchall("SELECT * FROM legal_sources ORDER BY position")]
 
     async def municipalities(self) -> list[str]:
         rows_ = await self.db.fetchall("SELECT name FROM municipalities ORDER BY position")
@@ -145,9 +157,10 @@ class Store:
         return [rows.path(r) for r in await self.db.fetchall(
             "SELECT * FROM paths ORDER BY municipality IS NOT NULL, municipality, id")]
 
-    async def agreements(self) -> dict[str, str | None]:
-        return {r["municipality"]: r["agreement"] for r in
-                await self.db.fetchall("SELECT * FROM local_agreements ORDER BY municipality")}
+    async def agreements(self) -> dict[str | None, Agreement]:
+        """The regional agreement (key None) and the local ones, by municipality."""
+        return {a.scope: a for a in (agreement_row(r) for r in await self.db.fetchall(
+            "SELECT * FROM agreements ORDER BY scope"))}
 
     async def lexicon(self) -> Lexicon:
         concepts: dict[str, dict[str, list[str]]] = {}
@@ -278,10 +291,10 @@ class Store:
 
     async def add_example(self, example: Example, actor: str) -> bool:
         """Keep a labelled question for the next build of the topic model."""
-        return await self.db.run_write(_versioned, writes.add_example, example, actor)
+        return await self.db.run_write(_versioned, learning.add_example, example, actor)
 
     async def save_model(self, model: TopicModel, name: str = "topics") -> None:
-        await self.db.run_write(_versioned, writes.put_model, name, model)
+        await self.db.run_write(_versioned, learning.put_model, name, model)
 
     # ---- checked edits (issue 11): scope and optimistic concurrency -----------------
 
@@ -313,6 +326,13 @@ class Store:
 
     async def create_role(self, role: Role, check: Callable[..., list], actor: str) -> int:
         return await self.db.run_write(_versioned, checked.create_role, role, check, actor)
+
+
+class _Strict:
+    """Stored documents were validated on the way in; a problem now is a bug, not input."""
+
+    def add(self, node: Any, key: Any, reason: str) -> None:
+        raise ValueError(reason)
 
 
 def _version(r: Any) -> Version:

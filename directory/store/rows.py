@@ -6,7 +6,14 @@ import datetime as dt
 import json
 from typing import Any
 
-from directory.hours import Exception_, Schedule, WeeklyHours, parse_date
+from directory.hours import (
+    Exception_,
+    Schedule,
+    WeeklyHours,
+    format_intervals,
+    parse_date,
+    parse_eve_hours,
+)
 from directory.model import (
     Contact,
     DangerRule,
@@ -35,12 +42,19 @@ def schedule_to_json(s: Schedule) -> tuple[str, str, str]:
             json.dumps(exceptions, ensure_ascii=False))
 
 
-def schedule_from_json(hours: str, on_holidays: str, exceptions: str) -> Schedule:
+def schedule_from_json(hours: str, on_holidays: str, exceptions: str,
+                       before_holidays: str | None = None) -> Schedule:
     return Schedule(
         WeeklyHours.parse(json.loads(hours)),
         on_holidays,
         tuple(Exception_.parse(e) for e in json.loads(exceptions)),
+        parse_eve_hours(before_holidays),
     )
+
+
+def eve_text(s: Schedule) -> str | None:
+    """The stored form of `before_holidays`: None, 'stängt' or '08:00-13:00'."""
+    return None if s.before_holidays is None else format_intervals(s.before_holidays)
 
 
 def swaps_doc(k: Kind) -> dict[str, list[dict[str, str]]]:
@@ -55,9 +69,10 @@ def danger_rule(doc: dict) -> DangerRule:
 
 def kind(row: Any) -> Kind:
     swaps = json.loads(row["swaps"])
-    return Kind(row["slug"], row["label"], row["topic"],
-                *(tuple(Swap(s["for"], s["kind"], s["why"]) for s in swaps.get(key, ()))
-                  for key in ("instead", "also")))
+    instead, also = (tuple(Swap(s["for"], s["kind"], s["why"]) for s in swaps.get(key, ()))
+                     for key in ("instead", "also"))
+    return Kind(row["slug"], row["label"], row["topic"], instead, also,
+                secure_reports=bool(row["secure_reports"]))
 
 
 def organisation(row: Any) -> Organisation:
@@ -70,7 +85,8 @@ def contact(row: Any) -> Contact:
     if row["hours"]:
         data = json.loads(row["hours"])
         schedule = schedule_from_json(json.dumps(data["hours"]), data.get("on_holidays", "closed"),
-                                      json.dumps(data.get("exceptions", [])))
+                                      json.dumps(data.get("exceptions", [])),
+                                      data.get("before_holidays"))
     return Contact(row["channel"], row["value"], row["label"], row["visibility"], schedule,
                    _verification(row["verified_at"], row["verified_by"]))
 
@@ -79,8 +95,11 @@ def contact_hours_json(c: Contact) -> str | None:
     if c.schedule is None:
         return None
     s = c.schedule
-    return json.dumps({"hours": s.weekly.to_spec(), "on_holidays": s.on_holidays,
-                       "exceptions": [e.to_spec() for e in s.exceptions]}, ensure_ascii=False)
+    data = {"hours": s.weekly.to_spec(), "on_holidays": s.on_holidays,
+            "exceptions": [e.to_spec() for e in s.exceptions]}
+    if s.before_holidays is not None:
+        data["before_holidays"] = eve_text(s)
+    return json.dumps(data, ensure_ascii=False)
 
 
 def role(row: Any, contacts: tuple[Contact, ...],
@@ -92,7 +111,8 @@ def role(row: Any, contacts: tuple[Contact, ...],
     serves = json.loads(row["serves"]) if row["serves"] else None
     return Role(
         id=row["id"], org_id=row["org_id"], kind=row["kind"], name=row["name"],
-        schedule=schedule_from_json(row["hours"], row["on_holidays"], row["exceptions"]),
+        schedule=schedule_from_json(row["hours"], row["on_holidays"], row["exceptions"],
+                                    row["before_holidays"]),
         serves=tuple(serves) if serves else None,
         groups=tuple(json.loads(row["groups"])), concerns=tuple(json.loads(row["concerns"])),
         genders=tuple(json.loads(row["genders"])), aliases=tuple(json.loads(row["aliases"])),
@@ -100,6 +120,7 @@ def role(row: Any, contacts: tuple[Contact, ...],
         review_interval_days=row["review_interval_days"],
         verified=_verification(row["verified_at"], row["verified_by"]),
         contacts=contacts, protected=protected,
+        sources=tuple(json.loads(row["sources"] or "[]")),
     )
 
 
@@ -116,16 +137,19 @@ def role_values(r: Role, position: int) -> dict[str, Any]:
         "notice_from": r.notice.start.isoformat() if r.notice else None,
         "notice_to": r.notice.end.isoformat() if r.notice else None,
         "hours": hours, "on_holidays": on_holidays, "exceptions": exceptions,
+        "before_holidays": eve_text(r.schedule),
         "review_interval_days": r.review_interval_days,
         "verified_at": r.verified.at.isoformat() if r.verified else None,
         "verified_by": r.verified.by if r.verified else None,
+        "sources": json.dumps(list(r.sources)),
         "position": position,
     }
 
 
 def path(row: Any) -> Path:
     steps = tuple(Step(s["when"], s["why"], s.get("kind"), s.get("role"),
-                       tuple(s.get("for", ())))
+                       sources=tuple(s.get("sources") or ()),
+                       only_for=tuple(s.get("for", ())))
                   for s in json.loads(row["steps"]))
     return Path(row["topic"], row["municipality"], steps)
 

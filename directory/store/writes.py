@@ -11,10 +11,13 @@ from dataclasses import replace
 from typing import Any
 
 from directory import documents
+from directory.agreements import agreement_doc, agreement_row, agreement_values
+from directory.legal import line_doc, source_doc
 from directory.model import (
     ALL,
+    Agreement,
     Bundle,
-    Example,
+    LegalSource,
     Lexicon,
     Organisation,
     Path,
@@ -22,7 +25,6 @@ from directory.model import (
     Verification,
 )
 from directory.store import rows
-from directory.understand.model import TopicModel
 
 Conn = sqlite3.Connection
 
@@ -305,48 +307,12 @@ def add_terms(conn: Conn, concept: str, lang: str, terms: list[str], actor: str,
                {"concept": concept, "lang": lang, "terms": added})
 
 
-def add_example(conn: Conn, example: Example, actor: str, at: str) -> bool:
-    row = _one(conn, "SELECT COALESCE(MAX(position), 0) FROM examples WHERE source = ?",
-               (example.source,))
-    cur = conn.execute("INSERT OR IGNORE INTO examples(source, question, topic, position) "
-                       "VALUES (?, ?, ?, ?)",
-                       (example.source, example.question, example.topic, row[0] + 1))
-    if cur.rowcount:
-        record(conn, "example", example.source, at, actor, "create", None,
-               {"question": example.question, "topic": example.topic})
-    return bool(cur.rowcount)
-
-
-def put_examples(conn: Conn, source: str, examples: list[Example], actor: str, action: str,
-                 at: str) -> bool:
-    """Replace one source's examples; a version only when something changed."""
-    before = [[r["question"], r["topic"]] for r in _all(
-        conn, "SELECT question, topic FROM examples WHERE source = ? ORDER BY position",
-        (source,))]
-    after = [[e.question, e.topic] for e in examples]
-    if before == after:
-        return False
-    conn.execute("DELETE FROM examples WHERE source = ?", (source,))
-    conn.executemany("INSERT OR IGNORE INTO examples(source, question, topic, position) "
-                     "VALUES (?, ?, ?, ?)",
-                     [(source, e.question, e.topic, i) for i, e in enumerate(examples)])
-    record(conn, "examples", source, at, actor, action, before or None, after)
-    return True
-
-
-def put_model(conn: Conn, name: str, model: TopicModel, at: str) -> None:
-    """The model is derived data: stored whole, without a version of its own."""
-    conn.execute("INSERT INTO models(name, digest, built_at, body) VALUES (?, ?, ?, ?) "
-                 "ON CONFLICT(name) DO UPDATE SET digest = excluded.digest, "
-                 "built_at = excluded.built_at, body = excluded.body",
-                 (name, model.digest, model.built_at, model.to_bytes()))
-
-
 def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -> dict:
     from directory.store.checked import widen_scope  # checked.py builds on this module
+    from directory.store.learning import put_examples
 
     changed = {"taxonomy": 0, "lexicon": 0, "organisations": 0, "roles": 0, "paths": 0,
-               "examples": 0}
+               "sources": 0, "agreements": 0, "examples": 0}
     if bundle.topics is not None or bundle.kinds is not None:
         for i, t in enumerate(bundle.topics or []):
             conn.execute(
@@ -356,14 +322,19 @@ def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -
                 "position = excluded.position, checklist = excluded.checklist, "
                 "about = excluded.about, assume = excluded.assume",
                 (t.slug, t.label, int(t.urgent), i,
-                 json.dumps(list(t.checklist), ensure_ascii=False), t.about, t.assume))
+                 json.dumps([line_doc(x) for x in t.lines], ensure_ascii=False), t.about,
+                 t.assume))
         for i, k in enumerate(bundle.kinds or []):
             conn.execute(
-                "INSERT INTO kinds(slug, label, position, topic, swaps) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT(slug) DO UPDATE SET label = excluded.label, "
-                "position = excluded.position, topic = excluded.topic, swaps = excluded.swaps",
-                (k.slug, k.label, i, k.topic, json.dumps(rows.swaps_doc(k), ensure_ascii=False)))
+                "INSERT INTO kinds(slug, label, position, topic, swaps, secure_reports) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(slug) DO UPDATE SET "
+                "label = excluded.label, position = excluded.position, topic = excluded.topic, "
+                "swaps = excluded.swaps, secure_reports = excluded.secure_reports",
+                (k.slug, k.label, i, k.topic, json.dumps(rows.swaps_doc(k), ensure_ascii=False),
+                 int(k.secure_reports)))
         changed["taxonomy"] = 1
+    if bundle.sources is not None:
+        changed["sources"] = int(put_sources(conn, bundle.sources, actor, action, at))
     if bundle.lexicon is not None:
         before_row = _one(conn, "SELECT after FROM versions WHERE entity = 'lexicon' "
                           "ORDER BY id DESC LIMIT 1")
@@ -382,12 +353,45 @@ def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -
         changed["paths"] += put_path(conn, path, actor, action, at)
     for source, examples in bundle.examples.items():
         changed["examples"] += put_examples(conn, source, examples, actor, action, at)
-    for municipality, agreement in bundle.agreements.items():
-        conn.execute(
-            "INSERT INTO local_agreements(municipality, agreement) VALUES (?, ?) "
-            "ON CONFLICT(municipality) DO UPDATE SET agreement = excluded.agreement",
-            (municipality, agreement))
+    for scope, agreement in bundle.agreements.items():
+        changed["agreements"] += put_agreement(
+            conn, scope, agreement, actor, action, at)
     return changed
+
+
+def put_sources(conn: Conn, sources: list[LegalSource], actor: str, action: str,
+                at: str) -> bool:
+    """Replace the registry of legal sources; one version when it changed."""
+    before = [source_doc(LegalSource(r["id"], r["act"], dt.date.fromisoformat(r["checked"]),
+                                     r["short"], r["section"], r["url"], r["note"]))
+              for r in _all(conn, "SELECT * FROM legal_sources ORDER BY position")]
+    after = [source_doc(s) for s in sources]
+    if before == after:
+        return False
+    conn.execute("DELETE FROM legal_sources")
+    conn.executemany(
+        "INSERT INTO legal_sources(id, act, short, section, checked, url, note, position) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(s.id, s.act, s.short, s.section, s.checked.isoformat(), s.url, s.note, i)
+         for i, s in enumerate(sources)])
+    record(conn, "sources", "sources", at, actor, action, before or None, after)
+    return True
+
+
+def put_agreement(conn: Conn, scope: str | None, agreement: Agreement | None, actor: str,
+                  action: str, at: str) -> bool:
+    """Set (or, with None, remove) the agreement a path file names; versioned."""
+    old = _one(conn, "SELECT * FROM agreements WHERE scope = ?", (scope or "",))
+    before = agreement_doc(agreement_row(old)) if old else None
+    after = agreement_doc(agreement) if agreement else None
+    if before == after:
+        return False
+    conn.execute("DELETE FROM agreements WHERE scope = ?", (scope or "",))
+    if agreement is not None:
+        conn.execute("INSERT INTO agreements(scope, title, url, signed, review, deviations, "
+                     "notes) VALUES (?, ?, ?, ?, ?, ?, ?)", agreement_values(agreement))
+    record(conn, "agreement", scope or "regional", at, actor, action, before, after)
+    return True
 
 
 def restore(conn: Conn, entity: str, entity_id: str, doc: dict | None, actor: str,
