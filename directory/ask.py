@@ -126,6 +126,11 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
         u.municipality, u.municipality_from, u.municipality_options = municipality, "question", []
     answer = Answer(u, at.astimezone(STOCKHOLM))
     if u.topic is None:
+        if u.vague:  # "Mora, vem ska jag ringa?": ask what it is about rather than guess
+            topics = list(d.topics.values())
+            answer.clarify = {"question": "Vilken situation gäller det?", "field": "topic",
+                              "options": [t.slug for t in topics],
+                              "labels": [t.label for t in topics]}
         return answer
     topic_obj = d.topics[u.topic]
     answer.guidance = guide(d, u.topic, u.municipality, False, [], asker)
@@ -142,8 +147,7 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
         }
         return answer
     unknown_place = u.municipality is None and not u.danger
-    if unknown_place and (u.municipality_options or (
-            r.needs_municipality and _first_depends_on_municipality(d, u, at))):
+    if unknown_place and (u.municipality_options or _first_depends_on_municipality(d, u, at)):
         options = u.municipality_options or list(d.municipalities)
         answer.clarify = {"question": "Vilken kommun gäller det?",
                           "field": "municipality", "options": options}

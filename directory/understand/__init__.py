@@ -7,6 +7,8 @@ can add a synonym or a locality without a release.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,12 +18,26 @@ from directory.understand.model import NONE, PLACE, char_grams, word_grams
 from directory.understand.places import PlaceHit, choose
 from directory.understand.redact import redact
 from directory.understand.text import is_stop, original_words, tokens
-from directory.understand.topics import KIND_PREFIX, MIN_SITUATION, Analysis, TopicMatcher
+from directory.understand.topics import (
+    KIND_PREFIX,
+    MIN_SITUATION,
+    ROLE_PREFIX,
+    Analysis,
+    TopicMatcher,
+)
 
 if TYPE_CHECKING:  # the snapshot imports the place finder from this package
     from directory.snapshot import Directory
 
 DANGER_KIND = "larmnummer"
+NOW_CONCEPT = "nu"
+# "vad gör jag nu", "vem ringer jag nu", "what now": "nu" of the asker's next step
+ASKING_NOW = frozenset({"vad", "vem", "hur", "vart", "vilken", "vilka", "what", "who", "how",
+                        "where", "which", "ringa", "ringer", "ring", "call", "kontakta",
+                        "gora", "gor", "do", "ga", "vidare"})
+ASKING, WORKPLACE, YRKE, UNSURE = "efterfragan", "arbetsplats", "yrke", "osaker"
+VAGUE_BELOW = 0.6  # a question the model does not find off-topic (P(nothing fits) below)
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MIN_SCORE = 0.6  # lexicon: below this score nothing in the directory fits
 MIN_PROBABILITY = 0.35  # below this (model and lexicon together) nothing fits
 CLOSE_PROBABILITY = 0.08  # a runner-up this close to the best is too close to call
@@ -32,7 +48,7 @@ AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "man
 CLOSE_MARGIN = 0.08  # lexicon alone: share of the best score within which a runner-up competes
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
 # Concept names the code reads; the importer refuses a lexicon that lacks one of them.
-REQUIRED_CONCEPTS = persons.CONCEPTS
+REQUIRED_CONCEPTS = (*persons.CONCEPTS, ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT)
 
 
 @dataclass(frozen=True)
@@ -60,9 +76,10 @@ class Understanding:
     runners_up: list[tuple[str, float]] = field(default_factory=list)
     analysis: Analysis | None = None
     person: Person = field(default_factory=Person)
-    asks_for_named: bool = False  # the question only asks for a unit by name
+    asks_for_named: bool = False  # the question asks for a unit by name (not where staff work)
     mentions: list[persons.Mention] = field(default_factory=list)
     rival: str | None = None  # a second topic too close to call
+    vague: bool = False  # asks whom to call about someone, but says nothing of what happened
 
     @property
     def said(self) -> frozenset[str]:
@@ -72,12 +89,20 @@ class Understanding:
         return frozenset(c for c, v in self.analysis.concepts.items() if v >= 0.9)
 
 
-def in_danger(a: Analysis, rules: tuple[DangerRule, ...]) -> bool:
+def in_danger(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str] | None = None
+              ) -> bool:
     """A danger rule holds when all its concepts are found within its reach of each other.
-    A concept counts only at full strength (not negated, not a weak typo match)."""
+    A concept counts only at full strength (not negated, not a weak typo match), and "nu"
+    not when it asks what to do now ("vad gör jag nu", "who do I call now")."""
+    toks = toks or []
+
+    def counts(concept: str, p: int) -> bool:
+        return not (concept == NOW_CONCEPT
+                    and any(t in ASKING_NOW for t in toks[max(0, p - 3):p]))
+
     for rule in rules:
-        where = [[p for p in a.positions.get(c, []) if a.concepts.get(c, 0.0) >= 0.9]
-                 for c in rule.concepts]
+        where = [[p for p in a.positions.get(c, []) if a.concepts.get(c, 0.0) >= 0.9
+                  and counts(c, p)] for c in rule.concepts]
         if not all(where):
             continue
         first, *rest = where
@@ -112,6 +137,7 @@ class Understander:
         self.about = {t.slug: t.about for t in directory.topics.values()}
         self.kind_topics = {k.slug: k.topic for k in directory.kinds.values() if k.topic}
         self.danger_rules = directory.lexicon.danger
+        self.person_words = persons.PersonWords(directory.lexicon.concepts)
 
     def _read(self, text: str) -> _Reading:
         query, had_number = redact(text)
@@ -119,7 +145,7 @@ class Understander:
         skip = frozenset(i for h in hits for i in range(h.start, h.end))
         analysis = self.topics.analyse(query, skip)
         toks = tokens(query)
-        found = persons.mentions(toks, analysis.concepts_at(), analysis.ages, skip)
+        found = persons.mentions(toks, self.person_words.at(query), analysis.ages, skip)
         return _Reading(query, had_number, hits, skip, analysis, toks, found)
 
     def features(self, text: str) -> dict[str, list[str]]:
@@ -146,9 +172,12 @@ class Understander:
         lex_best = lexical[0] if lexical else (None, 0.0)
         lex_topic = (lex_best[0] if lex_best[1] >= MIN_SCORE
                      and analysis.situation >= MIN_SITUATION else None)
-        rival = None
-        if self.model is not None and not self._only_who(r):
-            ranked = self._blend(self.model.probabilities(self._grams(r)), lex_topic)
+        only_who = self._only_who(r)
+        rival, nothing = None, 0.0 if only_who else 1.0
+        if self.model is not None and not only_who:
+            probabilities = self.model.probabilities(self._grams(r))
+            nothing = probabilities.get(NONE, 0.0)
+            ranked = self._blend(probabilities, lex_topic)
             topic, confidence = (ranked[0] if ranked[0][0] != NONE
                                  and ranked[0][1] >= MIN_PROBABILITY else (None, 0.0))
             if topic and len(ranked) > 1 and ranked[1][0] != NONE and (
@@ -165,8 +194,8 @@ class Understander:
         named = [NamedUnit(self.role_kinds[r], r) for r in roles if r in self.role_kinds]
         named += [NamedUnit(k) for k in self.topics.named_kinds(analysis)
                   if not any(n.kind == k for n in named)]
-        asks_for_named = bool(named) and analysis.beyond_names < NAMED_ONLY_BELOW
-        danger = in_danger(analysis, self.danger_rules)
+        asks_for_named = self._asks_for(r, named)
+        danger = in_danger(analysis, self.danger_rules, r.toks)
         if topic is None and danger and DANGER_KIND in self.kind_topics:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
         if asks_for_named and (topic is None or not self._situation(analysis)):
@@ -175,6 +204,9 @@ class Understander:
             confidence, rival = (0.5 if topic else 0.0), None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
                                 analysis.concepts)
+        vague = (topic is None and not danger and nothing < VAGUE_BELOW
+                 and any(analysis.concepts.get(c, 0.0) >= 0.9 for c in (ASKING, UNSURE))
+                 and (bool(r.hits) or bool(r.found)))
         return Understanding(
             query=r.query, redacted=r.had_number, topic=topic,
             confidence=round(min(confidence, 1.0), 2),
@@ -183,7 +215,7 @@ class Understander:
             runners_up=[(t, round(p, 2)) for t, p in ranked[1:4]
                         if topic and t not in (NONE, topic) and p >= RUNNER_UP_FROM],
             analysis=analysis, person=person, asks_for_named=asks_for_named,
-            mentions=r.found, rival=rival,
+            mentions=r.found, rival=rival, vague=vague,
         )
 
     def _blend(self, probabilities: dict[str, float], lex_topic: str | None
@@ -207,6 +239,32 @@ class Understander:
             if not at.get(i) or not at[i] <= self.topics.subjects:
                 return False
         return True
+
+    def _asks_for(self, r: _Reading, named: list[NamedUnit]) -> bool:
+        """Is a unit asked for ("BUP Falun", "numret till barnahus", "kvinnojouren i Mora,
+        nummer? ...") rather than said to be where the asker is ("vi är på akuten",
+        "skolkurator: ...", "ER nurse")? Cue words are the lexicon's concepts
+        `efterfragan` (asking for it), `arbetsplats` and `yrke` (where and who the asker is)."""
+        if not named:
+            return False
+        a = r.analysis
+        at = a.concepts_at()
+        units = sorted(i for c, where in a.positions.items()
+                       if c.startswith((KIND_PREFIX, ROLE_PREFIX)) for i in where)
+        first_word = next((i for i, t in enumerate(r.toks)
+                           if i not in r.skip and not is_stop(t) and len(t) > 1), None)
+        spans = [m.end() for m in WORD.finditer(unicodedata.normalize("NFC", r.query))]
+        for i in units:
+            before = [at.get(j, set()) for j in range(max(0, i - 3), i)]
+            after = at.get(i + 1, set()) | at.get(i + 2, set())
+            colon = i < len(spans) and r.query[spans[i]:spans[i] + 2].lstrip().startswith(":")
+            if colon or YRKE in after or any(WORKPLACE in b for b in before):
+                continue  # the asker's workplace or title, not a request
+            near = [at.get(j, set()) for j in range(max(0, i - 4), i + 6)]
+            if (not self._situation(a) or any(ASKING in c for c in near)
+                    or i == first_word):
+                return True
+        return False
 
     @staticmethod
     def _situation(a: Analysis) -> bool:

@@ -1,10 +1,11 @@
 """Who a question is about: age, group, gender, and whether it is the one who uses violence.
 
-The words are data (lexicon concepts: `kvinna`, `man`, `barn`, `aldre`, `vuxen`, `offer`,
-`slar`, ages as `alder-<n>`); this module holds the grammar that says which person in the
-question a word belongs to. "Man, 45, slagen av sin fru" is about a man; "kvinna
-misshandlad av sin man" about a woman; "han slår henne" about her; "pappa som slår sin
-dotter" about the daughter, unless the question is about the one who uses violence.
+The words are data (lexicon concepts: `kvinna`, `man`, `barn`, `minderarig`, `aldre`,
+`vuxen`, `offer`, `slar`, `skada`, relations such as `partner`, ages as `alder-<n>`); this
+module holds the grammar that says which person in the question a word belongs to. "Man,
+45, slagen av sin fru" is about a man; "kvinna misshandlad av sin man" about a woman; "han
+slår henne" about her; "hennes man hotar" about her too; "pappa som slår sin dotter"
+about the daughter, unless the question is about the one who uses violence.
 """
 
 from __future__ import annotations
@@ -13,29 +14,44 @@ import re
 from dataclasses import dataclass
 
 from directory.model import Person
+from directory.understand.text import tokens, words
 
 ADULT_FROM, OLDER_FROM = 18, 65
 CHILD, ADULT, OLDER = "barn", "vuxen", "aldre"
 FEMALE, MALE = "kvinna", "man"
 # Concepts of the lexicon this module reads; the importer refuses a lexicon without them.
-CONCEPTS = (FEMALE, MALE, "barn", "aldre", "vuxen", "offer", "slar")
+PATIENT = "patient"  # "pt", "brukaren", "klienten": a person, of no stated gender or age
+CONCEPTS = (FEMALE, MALE, PATIENT, "barn", "minderarig", "aldre", "vuxen", "offer", "slar",
+            "skada")
+RELATIONS = ("partner", "pojkvan", "foralder", "syskon", "sondotter", "farmor", "forovare")
+USES_VIOLENCE = ("sluta", "utovare", "ilska")  # concepts that say the asker means them
 AGE_CONCEPT = re.compile(r"^alder-(\d{1,3})$")  # "nian" -> alder-15, "spädbarn" -> alder-0
 
 # Grammar, not domain policy: pronouns, and the little words that say who does what.
 PRONOUNS = {"hon": FEMALE, "henne": FEMALE, "she": FEMALE, "han": MALE, "honom": MALE,
             "he": MALE, "him": MALE}
-POSSESSIVE_PRONOUNS = frozenset({"her", "his"})  # "her husband": not a person of its own
+OWNERS = frozenset({"sin", "sitt", "sina", "hennes", "hans", "min", "mitt", "mina", "din",
+                    "deras", "her", "his", "their", "my", "your"})
+OBJECT_PRONOUNS = frozenset({"henne", "honom", "him"})  # never the one who does it
+POSSESSORS = {"hennes": FEMALE, "her": FEMALE, "hans": MALE, "his": MALE}  # "hennes man"
+ADULT_NOUNS = frozenset({"kvinna", "kvinnan", "kvinnor", "man", "mannen", "woman",
+                         "women", "men", "dam", "damen", "herre", "herren", "lady"})
 AGENT_CUES = frozenset({"av", "fran", "by", "from"})  # "slagen av sin man"
-TARGET_CUES = frozenset({"mot", "against", "towards", "pa"})  # "våld mot kvinna"
+TARGET_CUES = frozenset({"mot", "against", "towards"})  # "våld mot kvinna"
 PASSIVE = frozenset({"blir", "blev", "blivit", "bli", "is", "was", "been", "got", "gets",
-                     "being", "har", "hade", "ar", "var"})
-SKIPPABLE = frozenset({"sin", "sitt", "sina", "hennes", "hans", "min", "mitt", "mina", "din",
-                       "deras", "her", "his", "their", "my", "the", "a", "an", "en", "ett",
-                       "som", "who", "that", "har", "hade", "has", "had", "ska", "will",
-                       "f", "d", "fd", "ex", "nya", "gamla", "forra", "nuvarande", "egen",
-                       "egna", "own", "former", "new", "old", "aldre", "yngre", "vuxna",
-                       "vuxne", "stora", "lilla", "tidigare", "nu", "now", "ofta", "often",
-                       "upprepat", "repeatedly", "ibland", "sometimes", "och", "and"})
+                     "being", "were", "are", "ar"})
+PERFECT = frozenset({"har", "hade", "has", "had"})
+AGE_WORDS = frozenset({"ar", "aring", "arig", "ariga", "arige", "years", "year", "old", "yo",
+                       "manader", "manad", "man", "veckor", "vecka", "months", "weeks"})
+SKIPPABLE = PASSIVE | PERFECT | frozenset({
+    "sin", "sitt", "sina", "hennes", "hans", "min", "mitt", "mina", "din", "deras", "her",
+    "his", "their", "my", "the", "a", "an", "en", "ett", "som", "who", "that", "ska", "will",
+    "f", "d", "fd", "ex", "nya", "gamla", "forra", "nuvarande", "egen", "egna", "own",
+    "former", "new", "old", "yngre", "vuxna", "vuxne", "stora", "lilla", "tidigare", "nu",
+    "now", "ofta", "often", "upprepat", "repeatedly", "ibland", "sometimes", "och", "and",
+    "just", "right", "also", "ocksa", "aven", "inte", "not", "kan", "may", "might", "ar",
+    "nagon", "nagra", "alltid", "always", "igen", "again", "been", "kanske", "ca", "cirka",
+    "runt", "about", "around", "maybe", "approx"})
 # "man" is also the Swedish "one": "hur anmäler man", "man kan ringa".
 MAN_PRONOUN_BEFORE = frozenset({"hur", "var", "nar", "vad", "vart", "kan", "ska", "skall",
                                 "bor", "maste", "far", "gor", "vet", "om", "brukar",
@@ -43,6 +59,48 @@ MAN_PRONOUN_BEFORE = frozenset({"hur", "var", "nar", "vad", "vart", "kan", "ska"
 MAN_PRONOUN_AFTER = frozenset({"kan", "ska", "skall", "bor", "maste", "far", "behover", "gor",
                                "ringer", "anmaler", "kontaktar", "vet", "inte", "ju", "alltid",
                                "aldrig", "da", "sa", "hanvisa", "hanvisar", "gora", "anmala"})
+NOT_AN_AGE_AFTER = frozenset({"kg", "kr", "min", "minuter", "timmar", "tim", "h", "st",
+                              "procent", "gram", "cm", "mg", "ml", "dagar", "dygn", "hours",
+                              "minutes", "days", "kronor", "ganger", "times", "barn",
+                              "children", "kids", "veckor", "weeks"})
+
+
+class PersonWords:
+    """The lexicon's person words matched as written (folded, never stemmed: "maken" and
+    "makan" share a stem but not a gender). Built once per lexicon."""
+
+    def __init__(self, concepts: dict[str, dict[str, tuple[str, ...]]]) -> None:
+        wanted = set(CONCEPTS) | set(RELATIONS) | {"utovare"}
+        self.single: dict[str, set[str]] = {}  # a word as written (å/ä/ö kept) or folded
+        self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for name, langs in concepts.items():
+            if name not in wanted and not AGE_CONCEPT.match(name):
+                continue
+            for terms in langs.values():
+                for term in terms:
+                    for key in {tuple(words(term)), tuple(tokens(term))}:
+                        if len(key) == 1:
+                            self.single.setdefault(key[0], set()).add(name)
+                        elif key:
+                            self.multi.setdefault(key[0], []).append((key, name))
+
+    def at(self, text: str) -> dict[int, set[str]]:
+        """Token index -> the person concepts found there (a phrase counts at its start).
+        A word typed with å/ä/ö is looked up only as written: "får" is not "far"."""
+        typed = words(text)
+        folded = tokens(text)
+        keys = [w if w != f else f for w, f in zip(typed, folded, strict=False)]
+        out: dict[int, set[str]] = {}
+        for i, key in enumerate(keys):
+            found = set(self.single.get(key, ()))
+            for phrase, name in self.multi.get(key, ()):
+                n = len(phrase)
+                if tuple(keys[i:i + n]) == phrase or tuple(folded[i:i + n]) == phrase and \
+                        typed[i:i + n] == folded[i:i + n]:
+                    found.add(name)
+            if found:
+                out[i] = found
+        return out
 
 
 @dataclass
@@ -55,6 +113,9 @@ class Mention:
     age: int | None = None
     harmed: bool = False  # the violence is done to them
     harms: bool = False  # they do it
+    relation: bool = False  # a partner, parent, sibling ... of someone else in the question
+    possessor: bool = False  # "hennes" in "hennes man": the one the relation belongs to
+    described: bool = False  # "tjej 17 som slår sin pojkvän": the question is about them
 
 
 def _man_is_pronoun(toks: list[str], i: int) -> bool:
@@ -64,14 +125,36 @@ def _man_is_pronoun(toks: list[str], i: int) -> bool:
 
 
 def _near(toks: list[str], i: int, step: int, reach: int) -> list[int]:
-    """Indices next to i in one direction, passing over little words that change nothing."""
+    """Indices next to i in one direction, passing over little words that change nothing
+    (and numbers: "kvinna 38 som slår")."""
     out, j = [], i + step
-    while 0 <= j < len(toks) and len(out) < reach:
+    while 0 <= j < len(toks) and len(out) < reach + 3:
         out.append(j)
-        if toks[j] not in SKIPPABLE:
+        counts = toks[j] not in SKIPPABLE and not toks[j].isdigit() and toks[j] not in AGE_WORDS
+        if counts and len([k for k in out if toks[k] not in SKIPPABLE]) >= reach:
             break
         j += step
     return out
+
+
+def _owned(toks: list[str], i: int) -> bool:
+    """"sin man", "hennes pappa", "barnets mamma": a relation of someone else."""
+    before = [toks[j] for j in range(max(0, i - 2), i)]
+    return any(t in OWNERS or (len(t) > 3 and t.endswith("s")) for t in before)
+
+
+def _bare_age(toks: list[str], i: int) -> int | None:
+    """"kvinna 34", "man, 45", "pat 83": a number right after a person is their age."""
+    for j in (i + 1, i + 2):
+        if j < len(toks) and toks[j].isdigit():
+            after = toks[j + 1] if j + 1 < len(toks) else ""
+            value = int(toks[j])
+            if 0 < value <= 110 and after not in NOT_AN_AGE_AFTER:
+                return value
+            return None
+        if j < len(toks) and toks[j] not in SKIPPABLE:
+            return None
+    return None
 
 
 def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int]],
@@ -86,64 +169,105 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         if i in skip:
             continue
         concepts = at.get(i, set())
+        if tok in POSSESSORS and i + 1 < len(toks) and toks[i + 1] not in SKIPPABLE | {
+                "nu", "now", "att", "to"}:
+            found.append(Mention(i, POSSESSORS[tok], possessor=True))
+            continue
         gender = PRONOUNS.get(tok)
-        if tok in POSSESSIVE_PRONOUNS and i + 1 < len(toks) and toks[i + 1] not in SKIPPABLE:
-            gender = None
         if gender is None:
             if FEMALE in concepts:
                 gender = FEMALE
             elif MALE in concepts and not (tok == "man" and _man_is_pronoun(toks, i)):
                 gender = MALE
-        group = None
         age = age_at.get(i)
         for c in concepts:
             m = AGE_CONCEPT.match(c)
             if m:
                 age = int(m.group(1))
-        if "barn" in concepts:
-            group = CHILD
-        elif "aldre" in concepts:
+        before = at.get(i - 1, set())
+        if "aldre" in concepts or "aldre" in before:
             group = OLDER
-        elif "vuxen" in concepts:
+        elif "barn" in concepts or "minderarig" in concepts:
+            group = CHILD
+        elif "vuxen" in concepts or (tok in ADULT_NOUNS and gender is not None):
             group = ADULT
-        if gender is None and group is None and age is None:
+        else:
+            group = None
+        if gender is None and group is None and age is None and PATIENT not in concepts:
             continue
-        found.append(Mention(i, gender, group, age))
-    found = _merge_ages(found)
+        if age is None and (gender or group):
+            age = _bare_age(toks, i)
+        relation = any(c in concepts for c in RELATIONS) and (
+            bool(found) or _owned(toks, i))  # "mamma med två barn": the first is the subject
+        found.append(Mention(i, gender, group, age, relation=relation))
+    found, consumed = _merge_ages(toks, found)
     for m in found:
-        before = _near(toks, m.index, -1, 3)
+        if m.possessor:
+            continue
+        before = _near(toks, m.index, -1, 2)
         after = _near(toks, m.index, 1, 3)
-        if any(toks[j] in AGENT_CUES for j in before):
+        agent = [j for j in before[:3] if toks[j] in AGENT_CUES]
+        if agent and _is_agent(toks, at, agent[0], m):
             m.harms = True
-        elif any("slar" in at.get(j, ()) or toks[j] in TARGET_CUES for j in before):
+        elif agent or any("slar" in at.get(j, ()) or toks[j] in TARGET_CUES for j in before):
             m.harmed = True
-        if not m.harms and any("offer" in at.get(j, ()) for j in after):
+        passive = any(toks[j] in PASSIVE for j in after)
+        hurt_after = [j for j in after if at.get(j, set()) & {"offer", "skada"}]
+        verb_after = [j for j in after if "slar" in at.get(j, ())]
+        if not m.harms and (hurt_after or (passive and verb_after)):
             m.harmed = True
-        elif not m.harmed and any("slar" in at.get(j, ()) for j in after):
-            passive = any(toks[j] in PASSIVE for j in after) and any(
-                "offer" in at.get(j, ()) for j in after)
-            m.harms = not passive
+        elif not m.harmed and verb_after and toks[m.index] not in OBJECT_PRONOUNS and not (
+                passive and _participle(toks, verb_after)):
+            m.harms = True
+            m.described = any(toks[j] in ("som", "who") for j in after if j < verb_after[0])
     # an age written beside a person ("kvinna 34 år", "34-årig kvinna") is that person's
-    loose = [(a, i) for a, i in ages if not any(m.index == i for m in found)]
+    loose = [(a, i) for a, i in ages if i not in consumed
+             and not any(m.index == i for m in found)]
     for age, i in loose:
-        near = [m for m in found if abs(m.index - i) <= 3 and m.age is None]
+        near = [m for m in found if abs(m.index - i) <= 3 and m.age is None and not m.possessor]
         if near:
             min(near, key=lambda m: abs(m.index - i)).age = age
     return found
 
 
-def _merge_ages(found: list[Mention]) -> list[Mention]:
-    """"kvinna 34 år", "34-årig kvinna", "pojke, 15": the age is the person's beside it."""
-    people = [m for m in found if m.gender or m.group]
-    out = []
+def _is_agent(toks: list[str], at: dict[int, set[str]], cue: int, m: Mention) -> bool:
+    """"slagen av sin man", "våld från maken", "hit by him": the one after the cue does it;
+    but "exploatering av en flicka", "misshandel av barn": a deed's noun before "av" makes
+    the one after it the one it is done to, unless that one is a relation or a stranger."""
+    if toks[cue] != "av" or m.relation:
+        return True
+    j = cue - 1
+    while j >= 0 and toks[j] in SKIPPABLE:
+        j -= 1
+    return j < 0 or "offer" in at.get(j, ()) or "slar" in at.get(j, ())
+
+
+def _participle(toks: list[str], verbs: list[int]) -> bool:
+    """English participles after "was/has been" ("was hit", "has been abused")."""
+    return any(toks[j].endswith(("ed", "en")) or toks[j] in ("hit", "beat", "hurt")
+               for j in verbs)
+
+
+def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], set[int]]:
+    """"kvinna 34 år", "34-årig kvinna", "6-year-old boy": the age is the person's beside
+    it, whatever little words stand between."""
+    people = [m for m in found if (m.gender or m.group) and not m.possessor]
+    out: list[Mention] = []
+    consumed: set[int] = set()
     for m in found:
-        if m.gender is None and m.group is None and m.age is not None:
-            near = [p for p in people if p.age is None and abs(p.index - m.index) <= 2]
+        if m.gender is None and m.group is None and m.age is not None and not m.possessor:
+            near = [p for p in people if abs(p.index - m.index) <= 2 or (
+                abs(p.index - m.index) <= 4 and all(
+                    toks[k] in AGE_WORDS or toks[k] in SKIPPABLE or toks[k].isdigit()
+                    for k in range(min(p.index, m.index) + 1, max(p.index, m.index))))]
             if near:
-                min(near, key=lambda p: (abs(p.index - m.index), p.index > m.index)).age = m.age
+                p = min(near, key=lambda p: (abs(p.index - m.index), p.index > m.index))
+                if p.age is None:
+                    p.age = m.age
+                consumed.add(m.index)
                 continue
         out.append(m)
-    return out
+    return out, consumed
 
 
 def _group(age: int | None) -> str | None:
@@ -152,42 +276,89 @@ def _group(age: int | None) -> str | None:
     return CHILD if age < ADULT_FROM else OLDER if age >= OLDER_FROM else ADULT
 
 
+def _is_child(m: Mention) -> bool:
+    return m.group == CHILD or (m.age is not None and m.age < ADULT_FROM)
+
+
 def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
            concepts: dict[str, float]) -> Person:
     """The person the question is about. `about` comes from the topic: "barn" (the child
     is the person), "utovare" (the one who uses violence is), or None (the one harmed)."""
-    if about == "utovare":
-        pool = [m for m in found if m.harms] or [m for m in found if not m.harmed]
+    people = [m for m in found if not m.possessor]
+    uses_violence = about == "utovare" or (bool(people) and people[0].harms and (
+        any(concepts.get(c, 0.0) >= 0.9 for c in USES_VIOLENCE) or people[0].described)
+        and about != "barn")
+    if uses_violence:
+        pool = [m for m in people if m.harms] or [m for m in people if not m.harmed]
     elif about == "barn":
-        pool = [m for m in found if (m.group == CHILD or (m.age is not None and m.age < 18))]
-        pool += [m for m in found if m.group is None and m.age is None and not m.harms
-                 and m not in pool and m.gender is None]
+        pool = [m for m in people if _is_child(m) and m.harmed] + [
+            m for m in people if _is_child(m)]
+        pool += [m for m in people if m.harmed and m.group in (None, CHILD) and not m.harms]
+        pool += [m for m in people if m.group is None and m.age is None and not m.harms
+                 and m.gender is None]
     else:
-        pool = ([m for m in found if m.harmed] + [m for m in found if not m.harms
-                                                  and not m.harmed])
+        harmed = [m for m in found if m.harmed]
+        neutral = [m for m in found if not m.harms and not m.harmed]
+        pool = ([m for m in harmed if not m.relation] + [m for m in harmed if m.relation]
+                + [m for m in neutral if not m.relation and not m.possessor]
+                + [m for m in neutral if m.possessor] + [m for m in neutral if m.relation])
     chosen = pool[0] if pool else None
-    age = chosen.age if chosen else None
-    if age is None and about != "utovare":
-        free = [a for a, i in ages if not any(m.index == i and m is not chosen for m in found)]
+    age, group, gender = _fill(chosen, found, about, uses_violence)
+    if age is None and about != "utovare" and not uses_violence:
+        taken = {m.index for m in found if m is not chosen}
+        free = [a for a, i in ages if i not in taken and not any(
+            m.age == a for m in found if m is not chosen)]
         if about == "barn":
             free = [a for a in free if a < ADULT_FROM]
         if len(free) == 1 or (free and about == "barn"):
             age = min(free) if about == "barn" else free[0]
-    group = _group(age) or (chosen.group if chosen else None)
+    group = _group(age) or group
     if group is None:
         if about == "barn":
             group = CHILD
-        elif concepts.get("aldre", 0.0) >= 0.9 and about != "utovare":
+        elif concepts.get("aldre", 0.0) >= 0.9 and not uses_violence:
             group = OLDER
-    gender = chosen.gender if chosen else None
-    if chosen is not None and gender is None:
-        later = [m for m in found if m.index > chosen.index and m.gender and not m.harms
-                 and m.group in (None, chosen.group)]
-        if later and (chosen.harmed == later[0].harmed or not chosen.harmed):
-            gender = later[0].gender
-    child_harmed = about == "utovare" and (
+    if gender is None and chosen is not None and not uses_violence:
+        gender = _partner_of(found, chosen)
+    child_harmed = uses_violence and (
         concepts.get("barn", 0.0) >= 0.9
-        or any(m.group == CHILD or (m.age is not None and m.age < 18)
-               for m in found if m is not chosen))
-    return Person(age=age, group=group, gender=gender, uses_violence=about == "utovare",
+        or any(_is_child(m) for m in found if m is not chosen and not m.possessor))
+    return Person(age=age, group=group, gender=gender, uses_violence=uses_violence,
                   child_harmed=child_harmed)
+
+
+def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
+          uses_violence: bool) -> tuple[int | None, str | None, str | None]:
+    """The chosen person's age, group and gender, completed from the other words for the
+    same person: "Woman with injuries ... her husband hit her" (her = the woman), "17-åring
+    ... hon" (the pronoun gives the gender)."""
+    if chosen is None:
+        return None, None, None
+    age, group, gender = chosen.age, chosen.group, chosen.gender
+    same = [m for m in found if m is not chosen and not m.relation
+            and m.harms == chosen.harms and (gender is None or m.gender in (None, gender))]
+    for m in same:
+        if gender is None and m.gender and (m.index > chosen.index or m.possessor) and (
+                m.group in (None, group) or group is None):
+            gender = m.gender
+        if m.gender == gender and gender is not None:
+            age = age if age is not None else m.age
+            group = group or m.group
+    if gender is None and chosen.age is not None:
+        later = [m for m in found if m.index > chosen.index and m.gender and not m.harms
+                 and not m.relation]
+        gender = later[0].gender if later else None
+    if age is None and group is None:  # "16-åring sms:ar att brodern ska döda henne"
+        bare = [m for m in found if m is not chosen and m.gender is None and not m.relation
+                and not m.harms and m.age is not None and not m.possessor]
+        if len(bare) == 1:
+            age = bare[0].age
+    return age, group, gender
+
+
+def _partner_of(found: list[Mention], chosen: Mention) -> str | None:
+    """"pt berättar om våld från maken": a partner who harms her says whom it is about."""
+    partners = [m for m in found if m.harms and m.relation and m.gender]
+    if len({m.gender for m in partners}) == 1 and not _is_child(chosen):
+        return FEMALE if partners[0].gender == MALE else MALE
+    return None

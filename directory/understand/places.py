@@ -7,6 +7,8 @@ or as the question's last word; typo tolerance applies only where a place is exp
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -17,10 +19,18 @@ from directory.understand.text import PLACE_CUES, is_stop, tokens
 
 # Cues that say where the person lives (beats where the asker works).
 RESIDENCE_CUES = (("bor", "i"), ("boende", "i"), ("bosatt", "i"), ("hemma", "i"),
-                  ("fran",), ("lives", "in"), ("living", "in"), ("from",), ("kommun",))
+                  ("folkbokford", "i"), ("folkbokfort", "i"), ("folkbokforda", "i"),
+                  ("skriven", "i"), ("skrivna", "i"), ("skrivet", "i"), ("bor", "pa"),
+                  ("fran",), ("lives", "in"), ("living", "in"), ("live", "in"),
+                  ("resides", "in"), ("registered", "in"), ("from",), ("kommun",))
 # Words after a place that say it is the asker's workplace, not the person's home.
 WORKPLACE_WORDS = frozenset({"lasarett", "lasarettet", "sjukhus", "sjukhuset", "akuten",
                              "vardcentral", "vardcentralen", "hospital"})
+# "vi är på barnkliniken i Falun", "ER nurse in Mora": where the asker is, not the person
+WORKPLACE_BEFORE = WORKPLACE_WORDS | frozenset({
+    "barnkliniken", "akutmottagningen", "bup", "bvc", "mvc", "vc", "skolan", "geriatriken",
+    "avdelningen", "mottagningen", "tandvarden", "ambulansen", "nurse", "doctor", "clinic",
+    "er", "ward", "kliniken", "jobbar", "arbetar", "work", "works"})
 
 
 @dataclass(frozen=True)
@@ -63,10 +73,11 @@ class PlaceFinder:
 
     def find(self, text: str, original: list[str] | None = None) -> list[PlaceHit]:
         toks = tokens(text)
+        starts = _sentence_starts(text)
         hits: list[PlaceHit] = []
         i = 0
         while i < len(toks):
-            hit = self._exact_at(toks, i, original)
+            hit = self._exact_at(toks, i, starts)
             if hit is None:
                 hit = self._fuzzy_at(toks, i, original)
             if hit is not None:
@@ -82,6 +93,8 @@ class PlaceFinder:
     def _priority(self, toks: list[str], start: int, end: int) -> int:
         if end < len(toks) and toks[end] in WORKPLACE_WORDS:
             return 0
+        if start >= 2 and toks[start - 1] in PLACE_CUES and toks[start - 2] in WORKPLACE_BEFORE:
+            return 0
         for cue in RESIDENCE_CUES:
             n = len(cue)
             if start >= n and tuple(toks[start - n:start]) == cue:
@@ -90,7 +103,7 @@ class PlaceFinder:
                 return 1
         return 1
 
-    def _exact_at(self, toks: list[str], i: int, original: list[str] | None) -> PlaceHit | None:
+    def _exact_at(self, toks: list[str], i: int, starts: set[int]) -> PlaceHit | None:
         for n in range(min(self.max_len, len(toks) - i), 0, -1):
             key = tuple(toks[i:i + n])
             entries = self.entries.get(key)
@@ -98,8 +111,9 @@ class PlaceFinder:
                 continue
             entry = entries[0]
             last = i + n == len(toks)
-            if entry.common_word and not (self._cued(toks, i) or (last and i > 0)):
-                continue
+            if entry.common_word and (i in starts or not (
+                    self._cued(toks, i) or (last and i > 0))):
+                continue  # "Vad", "By" start a sentence far more often than they name one
             return PlaceHit(entry.municipality, i, i + n, self._priority(toks, i, i + n), False)
         return None
 
@@ -117,6 +131,19 @@ class PlaceFinder:
             return None
         entry = self.entries[(found[0],)][0]
         return PlaceHit(entry.municipality, i, i + 1, self._priority(toks, i, i + 1), True)
+
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _sentence_starts(text: str) -> set[int]:
+    """Indices of the words that begin a sentence (after . ? ! : or a line break)."""
+    out, last = set(), 0
+    for n, m in enumerate(_WORD.finditer(unicodedata.normalize("NFC", text))):
+        if n == 0 or re.search(r"[.?!:\n]", text[last:m.start()]):
+            out.add(n)
+        last = m.end()
+    return out
 
 
 def choose(hits: list[PlaceHit]) -> tuple[str | None, list[str]]:

@@ -117,6 +117,7 @@ class TopicMatcher:
         self.unfolded: dict[str, str] = {}  # stem or word with å/ä/ö -> canonical key
         self.folded: dict[str, str] = {}  # folded stem or word -> canonical key
         self.single: dict[str, set[Target]] = {}  # canonical key -> targets
+        self.exact: dict[str, str] = {}  # a form written "=form" -> its own key
         self.multi: dict[str, list[tuple[tuple[str, ...], Target]]] = {}
         for concept, langs in lexicon.concepts.items():
             for terms in langs.values():
@@ -147,7 +148,16 @@ class TopicMatcher:
 
     def _add(self, term: str, target: Target) -> None:
         """A one-word term is matched alone; a phrase word by word, function words too
-        ("jag slår" must not shrink to "slår")."""
+        ("jag slår" must not shrink to "slår"). A term written "=akuten" matches only that
+        form, never what shares its stem ("akut": urgent)."""
+        if term.startswith("="):
+            form = words(term[1:])
+            if len(form) == 1:
+                key = "=" + form[0]
+                self.exact.setdefault(form[0], key)
+                self.exact.setdefault(fold(form[0]), key)
+                self.single.setdefault(key, set()).add(target)
+            return
         pairs = list(zip(words(term), tokens(term), strict=False))
         if not pairs:
             return
@@ -177,6 +187,9 @@ class TopicMatcher:
                         break
             if not out:
                 out = self._compound(f) or self._fuzzy(f)
+        exact = self.exact.get(word) or self.exact.get(fold(word))
+        if exact:
+            out = [x for x in out if x[1] != COMPOUND_STRENGTH] + [(exact, 1.0)]
         if len(self._cache) < 50_000:
             self._cache[word] = out
         return out
@@ -250,8 +263,8 @@ class TopicMatcher:
             found = self._lookup(word)
             if found and found[0][1] == FUZZY_STRENGTH and len(tok) < SURE_FUZZY_LENGTH:
                 found = [(key, WEAK_FUZZY) for key, _ in found]
-            if len(found) > 1:
-                stream.extend((word, [x], i) for x in found)
+            if len(found) > 1 and all(x[1] == COMPOUND_STRENGTH for x in found):
+                stream.extend((word, [x], i) for x in found)  # barn + misshandel
             else:
                 stream.append((word, found, i))
         for n, (word, slot, i) in enumerate(stream):
