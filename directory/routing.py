@@ -121,7 +121,10 @@ def route(d: Directory, topic: str, municipality: str | None, at: dt.datetime,
     if path is None:
         return out
     who = person.tags() if person else frozenset()
-    steps = [x for s in path.steps if s.applies(who | said) for x in _for_person(d, s, who)]
+    # A step written "for:" a person or situation is taken as written: it may be for
+    # someone else than the person ("barn-drabbat": the child the asker's patient harms).
+    steps = [x for s in path.steps if s.applies(who | said)
+             for x in ([s] if s.only_for else _for_person(d, s, who))]
     topic_obj = d.topics.get(topic)
     if topic_obj and topic_obj.assume and (person is None or person.group is None):
         # the roles for whom the topic is meant when the question does not say (BRIS is not
@@ -130,7 +133,7 @@ def route(d: Directory, topic: str, municipality: str | None, at: dt.datetime,
     resolved: list[tuple[Step, Role]] = []
     office_open = False
     for step in steps:
-        roles, needs = _resolve(d, step, municipality, person)
+        roles, needs = _resolve(d, step, municipality, None if step.only_for else person)
         if needs and step.when != "after":
             out.needs_municipality = True
         for role in roles:
@@ -139,13 +142,21 @@ def route(d: Directory, topic: str, municipality: str | None, at: dt.datetime,
                 office_open = True
     chosen: list[RouteStep] = []
     seen: set[str] = set()
+    stand_in = 0  # after hours, the duty stands in front of the closed offices it covers
     for step, role in resolved:
         if step.when == "after" and office_open:
             continue
         if role.id in seen:
             continue
         seen.add(role.id)
-        chosen.append(build_step(d, role, step.why, at, step.sources))
+        built = build_step(d, role, step.why, at, step.sources)
+        if step.when == "after":
+            chosen.insert(stand_in, built)
+            stand_in += 1
+        else:
+            if step.when != "office" and stand_in == len(chosen):
+                stand_in += 1
+            chosen.append(built)
     if not office_open and municipality is None and any(
             _resolve(d, s, None, person)[1] for s in steps if s.when == "after"):
         out.needs_municipality = True

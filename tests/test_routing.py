@@ -75,3 +75,89 @@ async def test_every_topic_has_a_route_in_every_municipality_at_every_hour(servi
         for m in d.municipalities:
             for moment in (OFFICE, NIGHT, JULDAGEN):
                 assert route(d, topic, m, moment).steps, (topic, m, moment)
+
+
+# -- the person decides too (ask-json.md) -----------------------------------------------
+
+from directory.model import NamedUnit, Person  # noqa: E402
+
+
+async def test_a_child_gets_child_services_where_adults_get_adult_services(service):
+    d = await service.directory()
+    adult = route(d, "hedersrelaterat-vald", "Mora", OFFICE)
+    child = route(d, "hedersrelaterat-vald", "Mora", OFFICE, person=Person(age=15, group="barn"))
+    assert kinds(adult)[0] == "socialtjanst-vuxen"
+    assert kinds(child)[0] == "socialtjanst-barn" and "socialtjanst-vuxen" not in kinds(child)
+    protect = route(d, "akut-skydd", "Falun", OFFICE, person=Person(group="barn",
+                                                                   gender="kvinna"))
+    assert kinds(protect)[0] == "socialtjanst-barn" and "kvinnojour" not in kinds(protect)
+
+
+async def test_a_child_sold_for_sex_gets_child_services_and_barnahus(service):
+    d = await service.directory()
+    r = route(d, "manniskohandel-prostitution", "Borlänge", OFFICE, person=Person(group="barn"))
+    assert kinds(r)[0] == "socialtjanst-barn" and "barnahus" in kinds(r)
+    adult = route(d, "manniskohandel-prostitution", "Borlänge", OFFICE)
+    assert kinds(adult)[0] == "regionkoordinator" and "barnahus" not in kinds(adult)
+
+
+async def test_young_adults_are_not_sent_to_child_services(service):
+    d = await service.directory()
+    r = route(d, "unga-parrelationer", "Ludvika", OFFICE, person=Person(age=19, group="vuxen"))
+    assert kinds(r)[0] == "socialtjanst-vuxen" and "socialtjanst-barn" not in kinds(r)
+
+
+async def test_no_womens_service_in_a_mans_route(service):
+    d = await service.directory()
+    man = Person(group="vuxen", gender="man")
+    for topic in ("vuxen-valdsutsatt", "akut-skydd", "sexuellt-vald", "unga-parrelationer"):
+        for moment in (OFFICE, NIGHT):
+            r = route(d, topic, "Falun", moment, person=man)
+            assert not {"kvinnojour", "tjejjour", "kvinnoklinik"} & set(kinds(r)), topic
+    raped = route(d, "sexuellt-vald", "Falun", OFFICE, person=man)
+    assert kinds(raped)[0] == "akutmottagning"
+
+
+async def test_older_people_get_elderly_care_beside_adult_services(service):
+    d = await service.directory()
+    r = route(d, "vuxen-valdsutsatt", "Leksand", OFFICE, person=Person(age=84, group="aldre"))
+    k = kinds(r)
+    assert k[0] == "socialtjanst-vuxen" and k[1] == "aldreomsorg"
+
+
+async def test_the_one_who_uses_violence_gets_help_unless_a_child_is_harmed(service):
+    d = await service.directory()
+    alone = route(d, "valdsutovare", "Leksand", OFFICE, person=Person(uses_violence=True))
+    assert kinds(alone)[0] == "valdsutovarbehandling"
+    child = Person(uses_violence=True, child_harmed=True)
+    assert kinds(route(d, "valdsutovare", "Leksand", OFFICE, person=child))[0] \
+        == "socialtjanst-barn"
+    assert kinds(route(d, "valdsutovare", "Leksand", NIGHT, person=child))[0] == "socialjour"
+
+
+async def test_injuries_bring_the_childrens_medical_step(service):
+    d = await service.directory()
+    plain = route(d, "barn-utsatt-for-vald", "Ludvika", OFFICE)
+    hurt = route(d, "barn-utsatt-for-vald", "Ludvika", OFFICE, said=frozenset({"skada"}))
+    assert "barnmedicin" not in kinds(plain) and "barnmedicin" in kinds(hurt)
+    assert kinds(hurt)[0] == "socialtjanst-barn"
+
+
+async def test_the_nearest_unit_comes_first(service):
+    d = await service.directory()
+    r = route(d, "sexuellt-vald", "Mora", OFFICE)
+    assert r.steps[0].role.id == "mora-lasarett-kvinnoklinik"  # Mora's before Falun's
+
+
+async def test_a_unit_asked_for_comes_first_and_an_open_one_after_it_when_closed(service):
+    d = await service.directory()
+    r = route(d, "vuxen-valdsutsatt", "Falun", NIGHT, named=(NamedUnit("kvinnojour"),))
+    assert r.steps[0].role.id == "kvinnojour-falun" and not r.steps[0].open_now
+    assert r.steps[1].open_now
+    bup = route(d, "barn-far-illa", "Falun", NIGHT, named=(NamedUnit("bup"),))
+    assert bup.steps[0].role.id == "bup-falu" and bup.steps[1].role.id == "bup-jour-dalarna"
+    bris = route(d, "barn-far-illa", None, OFFICE, named=(NamedUnit("stodlinje", "bris-116-111"),))
+    assert bris.steps[0].role.id == "bris-116-111"
+    mentioned = route(d, "vuxen-valdsutsatt", "Falun", OFFICE, named=(NamedUnit("kurator"),),
+                      named_first=False)
+    assert kinds(mentioned)[0] == "socialtjanst-vuxen" and "kurator" in kinds(mentioned)

@@ -39,10 +39,12 @@ ASKING, WORKPLACE, YRKE, UNSURE = "efterfragan", "arbetsplats", "yrke", "osaker"
 VAGUE_BELOW = 0.6  # a question the model does not find off-topic (P(nothing fits) below)
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MIN_SCORE = 0.6  # lexicon: below this score nothing in the directory fits
-MIN_PROBABILITY = 0.35  # below this (model and lexicon together) nothing fits
+MIN_PROBABILITY = 0.3  # below this (model and lexicon together) nothing fits
+MIN_UNSUPPORTED = 0.45  # the same when the lexicon finds no word of a situation
 CLOSE_PROBABILITY = 0.08  # a runner-up this close to the best is too close to call
-LEXICON_BONUS = 0.15  # added to the model's probability of the lexicon's own topic
+LEXICON_BONUS = 0.25  # added to the model's probability of the lexicon's own topic
 RUNNER_UP_FROM = 0.1
+NAMED_BUT_NOTHING = 0.5  # a unit named beside other words the model finds off-topic
 AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "manader",
                        "manad", "veckor", "vecka", "months", "weeks"})
 CLOSE_MARGIN = 0.08  # lexicon alone: share of the best score within which a runner-up competes
@@ -127,8 +129,12 @@ def _confidence(best: float, second: float) -> float:
 class Understander:
     """Built once per directory generation; cheap to call."""
 
-    def __init__(self, directory: Directory, use_model: bool = True) -> None:
+    def __init__(self, directory: Directory, use_model: bool = True,
+                 bonus: float = LEXICON_BONUS, min_probability: float = MIN_PROBABILITY,
+                 min_unsupported: float = MIN_UNSUPPORTED) -> None:
         self.model = directory.model if use_model else None
+        self.bonus, self.min_probability = bonus, min_probability
+        self.min_unsupported = min_unsupported
         self.generation = key(directory)
         self.topics = TopicMatcher(directory.lexicon, directory.unit_aliases())
         self.role_kinds = {r.id: r.kind for r in directory.roles.values()}
@@ -178,8 +184,10 @@ class Understander:
             probabilities = self.model.probabilities(self._grams(r))
             nothing = probabilities.get(NONE, 0.0)
             ranked = self._blend(probabilities, lex_topic)
+            least = (self.min_probability if analysis.situation >= MIN_SITUATION
+                     else self.min_unsupported)  # no word of a situation: be surer
             topic, confidence = (ranked[0] if ranked[0][0] != NONE
-                                 and ranked[0][1] >= MIN_PROBABILITY else (None, 0.0))
+                                 and ranked[0][1] >= least else (None, 0.0))
             if topic and len(ranked) > 1 and ranked[1][0] != NONE and (
                     ranked[0][1] - ranked[1][1] < CLOSE_PROBABILITY):
                 rival = ranked[1][0]
@@ -198,6 +206,8 @@ class Understander:
         danger = in_danger(analysis, self.danger_rules, r.toks)
         if topic is None and danger and DANGER_KIND in self.kind_topics:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
+        if asks_for_named and nothing >= NAMED_BUT_NOTHING and self._more_than_names(r):
+            asks_for_named = False  # "kaffemaskinen på akuten är trasig": not about its help
         if asks_for_named and (topic is None or not self._situation(analysis)):
             topic = next((self.kind_topics[n.kind] for n in named if n.kind in self.kind_topics),
                          topic)
@@ -225,7 +235,7 @@ class Understander:
         combined = {t: p for t, p in probabilities.items()
                     if t in self.known_topics or t == NONE}
         if lex_topic:
-            combined[lex_topic] = combined.get(lex_topic, 0.0) + LEXICON_BONUS
+            combined[lex_topic] = combined.get(lex_topic, 0.0) + self.bonus
         return sorted(combined.items(), key=lambda kv: -kv[1])
 
     def _only_who(self, r: _Reading) -> bool:
@@ -239,6 +249,16 @@ class Understander:
             if not at.get(i) or not at[i] <= self.topics.subjects:
                 return False
         return True
+
+    def _more_than_names(self, r: _Reading) -> bool:
+        """Words beyond units, places, who and how to reach: something else is asked."""
+        at = r.analysis.concepts_at()
+        for i, tok in enumerate(r.toks):
+            if i in r.skip or len(tok) < 3 or tok.isdigit() or is_stop(tok):
+                continue
+            if not at.get(i):
+                return True
+        return False
 
     def _asks_for(self, r: _Reading, named: list[NamedUnit]) -> bool:
         """Is a unit asked for ("BUP Falun", "numret till barnahus", "kvinnojouren i Mora,

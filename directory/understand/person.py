@@ -28,11 +28,17 @@ USES_VIOLENCE = ("sluta", "utovare", "ilska")  # concepts that say the asker mea
 AGE_CONCEPT = re.compile(r"^alder-(\d{1,3})$")  # "nian" -> alder-15, "spädbarn" -> alder-0
 
 # Grammar, not domain policy: pronouns, and the little words that say who does what.
-PRONOUNS = {"hon": FEMALE, "henne": FEMALE, "she": FEMALE, "han": MALE, "honom": MALE,
-            "he": MALE, "him": MALE}
+PRONOUNS = {"hon": FEMALE, "henne": FEMALE, "she": FEMALE, "her": FEMALE, "han": MALE,
+            "honom": MALE, "he": MALE, "him": MALE}
 OWNERS = frozenset({"sin", "sitt", "sina", "hennes", "hans", "min", "mitt", "mina", "din",
                     "deras", "her", "his", "their", "my", "your"})
-OBJECT_PRONOUNS = frozenset({"henne", "honom", "him"})  # never the one who does it
+# after "her"/"his" these say it is not "her husband" but "hits her when ..."
+NOT_OWNED = frozenset({"nu", "now", "att", "to", "when", "because", "if", "in", "at", "with",
+                       "again", "every", "for", "so", "but", "after", "before", "while",
+                       "up", "down", "out", "off", "on", "or", "of", "till", "med", "nar",
+                       "och", "and", "badly", "hard", "too", "also", "there", "here"})
+SUBJECT_PRONOUNS = frozenset({"han", "hon", "he", "she"})  # never the one a verb before hits
+OBJECT_PRONOUNS = frozenset({"henne", "honom", "him", "her"})  # never the one who does it
 POSSESSORS = {"hennes": FEMALE, "her": FEMALE, "hans": MALE, "his": MALE}  # "hennes man"
 ADULT_NOUNS = frozenset({"kvinna", "kvinnan", "kvinnor", "man", "mannen", "woman",
                          "women", "men", "dam", "damen", "herre", "herren", "lady"})
@@ -56,6 +62,7 @@ SKIPPABLE = PASSIVE | PERFECT | frozenset({
 MAN_PRONOUN_BEFORE = frozenset({"hur", "var", "nar", "vad", "vart", "kan", "ska", "skall",
                                 "bor", "maste", "far", "gor", "vet", "om", "brukar",
                                 "behover", "innan", "sa", "da", "kanske", "ocksa", "eller"})
+QUESTION_WORDS = frozenset({"hur", "var", "nar", "vad", "vart", "vem", "vilken", "om"})
 MAN_PRONOUN_AFTER = frozenset({"kan", "ska", "skall", "bor", "maste", "far", "behover", "gor",
                                "ringer", "anmaler", "kontaktar", "vet", "inte", "ju", "alltid",
                                "aldrig", "da", "sa", "hanvisa", "hanvisar", "gora", "anmala"})
@@ -116,12 +123,15 @@ class Mention:
     relation: bool = False  # a partner, parent, sibling ... of someone else in the question
     possessor: bool = False  # "hennes" in "hennes man": the one the relation belongs to
     described: bool = False  # "tjej 17 som slår sin pojkvän": the question is about them
+    grade: bool = False  # "går i åttan": an age said by a word, belongs to the one before
 
 
 def _man_is_pronoun(toks: list[str], i: int) -> bool:
+    """"man kan ringa", "hur gör man", "hur polisanmäler man": the pronoun "one"."""
     before = toks[i - 1] if i > 0 else ""
     after = toks[i + 1] if i + 1 < len(toks) else ""
-    return before in MAN_PRONOUN_BEFORE or after in MAN_PRONOUN_AFTER
+    asked = i > 1 and toks[i - 2] in QUESTION_WORDS and before.endswith("r")
+    return before in MAN_PRONOUN_BEFORE or after in MAN_PRONOUN_AFTER or asked
 
 
 def _near(toks: list[str], i: int, step: int, reach: int) -> list[int]:
@@ -169,8 +179,7 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         if i in skip:
             continue
         concepts = at.get(i, set())
-        if tok in POSSESSORS and i + 1 < len(toks) and toks[i + 1] not in SKIPPABLE | {
-                "nu", "now", "att", "to"}:
+        if tok in POSSESSORS and i + 1 < len(toks) and toks[i + 1] not in SKIPPABLE | NOT_OWNED:
             found.append(Mention(i, POSSESSORS[tok], possessor=True))
             continue
         gender = PRONOUNS.get(tok)
@@ -199,7 +208,9 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
             age = _bare_age(toks, i)
         relation = any(c in concepts for c in RELATIONS) and (
             bool(found) or _owned(toks, i))  # "mamma med två barn": the first is the subject
-        found.append(Mention(i, gender, group, age, relation=relation))
+        found.append(Mention(i, gender, group, age, relation=relation,
+                             grade=age is not None and gender is None and group is None
+                             and any(AGE_CONCEPT.match(c) for c in concepts)))
     found, consumed = _merge_ages(toks, found)
     for m in found:
         if m.possessor:
@@ -209,7 +220,8 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         agent = [j for j in before[:3] if toks[j] in AGENT_CUES]
         if agent and _is_agent(toks, at, agent[0], m):
             m.harms = True
-        elif agent or any("slar" in at.get(j, ()) or toks[j] in TARGET_CUES for j in before):
+        elif agent or (toks[m.index] not in SUBJECT_PRONOUNS and any(
+                "slar" in at.get(j, ()) or toks[j] in TARGET_CUES for j in before)):
             m.harmed = True
         passive = any(toks[j] in PASSIVE for j in after)
         hurt_after = [j for j in after if at.get(j, set()) & {"offer", "skada"}]
@@ -257,6 +269,7 @@ def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], s
     for m in found:
         if m.gender is None and m.group is None and m.age is not None and not m.possessor:
             near = [p for p in people if abs(p.index - m.index) <= 2 or (
+                m.grade and 0 < m.index - p.index <= 4) or (
                 abs(p.index - m.index) <= 4 and all(
                     toks[k] in AGE_WORDS or toks[k] in SKIPPABLE or toks[k].isdigit()
                     for k in range(min(p.index, m.index) + 1, max(p.index, m.index))))]
@@ -350,7 +363,8 @@ def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
         gender = later[0].gender if later else None
     if age is None and group is None:  # "16-åring sms:ar att brodern ska döda henne"
         bare = [m for m in found if m is not chosen and m.gender is None and not m.relation
-                and not m.harms and m.age is not None and not m.possessor]
+                and m.harms == chosen.harms and m.harmed == chosen.harmed
+                and m.age is not None and not m.possessor]
         if len(bare) == 1:
             age = bare[0].age
     return age, group, gender

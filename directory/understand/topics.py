@@ -34,7 +34,8 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
 # "17 år", "17-åring", "femåringen", "hon är 17", "tjej 16", "aged 15" (folded text)
 _AGE = re.compile(
     r"\b(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s*"
-    r"(?:ar|aring|aringen|aringar|arig|ariga|arige|years?|yrs?|yo|year old|years old|"
+    r"(?:ar|aring|aringen|aringar|arig|ariga|arige|ring|ringen|rig|riga|rige|"
+    r"years?|yrs?|yo|year old|years old|"
     r"arsaldern)\b"
     r"|\b(?:ar|is|aged?|kille|killen|tjej|tjejen|flicka|flickan|pojke|pojken|pat|patient|"
     r"barn|barnet|son|sonen|dotter|dottern|elev|eleven|girl|boy)\s+(\d{1,2})\b")

@@ -1,0 +1,55 @@
+"""Who a question is about (understood.person): age, group, gender, the one who uses violence."""
+
+import pytest
+
+from directory.model import Person
+from directory.understand import Understander
+
+
+@pytest.fixture
+async def u(service) -> Understander:
+    return await service.understander()
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("kvinna misshandlad av sin sambo, Falun", {"gender": "kvinna", "group": "vuxen"}),
+    ("man, 45 år, slagen av sin fru i Mora", {"gender": "man", "age": 45, "group": "vuxen"}),
+    ("hennes man hotar henne varje kväll", {"gender": "kvinna"}),
+    ("he hits her when he drinks, Borlänge", {"gender": "kvinna"}),
+    ("pojke 12 år med blåmärken, pappan slår honom", {"gender": "man", "age": 12,
+                                                      "group": "barn"}),
+    ("flickan går i åttan och har blivit slagen hemma", {"gender": "kvinna", "age": 14,
+                                                         "group": "barn"}),
+    ("pensionär slagen av sitt barnbarn i Orsa", {"group": "aldre"}),
+    ("hon är 84 och sonen tar hennes pension", {"gender": "kvinna", "age": 84,
+                                                "group": "aldre"}),
+    ("våldtagen man på akuten i Ludvika", {"gender": "man"}),
+    ("bebisen har skakats av pappan, Säter", {"age": 0, "group": "barn"}),
+    ("hur polisanmäler man misshandel", {"gender": None}),  # "man" the pronoun
+    ("äldre kvinna får blåmärken efter sonens besök", {"gender": "kvinna", "group": "aldre"}),
+])
+def test_the_person_the_question_is_about(u, question, expected):
+    person = u.understand(question).person
+    for key, value in expected.items():
+        assert getattr(person, key) == value, (question, person)
+
+
+def test_the_one_who_uses_violence(u):
+    person = u.understand("jag slår min fru och vill ha hjälp att sluta, Falun").person
+    assert person.uses_violence and not person.child_harmed
+    harming_a_child = u.understand("pappa som slår sin fyraåring vill ha hjälp att sluta")
+    assert harming_a_child.person.uses_violence and harming_a_child.person.child_harmed
+
+
+async def test_the_answer_says_who_it_understood(service):
+    from directory.ask import parse_moment
+
+    a = (await service.ask("tjej 16 år blir slagen av sin pojkvän, Leksand",
+                           parse_moment("2026-11-24T10:15:00+01:00"))).to_json()
+    assert a["understood"]["person"] == {"age": 16, "group": "barn", "gender": "kvinna",
+                                         "uses_violence": False}
+
+
+def test_person_tags_drive_the_route():
+    assert Person(group="barn", gender="man").tags() == {"barn", "man"}
+    assert Person(uses_violence=True, child_harmed=True).tags() == {"utovare", "barn-drabbat"}
