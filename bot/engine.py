@@ -19,7 +19,7 @@ from directory.ask import Answer, canonical_municipality
 from directory.freshness import freshness
 from directory.hours import STOCKHOLM
 from directory.service import DirectoryService
-from directory.store.people import REPORT_REASONS, User
+from directory.store.people import REPORT_REASONS, ROLE_SV, User
 from directory.understand.redact import redact
 
 HELP = ("Skriv situationen och kommunen, t.ex. <i>orosanmälan Mora</i> eller "
@@ -120,7 +120,7 @@ class Engine:
         if user is None:
             return Outcome(Reply("Inbjudan är ogiltig, redan använd eller för gammal. "
                                  "Be om en ny."))
-        return Outcome(Reply(f"Klart – du är kopplad som {_role_sv(user.role)}.\n\n{HELP}"))
+        return Outcome(Reply(f"Klart – du är kopplad som {ROLE_SV[user.role]}.\n\n{HELP}"))
 
     async def on_command(self, user: User | None, command: str, args: str) -> Outcome:
         if user is None or not user.active:
@@ -375,6 +375,3 @@ class Engine:
 def _rows(buttons: list[Button], per_row: int) -> list[list[Button]]:
     return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
 
-
-def _role_sv(role: str) -> str:
-    return {"staff": "personal", "coordinator": "samordnare", "admin": "administratör"}[role]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from directory.db import Database
 
 ROLES = ("staff", "coordinator", "admin")
+ROLE_SV = {"staff": "personal", "coordinator": "samordnare", "admin": "administratör"}
 REPORT_REASONS = {"fel-nummer": "Fel nummer", "svarar-inte": "Svarar inte",
                   "fel-ansvarig": "Fel ansvarig", "annat": "Annat"}
 INVITE_DAYS = 7
