@@ -25,9 +25,12 @@ from directory.understand.redact import redact
 HELP = ("Skriv situationen och kommunen, t.ex. <i>orosanmälan Mora</i> eller "
         "<i>skyddat boende ikväll Avesta</i>.\n"
         "Du får den roll som ska kontaktas nu, med nummer och öppettider; knapparna ger "
-        "fler vägar, vad du ska göra och var du anmäler fel uppgifter.\n"
+        "fler vägar, vad du ska göra och var du anmäler fel uppgifter (med en kommentar "
+        "om du vill).\n"
         "/kommun NAMN sätter din förvalda kommun. Skicka aldrig personnummer eller "
         "patientuppgifter.")
+HELP_WORDS = frozenset({"hjälp", "hjalp", "help", "?", "/hjälp", "/hjalp", "/help"})
+NOTE_MINUTES = 15  # a report's comment must come this soon, else the text is a question
 UNKNOWN_USER = ("Den här tjänsten är bara för personal med inbjudan. Be din samordnare "
                 "eller administratör om en inbjudningslänk.")
 RATE_LIMITED = "Många frågor på kort tid – vänta en minut och försök igen."
@@ -92,7 +95,8 @@ class Engine:
         self.clock = clock or (lambda: dt.datetime.now(STOCKHOLM))
         self.rate = rate_limit or RateLimit()
         self.contexts: dict[int, OrderedDict[int, Context]] = {}
-        self.pending_note: dict[int, str] = {}  # user -> role id awaiting a report note
+        # user -> (role id, reason, monotonic time): a report waiting for its comment
+        self.pending_note: dict[int, tuple[str, str, float]] = {}
         self._next_ctx = 0
 
     # ---- entry points -------------------------------------------------------------------
@@ -103,8 +107,11 @@ class Engine:
             return Outcome(Reply(UNKNOWN_USER))
         if not self.rate.allow(user.id):
             return Outcome(Reply(RATE_LIMITED))
-        if user.id in self.pending_note:
-            return await self._file_report(user, self.pending_note.pop(user.id), "annat", text)
+        if text.strip().casefold().rstrip("!.") in HELP_WORDS:
+            return Outcome(Reply(HELP))
+        pending = self.pending_note.pop(user.id, None)
+        if pending and time.monotonic() - pending[2] < NOTE_MINUTES * 60:
+            return await self._file_report(user, pending[0], pending[1], text)
         ctx = Context(text, self.clock())
         return Outcome(await self._answer(user, ctx, record=True))
 
@@ -141,7 +148,8 @@ class Engine:
         handler = {
             "more": self._more, "todo": self._todo, "mun": self._choose_mun,
             "setm": self._set_mun, "clar": self._clarified, "rep": self._report_which,
-            "repr": self._report_reason, "ok": self._verify,
+            "repr": self._report_reason, "repn": self._report_without_note,
+            "repx": self._report_cancel, "ok": self._verify,
         }.get(action)
         if handler is None:
             return Outcome(Reply("Den knappen känner jag inte igen."))
@@ -276,11 +284,27 @@ class Engine:
                                  _rows(buttons, 2)))
         if reason not in REPORT_REASONS:
             return Outcome(Reply(EXPIRED))
+        self.pending_note[user.id] = (role_id, reason, time.monotonic())
+        cancel = Button("Avbryt", "repx:")
         if reason == "annat":
-            self.pending_note[user.id] = role_id
             return Outcome(Reply("Beskriv kort vad som är fel (inga patientuppgifter). "
-                                 "Nästa meddelande blir din rapport."))
+                                 "Nästa meddelande blir din rapport.", [[cancel]]))
+        return Outcome(Reply(
+            f"{escape(REPORT_REASONS[reason])}: vill du lägga till en kommentar, t.ex. "
+            "vilket nummer som är rätt? Skriv den som nästa meddelande (inga "
+            "patientuppgifter) – eller skicka utan kommentar.",
+            [[Button("Skicka utan kommentar", f"repn:{role_id}:{reason}"), cancel]]))
+
+    async def _report_without_note(self, user: User, rest: str) -> Outcome:
+        role_id, _, reason = rest.partition(":")
+        pending = self.pending_note.pop(user.id, None)
+        if pending is None or pending[:2] != (role_id, reason) or reason == "annat":
+            return Outcome(Reply(EXPIRED))
         return await self._file_report(user, role_id, reason, "")
+
+    async def _report_cancel(self, user: User, rest: str) -> Outcome:
+        self.pending_note.pop(user.id, None)
+        return Outcome(Reply("Rapporten avbröts. Skriv en ny fråga när du vill."))
 
     async def _file_report(self, user: User, role_id: str, reason: str, note: str) -> Outcome:
         d = await self.service.directory()
