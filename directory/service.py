@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from directory.ask import Answer, ask
+from directory.coverage import Coverage, sweep
 from directory.db import Database
 from directory.importer import import_path
 from directory.snapshot import Directory, DirectoryCache
@@ -25,6 +26,7 @@ class DirectoryService:
         self.people = People(db)
         self.cache = DirectoryCache(self.store)
         self._understander: Understander | None = None
+        self._coverage: tuple[tuple, Coverage] | None = None
 
     @classmethod
     async def open(cls, path: str | Path, demo_data: Path | None = None) -> DirectoryService:
@@ -59,6 +61,16 @@ class DirectoryService:
         if self._understander is None or self._understander.generation != d.lexicon_version:
             self._understander = Understander(d)
         return self._understander
+
+    async def coverage(self, today: dt.date) -> Coverage:
+        """The sweep of every topic and municipality over the week and the holidays
+        (directory.coverage), made once per directory generation and day: an edit makes a
+        new generation, so the page is never older than the directory."""
+        d = await self.directory()
+        key = (id(d), d.generation, today)
+        if self._coverage is None or self._coverage[0] != key:
+            self._coverage = (key, sweep(d, today))
+        return self._coverage[1]
 
     async def ask(self, question: str, at: dt.datetime, default_municipality: str | None = None,
                   topic: str | None = None, municipality: str | None = None,

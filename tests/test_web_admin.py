@@ -56,8 +56,8 @@ async def test_coverage_matrix(web_env):
 async def test_coverage_states(web_env):
     service = web_env.service
     d = await service.directory()
-    cells = stats.coverage(d, today())
-    assert {c.state for c in cells.values()} <= {"ok", "stale", "missing"}
+    cov = await service.coverage(today())
+    assert {cov.state(t, m) for t, m in cov.cells} <= {"ok", "stale", "missing"}
     # Make every social-services-for-children role in Mora stale: the cell turns yellow.
     long_ago = Verification(today() - dt.timedelta(days=900), "test")
     for role in d.by_kind_area[("socialtjanst-barn", "Mora")]:
@@ -66,13 +66,18 @@ async def test_coverage_states(web_env):
                                (long_ago.at.isoformat(), role.id))
             await conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
     d = await service.directory()
-    assert stats.coverage(d, today())[("barn-far-illa", "Mora")].state == "stale"
+    assert (await service.coverage(today())).state("barn-far-illa", "Mora") == "stale"
     # Take away the social emergency service: no route at night, the cell turns red.
     for role in d.by_kind_area[("socialjour", "Mora")]:
         await service.store.save_role(replace(role, status="inaktiv"), "test")
-    d = await service.directory()
-    cell = stats.coverage(d, today())[("barn-far-illa", "Mora")]
-    assert cell.state == "missing" and any("kl. 22" in p for p in cell.problems)
+    cov = await service.coverage(today())
+    assert cov.state("barn-far-illa", "Mora") == "missing"
+    sentences = [g.sentence for g in cov.gaps("barn-far-illa", "Mora")]
+    assert ("Fredag 16:30–24:00: ingen öppen väg för oro för att ett barn far illa "
+            "(orosanmälan) i Mora") in sentences, sentences
+    client = await web_env.signed_in("admin")
+    html = await (await client.get("/admin/tackning")).text()
+    assert "Måndag–fredag 00:00–08:00: ingen öppen väg för oro för att ett barn far" in html
 
 
 async def test_audit_log_filter_and_csv(web_env):

@@ -24,6 +24,7 @@ from bot.web.core import (
     user_of,
 )
 from bot.web.history import when_sv
+from directory.coverage import sentences
 from directory.store.people import ROLES
 
 CATEGORIES = {
@@ -68,15 +69,18 @@ def _bars(series: list[tuple[dt.date, int, int, int]]) -> list[dict]:
 
 
 async def coverage_page(request: web.Request) -> web.Response:
-    d = await service_of(request).directory()
-    day = today()
-    cells = stats.coverage(d, day)
-    counts = {s: sum(1 for c in cells.values() if c.state == s) for s in CELL}
-    problems = [(d.topics[t], m, c) for (t, m), c in cells.items() if c.state != "ok"]
+    service = service_of(request)
+    d = await service.directory()
+    cov = await service.coverage(today())
+    cells = {(t, m): {"state": cov.state(t, m), "sentences": sentences(cov.gaps(t, m))}
+             for t in d.topics for m in d.municipalities}
+    counts = {s: sum(1 for c in cells.values() if c["state"] == s) for s in CELL}
+    problems = [(d.topics[t], m, c) for (t, m), c in cells.items() if c["state"] != "ok"]
+    problems.sort(key=lambda p: (p[2]["state"] != "missing", p[1], p[0].label))
     return await render(request, "coverage.html", {
         "topics": list(d.topics.values()), "municipalities": d.municipalities,
         "cells": cells, "symbols": CELL, "counts": counts, "problems": problems,
-        "moments": stats.sample_moments(day)})
+        "days": cov.days, "week": [x for x in cov.days if x.kind == "week"]})
 
 
 async def _audit_rows(request: web.Request, limit: int) -> tuple[list[dict], dict]:
