@@ -95,8 +95,16 @@ async def test_save_creates_a_version_and_normalises_the_phone(web_env):
     untouched = await submit(client, EDIT, EDIT)  # saving the form as it is changes nothing
     assert "Inget var ändrat" in await untouched.text()
     assert len(await store.versions("role", OWN_ROLE)) == before
-    resp = await submit(client, EDIT, EDIT, {"c-0-value": "+46 8 465 004 77",
-                                             "hours-fri": "08:00-15:00"})
+    changes = {"c-0-value": "+46 8 465 004 77", "hours-fri": "08:00-15:00"}
+    # Friday afternoon would have no open way for a report of concern: warned, nothing saved.
+    warned = await submit(client, EDIT, EDIT, changes)
+    assert warned.status == 409
+    html = await warned.text()
+    assert ("Fredag 15:00–16:00: ingen öppen väg för oro för att ett barn far illa "
+            "(orosanmälan) i Falun") in html
+    assert 'value="08:00-15:00"' in html and 'value="+46 8 465 004 77"' in html
+    assert len(await store.versions("role", OWN_ROLE)) == before
+    resp = await submit(client, EDIT, EDIT, {**changes, "action": "save-gap"})
     assert resp.status == 200 and "sparade som en ny version" in await resp.text()
     role = await store.role(OWN_ROLE)
     assert role.contacts[0].value == "08-465 004 77"
@@ -122,7 +130,7 @@ async def test_add_and_remove_contacts_and_exceptions(web_env):
         f"c-{n - 1}-channel": "web", f"c-{n - 1}-value": "https://falun.example/oro",
         f"c-{n - 1}-label": "Webbformulär", f"c-{n - 1}-rank": "1", "c-0-rank": "2",
         "c-1-remove": "1", "ex-1-date": "2026-12-30", "ex-1-closed": "1",
-        "ex-1-note": "Stängt mellandagarna"})
+        "ex-1-note": "Stängt mellandagarna", "action": "save-gap"})
     assert resp.status == 200, await resp.text()
     role = await web_env.service.store.role(OWN_ROLE)
     assert role.contacts[0].channel == "web"  # rank 1 comes first

@@ -21,6 +21,7 @@ from bot.web.core import (
     today,
     user_of,
 )
+from directory.coverage import gaps_opened_by_role, sentences
 from directory.freshness import freshness
 from directory.model import Organisation, Role
 from directory.store.people import REPORT_REASONS, User
@@ -87,15 +88,15 @@ async def _role_for_edit(request: web.Request) -> tuple[Role, Organisation]:
 
 
 async def _form_page(request: web.Request, form: forms.RoleForm, org: Organisation,
-                     role: Role | None, status: int = 200, saved: str | None = None
-                     ) -> web.Response:
+                     role: Role | None, status: int = 200, saved: str | None = None,
+                     gaps: list[str] | None = None, verifying: bool = False) -> web.Response:
     d = await service_of(request).directory()
     f = freshness(role, today()) if role else None
     return await render(request, "role_form.html", {
         "form": form, "org": org, "role": role, "new": role is None, "saved": saved,
         "kinds": list(d.kinds.values()), "municipalities": d.municipalities,
-        "fresh": f, "fresh_sv": FRESH_SV[f.state] if f else None, **forms.choices()},
-        status=status)
+        "fresh": f, "fresh_sv": FRESH_SV[f.state] if f else None, "gaps": gaps or [],
+        "verifying": verifying, **forms.choices()}, status=status)
 
 
 async def role_form(request: web.Request) -> web.Response:
@@ -103,9 +104,20 @@ async def role_form(request: web.Request) -> web.Response:
     saved = {"1": "Ändringarna är sparade som en ny version.",
              "0": "Inget var ändrat – ingen ny version.",
              "ny": "Rollen är skapad.",
-             "ok": "Bekräftad som korrekt i dag."}.get(request.query.get("sparat", ""))
+             "ok": "Bekräftad som korrekt i dag.",
+             "ok1": "Ändringarna är sparade och uppgifterna bekräftade som korrekta i dag.",
+             }.get(request.query.get("sparat", ""))
     return await _form_page(request, forms.from_role(role, with_protected=True), org, role,
                             saved=saved)
+
+
+# The role form's submit buttons. "Verifierad idag" on the role page submits the form too:
+# what is on screen is saved and confirmed together, never the stored data behind unsaved
+# edits. "-gap": the coordinator has seen that the edit opens a gap in coverage and saves.
+SAVE_ACTIONS = {"save": (False, False), "verify": (True, False),
+                "save-gap": (False, True), "verify-gap": (True, True)}
+NOT_VERIFIED = ("Inget är sparat eller bekräftat. Rätta felen och tryck Verifierad idag igen "
+                "– då sparas det som står i formuläret och bekräftas som korrekt.")
 
 
 async def role_save(request: web.Request) -> web.Response:
@@ -117,13 +129,27 @@ async def role_save(request: web.Request) -> web.Response:
     if data.get("action") == "rows":
         form.add_blank_rows(2, 2, 1)
         return await _form_page(request, form, org, role)
+    verify, gaps_seen = SAVE_ACTIONS.get(str(data.get("action", "save")), (False, False))
     service = service_of(request)
     user = user_of(request)
-    new = forms.validate(form, org, await service.directory(), new=False)
+    d = await service.directory()
+    new = forms.validate(form, org, d, new=False)
     if new is None:
-        return await _form_page(request, form, org, role, status=400)
+        if verify:
+            form.general.insert(0, NOT_VERIFIED)
+        return await _form_page(request, form, org, role, status=400, verifying=verify)
+    if not gaps_seen:
+        gaps = gaps_opened_by_role(d, new, today())
+        if gaps:
+            return await _form_page(request, form, org, role, status=409,
+                                    gaps=sentences(gaps), verifying=verify)
+    clear_protected = bool(role.protected and not new.protected)  # the form emptied them
+    if verify:
+        changed = await service.store.save_and_verify_role(new, user.name, today(),
+                                                           clear_protected)
+        raise see_other(f"/admin/roles/{q(role.id)}?sparat={'ok1' if changed else 'ok'}")
     changed = await service.store.save_role(new, user.name)
-    if role.protected and not new.protected:  # the form emptied the protected fields
+    if clear_protected:
         await service.store.save_protected(role.id, {}, user.name)
         changed = True
     raise see_other(f"/admin/roles/{q(role.id)}?sparat={'1' if changed else '0'}")

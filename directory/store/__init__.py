@@ -244,6 +244,13 @@ class Store:
         day = day or dt.datetime.now(dt.UTC).date()
         await self.db.run_write(_versioned, writes.verify_role, role_id, actor, day)
 
+    async def save_and_verify_role(self, role: Role, actor: str, day: dt.date,
+                                   clear_protected: bool = False) -> bool:
+        """Save what a coordinator has in front of them and confirm it as correct, in one
+        transaction: the verification is always of exactly the data saved with it."""
+        return await self.db.run_write(_versioned, writes.save_and_verify_role, role, actor,
+                                       day, clear_protected)
+
     async def restore(self, version_id: int, actor: str) -> None:
         """Write an old document back as a new version (history is never rewritten)."""
         version = await self.version(version_id)

@@ -195,6 +195,17 @@ def verify_role(conn: Conn, role_id: str, actor: str, day: dt.date, at: str) -> 
            {"at": old[0], "by": old[1]}, {"at": day.isoformat(), "by": actor})
 
 
+def save_and_verify_role(conn: Conn, role: Role, actor: str, day: dt.date,
+                         clear_protected: bool, at: str) -> bool:
+    """An edit and its verification together (whether or not anything changed)."""
+    changed = save_role(conn, role, actor, "update", at)
+    if clear_protected and _one(conn, SELECT_PROTECTED, (role.id,)) is not None:
+        put_protected(conn, role.id, {}, actor, "update", at)
+        changed = True
+    verify_role(conn, role.id, actor, day, at)
+    return changed
+
+
 # ---- paths, taxonomy, lexicon -------------------------------------------------------------
 
 
