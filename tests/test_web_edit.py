@@ -307,3 +307,52 @@ async def test_local_paths_survive_an_untouched_save(web_env):
         page = f"/admin/vagar/{municipality}/{topic}"
         resp = await submit(client, page, page)
         assert "Inget var ändrat" in await resp.text(), page
+
+
+async def test_verify_from_the_form_saves_and_verifies_what_is_on_screen(web_env):
+    store = web_env.service.store
+    day = dt.datetime.now(STOCKHOLM).date()
+    old = await store.role(OWN_ROLE)
+    client = await web_env.signed_in("coordinator", name="samordnare-falun")
+    html = await (await client.get(EDIT)).text()
+    # Enter in a field submits with the first submit button of the form in page order:
+    # that is a plain save, never "Verifierad idag" (which sits above the form).
+    first = html.index('form="role-form"')
+    assert 'value="save"' in html[first:first + 120]
+    assert 'form="role-form" name="action" value="verify"' in html
+    # An unsaved change with an error: nothing is saved and nothing is verified.
+    bad = await submit(client, EDIT, EDIT, {"action": "verify", "c-0-value": "070-12"})
+    assert bad.status == 400
+    assert "Inget är sparat eller bekräftat" in await bad.text()
+    assert await store.role(OWN_ROLE) == old
+    # An unsaved, valid change: saved and verified together - the new number is what is
+    # confirmed, never the old one.
+    resp = await submit(client, EDIT, EDIT, {"action": "verify", "c-0-value": "08-465 004 99"})
+    assert "sparade och uppgifterna bekräftade" in await resp.text()
+    role = await store.role(OWN_ROLE)
+    assert role.contacts[0].value == "08-465 004 99"
+    assert role.verified.at == day and role.verified.by == "samordnare-falun"
+    latest = await store.versions(None, OWN_ROLE, limit=2)
+    assert [v.entity for v in latest] == ["verification", "role"]
+    # Nothing changed: only verified, no new version of the role.
+    role_versions = len(await store.versions("role", OWN_ROLE))
+    again = await submit(client, EDIT, EDIT, {"action": "verify"})
+    assert "Bekräftad som korrekt i dag" in await again.text()
+    assert len(await store.versions("role", OWN_ROLE)) == role_versions
+    assert (await store.versions(None, OWN_ROLE, limit=1))[0].entity == "verification"
+
+
+async def test_a_path_that_leaves_hours_uncovered_is_warned_about(web_env):
+    client = await web_env.signed_in("coordinator")
+    page = "/admin/vagar/Falun/barn-far-illa"
+    fields = form_fields(await (await client.get(page)).text(), page)
+    steps = int(fields["n-s"])
+    after = next(i for i in range(steps) if fields[f"s-{i}-when"] == "after")
+    warned = await submit(client, page, page, {f"s-{after}-remove": "1"})
+    assert warned.status == 409
+    html = await warned.text()
+    assert "Lördag, söndag hela dygnet: ingen öppen väg för oro för att ett barn far illa" in html
+    assert ("barn-far-illa", "Falun") not in (await web_env.service.directory()).local_paths
+    resp = await submit(client, page, page, {f"s-{after}-remove": "1", "action": "save-gap"})
+    assert "sparad som en ny version" in await resp.text()
+    assert ("barn-far-illa", "Falun") in (await web_env.service.directory()).local_paths
