@@ -320,7 +320,7 @@ class Engine:
         notify = []
         message = (f"Ny rapport om <b>{escape(role.name)}</b>: "
                    f"{escape(REPORT_REASONS[reason])}"
-                   + (f" – {escape(report.note)}" if report.note else "")
+                   + (f" – {cards.linked(report.note)}" if report.note else "")
                    + "\nSe /mina.")
         for coordinator in await self.people.coordinators_of(role.org_id):
             notify.append((coordinator, Reply(message, self._entry_buttons(role_id))))
@@ -350,7 +350,7 @@ class Engine:
             role = d.roles.get(report.role_id)
             name = role.name if role else report.role_id
             lines.append(f"⚠ Rapport: {escape(name)} – {escape(REPORT_REASONS[report.reason])}"
-                         + (f" ({escape(report.note)})" if report.note else ""))
+                         + (f" ({cards.linked(report.note)})" if report.note else ""))
         for role in sorted(due, key=lambda r: (r.next_review() or dt.date.min))[:20]:
             f = freshness(role, today)
             when = f.next_review.isoformat() if f.next_review else "aldrig bekräftad"

@@ -356,3 +356,38 @@ async def test_a_path_that_leaves_hours_uncovered_is_warned_about(web_env):
     resp = await submit(client, page, page, {f"s-{after}-remove": "1", "action": "save-gap"})
     assert "sparad som en ny version" in await resp.text()
     assert ("barn-far-illa", "Falun") in (await web_env.service.directory()).local_paths
+
+
+async def test_history_says_hours_changes_in_words_and_does_not_fold_small_edits(web_env):
+    client = await web_env.signed_in("coordinator")
+    await submit(client, EDIT, EDIT, {"hours-fri": "08:00-15:00", "name": "Nytt namn",
+                                      "action": "save-gap"})
+    html = await (await client.get(EDIT + "/historik")).text()
+    latest = html[html.index('<li class="card"'):]
+    latest = latest[:latest.index("</li>")]
+    assert "Öppettider fredag" in latest
+    assert "07:45–16:30" in latest and "08:00–15:00" in latest
+    assert "mon-fri" not in latest and "mon-thu" not in latest
+    assert "<details>" not in latest  # a small edit is shown whole
+
+
+async def test_verifying_from_the_list_confirms_which_entry(web_env):
+    client = await web_env.signed_in("coordinator")
+    role = (await web_env.service.directory()).roles[OWN_ROLE]
+    for page in ("/admin", f"/admin/org/{OWN_ORG}"):
+        resp = await post(client, EDIT + "/verifiera", {"next": f"{page}?klart={OWN_ROLE}"},
+                          page=page)
+        html = await resp.text()
+        assert f"{role.name} är bekräftad som korrekt i dag" in html, page
+        assert 'class="just-verified"' in html
+
+
+async def test_report_queue_shows_stockholm_time(web_env):
+    people = web_env.service.people
+    report = await people.add_report(OWN_ROLE, "fel-nummer", "rätt är 08-465 004 99", None)
+    utc = dt.datetime.fromisoformat(report.created_at)
+    local = utc.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+    client = await web_env.signed_in("coordinator")
+    html = await (await client.get("/admin/rapporter")).text()
+    assert f"Inkom {local}" in html
+    assert '<a href="tel:+46846500499">08-465 004 99</a>' in html

@@ -47,6 +47,14 @@ def _rows(roles: list[Role]) -> list[dict]:
     return out
 
 
+def verified_flash(request: web.Request, roles: dict[str, Role]) -> str | None:
+    """After 'Verifierad idag' in a list: say which entry was confirmed, and when."""
+    role = roles.get(request.query.get("klart", ""))
+    if role is None:
+        return None
+    return f"{role.name} är bekräftad som korrekt i dag ({today().isoformat()})."
+
+
 async def home(request: web.Request) -> web.Response:
     user = user_of(request)
     service = service_of(request)
@@ -61,7 +69,8 @@ async def home(request: web.Request) -> web.Response:
         summary.append({"org": org, "count": len(rows), "attention": len(attention),
                         "rows": rows})
     return await render(request, "admin_home.html", {
-        "summary": summary, "reports": len(reports), "expand": user.role != "admin"})
+        "summary": summary, "reports": len(reports), "expand": user.role != "admin",
+        "done": verified_flash(request, d.roles), "done_id": request.query.get("klart")})
 
 
 async def org_page(request: web.Request) -> web.Response:
@@ -73,8 +82,9 @@ async def org_page(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text="Den organisationen finns inte.")
     require_org(user, org.id)
     roles = await service.store.roles(org.id)
-    return await render(request, "org.html", {"org": org, "rows": _rows(roles),
-                                        "kinds": d.kinds, "done": request.query.get("klart")})
+    return await render(request, "org.html", {
+        "org": org, "rows": _rows(roles), "kinds": d.kinds,
+        "done": verified_flash(request, d.roles), "done_id": request.query.get("klart")})
 
 
 async def _role_for_edit(request: web.Request) -> tuple[Role, Organisation]:
