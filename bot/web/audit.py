@@ -51,9 +51,10 @@ class Row:
     actor: str
     code: str
     action: str
-    detail: str
+    detail: str  # what it is about (linked to the entry when there is one)
     link: str | None = None  # the entry
     version: str | None = None  # the version in the entry's history
+    changes: str = ""  # what changed, in short
 
     @property
     def when(self) -> str:
@@ -90,11 +91,11 @@ def _version_row(v: Version, d: Directory) -> Row:
         link = f"/admin/org/{q(v.entity_id)}"
     elif v.entity == "synonym" and v.after:
         detail = f"{', '.join(v.after.get('terms', []))} → {v.entity_id}"
-    if v.entity not in ("protected", "synonym", "lexicon") and v.action != "import":
-        changes = summary(diff(v.before, v.after), limit=2) if v.before else ""
-        if changes:
-            detail = f"{detail}: {changes}"
-    return Row(local(v.at), v.actor, f"{v.entity}.{v.action}", label, detail, link, version)
+    changes = ""
+    if v.entity not in ("protected", "synonym", "lexicon") and v.action != "import" and v.before:
+        changes = summary(diff(v.before, v.after), limit=2)
+    return Row(local(v.at), v.actor, f"{v.entity}.{v.action}", label, detail, link, version,
+               changes)
 
 
 def _log_row(r: dict, names: dict[int, str], d: Directory) -> Row:
@@ -160,8 +161,9 @@ async def audit_csv(request: web.Request) -> web.Response:
     writer = csv.writer(out)
     writer.writerow(["tid (svensk tid)", "vem", "handling", "detalj", "kod"])
     for r in rows:
+        detail = f"{r.detail}: {r.changes}" if r.changes else r.detail
         writer.writerow([r.at.isoformat(timespec="seconds"), _cell(r.actor), _cell(r.action),
-                         _cell(r.detail), r.code])
+                         _cell(detail), r.code])
     name = f"kontaktvag-logg-{today().isoformat()}.csv"
     return web.Response(body=("\ufeff" + out.getvalue()).encode(), headers={
         "Content-Type": "text/csv; charset=utf-8",
