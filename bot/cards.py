@@ -51,7 +51,7 @@ def contact_line(contact, open_: bool | None) -> str:
 
 def step_card(n: int, step: RouteStep, now: dt.datetime, reported: bool) -> list[str]:
     icon = "🟢" if step.open_now else "🔴"
-    lines = [f"<b>{n}. {escape(step.role.name)}</b>", f"{icon} {escape(open_line(step, now))}"]
+    lines = [f"<b>{n}. {linked(step.role.name)}</b>", f"{icon} {escape(open_line(step, now))}"]
     lines += [contact_line(c, open_) for c, open_ in step.contacts]
     lines.append(f"Varför: {linked(step.why)}")
     if step.notice:

@@ -280,7 +280,7 @@ class Engine:
         if not reason:
             buttons = [Button(label, f"repr:{role_id}:{code}")
                        for code, label in REPORT_REASONS.items()]
-            return Outcome(Reply(f"Vad är fel med {escape(d.roles[role_id].name)}?",
+            return Outcome(Reply(f"Vad är fel med {cards.linked(d.roles[role_id].name)}?",
                                  _rows(buttons, 2)))
         if reason not in REPORT_REASONS:
             return Outcome(Reply(EXPIRED))
@@ -318,7 +318,7 @@ class Engine:
         if had_number:
             text = cards.PRIVACY_LINE + "\n" + text
         notify = []
-        message = (f"Ny rapport om <b>{escape(role.name)}</b>: "
+        message = (f"Ny rapport om <b>{cards.linked(role.name)}</b>: "
                    f"{escape(REPORT_REASONS[reason])}"
                    + (f" – {cards.linked(report.note)}" if report.note else "")
                    + "\nSe /mina.")
@@ -349,12 +349,13 @@ class Engine:
         for report in reports:
             role = d.roles.get(report.role_id)
             name = role.name if role else report.role_id
-            lines.append(f"⚠ Rapport: {escape(name)} – {escape(REPORT_REASONS[report.reason])}"
+            reason = escape(REPORT_REASONS[report.reason])
+            lines.append(f"⚠ Rapport: {cards.linked(name)} – {reason}"
                          + (f" ({cards.linked(report.note)})" if report.note else ""))
         for role in sorted(due, key=lambda r: (r.next_review() or dt.date.min))[:20]:
             f = freshness(role, today)
             when = f.next_review.isoformat() if f.next_review else "aldrig bekräftad"
-            lines.append(f"• {escape(role.name)} – {f.label_sv} (granskas {when})")
+            lines.append(f"• {cards.linked(role.name)} – {f.label_sv} (granskas {when})")
         seen = set()
         for role_id in [r.role_id for r in reports] + [r.id for r in due][:20]:
             if role_id in seen or role_id not in d.roles:
@@ -380,7 +381,7 @@ class Engine:
             if report.role_id == role_id:
                 await self.people.resolve_report(report.id, fresh_user.name,
                                                  "Bekräftad som korrekt via Stämmer")
-        return Outcome(Reply(f"✅ {escape(role.name)} bekräftad {today.isoformat()} "
+        return Outcome(Reply(f"✅ {cards.linked(role.name)} bekräftad {today.isoformat()} "
                              f"av {escape(fresh_user.name)}."))
 
     async def weekly_reminders(self) -> list[tuple[User, Reply]]:

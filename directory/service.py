@@ -51,7 +51,9 @@ class DirectoryService:
         from directory.hours import STOCKHOLM, closed_days
 
         await self.understander()
-        closed_days(dt.datetime.now(STOCKHOLM).year)
+        year = dt.datetime.now(STOCKHOLM).year
+        closed_days(year)
+        closed_days(year + 1)  # the coverage sweep looks a year ahead
 
     async def directory(self) -> Directory:
         return await self.cache.get()

@@ -150,16 +150,18 @@ def test_invite_takes_address_and_bot_from_settings(demo_db):
     assert "https://t.me/kontaktvag_test_bot?start=" in out.stdout
 
 
-def _answer_prompts(args: list[str], answers: list[str]) -> tuple[int, str]:
+def _answer_prompts(args: list[str], answers: list[str], argv: list[str] | None = None,
+                    cwd: Path = PROJECT_ROOT, env: dict | None = None) -> tuple[int, str]:
     """Run with a terminal (a pty), answering each password prompt in turn."""
     import os
     import pty
     import select
 
+    argv = argv or [str(SCRIPT), *args]
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child
-        os.chdir(PROJECT_ROOT)
-        os.execv(str(SCRIPT), [str(SCRIPT), *args])
+        os.chdir(cwd)
+        os.execve(argv[0], argv, env if env is not None else dict(os.environ))
     seen, since, pending = "", "", list(answers)
     while True:
         ready, _, _ = select.select([fd], [], [], 60)

@@ -197,9 +197,12 @@ async def create_invite(request: web.Request) -> web.Response:
     if errors:
         return await _users_page(request, errors=errors, status=400)
     code, expires = await service.people.create_invite(role, orgs, user_of(request).name)
-    base = request.app[SETTINGS].public_url or f"{request.scheme}://{request.host}"
+    settings = request.app[SETTINGS]
+    base = settings.public_url or f"{request.scheme}://{request.host}"
+    bot = settings.bot_username
     return await _users_page(request, invite={
         "code": code, "link": f"{base.rstrip('/')}/signup?code={code}",
+        "telegram": f"https://t.me/{bot}?start={code}" if bot else None,
         "expires": when_sv(expires.isoformat()), "role": ROLE_SV[role]})
 
 
