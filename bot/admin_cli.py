@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -145,7 +146,8 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
     if not rows:
         print("Inga obesvarade frågor.")
     for r in rows:
-        print(f"{r['count']:>4}  {r['last_at'][:10]}  {r['query']}")
+        last = dt.datetime.fromisoformat(r["last_at"]).astimezone(STOCKHOLM)
+        print(f"{r['count']:>4}  {last:%Y-%m-%d %H:%M}  {r['query']}")
     return 0
 
 
