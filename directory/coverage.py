@@ -98,13 +98,13 @@ def sentences(gaps: list[Gap]) -> list[str]:
     for g in gaps:
         if g.day.kind == "week":
             week.setdefault((g.topic, g.municipality, g.start, g.end, g.problem), []).append(g)
-    out: list[tuple[int, str]] = []
+    out: list[tuple[tuple, str]] = []
     for group in week.values():
         numbers = sorted(WEEKDAYS_SV.index(g.day.label) for g in group)
         first = group[0]
         when = first.when.replace(first.day.label, _days_label(numbers), 1)
-        out.append((_rank(first), first.sentence_for(when)))
-    out += [(_rank(g), g.sentence) for g in gaps if g.day.kind != "week"]
+        out.append(((_rank(first), 0, dt.date.min), first.sentence_for(when)))
+    out += [((_rank(g), 1, g.day.date), g.sentence) for g in gaps if g.day.kind != "week"]
     return [text for _, text in sorted(out, key=lambda x: x[0])]
 
 
