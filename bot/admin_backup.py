@@ -9,17 +9,20 @@ import sys
 from bot.settings import Settings
 
 
-def add_backup_commands(sub: argparse._SubParsersAction, commands: dict) -> None:
+def add_backup_commands(sub: argparse._SubParsersAction, commands: dict,
+                        parents: list[argparse.ArgumentParser] | None = None) -> None:
     """Register `backup` and `restore` on the main parser and in `commands`."""
     b = sub.add_parser(
         "backup", help="säkerhetskopiera databasen (säkert medan serve körs)",
         description="Kopierar databasen med SQLites backup-API till en fil som kontrolleras "
-                    "med integrity_check. Är PATH en katalog får kopian ett namn med tidsstämpel.")
+                    "med integrity_check. Är PATH en katalog får kopian ett namn med tidsstämpel.",
+        parents=parents or [])
     b.add_argument("path", help="fil att skriva (får inte finnas) eller en katalog")
     r = sub.add_parser(
         "restore", help="återställ databasen från en säkerhetskopia (stoppa serve först)",
         description="Kontrollerar kopian (integrity_check, schemaversion) och byter sedan ut "
-                    "databasen. Den gamla databasen sparas som <db>.replaced-<tid>.")
+                    "databasen. Den gamla databasen sparas som <db>.replaced-<tid>.",
+        parents=parents or [])
     r.add_argument("path", help="säkerhetskopian att återställa från")
     commands["backup"] = cmd_backup
     commands["restore"] = cmd_restore

@@ -3,40 +3,52 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from bot.settings import Settings
+from directory.hours import STOCKHOLM
 from directory.service import DirectoryService
-from directory.store.people import ROLES
+from directory.store.people import ROLE_SV, ROLES
 
 
 class AdminError(Exception):
     """A refused administration command: one line on stderr, exit status 2."""
 
 
-def add_admin_commands(sub: argparse._SubParsersAction) -> None:
-    """Register the administration subcommands on the main parser."""
-    users = sub.add_parser("users", help="konton: lägg till, lista")
+PASSWORD_TRIES = 3
+
+
+def add_admin_commands(sub: argparse._SubParsersAction,
+                       parents: list[argparse.ArgumentParser] | None = None) -> None:
+    """Register the administration subcommands on the main parser; `parents` carry the
+    options every command that opens the database takes (--db)."""
+    db = parents or []
+    users = sub.add_parser("users", help="konton: lägg till, lista", parents=db)
     usub = users.add_subparsers(dest="users_command", required=True)
-    add = usub.add_parser("add", help="lägg till ett konto")
+    add = usub.add_parser("add", help="lägg till ett konto", parents=db)
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--org", action="append", default=[], help="organisation (samordnare)")
     add.add_argument("--password-stdin", action="store_true",
-                     help="läs lösenordet från standard in (annars frågas det)")
-    usub.add_parser("list", help="lista konton")
+                     help="läs lösenordet från standard in, en rad (annars frågas det två "
+                          "gånger)")
+    usub.add_parser("list", help="lista konton", parents=db)
 
-    invite = sub.add_parser("invite", help="skapa en inbjudan (engångskod, 7 dagar)")
+    invite = sub.add_parser("invite", help="skapa en inbjudan (engångskod, 7 dagar)",
+                            parents=db)
     invite.add_argument("--role", required=True, choices=ROLES)
     invite.add_argument("--org", action="append", default=[])
-    invite.add_argument("--bot", help="botens användarnamn för t.me-länken")
+    invite.add_argument("--bot", help="botens användarnamn för t.me-länken (annars "
+                                      "KONTAKTVAG_BOT_USERNAME)")
 
-    sub.add_parser("unanswered", help="frågor som inget i katalogen passade (rensade)")
+    sub.add_parser("unanswered", help="frågor som inget i katalogen passade (rensade)",
+                   parents=db)
     from bot.admin_backup import add_backup_commands
 
-    add_backup_commands(sub, ADMIN_COMMANDS)
+    add_backup_commands(sub, ADMIN_COMMANDS, db)
 
 
 async def _open(settings: Settings) -> DirectoryService:
@@ -70,21 +82,39 @@ async def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
         if other:
             raise AdminError(f"kontonamnet '{args.name}' liknar '{other}' för mycket; "
                              "välj ett annat")
-        if args.password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            import getpass
-
-            password = getpass.getpass("Lösenord: ")
-        problem = password_problem(password)
-        if problem:
-            raise AdminError(problem)
+        password = _read_password(args.password_stdin, password_problem)
         user = await service.people.add_user(args.name, args.role, args.org,
                                              hash_password(password), actor="kommandoraden")
-        print(f"Kontot {user.name} ({user.role}) är skapat. Logga in på /login.")
+        print(f"Kontot {user.name} ({ROLE_SV[user.role]}) är skapat. Logga in på "
+              f"{settings.base_url}/login.")
         return 0
     finally:
         await service.close()
+
+
+def _read_password(from_stdin: bool, problem_of: Callable[[str], str | None]) -> str:
+    """One line from stdin (--password-stdin), or asked twice at the terminal; a password
+    that is too short or mistyped is asked for again, a few times."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        problem = problem_of(password)
+        if problem:
+            raise AdminError(problem)
+        return password
+    import getpass
+
+    for _ in range(PASSWORD_TRIES):
+        password = getpass.getpass("Lösenord (minst 12 tecken): ")
+        problem = problem_of(password)
+        if problem:
+            print(f"{problem} Försök igen.", file=sys.stderr)
+            continue
+        if getpass.getpass("Upprepa lösenordet: ") != password:
+            print("Lösenorden är inte likadana. Försök igen.", file=sys.stderr)
+            continue
+        return password
+    raise AdminError(f"inget godtagbart lösenord efter {PASSWORD_TRIES} försök – "
+                     "inget konto skapades")
 
 
 async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
@@ -94,12 +124,20 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
         code, expires = await service.people.create_invite(args.role, args.org, "kommandoraden")
     finally:
         await service.close()
-    print(f"Inbjudningskod ({args.role}), giltig till {expires:%Y-%m-%d %H:%M} UTC, en gång:")
+    local = expires.astimezone(STOCKHOLM)
+    print(f"Inbjudningskod ({ROLE_SV[args.role]}), giltig en gång till "
+          f"{local:%Y-%m-%d %H:%M} (svensk tid):")
     print(f"  {code}")
-    bot = args.bot or "DIN_BOT"
-    print(f"Telegram: https://t.me/{bot}?start={code}")
-    base = settings.public_url or f"http://{settings.host}:{settings.port}"
-    print(f"Webben:   {base.rstrip('/')}/signup?code={code}")
+    print(f"Webben:   {settings.base_url}/signup?code={code}")
+    if not settings.public_url:
+        print("          (adressen från KONTAKTVAG_HOST/KONTAKTVAG_PORT; sätt "
+              "KONTAKTVAG_PUBLIC_URL till den adress andra når servern på)")
+    bot = (args.bot or settings.bot_username or "").lstrip("@")
+    if bot:
+        print(f"Telegram: https://t.me/{bot}?start={code}")
+    else:
+        print(f"Telegram: skicka /start {code} till boten (för en t.me-länk: --bot "
+              "BOTNAMN eller KONTAKTVAG_BOT_USERNAME)")
     return 0
 
 
@@ -112,7 +150,8 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
     if not rows:
         print("Inga obesvarade frågor.")
     for r in rows:
-        print(f"{r['count']:>4}  {r['last_at'][:10]}  {r['query']}")
+        last = dt.datetime.fromisoformat(r["last_at"]).astimezone(STOCKHOLM)
+        print(f"{r['count']:>4}  {last:%Y-%m-%d %H:%M}  {r['query']}")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -20,39 +21,56 @@ class UsageError(Exception):
     """Bad arguments: one line on stderr, exit status 2."""
 
 
+DB_HELP = "SQLite-filen (annars KONTAKTVAG_DB eller var/kontaktvag.db)"
+
+
+def db_option() -> argparse.ArgumentParser:
+    """`--db PATH` for a subcommand, so that it may follow the subcommand as the README
+    writes it (`kontaktvag serve --db PATH`); before it (`kontaktvag --db PATH serve`) works
+    too. Its own dest: a subparser's default would otherwise overwrite the main one."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--db", dest="db_sub", metavar="PATH", help=DB_HELP,
+                        default=argparse.SUPPRESS)
+    return parent
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kontaktvag", description="Kontaktväg – vem ringer jag?")
-    p.add_argument("--db", help="SQLite-filen (annars KONTAKTVAG_DB eller var/kontaktvag.db)")
+    p.add_argument("--db", metavar="PATH", help=DB_HELP)
     sub = p.add_subparsers(dest="command", required=True)
+    db = [db_option()]
 
-    a = sub.add_parser("ask", help="ställ en fråga")
+    a = sub.add_parser("ask", help="ställ en fråga", parents=db)
     a.add_argument("question", nargs="?")
     a.add_argument("--json", action="store_true", help="svar som JSON (se ask-json.md)")
-    a.add_argument("--at", help="tidpunkt, ISO 8601 (standard: nu)")
-    a.add_argument("--kommun", help="förvald kommun när frågan inte nämner någon")
+    a.add_argument("--at", help="tidpunkt, ISO 8601 (standard: nu); i --batch för rader "
+                                "utan egen \"at\"")
+    a.add_argument("--kommun", help="förvald kommun när frågan inte nämner någon; i --batch "
+                                    "för rader utan egen \"kommun\"")
     a.add_argument("--asker", help="vem som frågar: vard, socialtjanst eller myndighet "
-                   "(väljer checklistans rader; utan visas alla, märkta)")
+                   "(väljer checklistans rader; utan visas alla, märkta); i --batch för "
+                   "rader utan egen \"asker\"")
     a.add_argument("--batch", help="JSON-rader, en fråga per rad ('-' för stdin)")
-    a.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
-    e = sub.add_parser("eval", help="mät förståelse och vägval på en frågefil")
+    e = sub.add_parser("eval", help="mät förståelse och vägval på en frågefil", parents=db)
     e.add_argument("file", nargs="?")
     e.add_argument("--blind", action="store_true",
                    help="bara siffror, inga frågetexter (för en förseglad frågefil)")
 
-    i = sub.add_parser("import", help="läs in katalogfiler (allt eller inget)")
+    i = sub.add_parser("import", help="läs in katalogfiler (allt eller inget)", parents=db)
     i.add_argument("path")
     i.add_argument("--as", dest="actor", default="import", help="vem som läser in")
 
-    x = sub.add_parser("export", help="skriv ut hela katalogen som filer")
+    x = sub.add_parser("export", help="skriv ut hela katalogen som filer", parents=db)
     x.add_argument("path", nargs="?", default="export")
 
-    s = sub.add_parser("serve", help="starta webbappen (och Telegram-boten om token finns)")
+    s = sub.add_parser("serve", help="starta webbappen (och Telegram-boten om token finns)",
+                       parents=db)
     s.add_argument("--host")
     s.add_argument("--port", type=int)
     from bot.admin_cli import add_admin_commands
 
-    add_admin_commands(sub)
+    add_admin_commands(sub, db)
     return p
 
 
@@ -111,13 +129,18 @@ def _kommun(d, value: str | None) -> str | None:
 
 
 async def _batch(service: DirectoryService, args: argparse.Namespace) -> int:
+    """One JSON answer per line; --at, --kommun and --asker apply to lines without their
+    own."""
+    d = await service.directory()
+    default_at = _moment(args.at) if args.at else None
+    default_kommun = _kommun(d, args.kommun)
+    default_asker = _asker(args.asker)
     stream = sys.stdin if args.batch == "-" else None
     if stream is None:
         try:
             stream = open(args.batch, encoding="utf-8")  # noqa: SIM115
         except OSError as e:
             raise UsageError(f"--batch: kan inte läsa {args.batch}: {e.strerror}") from None
-    d = await service.directory()
     with stream:
         for line in stream:
             if not line.strip():
@@ -126,13 +149,14 @@ async def _batch(service: DirectoryService, args: argparse.Namespace) -> int:
                 item = json.loads(line)
                 if not isinstance(item, dict) or not isinstance(item.get("q"), str):
                     raise ValueError("raden ska vara ett JSON-objekt med \"q\"")
-                at = parse_moment(item.get("at"))
-                kommun = None
+                at = parse_moment(item["at"]) if item.get("at") else (
+                    default_at or parse_moment(None))
+                kommun = default_kommun
                 if item.get("kommun"):
                     kommun = canonical_municipality(d, str(item["kommun"]))
                     if kommun is None:
                         raise ValueError(f"okänd kommun '{item['kommun']}'")
-                asker = known_asker(item.get("asker"))
+                asker = known_asker(item["asker"]) if item.get("asker") else default_asker
                 out = (await service.ask(item["q"], at, kommun, asker=asker)).to_json()
             except (ValueError, TypeError) as e:
                 out = {"error": str(e)}
@@ -206,6 +230,17 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], Coroutine[Any, Any,
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # `kontaktvag ask … | head`: the reader has gone. Exit quietly, as a program killed
+        # by SIGPIPE would (128 + 13), and keep Python from complaining at shutdown.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     db = getattr(args, "db_sub", None) or args.db
     settings = Settings.from_env(db_path=Path(db) if db else None,
@@ -215,7 +250,9 @@ def main(argv: list[str] | None = None) -> int:
 
     handler = COMMANDS.get(args.command) or ADMIN_COMMANDS[args.command]
     try:
-        return asyncio.run(handler(args, settings))
+        status = asyncio.run(handler(args, settings))
+        sys.stdout.flush()  # a closed pipe shows here, inside the BrokenPipeError handler
+        return status
     except UsageError as e:
         print(f"kontaktvag: {e}", file=sys.stderr)
         return 2

@@ -19,15 +19,18 @@ from directory.ask import Answer, canonical_municipality
 from directory.freshness import freshness
 from directory.hours import STOCKHOLM
 from directory.service import DirectoryService
-from directory.store.people import REPORT_REASONS, NameTaken, User
+from directory.store.people import REPORT_REASONS, ROLE_SV, NameTaken, User
 from directory.understand.redact import redact
 
 HELP = ("Skriv situationen och kommunen, t.ex. <i>orosanmälan Mora</i> eller "
         "<i>skyddat boende ikväll Avesta</i>.\n"
         "Du får den roll som ska kontaktas nu, med nummer och öppettider; knapparna ger "
-        "fler vägar, vad du ska göra och var du anmäler fel uppgifter.\n"
+        "fler vägar, vad du ska göra och var du anmäler fel uppgifter (med en kommentar "
+        "om du vill).\n"
         "/kommun NAMN sätter din förvalda kommun. Skicka aldrig personnummer eller "
         "patientuppgifter.")
+HELP_WORDS = frozenset({"hjälp", "hjalp", "help", "?", "/hjälp", "/hjalp", "/help"})
+NOTE_MINUTES = 15  # a report's comment must come this soon, else the text is a question
 UNKNOWN_USER = ("Den här tjänsten är bara för personal med inbjudan. Be din samordnare "
                 "eller administratör om en inbjudningslänk.")
 RATE_LIMITED = "Många frågor på kort tid – vänta en minut och försök igen."
@@ -92,7 +95,8 @@ class Engine:
         self.clock = clock or (lambda: dt.datetime.now(STOCKHOLM))
         self.rate = rate_limit or RateLimit()
         self.contexts: dict[int, OrderedDict[int, Context]] = {}
-        self.pending_note: dict[int, str] = {}  # user -> role id awaiting a report note
+        # user -> (role id, reason, monotonic time): a report waiting for its comment
+        self.pending_note: dict[int, tuple[str, str, float]] = {}
         self._next_ctx = 0
 
     # ---- entry points -------------------------------------------------------------------
@@ -103,8 +107,11 @@ class Engine:
             return Outcome(Reply(UNKNOWN_USER))
         if not self.rate.allow(user.id):
             return Outcome(Reply(RATE_LIMITED))
-        if user.id in self.pending_note:
-            return await self._file_report(user, self.pending_note.pop(user.id), "annat", text)
+        if text.strip().casefold().rstrip("!.") in HELP_WORDS:
+            return Outcome(Reply(HELP))
+        pending = self.pending_note.pop(user.id, None)
+        if pending and time.monotonic() - pending[2] < NOTE_MINUTES * 60:
+            return await self._file_report(user, pending[0], pending[1], text)
         ctx = Context(text, self.clock())
         return Outcome(await self._answer(user, ctx, record=True))
 
@@ -126,7 +133,7 @@ class Engine:
         if user is None:
             return Outcome(Reply("Inbjudan är ogiltig, redan använd eller för gammal. "
                                  "Be om en ny."))
-        return Outcome(Reply(f"Klart – du är kopplad som {_role_sv(user.role)}.\n\n{HELP}"))
+        return Outcome(Reply(f"Klart – du är kopplad som {ROLE_SV[user.role]}.\n\n{HELP}"))
 
     async def on_command(self, user: User | None, command: str, args: str) -> Outcome:
         if user is None or not user.active:
@@ -147,7 +154,8 @@ class Engine:
         handler = {
             "more": self._more, "todo": self._todo, "mun": self._choose_mun,
             "setm": self._set_mun, "clar": self._clarified, "rep": self._report_which,
-            "repr": self._report_reason, "ok": self._verify,
+            "repr": self._report_reason, "repn": self._report_without_note,
+            "repx": self._report_cancel, "ok": self._verify,
         }.get(action)
         if handler is None:
             return Outcome(Reply("Den knappen känner jag inte igen."))
@@ -271,7 +279,7 @@ class Engine:
         text = "Vilken uppgift är fel?"
         deviations = cards.deviations_line(answer)
         if deviations:
-            text += f"\n\n<i>{escape(deviations)}</i>"
+            text += f"\n\n<i>{cards.linked(deviations)}</i>"
         return Outcome(Reply(text, _rows(buttons, 1)))
 
     async def _report_reason(self, user: User, rest: str) -> Outcome:
@@ -282,15 +290,31 @@ class Engine:
         if not reason:
             buttons = [Button(label, f"repr:{role_id}:{code}")
                        for code, label in REPORT_REASONS.items()]
-            return Outcome(Reply(f"Vad är fel med {escape(d.roles[role_id].name)}?",
+            return Outcome(Reply(f"Vad är fel med {cards.linked(d.roles[role_id].name)}?",
                                  _rows(buttons, 2)))
         if reason not in REPORT_REASONS:
             return Outcome(Reply(EXPIRED))
+        self.pending_note[user.id] = (role_id, reason, time.monotonic())
+        cancel = Button("Avbryt", "repx:")
         if reason == "annat":
-            self.pending_note[user.id] = role_id
             return Outcome(Reply("Beskriv kort vad som är fel (inga patientuppgifter). "
-                                 "Nästa meddelande blir din rapport."))
+                                 "Nästa meddelande blir din rapport.", [[cancel]]))
+        return Outcome(Reply(
+            f"{escape(REPORT_REASONS[reason])}: vill du lägga till en kommentar, t.ex. "
+            "vilket nummer som är rätt? Skriv den som nästa meddelande (inga "
+            "patientuppgifter) – eller skicka utan kommentar.",
+            [[Button("Skicka utan kommentar", f"repn:{role_id}:{reason}"), cancel]]))
+
+    async def _report_without_note(self, user: User, rest: str) -> Outcome:
+        role_id, _, reason = rest.partition(":")
+        pending = self.pending_note.pop(user.id, None)
+        if pending is None or pending[:2] != (role_id, reason) or reason == "annat":
+            return Outcome(Reply(EXPIRED))
         return await self._file_report(user, role_id, reason, "")
+
+    async def _report_cancel(self, user: User, rest: str) -> Outcome:
+        self.pending_note.pop(user.id, None)
+        return Outcome(Reply("Rapporten avbröts. Skriv en ny fråga när du vill."))
 
     async def _file_report(self, user: User, role_id: str, reason: str, note: str) -> Outcome:
         d = await self.service.directory()
@@ -304,9 +328,9 @@ class Engine:
         if had_number:
             text = cards.PRIVACY_LINE + "\n" + text
         notify = []
-        message = (f"Ny rapport om <b>{escape(role.name)}</b>: "
+        message = (f"Ny rapport om <b>{cards.linked(role.name)}</b>: "
                    f"{escape(REPORT_REASONS[reason])}"
-                   + (f" – {escape(report.note)}" if report.note else "")
+                   + (f" – {cards.linked(report.note)}" if report.note else "")
                    + "\nSe /mina.")
         for coordinator in await self.people.coordinators_of(role.org_id):
             notify.append((coordinator, Reply(message, self._entry_buttons(role_id))))
@@ -335,12 +359,13 @@ class Engine:
         for report in reports:
             role = d.roles.get(report.role_id)
             name = role.name if role else report.role_id
-            lines.append(f"⚠ Rapport: {escape(name)} – {escape(REPORT_REASONS[report.reason])}"
-                         + (f" ({escape(report.note)})" if report.note else ""))
+            reason = escape(REPORT_REASONS[report.reason])
+            lines.append(f"⚠ Rapport: {cards.linked(name)} – {reason}"
+                         + (f" ({cards.linked(report.note)})" if report.note else ""))
         for role in sorted(due, key=lambda r: (r.next_review() or dt.date.min))[:20]:
             f = freshness(role, today)
             when = f.next_review.isoformat() if f.next_review else "aldrig bekräftad"
-            lines.append(f"• {escape(role.name)} – {f.label_sv} (granskas {when})")
+            lines.append(f"• {cards.linked(role.name)} – {f.label_sv} (granskas {when})")
         seen = set()
         for role_id in [r.role_id for r in reports] + [r.id for r in due][:20]:
             if role_id in seen or role_id not in d.roles:
@@ -366,7 +391,7 @@ class Engine:
             if report.role_id == role_id:
                 await self.people.resolve_report(report.id, fresh_user.name,
                                                  "Bekräftad som korrekt via Stämmer")
-        return Outcome(Reply(f"✅ {escape(role.name)} bekräftad {today.isoformat()} "
+        return Outcome(Reply(f"✅ {cards.linked(role.name)} bekräftad {today.isoformat()} "
                              f"av {escape(fresh_user.name)}."))
 
     async def weekly_reminders(self) -> list[tuple[User, Reply]]:
@@ -385,6 +410,3 @@ class Engine:
 def _rows(buttons: list[Button], per_row: int) -> list[list[Button]]:
     return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
 
-
-def _role_sv(role: str) -> str:
-    return {"staff": "personal", "coordinator": "samordnare", "admin": "administratör"}[role]

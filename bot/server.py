@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import shlex
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from bot.settings import Settings
+from bot.settings import DEFAULT_DB, Settings
 from directory.rebuild import ModelBuilder
 from directory.service import DirectoryService
 
@@ -80,6 +81,12 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"ok": row is not None})
 
 
+def first_admin_command(settings: Settings) -> str:
+    """The command that creates the first admin, for the database this server uses."""
+    db = "" if settings.db_path == DEFAULT_DB else f" --db {shlex.quote(str(settings.db_path))}"
+    return f"uv run kontaktvag users add NAMN --role admin{db}"
+
+
 async def serve(settings: Settings) -> None:
     configure_logging()
     app = create_app(settings)
@@ -93,8 +100,8 @@ async def serve(settings: Settings) -> None:
           f"(databas {settings.db_path})", flush=True)
     if await service.people.count_admins() == 0:
         print("Ingen administratör finns ännu. Skapa den första med:\n"
-              "  uv run kontaktvag users add NAMN --role admin\n"
-              f"och logga sedan in på http://{settings.host}:{settings.port}/login", flush=True)
+              f"  {first_admin_command(settings)}\n"
+              f"och logga sedan in på {settings.base_url}/login", flush=True)
     try:
         await asyncio.Event().wait()
     finally:

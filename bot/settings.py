@@ -18,9 +18,12 @@ class Settings:
     port: int = 8080
     telegram_token: str | None = None
     telegram_api_url: str | None = None
-    public_url: str | None = None
+    public_url: str | None = None  # where people reach the server, e.g. https://kontaktvag.se
+    bot_username: str | None = None  # the Telegram bot's username, for t.me invite links
     webhook_secret: str | None = None
     session_key: str | None = None
+    # Session cookies are Secure (sent only over https; browsers make an exception for
+    # localhost). KONTAKTVAG_INSECURE_COOKIES=1 turns that off for a local test over http.
     secure_cookies: bool = True
     # Proxies (addresses or networks) whose X-Forwarded-For / X-Real-IP are believed.
     trusted_proxies: tuple[str, ...] = ()
@@ -59,12 +62,22 @@ class Settings:
                           ("reports_per_hour", "REPORTS_PER_HOUR")):
             if get(name):
                 values[key] = int(get(name))
+        if get("BOT_USERNAME"):
+            values["bot_username"] = get("BOT_USERNAME").lstrip("@")
         if get("INSECURE_COOKIES") == "1":
             values["secure_cookies"] = False
         if get("EVAL_FILE"):
             values["eval_file"] = Path(get("EVAL_FILE"))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def base_url(self) -> str:
+        """Where people reach the web app: KONTAKTVAG_PUBLIC_URL, else host and port."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     def __repr__(self) -> str:  # never print the token or keys
         return f"Settings(db_path={self.db_path!s}, host={self.host}, port={self.port})"

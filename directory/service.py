@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from directory.ask import Answer, ask
+from directory.coverage import Coverage, sweep
 from directory.db import Database
 from directory.documents import Problems, parse_role, role_doc
 from directory.importer import import_path
@@ -31,6 +32,7 @@ class DirectoryService:
         self.people = People(db)
         self.cache = DirectoryCache(self.store)
         self._understander: Understander | None = None
+        self._coverage: tuple[tuple, Coverage] | None = None
 
     @classmethod
     async def open(cls, path: str | Path, demo_data: Path | None = None,
@@ -75,7 +77,9 @@ class DirectoryService:
         from directory.hours import STOCKHOLM, closed_days
 
         await self.understander()
-        closed_days(dt.datetime.now(STOCKHOLM).year)
+        year = dt.datetime.now(STOCKHOLM).year
+        closed_days(year)
+        closed_days(year + 1)  # the coverage sweep looks a year ahead
 
     async def directory(self) -> Directory:
         return await self.cache.get()
@@ -85,6 +89,16 @@ class DirectoryService:
         if self._understander is None or self._understander.generation != understand_key(d):
             self._understander = Understander(d)
         return self._understander
+
+    async def coverage(self, today: dt.date) -> Coverage:
+        """The sweep of every topic and municipality over the week and the holidays
+        (directory.coverage), made once per directory generation and day: an edit makes a
+        new generation, so the page is never older than the directory."""
+        d = await self.directory()
+        key = (id(d), d.generation, today)
+        if self._coverage is None or self._coverage[0] != key:
+            self._coverage = (key, sweep(d, today))
+        return self._coverage[1]
 
     async def ask(self, question: str, at: dt.datetime, default_municipality: str | None = None,
                   topic: str | None = None, municipality: str | None = None,
@@ -125,13 +139,15 @@ class DirectoryService:
             role_id, expected, make, await self.role_check(), actor)
         return changed, version
 
-    async def save_role(self, role: Role, expected: int | None, actor: str
-                        ) -> tuple[bool, int, Role]:
-        """Save a whole role from the form (protected fields as given): (changed, new
-        version, the role as it was). Raises Conflict, Refused, KeyError."""
+    async def save_role(self, role: Role, expected: int | None, actor: str,
+                        verify_on: dt.date | None = None) -> tuple[bool, int, Role]:
+        """Save a whole role from the form (protected fields as given, so emptied ones are
+        cleared) and, with `verify_on`, confirm it as correct that day in the same
+        transaction: (changed, new version, the role as it was). Raises Conflict, Refused,
+        KeyError."""
         return await self.store.edit_role(role.id, expected, lambda before, org: role,
                                           await self.role_check(), actor,
-                                          replace_protected=True)
+                                          replace_protected=True, verify_on=verify_on)
 
     async def create_role(self, role: Role, actor: str) -> int:
         """A new role, checked; its first version. Raises Refused."""

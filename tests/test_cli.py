@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -104,3 +105,124 @@ def test_asker_picks_the_checklist_lines(demo_db):
     assert any(line.startswith("Gör en strukturerad riskbedömning") for line in social)
     assert not any("riskbedömning" in line for line in care)
     assert len(care) < len(social) < len(everyone)
+def kontaktvag(*args, env=None, stdin=None, cwd=PROJECT_ROOT, timeout=120):
+    """The installed `kontaktvag` script (what `uv run kontaktvag` runs), options where the
+    user puts them."""
+    import os
+
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("KONTAKTVAG_")}
+    full_env.update(env or {})
+    return subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, input=stdin,
+                          cwd=cwd, env=full_env, timeout=timeout)
+
+
+SCRIPT = Path(sys.executable).parent / "kontaktvag"
+
+
+def test_db_option_after_every_subcommand(demo_db, tmp_path):
+    out = kontaktvag("ask", "--db", str(demo_db), "--at", "2026-11-24T10:15:00+01:00",
+                     "orosanmälan Mora")
+    assert out.returncode == 0, out.stderr
+    out = kontaktvag("users", "add", "kim", "--role", "staff", "--password-stdin",
+                     "--db", str(demo_db), stdin="ett-långt-lösenord\n")
+    assert out.returncode == 0, out.stderr
+    listed = kontaktvag("users", "list", "--db", str(demo_db))
+    assert listed.stdout.startswith("kim\tstaff")
+    assert kontaktvag("users", "--db", str(demo_db), "list").stdout == listed.stdout
+    assert kontaktvag("--db", str(demo_db), "users", "list").stdout == listed.stdout
+    for args in (["invite", "--role", "staff"], ["unanswered"], ["export", str(tmp_path / "x")],
+                 ["backup", str(tmp_path / "b.db")]):
+        out = kontaktvag(*args, "--db", str(demo_db))
+        assert out.returncode == 0, (args, out.stderr)
+    assert not (PROJECT_ROOT / "var" / "b.db").exists()
+
+
+def test_batch_uses_at_and_kommun_for_lines_without_their_own(demo_db):
+    lines = "\n".join([json.dumps({"q": "orosanmälan"}),
+                       json.dumps({"q": "orosanmälan", "kommun": "Falun",
+                                   "at": "2026-11-24T10:15:00+01:00"})])
+    out = kontaktvag("ask", "--json", "--batch", "-", "--kommun", "mora",
+                     "--at", "2026-11-24T23:30:00+01:00", "--db", str(demo_db), stdin=lines)
+    assert out.returncode == 0, out.stderr
+    first, second = (json.loads(x) for x in out.stdout.splitlines())
+    assert first["understood"]["municipality"] == "Mora"
+    assert first["understood"]["at"] == "2026-11-24T23:30:00+01:00"
+    assert first["route"][0]["kind"] == "socialjour"
+    assert second["understood"]["municipality"] == "Falun"
+    assert second["route"][0]["role_id"] == "falun-socialtjanst-barn"
+    bad = kontaktvag("ask", "--batch", "-", "--kommun", "Narnia", "--db", str(demo_db),
+                     stdin=lines)
+    assert bad.returncode == 2 and "Narnia" in bad.stderr
+
+
+def test_invite_takes_address_and_bot_from_settings(demo_db):
+    out = kontaktvag("invite", "--role", "staff", "--db", str(demo_db),
+                     env={"KONTAKTVAG_PORT": "9123"})
+    assert out.returncode == 0, out.stderr
+    assert "http://127.0.0.1:9123/signup?code=" in out.stdout
+    assert "t.me/" not in out.stdout and "DIN_BOT" not in out.stdout
+    assert "svensk tid" in out.stdout and "UTC" not in out.stdout
+    out = kontaktvag("invite", "--role", "staff", "--db", str(demo_db),
+                     env={"KONTAKTVAG_PUBLIC_URL": "https://kv.example/",
+                          "KONTAKTVAG_BOT_USERNAME": "@kontaktvag_test_bot"})
+    assert "https://kv.example/signup?code=" in out.stdout
+    assert "https://t.me/kontaktvag_test_bot?start=" in out.stdout
+
+
+def _answer_prompts(args: list[str], answers: list[str], argv: list[str] | None = None,
+                    cwd: Path = PROJECT_ROOT, env: dict | None = None) -> tuple[int, str]:
+    """Run with a terminal (a pty), answering each password prompt in turn."""
+    import os
+    import pty
+    import select
+
+    argv = argv or [str(SCRIPT), *args]
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.chdir(cwd)
+        os.execve(argv[0], argv, env if env is not None else dict(os.environ))
+    seen, since, pending = "", "", list(answers)
+    while True:
+        ready, _, _ = select.select([fd], [], [], 60)
+        if not ready:
+            os.kill(pid, 9)
+            raise AssertionError(f"no prompt: {seen!r}")
+        try:
+            chunk = os.read(fd, 4096).decode("utf-8", "replace")
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        since += chunk
+        if pending and since.rstrip().endswith(":"):
+            os.write(fd, (pending.pop(0) + "\n").encode())
+            since = ""
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), seen
+
+
+def test_users_add_asks_twice_and_again_when_too_short(demo_db):
+    code, seen = _answer_prompts(
+        ["users", "add", "anna", "--role", "admin", "--db", str(demo_db)],
+        ["kort", "ett-långt-lösenord", "ett-annat-lösenord",
+         "ett-långt-lösenord", "ett-långt-lösenord"])
+    assert code == 0, seen
+    assert "minst 12 tecken" in seen and "inte likadana" in seen
+    assert seen.count("Upprepa lösenordet") == 2 and "är skapat" in seen
+    code, seen = _answer_prompts(["users", "add", "bo", "--role", "staff", "--db", str(demo_db)],
+                                 ["kort", "kort", "kort"])
+    assert code == 2 and "inget konto skapades" in seen
+    listed = kontaktvag("users", "list", "--db", str(demo_db)).stdout
+    assert "anna\tadmin" in listed and "bo\t" not in listed
+
+
+def test_ask_into_a_closed_pipe_exits_quietly(demo_db):
+    import shlex
+
+    out = subprocess.run(
+        f"{shlex.quote(str(SCRIPT))} ask --db {shlex.quote(str(demo_db))} "
+        "--at 2026-11-24T03:00:00+01:00 'kvinnojouren falun' | head -1",
+        shell=True, capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT)
+    assert out.stdout.startswith("Tolkat som")
+    assert "Traceback" not in out.stderr and "BrokenPipe" not in out.stderr

@@ -129,3 +129,54 @@ async def test_wrong_entry_says_where_cooperation_problems_are_reported(engine, 
     assert report.reply.text.startswith("Vilken uppgift är fel?")
     assert "Problem i samverkan, inte en fel uppgift?" in report.reply.text
     assert "avvikelsesystem" in report.reply.text
+NIGHT_3 = dt.datetime(2026, 11, 24, 3, 0, tzinfo=STOCKHOLM)
+
+
+def tel_numbers(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'<a href="tel:([+\d]+)">', html)
+
+
+async def test_every_number_in_a_card_is_a_tel_link(engine, nurse):
+    import re
+
+    out = await engine.on_text(nurse, "orosanmälan Mora")
+    assert "tel:+46701740605" in out.reply.text
+    todo = await engine.on_button(nurse, out.reply.buttons[0][1].data)
+    assert tel_numbers(todo.reply.text) == ["112"]  # "Är barnet i akut fara – ring 112."
+    danger = await engine.on_text(nurse, "pappan slår barnet just nu, Mora")
+    assert '<a href="tel:112">112</a>' in danger.reply.text
+    no_match = await engine.on_text(nurse, "vad blir det för lunch")
+    assert tel_numbers(no_match.reply.text) == ["112"]
+    for reply in (out, todo, danger, no_match):  # no digits of a number left unlinked
+        text = re.sub(r"<a href=\"tel:[^\"]+\">[^<]+</a>", "", reply.reply.text)
+        assert not re.search(r"\d{3}[- ]\d{2}", text.replace("2026-", "")), text
+
+
+async def test_a_closed_unit_asked_for_by_name_comes_with_what_is_open_now(engine, nurse):
+    engine.clock = lambda: NIGHT_3
+    out = await engine.on_text(nurse, "kvinnojouren falun")
+    text = out.reply.text
+    first, _, rest = text.partition("Öppet nu i stället:")
+    assert "Kvinnojouren i Falun" in first and "🔴 Stängt nu" in first
+    assert rest, text  # the open alternative is in the same card ...
+    assert "🟢 Öppet nu" in rest and "tel:+4670174060" in rest
+    more = await engine.on_button(nurse, out.reply.buttons[0][0].data)
+    assert "Öppet nu i stället" not in more.reply.text  # ... and not repeated behind the button
+    shown = {line.split(".")[0] for line in text.splitlines() if line.startswith("<b>")
+             and line[3:4].isdigit()}
+    assert not any(f"<b>{n}." in more.reply.text for n in (s[3:] for s in shown))
+
+
+async def test_danger_card_shows_the_next_step_number_too(engine, nurse):
+    out = await engine.on_text(nurse, "han hotar henne med kniv nu, Falun")
+    text = out.reply.text
+    assert text.index("<b>1. ") < text.index("Sedan:") < text.index("<b>2. ")
+    after = text[text.index("Sedan:"):]
+    assert tel_numbers(after), after
+
+
+async def test_hjalp_without_slash(engine, nurse):
+    for text in ("hjälp", "HJÄLP", "hjalp"):
+        assert "/kommun" in (await engine.on_text(nurse, text)).reply.text

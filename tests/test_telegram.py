@@ -78,7 +78,10 @@ async def test_invite_link_question_answer_and_every_button(bot, fake):
     answer = await say(fake, NURSE, "orosanmälan Mora")
     assert answer["parse_mode"] == "HTML"
     assert "Mora" in answer["text"] and "Socialtjänsten Mora" in answer["text"]
-    assert "0980-31" in answer["text"] and "Öppet nu" in answer["text"]
+    # Numbers in international form, which every Telegram client makes tap-to-call (Telegram
+    # refuses tel: links in messages).
+    assert "+46980319203" in answer["text"] and "Öppet nu" in answer["text"]
+    assert "tel:" not in answer["text"]
     assert "Demodata" in answer["text"] and "Senast bekräftad" in answer["text"]
     buttons = keyboard(answer)
     assert set(buttons) == {"Fler vägar", "Vad ska jag göra?", "Annan kommun", "Fel uppgift?"}
@@ -113,10 +116,13 @@ async def test_report_reaches_the_coordinator_who_confirms_with_stammer(bot, fak
     role_button = next(d for label, d in keyboard(which).items() if "Mora" in label)
     reasons = await press(fake, NURSE, role_button)
     before = len(fake.sent(chat_id=COORDINATOR))
-    thanks = await press(fake, NURSE, keyboard(reasons)["Svarar inte"])
+    comment = await press(fake, NURSE, keyboard(reasons)["Svarar inte"])
+    assert "kommentar" in comment["text"]
+    thanks = await say(fake, NURSE, "ingen svarar på 0980-numret sedan i morse")
     assert "Tack" in thanks["text"]
     note = (await fake.wait_for("sendMessage", COORDINATOR, before + 1))[-1]
     assert "Ny rapport" in note["text"] and "Svarar inte" in note["text"]
+    assert "ingen svarar på 0980-numret" in note["text"]
     assert any(d.startswith("ok:mora-") for d in keyboard(note).values())
 
     again = await say(fake, NURSE, "orosanmälan Mora")
@@ -138,6 +144,40 @@ async def test_staff_cannot_press_stammer(bot, fake):
     reply = await press(fake, NURSE, "ok:mora-socialtjanst-barn")
     assert "behörighet" in reply["text"]
     assert (await bot.app[SERVICE].store.role(role.id)).verified == role.verified
+
+
+async def test_a_report_can_carry_a_comment(bot, fake):
+    await link(bot, fake, NURSE, "staff", [])
+    ask = await press(fake, NURSE, "repr:mora-socialtjanst-barn:fel-nummer")
+    assert "kommentar" in ask["text"]
+    assert set(keyboard(ask)) == {"Skicka utan kommentar", "Avbryt"}
+    thanks = await say(fake, NURSE, "rätt nummer är 0980-31 92 99")
+    assert "Tack" in thanks["text"]
+    reports = await bot.app[SERVICE].people.open_reports(["mora-kommun"])
+    assert reports[0].reason == "fel-nummer" and reports[0].note == "rätt nummer är 0980-31 92 99"
+    ask = await press(fake, NURSE, "repr:mora-socialtjanst-vuxen:svarar-inte")
+    thanks = await press(fake, NURSE, keyboard(ask)["Skicka utan kommentar"])
+    assert "Tack" in thanks["text"]
+    ask = await press(fake, NURSE, "repr:mora-socialtjanst-vuxen:fel-ansvarig")
+    await press(fake, NURSE, keyboard(ask)["Avbryt"])
+    answer = await say(fake, NURSE, "orosanmälan Mora")  # a question again, not a comment
+    assert "Socialtjänsten Mora" in answer["text"]
+    reasons = [r.reason for r in await bot.app[SERVICE].people.open_reports(["mora-kommun"])]
+    assert reasons == ["fel-nummer", "svarar-inte"]
+
+
+async def test_danger_card_shows_112_and_the_next_step(bot, fake):
+    await link(bot, fake, NURSE, "staff", [])
+    answer = await say(fake, NURSE, "han hotar henne med kniv nu, Falun")
+    text = answer["text"]
+    assert "112" in text and "Sedan:" in text
+    assert "<b>2. " in text and "+46" in text  # the next step with its number, in the card
+
+
+async def test_help_with_or_without_slash(bot, fake):
+    await link(bot, fake, NURSE, "staff", [])
+    for text in ("hjälp", "Hjälp", "/hjälp", "/hjalp"):
+        assert "/kommun" in (await say(fake, NURSE, text))["text"], text
 
 
 async def test_other_reason_takes_a_redacted_note(bot, fake):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import replace
 
 from test_web_support import OWN_ROLE, PASSWORD, login, post, web_env_fixture  # noqa: F401
@@ -56,8 +57,8 @@ async def test_coverage_matrix(web_env):
 async def test_coverage_states(web_env):
     service = web_env.service
     d = await service.directory()
-    cells = stats.coverage(d, today())
-    assert {c.state for c in cells.values()} <= {"ok", "stale", "missing"}
+    cov = await service.coverage(today())
+    assert {cov.state(t, m) for t, m in cov.cells} <= {"ok", "stale", "missing"}
     # Make every social-services-for-children role in Mora stale: the cell turns yellow.
     long_ago = Verification(today() - dt.timedelta(days=900), "test")
     for role in d.by_kind_area[("socialtjanst-barn", "Mora")]:
@@ -66,34 +67,61 @@ async def test_coverage_states(web_env):
                                (long_ago.at.isoformat(), role.id))
             await conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
     d = await service.directory()
-    assert stats.coverage(d, today())[("barn-far-illa", "Mora")].state == "stale"
+    assert (await service.coverage(today())).state("barn-far-illa", "Mora") == "stale"
     # Take away the social emergency service: no route at night, the cell turns red.
     for role in d.by_kind_area[("socialjour", "Mora")]:
         await service.store.save_role(replace(role, status="inaktiv"), "test")
-    d = await service.directory()
-    cell = stats.coverage(d, today())[("barn-far-illa", "Mora")]
-    assert cell.state == "missing" and any("kl. 22" in p for p in cell.problems)
+    cov = await service.coverage(today())
+    assert cov.state("barn-far-illa", "Mora") == "missing"
+    sentences = [g.sentence for g in cov.gaps("barn-far-illa", "Mora")]
+    assert ("Fredag 16:30–24:00: ingen öppen väg för oro för att ett barn far illa "
+            "(orosanmälan) i Mora") in sentences, sentences
+    client = await web_env.signed_in("admin")
+    html = await (await client.get("/admin/tackning")).text()
+    assert "Måndag–fredag 00:00–08:00: ingen öppen väg för oro för att ett barn far" in html
 
 
 async def test_audit_log_filter_and_csv(web_env):
-    await web_env.user("kim", "staff")
+    kim = await web_env.user("kim", "staff")
     anon = await web_env.client()
     await login(anon, "kim", "fel-fel-fel-fel-fel")
     await login(anon, "kim", PASSWORD)
+    await web_env.service.people.add_report(OWN_ROLE, "fel-nummer", "", kim.id)
     client = await web_env.signed_in("admin", name="admin")
     await post(client, f"/admin/roles/{OWN_ROLE}/verifiera")
+    await post(client, f"/admin/anvandare/{kim.id}/aktiv", {"active": "0"},
+               page="/admin/anvandare")
     html = await (await client.get("/admin/logg?typ=inloggning&vem=kim")).text()
-    assert "login.fail" in html and "kim" in html
-    assert "verification.verify" not in html
+    assert "Misslyckad inloggning" in html and "Loggade in" in html and "kim" in html
+    assert "login.fail" not in html and "Bekräftade" not in html
+    jour = "kvinnojouren-falun"
+    await post(client, f"/admin/org/{jour}/omfang",
+               {"municipalities": "Falun", "kinds": "kvinnojour"}, page=f"/admin/org/{jour}")
     html = await (await client.get("/admin/logg?typ=katalog")).text()
-    assert "verification.verify" in html and OWN_ROLE in html
+    assert "verification.verify" not in html and "scope." not in html
+    assert "Bekräftade uppgifter som korrekta" in html
+    assert "organisationens område och funktioner" in html  # issue 11's scope, in words
+    assert f'<a href="/admin/org/{jour}">Kvinnojouren i Falun</a>' in html
+    role = (await web_env.service.directory()).roles[OWN_ROLE]
+    version = (await web_env.service.store.versions("verification", OWN_ROLE))[0]
+    assert f'<a href="/admin/roles/{OWN_ROLE}">{role.name}</a>' in html
+    assert f'href="/admin/roles/{OWN_ROLE}/historik#version-{version.id}"' in html
+    history = await (await client.get(f"/admin/roles/{OWN_ROLE}/historik")).text()
+    assert f'id="version-{version.id}"' in history
+    # Names, never account ids: the reporter and the account switched off.
+    html = await (await client.get("/admin/logg?vem=kim&typ=rapporter")).text()
+    assert "Rapporterade fel uppgift" in html and f"{role.name}: Fel nummer" in html
+    html = await (await client.get("/admin/logg?typ=konton")).text()
+    assert "Stängde av konto" in html and f">{kim.id}<" not in html
     resp = await client.get("/admin/logg.csv?vem=kim")
     assert resp.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in resp.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO((await resp.read()).decode("utf-8-sig"))))
-    assert rows[0] == ["tid", "vem", "handling", "detalj"]
-    assert {r[2] for r in rows[1:]} >= {"login", "login.fail"}
+    assert rows[0] == ["tid (svensk tid)", "vem", "handling", "detalj", "kod"]
+    assert {r[4] for r in rows[1:]} >= {"login", "login.fail", "report.add"}
+    assert {r[2] for r in rows[1:]} >= {"Loggade in", "Misslyckad inloggning"}
     assert all(r[1] == "kim" for r in rows[1:])
+    assert all(r[0].endswith(("+01:00", "+02:00")) for r in rows[1:])  # Stockholm time
 
 
 async def test_csv_cells_cannot_be_formulas(web_env):
@@ -114,7 +142,7 @@ async def test_unanswered_add_synonym(web_env):
     bad = await post(client, f"/admin/obesvarade/{item['id']}/synonym",
                      {"concept": "finns-inte", "lang": "sv", "term": "knuffad"},
                      page="/admin/obesvarade")
-    assert bad.status == 400 and "Välj ett begrepp" in await bad.text()
+    assert bad.status == 400 and "Välj en verksamhet eller ett ord" in await bad.text()
     assert 'value="knuffad"' in await bad.text()
     concept = sorted((await service.directory()).lexicon.concepts)[0]
     resp = await post(client, f"/admin/obesvarade/{item['id']}/synonym",
@@ -126,6 +154,33 @@ async def test_unanswered_add_synonym(web_env):
     assert await service.people.unanswered() == []
     versions = await service.store.versions("synonym", concept)
     assert versions[0].after["terms"] == ["knuffad"]
+
+
+async def test_unanswered_shows_swedish_labels_and_takes_a_unit_alias(web_env):
+    service = web_env.service
+    for _ in range(4):
+        await service.people.record_unanswered("barnpsyk")
+    client = await web_env.signed_in("admin")
+    html = await (await client.get("/admin/obesvarade")).text()
+    assert "4 gånger" in html
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', html)
+    shown = [label for _, label in options]
+    # No code words in what people read: "kind-socialjour", "foralder".
+    assert not [x for x in shown if re.search(r"\bkind-|foralder", x)], shown
+    assert ("kind-bup", "Barn- och ungdomspsykiatri") in options
+    assert ("foralder", "Mamma, pappa, fadern, förälder, vårdnadshavare") in options
+    assert 'value="barnpsyk"' in html  # a short question is offered as the word to add
+    # ("BUP" itself is in the demo lexicon now; "barnpsyk" is not, yet.)
+    assert not (await service.understander()).understand("barnpsyk i Falun").named
+    item = (await service.people.unanswered())[0]
+    resp = await post(client, f"/admin/obesvarade/{item['id']}/synonym",
+                      {"concept": "kind-bup", "lang": "sv", "term": "barnpsyk"},
+                      page="/admin/obesvarade")
+    assert "Namnet är tillagt för verksamheten" in await resp.text()
+    lex = (await service.directory()).lexicon
+    assert "barnpsyk" in lex.concepts["kind-bup"]["sv"]
+    understood = (await service.understander()).understand("barnpsyk i Falun")
+    assert "bup" in [unit.kind for unit in understood.named]
 
 
 async def test_users_and_invites(web_env):

@@ -378,3 +378,21 @@ async def test_look_alike_account_names_are_refused(web_env):
     assert await web_env.service.people.lookalike("Åsa") is None
     await web_env.service.people.add_user("Asa", "staff")
     assert await web_env.service.people.lookalike("Åsa") is None  # å is not a
+async def test_sign_in_over_plain_http_says_why_it_cannot_work(web_env):
+    """A browser keeps the Secure session cookie from http://kontaktvag.lan/ to itself: the
+    sign-in form then fails, and the page must say why, not 'reload the page'."""
+    from aiohttp import DummyCookieJar
+
+    browser = await web_env.factory(web_env.server, cookie_jar=DummyCookieJar())
+    for host, proto, reason in (("kontaktvag.lan:8080", None, True),
+                                ("192.168.1.20:8080", None, True),
+                                ("kontaktvag.lan", "https", False),  # TLS ends at a proxy
+                                ("localhost:8080", None, False)):
+        headers = {"Host": host} | ({"X-Forwarded-Proto": proto} if proto else {})
+        csrf = csrf_of(await (await browser.get("/login", headers=headers)).text())
+        resp = await browser.post("/login", headers=headers, data={
+            "name": "kim", "password": PASSWORD, "csrf_token": csrf})
+        text = await resp.text()
+        assert resp.status == 403
+        assert ("kräver https" in text and "KONTAKTVAG_INSECURE_COOKIES=1" in text) == reason
+        assert ("Formuläret har gått ut" in text) != reason

@@ -52,6 +52,8 @@ def build_application(settings: Settings, engine: Engine, webhook: bool) -> Appl
     application.add_handler(CommandHandler("start", handlers.start, filters=private))
     application.add_handler(CommandHandler(["kommun", "hjalp", "help", "mina"],
                                            handlers.command, filters=private))
+    # Any other command (/hjälp is not a valid Telegram command name): the engine answers.
+    application.add_handler(MessageHandler(private & filters.COMMAND, handlers.command))
     application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND,
                                            handlers.text))
     application.add_handler(CallbackQueryHandler(handlers.button))

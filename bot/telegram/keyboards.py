@@ -3,7 +3,8 @@
 Telegram refuses a message over 4,096 characters and one whose HTML does not balance, so
 a long reply is split into several messages at element boundaries (between lines where
 it can, never inside a tag or an entity), each with its open tags closed at its end and
-opened again at the start of the next; the buttons go with the last one.
+opened again at the start of the next; the buttons go with the last one. The cards' tel:
+links become numbers Telegram links by itself before the split.
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ MAX_TEXT = 4000  # Telegram's limit is 4096 characters
 MAX_LABEL = 60  # a button label; longer ones are cut (Telegram shows about that much)
 _TOKEN = re.compile(r"(<[^<>]*>|&#?\w+;|\n)")
 _TAG = re.compile(r"<(/?)([a-zA-Z]+)")
+_TEL = re.compile(r'<a href="tel:([^"]*)">(.*?)</a>')
+
+
+def telegram_html(text: str) -> str:
+    """The cards' tel: links as Telegram wants them. Telegram refuses tel: URLs in links but
+    makes every number written in international form (+46701740605) a tap-to-call link by
+    itself; short numbers (112, 114 14) are written as they are."""
+    return _TEL.sub(lambda m: m.group(1) if m.group(1).startswith("+") else m.group(2), text)
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -93,7 +102,7 @@ def split_html(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 def messages(reply: Reply) -> list[dict]:
     """The keyword arguments of each message the reply becomes; buttons on the last."""
-    texts = split_html(reply.text)
+    texts = split_html(telegram_html(reply.text))
     out = [{"text": t, "parse_mode": ParseMode.HTML, "reply_markup": None,
             "disable_web_page_preview": True} for t in texts]
     out[-1]["reply_markup"] = markup(reply)

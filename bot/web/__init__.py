@@ -13,10 +13,13 @@ from pathlib import Path
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from markupsafe import Markup
 
+from bot.cards import linked
 from bot.web import (
     admin,
     api,
+    audit,
     auth,
     browse,
     chat,
@@ -28,8 +31,14 @@ from bot.web import (
     security,
 )
 from bot.web.core import ROUTE_LEVELS, q
+from bot.web.history import when_sv
 
 HERE = Path(__file__).parent
+
+
+def phones(text: object) -> Markup:
+    """Text with every phone number in it a tel: link (escaped; for the templates)."""
+    return Markup(linked(str(text)))
 
 
 def setup(app: web.Application) -> None:
@@ -38,11 +47,14 @@ def setup(app: web.Application) -> None:
         app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["q"] = q
+    env.filters["phones"] = phones
+    env.filters["local_time"] = when_sv
     env.globals["field_label"] = forms.field_label
+    env.globals["status_sv"] = forms.STATUS_SV
     env.globals["asset"] = lambda name: str(app.router["static"].url_for(filename=name))
     app.middlewares.extend([security.headers_middleware, security.sessions(app),
                             security.auth_middleware, security.csrf_middleware])
     limits.setup(app)
-    for module in (auth, chat, browse, edit, history, paths, admin, api):
+    for module in (auth, chat, browse, edit, history, paths, admin, audit, api):
         module.setup(app)
     app.router.add_static("/static", HERE / "static", name="static", append_version=True)

@@ -3,11 +3,8 @@ users and invites."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -25,17 +22,12 @@ from bot.web.core import (
     user_of,
 )
 from bot.web.history import when_sv
+from directory.coverage import sentences
+from directory.snapshot import Directory
 from directory.store.people import ROLES
 from directory.understand.redact import redact
+from directory.understand.topics import KIND_PREFIX
 
-CATEGORIES = {
-    "inloggning": ("Inloggningar", ("login", "logout")),
-    "konton": ("Konton, inbjudningar och API-nycklar", ("user", "invite", "token")),
-    "rapporter": ("Rapporter om fel", ("report",)),
-    "katalog": ("Ändringar i katalogen", ("role", "path", "verification", "protected",
-                                          "organisation", "lexicon", "synonym", "taxonomy",
-                                          "scope", "agreement", "sources")),
-}
 STATE_SV = {"fresh": "aktuella", "due": "granskas snart", "stale": "inaktuella",
             "unverified": "aldrig bekräftade"}
 PAGE = 50  # unanswered questions per page
@@ -72,85 +64,62 @@ def _bars(series: list[tuple[dt.date, int, int, int]]) -> list[dict]:
 
 
 async def coverage_page(request: web.Request) -> web.Response:
-    d = await service_of(request).directory()
+    service = service_of(request)
+    d = await service.directory()
     day = today()
-    cells = stats.coverage(d, day)
-    counts = {s: sum(1 for c in cells.values() if c.state == s) for s in CELL}
-    problems = [(d.topics[t], m, c) for (t, m), c in cells.items() if c.state != "ok"]
+    cov = await service.coverage(day)
+    cells = {(t, m): {"state": cov.state(t, m), "sentences": sentences(cov.gaps(t, m))}
+             for t in d.topics for m in d.municipalities}
+    counts = {s: sum(1 for c in cells.values() if c["state"] == s) for s in CELL}
+    problems = [(d.topics[t], m, c) for (t, m), c in cells.items() if c["state"] != "ok"]
+    problems.sort(key=lambda p: (p[2]["state"] != "missing", p[1], p[0].label))
     agreements = stats.agreements(d, day)
     return await render(request, "coverage.html", {
         "topics": list(d.topics.values()), "municipalities": d.municipalities,
         "cells": cells, "symbols": CELL, "counts": counts, "problems": problems,
-        "moments": stats.sample_moments(day), "agreements": agreements,
-        "overdue": [a for a in agreements if a.state == "overdue"]})
+        "days": cov.days, "week": [x for x in cov.days if x.kind == "week"],
+        "agreements": agreements, "overdue": [a for a in agreements if a.state == "overdue"]})
 
 
-async def _audit_rows(request: web.Request, limit: int) -> tuple[list[dict], dict]:
-    service = service_of(request)
-    f = {k: request.query.get(k, "").strip() for k in ("vem", "typ", "fran", "till")}
-    prefixes = CATEGORIES.get(f["typ"], (None, ()))[1]
-    rows = [{"at": r["at"], "actor": r["actor"], "action": r["action"], "detail": r["detail"]}
-            for r in await service.people.audit_log(f["vem"] or None, None, limit=5000)]
-    for v in await service.store.versions(limit=5000):
-        if not f["vem"] or v.actor == f["vem"]:
-            rows.append({"at": v.at, "actor": v.actor, "action": f"{v.entity}.{v.action}",
-                         "detail": v.entity_id})
-    if prefixes:
-        rows = [r for r in rows if r["action"].split(".")[0] in prefixes]
-    for key, cmp in (("fran", lambda at, day: at[:10] >= day),
-                     ("till", lambda at, day: at[:10] <= day)):
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", f[key]):
-            rows = [r for r in rows if cmp(r["at"], f[key])]
-    rows.sort(key=lambda r: r["at"], reverse=True)
-    for r in rows:
-        r["when"] = when_sv(r["at"])
-    return rows[:limit], f
-
-
-async def audit_page(request: web.Request) -> web.Response:
-    rows, f = await _audit_rows(request, 500)
-    query = urlencode({k: v for k, v in f.items() if v})
-    return await render(request, "audit.html", {"rows": rows, "filters": f,
-                                          "categories": CATEGORIES, "csv_query": query})
-
-
-def _cell(value: str) -> str:
-    """No spreadsheet formulas from log text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-async def audit_csv(request: web.Request) -> web.Response:
-    rows, _ = await _audit_rows(request, 100_000)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["tid", "vem", "handling", "detalj"])
-    for r in rows:
-        writer.writerow([r["at"], _cell(r["actor"]), _cell(r["action"]), _cell(r["detail"])])
-    name = f"kontaktvag-logg-{today().isoformat()}.csv"
-    return web.Response(body=("\ufeff" + out.getvalue()).encode(), headers={
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{name}"'})
+def synonym_targets(d: Directory) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """What a new word can mean, as (value, Swedish label): the functions (a unit's other
+    name, e.g. "BUP", joins the concept kind-<slug> that names the function) and the other
+    concepts of the lexicon, each shown by its first Swedish words - never by its code."""
+    units = [(f"{KIND_PREFIX}{k.slug}", k.label) for k in d.kinds.values()]
+    words = []
+    for concept, langs in d.lexicon.concepts.items():
+        if concept.startswith(KIND_PREFIX):
+            continue
+        distinct: list[str] = []  # "mamma, pappa, fadern, förälder", not "mamma, mamman"
+        for term in langs.get("sv") or langs.get("en") or (concept,):
+            if not any(term.startswith(t[:5]) or t.startswith(term[:5]) for t in distinct):
+                distinct.append(term)
+            if len(distinct) == 5:
+                break
+        label = ", ".join(distinct)
+        words.append((concept, label[:1].upper() + label[1:]))
+    return units, sorted(words, key=lambda w: w[1].casefold())
 
 
 async def _unanswered_page(request: web.Request, errors: dict | None = None,
                            values: dict | None = None, status: int = 200,
                            done: str | None = None) -> web.Response:
     service = service_of(request)
-    lex = (await service.directory()).lexicon
-    concepts = [(c, ", ".join(list(langs.get("sv", ()))[:4])) for c, langs in
-                sorted(lex.concepts.items())]
+    units, words = synonym_targets(await service.directory())
     total = await service.people.count_unanswered()
     pages = max(1, -(-total // PAGE))
     raw = request.query.get("sida", "1")
     page = min(int(raw), pages) if re.fullmatch(r"[0-9]{1,6}", raw) and int(raw) > 0 else 1
     rows = await service.people.unanswered(limit=PAGE, offset=(page - 1) * PAGE)
     return await render(request, "unanswered.html", {
-        "rows": rows, "concepts": concepts, "page": page, "pages": pages, "total": total,
-        "errors": errors or {}, "values": values or {}, "done": done}, status=status)
+        "rows": rows, "units": units, "words": words, "page": page, "pages": pages,
+        "total": total, "errors": errors or {}, "values": values or {}, "done": done},
+        status=status)
 
 
 async def unanswered_page(request: web.Request) -> web.Response:
     done = {"synonym": "Synonymen är tillagd och frågan markerad som hanterad.",
+            "namn": "Namnet är tillagt för verksamheten och frågan markerad som hanterad.",
             "hanterad": "Frågan är markerad som hanterad."}.get(request.query.get("klart", ""))
     return await _unanswered_page(request, done=done)
 
@@ -161,10 +130,10 @@ async def add_synonym(request: web.Request) -> web.Response:
     form = await form_of(request)
     concept, lang, term = form.get("concept", ""), form.get("lang", ""), form.get("term", "")
     term = " ".join(term.split())
-    lex = (await service.directory()).lexicon
+    units, words = synonym_targets(await service.directory())
     errors = {}
-    if concept not in lex.concepts:
-        errors["concept"] = "Välj ett begrepp i listan."
+    if concept not in {value for value, _ in units + words}:
+        errors["concept"] = "Välj en verksamhet eller ett ord i listan."
     if lang not in ("sv", "en"):
         errors["lang"] = "Välj språk."
     if not 2 <= len(term) <= 60 or re.search(r"[\[\]{}<>;\"\x00-\x1f]", term):
@@ -175,7 +144,8 @@ async def add_synonym(request: web.Request) -> web.Response:
         return await _unanswered_page(request, {item_id: errors}, {item_id: form}, 400)
     await service.store.add_terms(concept, lang, [term], user_of(request).name)
     await service.people.mark_unanswered_handled(int(item_id))
-    raise see_other("/admin/obesvarade?klart=synonym")
+    unit = concept.startswith(KIND_PREFIX)
+    raise see_other(f"/admin/obesvarade?klart={'namn' if unit else 'synonym'}")
 
 
 async def mark_handled(request: web.Request) -> web.Response:
@@ -239,17 +209,18 @@ async def create_invite(request: web.Request) -> web.Response:
     if errors:
         return await _users_page(request, errors=errors, status=400)
     code, expires = await service.people.create_invite(role, orgs, user_of(request).name)
-    base = request.app[SETTINGS].public_url or f"{request.scheme}://{request.host}"
+    settings = request.app[SETTINGS]
+    base = settings.public_url or f"{request.scheme}://{request.host}"
+    bot = settings.bot_username
     return await _users_page(request, invite={
         "code": code, "link": f"{base.rstrip('/')}/signup?code={code}",
+        "telegram": f"https://t.me/{bot}?start={code}" if bot else None,
         "expires": when_sv(expires.isoformat()), "role": ROLE_SV[role]})
 
 
 def setup(app: web.Application) -> None:
     add_route(app, "GET", "/admin/aktualitet", freshness_page, "admin")
     add_route(app, "GET", "/admin/tackning", coverage_page, "admin")
-    add_route(app, "GET", "/admin/logg", audit_page, "admin")
-    add_route(app, "GET", "/admin/logg.csv", audit_csv, "admin")
     add_route(app, "GET", "/admin/obesvarade", unanswered_page, "admin")
     item = "/admin/obesvarade/{item_id:" + ID + "}"
     add_route(app, "POST", item + "/synonym", add_synonym, "admin")

@@ -13,8 +13,9 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from aiohttp import web
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from bot.cards import linked
 from bot.engine import Button, Outcome
 from bot.web.core import (
     ENGINE,
@@ -50,7 +51,7 @@ def _log(request: web.Request, user_id: int) -> deque[Entry]:
 def _add(log: deque[Entry], outcome: Outcome, said: str | None) -> list[Entry]:
     new = []
     if said is not None:
-        new.append(Entry(next(_ids), True, escape(said)))
+        new.append(Entry(next(_ids), True, Markup(linked(said))))  # escaped, numbers linked
     # Reply.text is the engine's small HTML subset with every value already escaped.
     new.append(Entry(next(_ids), False, Markup(outcome.reply.text), outcome.reply.buttons))
     log.extend(new)

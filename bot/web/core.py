@@ -24,14 +24,13 @@ from aiohttp_session import get_session
 from bot.server import ENGINE, SERVICE, SETTINGS
 from directory.hours import STOCKHOLM
 from directory.service import DirectoryService
-from directory.store.people import User
+from directory.store.people import ROLE_SV, User
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Lowest account role that may use a route; "public" needs no sign-in.
 LEVELS = ("public", "staff", "coordinator", "admin")
 RANK = {"staff": 1, "coordinator": 2, "admin": 3}
-ROLE_SV = {"staff": "personal", "coordinator": "samordnare", "admin": "administratör"}
 
 # A numeric id in a route: ASCII digits only ("²" is a digit to str.isdigit but not to int)
 # and short enough for SQLite's 64-bit integers; anything else is a 404.
@@ -41,7 +40,7 @@ ROUTE_LEVELS = web.AppKey("web_route_levels", dict)  # route -> level
 USER_KEY = web.RequestKey("user", object)  # the signed-in User, or None
 VIA_TOKEN = web.RequestKey("via_token", bool)  # authenticated by an API bearer token
 
-__all__ = ["ENGINE", "SERVICE", "SETTINGS"]
+__all__ = ["ENGINE", "ROLE_SV", "SERVICE", "SETTINGS"]
 
 
 def add_route(app: web.Application, method: str, path: str, handler: Handler, level: str,

@@ -25,6 +25,7 @@ from bot.web.core import (
     user_of,
 )
 from bot.web.history import entries
+from directory.coverage import gaps_opened_by_role, sentences
 from directory.freshness import freshness
 from directory.model import ALL, Organisation, Role
 from directory.rules import OrgScope, default_scope
@@ -53,6 +54,14 @@ def _rows(roles: list[Role]) -> list[dict]:
     return out
 
 
+def verified_flash(request: web.Request, roles: dict[str, Role]) -> str | None:
+    """After 'Verifierad idag' in a list: say which entry was confirmed, and when."""
+    role = roles.get(request.query.get("klart", ""))
+    if role is None:
+        return None
+    return f"{role.name} är bekräftad som korrekt i dag ({today().isoformat()})."
+
+
 async def home(request: web.Request) -> web.Response:
     user = user_of(request)
     service = service_of(request)
@@ -67,7 +76,8 @@ async def home(request: web.Request) -> web.Response:
         summary.append({"org": org, "count": len(rows), "attention": len(attention),
                         "rows": rows})
     return await render(request, "admin_home.html", {
-        "summary": summary, "reports": len(reports), "expand": user.role != "admin"})
+        "summary": summary, "reports": len(reports), "expand": user.role != "admin",
+        "done": verified_flash(request, d.roles), "done_id": request.query.get("klart")})
 
 
 async def org_page(request: web.Request) -> web.Response:
@@ -89,9 +99,10 @@ async def _org_page(request: web.Request, org: Organisation, errors: dict | None
     scope = await service.store.scope(org.id) or default_scope(org, roles)
     klart = request.query.get("klart", "")
     done = ("Organisationens område och funktioner är sparade." if klart == "omfang" else
-            "Bekräftad som korrekt i dag." if klart else None)
+            verified_flash(request, d.roles))
     return await render(request, "org.html", {
-        "org": org, "rows": _rows(roles), "kinds": d.kinds, "done": done, "scope": scope,
+        "org": org, "rows": _rows(roles), "kinds": d.kinds, "done": done,
+        "done_id": klart if klart in d.roles else None, "scope": scope,
         "chosen": chosen or scope, "errors": errors or {},
         "scope_kinds": [d.kinds[k].label if k in d.kinds else k for k in scope.kinds],
         "municipality_options": [(ALL, "Alla kommuner")] + [(m, m) for m in d.municipalities],
@@ -138,8 +149,8 @@ async def _role_for_edit(request: web.Request) -> tuple[Role, Organisation, int]
 
 async def _form_page(request: web.Request, form: forms.RoleForm, org: Organisation,
                      role: Role | None, status: int = 200, saved: str | None = None,
-                     version: int | None = None, meanwhile: list | None = None
-                     ) -> web.Response:
+                     version: int | None = None, meanwhile: list | None = None,
+                     gaps: list[str] | None = None, verifying: bool = False) -> web.Response:
     service = service_of(request)
     d = await service.directory()
     f = freshness(role, today()) if role else None
@@ -148,7 +159,7 @@ async def _form_page(request: web.Request, form: forms.RoleForm, org: Organisati
         "kinds": list(d.kinds.values()), "municipalities": d.municipalities,
         "fresh": f, "fresh_sv": FRESH_SV[f.state] if f else None, "version": version,
         "meanwhile": meanwhile, "scope": await service.store.scope(org.id),
-        **forms.choices()}, status=status)
+        "gaps": gaps or [], "verifying": verifying, **forms.choices()}, status=status)
 
 
 async def role_form(request: web.Request) -> web.Response:
@@ -156,7 +167,9 @@ async def role_form(request: web.Request) -> web.Response:
     saved = {"1": "Ändringarna är sparade som en ny version.",
              "0": "Inget var ändrat – ingen ny version.",
              "ny": "Rollen är skapad.",
-             "ok": "Bekräftad som korrekt i dag."}.get(request.query.get("sparat", ""))
+             "ok": "Bekräftad som korrekt i dag.",
+             "ok1": "Ändringarna är sparade och uppgifterna bekräftade som korrekta i dag.",
+             }.get(request.query.get("sparat", ""))
     return await _form_page(request, forms.from_role(role, with_protected=True), org, role,
                             saved=saved, version=version)
 
@@ -175,6 +188,15 @@ async def _changes_since(request: web.Request, role_id: str, version: int) -> li
     return entries(sorted(found, key=lambda v: v.id, reverse=True)[:20], set())
 
 
+# The role form's submit buttons. "Verifierad idag" on the role page submits the form too:
+# what is on screen is saved and confirmed together, never the stored data behind unsaved
+# edits. "-gap": the coordinator has seen that the edit opens a gap in coverage and saves.
+SAVE_ACTIONS = {"save": (False, False), "verify": (True, False),
+                "save-gap": (False, True), "verify-gap": (True, True)}
+NOT_VERIFIED = ("Inget är sparat eller bekräftat. Rätta felen och tryck Verifierad idag igen "
+                "– då sparas det som står i formuläret och bekräftas som korrekt.")
+
+
 async def role_save(request: web.Request) -> web.Response:
     role, org, _ = await _role_for_edit(request)
     data = await request.post()
@@ -185,24 +207,42 @@ async def role_save(request: web.Request) -> web.Response:
     if data.get("action") == "rows":
         form.add_blank_rows(2, 2, 1)
         return await _form_page(request, form, org, role, version=started)
+    verify, gaps_seen = SAVE_ACTIONS.get(str(data.get("action", "save")), (False, False))
     service = service_of(request)
     user = user_of(request)
-    new = forms.validate(form, org, await service.directory(), new=False,
-                         scope=await service.store.scope(org.id), before=role)
+    d = await service.directory()
+    new = forms.validate(form, org, d, new=False, scope=await service.store.scope(org.id),
+                         before=role)
     if new is None:
-        return await _form_page(request, form, org, role, status=400, version=started)
+        if verify:
+            form.general.insert(0, NOT_VERIFIED)
+        return await _form_page(request, form, org, role, status=400, version=started,
+                                verifying=verify)
+    if not gaps_seen:
+        gaps = gaps_opened_by_role(d, new, today())
+        if gaps:
+            return await _form_page(request, form, org, role, status=409, version=started,
+                                    gaps=sentences(gaps), verifying=verify)
     try:
-        changed, _, _ = await service.save_role(new, started, user.name)
+        # The form holds every field, protected ones too: emptied there, they are cleared.
+        # "Verifierad idag" confirms in the same transaction exactly what is saved.
+        changed, _, _ = await service.save_role(new, started, user.name,
+                                                verify_on=today() if verify else None)
     except Conflict as c:
         # Someone saved meanwhile: what they changed is shown, what was typed is kept, and
         # the form now carries the newest version, so saving again is a deliberate choice.
         current = await service.store.role(role.id, with_protected=True)
         return await _form_page(request, form, org, current or role, status=409,
-                                version=c.current,
+                                version=c.current, verifying=verify,
                                 meanwhile=await _changes_since(request, role.id, started))
     except Refused as r:
         forms.report_issues(form, r.issues, [])
-        return await _form_page(request, form, org, role, status=400, version=started)
+        if verify:
+            form.general.insert(0, NOT_VERIFIED)
+        return await _form_page(request, form, org, role, status=400, version=started,
+                                verifying=verify)
+    if verify:
+        raise see_other(f"/admin/roles/{q(role.id)}?sparat={'ok1' if changed else 'ok'}")
     raise see_other(f"/admin/roles/{q(role.id)}?sparat={'1' if changed else '0'}")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.web.core import ID, add_route, q, render, require_org, see_other, service_of, user_of
-from directory.hours import STOCKHOLM
+from directory.hours import STOCKHOLM, HoursError, WeeklyHours
 from directory.store import Version
 from directory.store.people import User
 
@@ -24,6 +24,8 @@ LABELS = {
     "by": "av", "date": "datum", "closed": "stängt", "note": "anteckning", "steps": "Steg",
     "when": "när", "why": "varför", "role": "roll", "topic": "Ämne",
     "municipality": "Kommun", "type": "Typ", "municipalities": "Kommuner", "demo": "Demo",
+    "genders": "Kön", "aliases": "Andra namn", "before_holidays": "Dag före helgdag",
+    "sources": "Lagrum", "for": "bara för", "kinds": "Funktioner",
 }
 VALUES_SV = {
     "channel": {"phone": "telefon", "email": "e-post", "secure-email": "säker e-post",
@@ -39,6 +41,10 @@ ENTITY_SV = {"role": "Rolluppgifter", "verification": "Bekräftelse",
              "protected": "Skyddade uppgifter", "path": "Kontaktväg"}
 
 
+DAY_WORDS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+FOLD_OVER = 12  # a whole document (created, imported, restored) with more rows is folded
+
+
 @dataclass
 class Change:
     field: str
@@ -46,10 +52,24 @@ class Change:
     after: str
 
 
+def _hours_by_day(spec: Any) -> Any:
+    """Weekly hours, however they were grouped ('mon-fri' or 'mon-thu' + 'fri'), as one
+    entry per day in words, so that a diff says 'fredag 08:00–16:30 → 08:00–15:00'."""
+    try:
+        weekly = WeeklyHours.parse(spec)
+    except HoursError:
+        return spec
+    return {day: ", ".join(f"{a // 60:02d}:{a % 60:02d}–{b // 60:02d}:{b % 60:02d}"
+                           for a, b in intervals) or "stängt"
+            for day, intervals in zip(DAY_WORDS, weekly.days, strict=True)}
+
+
 def _flatten(doc: Any, prefix: str = "", out: dict[str, str] | None = None) -> dict[str, str]:
     out = {} if out is None else out
     if isinstance(doc, dict):
         for key, value in doc.items():
+            if key == "hours" and isinstance(value, dict | str):
+                value = _hours_by_day(value)
             _flatten(value, f"{prefix}.{key}" if prefix else str(key), out)
     elif isinstance(doc, list) and any(isinstance(x, dict | list) for x in doc):
         for i, value in enumerate(doc, 1):
@@ -72,7 +92,8 @@ def _label(path: str) -> str:
         if index:
             text += " " + index.rstrip("]")
         parts.append(text)
-    return " › ".join(parts)
+    return " › ".join(parts).replace("Öppettider › ", "Öppettider ").replace(
+        "öppettider › ", "öppettider ")
 
 
 def diff(before: dict | None, after: dict | None) -> list[Change]:
@@ -102,11 +123,21 @@ def entries(versions: list[Version], restorable: set[str]) -> list[dict]:
         can_restore = (v.entity in restorable and v.after is not None
                        and v.entity in newest)
         newest.add(v.entity)
+        whole = v.before is None or v.action in ("import", "restore")
         out.append({"version": v, "when": when_sv(v.at), "action": ACTIONS.get(v.action,
                                                                                v.action),
                     "entity": ENTITY_SV.get(v.entity, v.entity), "changes": changes,
+                    "summary": summary(changes), "fold": whole and len(changes) > FOLD_OVER,
                     "hidden": hidden, "restore": can_restore})
     return out
+
+
+def summary(changes: list[Change], limit: int = 3) -> str:
+    """'Öppettider fredag: 08:00–16:30 → 08:00–15:00' for a quick read of an edit."""
+    parts = [f"{c.field}: {c.before} → {c.after}" for c in changes[:limit]]
+    if len(changes) > limit:
+        parts.append(f"och {len(changes) - limit} fält till")
+    return "; ".join(parts)
 
 
 async def role_history(request: web.Request) -> web.Response:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.web.core import add_route, q, render, see_other, service_of, user_of
+from bot.web.core import add_route, q, render, see_other, service_of, today, user_of
 from bot.web.forms import small_int
 from bot.web.history import entries, may_edit_municipality
+from directory.coverage import gaps_opened_by_path, sentences
 from directory.documents import Problems, parse_steps
 from directory.model import PERSON_TAGS, WHENS, Path, Step
 from directory.snapshot import Directory
@@ -55,14 +56,14 @@ def _targets(d: Directory, municipality: str) -> list[tuple[str, list[tuple[str,
 
 async def _page(request: web.Request, d: Directory, municipality: str, topic: str,
                 rows: list[dict[str, str]], errors: dict[str, str], status: int = 200,
-                saved: str | None = None) -> web.Response:
+                saved: str | None = None, gaps: list[str] | None = None) -> web.Response:
     versions = await service_of(request).store.versions("path", path_entity_id(topic,
                                                                               municipality))
     return await render(request, "path_form.html", {
         "municipality": municipality, "topic": d.topics[topic], "rows": rows,
         "errors": errors, "targets": _targets(d, municipality), "whens": WHEN_SV,
         "regional": d.regional_paths.get(topic), "kinds": d.kinds, "roles": d.roles,
-        "local": (topic, municipality) in d.local_paths, "saved": saved,
+        "local": (topic, municipality) in d.local_paths, "saved": saved, "gaps": gaps or [],
         "history": entries(versions, {"path"})}, status=status)
 
 
@@ -159,8 +160,13 @@ async def save(request: web.Request) -> web.Response:
     steps = validate(d, municipality, rows, errors)
     if errors:
         return await _page(request, d, municipality, topic, rows, errors, status=400)
-    changed = await service.store.save_path(Path(topic, municipality, steps),
-                                            user_of(request).name)
+    path = Path(topic, municipality, steps)
+    if data.get("action") != "save-gap":
+        gaps = gaps_opened_by_path(d, path, today())
+        if gaps:
+            return await _page(request, d, municipality, topic, rows, {}, status=409,
+                               gaps=sentences(gaps))
+    changed = await service.store.save_path(path, user_of(request).name)
     raise see_other(f"/admin/vagar/{q(municipality)}/{q(topic)}?sparat={int(changed)}")
 
 

@@ -163,9 +163,34 @@ async def csrf_middleware(request: web.Request, handler) -> web.StreamResponse:
     if not expected or not sent or not hmac.compare_digest(str(expected), sent):
         if is_api(request):
             return json_error(403, "CSRF-token saknas eller är fel (skicka X-CSRF-Token).")
+        if not expected and cookie_never_sent(request):
+            raise web.HTTPForbidden(text=INSECURE_COOKIE_TEXT.format(host=request.host))
         raise web.HTTPForbidden(text="Formuläret har gått ut eller kom inte från den här "
                                      "sidan. Ladda om sidan och försök igen.")
     return await handler(request)
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+INSECURE_COOKIE_TEXT = (
+    "Inloggningen kräver https. Kontaktvägs sessionskaka är märkt Secure, och webbläsaren "
+    "skickar den inte tillbaka över vanlig http till {host} – därför kan formuläret inte "
+    "kontrolleras, hur många gånger sidan än laddas om. Öppna tjänsten via https (se "
+    "deploy/nginx.conf.example), eller starta den med KONTAKTVAG_INSECURE_COOKIES=1 för ett "
+    "test på ett lokalt nät.")
+
+
+def cookie_never_sent(request: web.Request) -> bool:
+    """Why a form has no session: its Secure cookie was never sent back, because the page
+    was opened over plain http under a name that is not localhost (browsers send Secure
+    cookies over http to localhost only)."""
+    if not request.app[SETTINGS].secure_cookies or COOKIE_NAME in request.cookies:
+        return False
+    forwarded = request.headers.get("X-Forwarded-Proto", "").lower()
+    if request.secure or forwarded == "https":
+        return False
+    host = request.host.rsplit(":", 1)[0] if not request.host.startswith("[") else (
+        request.host[1:].split("]")[0])
+    return host not in LOCAL_HOSTS and not host.endswith(".localhost")
 
 
 def _secure_headers(request: web.Request, response: web.StreamResponse) -> None:

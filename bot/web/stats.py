@@ -1,4 +1,5 @@
-"""Numbers for the admins' pages: freshness per organisation, its history, the coverage matrix.
+"""Numbers for the admins' pages: freshness per organisation and its history, and the local
+agreements (the coverage sweep is a core rule: directory.coverage).
 
 Pure functions over the in-memory directory (and the version history), so they are easy to
 test and cost no queries per cell.
@@ -7,12 +8,10 @@ test and cost no queries per cell.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from directory.freshness import freshness
-from directory.hours import STOCKHOLM, holiday_name
-from directory.model import Agreement, Role
-from directory.routing import route
+from directory.model import Agreement
 from directory.snapshot import Directory
 from directory.store import Store
 
@@ -88,60 +87,6 @@ def share_verified_over_time(d: Directory, dates: dict[str, list[dt.date]],
             if known and (day - known[-1]).days <= role.review_interval_days:
                 ok += 1
         out.append((day, ok, len(roles), round(100 * ok / len(roles)) if roles else 0))
-    return out
-
-
-# ---- coverage ------------------------------------------------------------------------
-
-
-@dataclass
-class Cell:
-    state: str  # ok | stale | missing
-    problems: list[str] = field(default_factory=list)
-
-
-def sample_moments(today: dt.date) -> list[tuple[str, dt.datetime]]:
-    """An ordinary weekday's office hour and evening, and a weekend night, from today on."""
-    day = today + dt.timedelta(days=1)
-    while day.weekday() not in (1, 2, 3) or holiday_name(day):
-        day += dt.timedelta(days=1)
-    saturday = day + dt.timedelta(days=(5 - day.weekday()) % 7)
-    while holiday_name(saturday):
-        saturday += dt.timedelta(days=7)
-
-    def at(d: dt.date, hour: int) -> dt.datetime:
-        return dt.datetime.combine(d, dt.time(hour), tzinfo=STOCKHOLM)
-
-    return [("vardag kl. 10", at(day, 10)), ("vardag kl. 22", at(day, 22)),
-            ("lördag kl. 03", at(saturday, 3))]
-
-
-def _covering(d: Directory, topic: str, municipality: str, at: dt.datetime,
-              urgent: bool) -> list[Role]:
-    steps = route(d, topic, municipality, at).steps
-    if urgent:
-        return [s.role for s in steps if s.open_now]
-    return [s.role for s in steps]  # not urgent: a role that opens later is a route
-
-
-def coverage(d: Directory, today: dt.date) -> dict[tuple[str, str], Cell]:
-    """(topic, municipality) -> ok (fresh route at every sample moment), stale, missing."""
-    moments = sample_moments(today)
-    out = {}
-    for topic in d.topics.values():
-        for m in d.municipalities:
-            cell = Cell("ok")
-            for label, at in moments:
-                roles = _covering(d, topic.slug, m, at, topic.urgent)
-                if not roles:
-                    cell.state = "missing"
-                    cell.problems.append(f"ingen {'öppen ' if topic.urgent else ''}"
-                                         f"kontaktväg {label}")
-                elif all(freshness(r, today).stale for r in roles):
-                    if cell.state == "ok":
-                        cell.state = "stale"
-                    cell.problems.append(f"{label} bara inaktuella uppgifter")
-            out[(topic.slug, m)] = cell
     return out
 
 

@@ -317,12 +317,13 @@ class Store:
     async def edit_role(self, role_id: str, expected: int | None,
                         make: Callable[[Role, Organisation], Role],
                         check: Callable[..., list], actor: str,
-                        replace_protected: bool = False) -> tuple[bool, int, Role]:
-        """One checked edit in one transaction (checked.edit_role): raises Conflict when
-        `expected` is not the newest version, Refused when a rule is broken, KeyError
-        when the role does not exist."""
+                        replace_protected: bool = False,
+                        verify_on: dt.date | None = None) -> tuple[bool, int, Role]:
+        """One checked edit in one transaction (checked.edit_role), with `verify_on` also
+        confirmed as correct on that day: raises Conflict when `expected` is not the newest
+        version, Refused when a rule is broken, KeyError when the role does not exist."""
         return await self.db.run_write(_versioned, checked.edit_role, role_id, expected, make,
-                                       check, actor, replace_protected)
+                                       check, actor, replace_protected, verify_on)
 
     async def create_role(self, role: Role, check: Callable[..., list], actor: str) -> int:
         return await self.db.run_write(_versioned, checked.create_role, role, check, actor)

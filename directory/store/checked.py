@@ -5,13 +5,14 @@ writes.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import replace
 from typing import Any
 
 from directory.model import Organisation, Role
 from directory.store import rows
-from directory.store.writes import Conn, _all, _one, _role_doc, put_role, record
+from directory.store.writes import Conn, _all, _one, _role_doc, put_role, record, verify_role
 
 
 class Conflict(Exception):
@@ -89,14 +90,16 @@ def _stored_role(conn: Conn, role_id: str) -> Role | None:
 
 
 def edit_role(conn: Conn, role_id: str, expected: int | set[int] | None, make: Any,
-              check: Any,
-              actor: str, replace_protected: bool, at: str) -> tuple[bool, int, Role]:
+              check: Any, actor: str, replace_protected: bool, verify_on: dt.date | None,
+              at: str) -> tuple[bool, int, Role]:
     """Read, merge, check and write one role in one transaction, so that no concurrent
     edit is lost: `expected` (the version the editor started from, or a set of them as
     If-Match may send; None: no check) must still be the newest, `make(before, org)`
     builds the edited role (or raises Refused), `check(role, before, scope)` returns the
-    rules' issues. Returns (changed, the new
-    version, the role as stored before)."""
+    rules' issues. With `verify_on` the role is also confirmed as correct on that day, in
+    the same transaction: the verification is always of exactly what was saved with it.
+    Returns (changed - the role or its protected fields -, the new version, the role as
+    stored before)."""
     current = role_version(conn, role_id)
     if expected is not None and current not in (
             expected if isinstance(expected, set | frozenset) else {expected}):
@@ -110,9 +113,12 @@ def edit_role(conn: Conn, role_id: str, expected: int | set[int] | None, make: A
     issues = check(role, before, read_scope(conn, before.org_id))
     if issues:
         raise Refused(issues)
-    changed = put_role(conn, role, actor, "update", at, keep_protected=not replace_protected,
-                       keep_role_verification=True)
-    return changed, role_version(conn, role_id), before
+    put_role(conn, role, actor, "update", at, keep_protected=not replace_protected,
+             keep_role_verification=True)
+    if verify_on is not None:
+        verify_role(conn, role_id, actor, verify_on, at)
+    version = role_version(conn, role_id)
+    return version != current, version, before
 
 
 def create_role(conn: Conn, role: Role, check: Any, actor: str, at: str) -> int:

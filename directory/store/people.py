@@ -14,6 +14,7 @@ from directory.names import clash
 from directory.understand.redact import redact
 
 ROLES = ("staff", "coordinator", "admin")
+ROLE_SV = {"staff": "personal", "coordinator": "samordnare", "admin": "administratör"}
 REPORT_REASONS = {"fel-nummer": "Fel nummer", "svarar-inte": "Svarar inte",
                   "fel-ansvarig": "Fel ansvarig", "annat": "Annat"}
 INVITE_DAYS = 7

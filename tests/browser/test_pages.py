@@ -1,13 +1,18 @@
 """The pages in a real browser: Playwright driving Debian's chromium, axe-core on every page.
 
-The server runs in-process on a free loopback port. Every page visited is checked with
-axe-core (0 serious or critical violations) and saved as a screenshot in tests/artifacts/.
-Skipped, with the reason, when /usr/bin/chromium or node_modules/axe-core is missing
-(`.ci/install-browser` installs both).
+Each of the three users - staff, coordinator, admin - is walked through their work on a
+phone (360 px) and a desktop (1280 px). Every page visited is checked: axe-core finds no
+serious or critical violation, the page does not scroll sideways, every phone number in
+its text is a tel: link; and a screenshot is saved in tests/artifacts/.
+
+The server runs in-process on a free loopback port; the chat's clock is a Tuesday at
+03:00, when the offices are closed. Skipped, saying what is missing, without
+/usr/bin/chromium (`.ci/install-browser`) or axe-core (`npm ci --prefix tests/browser`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -18,25 +23,58 @@ from aiohttp import web
 from cryptography.fernet import Fernet
 
 from bot.passwords import hash_password
-from bot.server import SERVICE, create_app
+from bot.server import ENGINE, SERVICE, create_app
 from bot.settings import PROJECT_ROOT, Settings
+from directory.hours import STOCKHOLM
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 900}
+VIEWPORTS = [pytest.param(PHONE, id="360px"), pytest.param(DESKTOP, id="1280px")]
 PASSWORD = "webbläsar-testlösenord-1"
 ROLE = "falun-socialtjanst-barn"
+NIGHT = dt.datetime(2026, 11, 24, 3, 0, tzinfo=STOCKHOLM)  # a Tuesday
 
-if not CHROMIUM.exists():
-    pytest.skip("chromium saknas (/usr/bin/chromium): kör .ci/install-browser",
+_missing = [what for what, there in (
+    ("chromium (/usr/bin/chromium; kör .ci/install-browser)", CHROMIUM.exists()),
+    ("axe-core (tests/browser/node_modules; kör npm ci --prefix tests/browser)", AXE.exists()),
+) if not there]
+if _missing:
+    pytest.skip("webbläsartesterna hoppas över – saknas: " + " och ".join(_missing),
                 allow_module_level=True)
-if not AXE.exists():
-    pytest.skip("axe-core saknas: kör npm ci --prefix tests/browser", allow_module_level=True)
 playwright_api = pytest.importorskip("playwright.async_api")
+
+# Phone numbers as people write them: 070-174 06 05, 08-465 004 08, +46 70 174 06 05,
+# 020-50 50 50, and the short numbers 112, 114 14, 1177, 116 111.
+PHONE_PATTERN = (r"(?<![\d\-–:/.,])(?:\+46[\s-]?\d{1,3}|0\d{1,3})[\s-]?\d{2,3}(?:[\s-]?\d{2}){1,3}"
+                 r"(?![\d:])|(?<![\w\-–:/.,+])(?:112|114 ?14|1177|116 ?111)(?![\w\-–:/])")
+PAGE_CHECKS = """(pattern) => {
+  const re = new RegExp(pattern, 'g');
+  // Choices in forms (options, and the labels of checkboxes such as the function
+  // "Larmnummer 112" on an organisation's page) are names, not numbers to call: a link
+  // there would dial when the box is ticked.
+  const skip = new Set(['A', 'BUTTON', 'SCRIPT', 'STYLE', 'TEXTAREA', 'INPUT', 'SELECT',
+                        'OPTION', 'LABEL', 'CODE', 'TITLE', 'svg', 'NOSCRIPT']);
+  const unlinked = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    let el = node.parentElement, skipped = false;
+    while (el) { if (skip.has(el.tagName)) { skipped = true; break; } el = el.parentElement; }
+    if (skipped) continue;
+    for (const m of node.textContent.matchAll(re)) {
+      unlinked.push(node.textContent.slice(Math.max(0, m.index - 40), m.index + m[0].length + 10));
+    }
+  }
+  const badLinks = [...document.querySelectorAll('a[href^="tel:"]')]
+    .filter(a => !/^tel:\\+?\\d{3,15}$/.test(a.getAttribute('href')) || !/\\d/.test(a.textContent))
+    .map(a => a.outerHTML);
+  const de = document.documentElement;
+  return {unlinked, badLinks, scrollWidth: de.scrollWidth, clientWidth: de.clientWidth};
+}"""
 
 
 @dataclass
@@ -54,6 +92,7 @@ async def site(demo_db: Path) -> AsyncIterator[Site]:
     tcp = web.TCPSite(runner, "127.0.0.1", 0)
     await tcp.start()
     port = tcp._server.sockets[0].getsockname()[1]
+    app[ENGINE].clock = lambda: NIGHT
     people = app[SERVICE].people
     hashed = hash_password(PASSWORD)
     await people.add_user("anna.admin", "admin", [], hashed)
@@ -92,9 +131,17 @@ async def sign_in(page, site: Site, name: str) -> None:
 
 
 async def check(page, name: str) -> None:
-    """axe-core on the page as it is now (0 serious/critical), and a screenshot."""
+    """The page as it is now: no sideways scrolling, every phone number a tel: link,
+    axe-core finds nothing serious or critical; and a screenshot."""
+    width = page.viewport_size["width"]
+    name = f"{name}-{width}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    found = await page.evaluate(PAGE_CHECKS, PHONE_PATTERN)
+    assert found["scrollWidth"] <= found["clientWidth"], (
+        f"{name}: the page scrolls sideways ({found['scrollWidth']} px in {width} px)")
+    assert not found["unlinked"], f"{name}: numbers that are not tel: links {found['unlinked']}"
+    assert not found["badLinks"], f"{name}: {found['badLinks']}"
     if not await page.evaluate("typeof window.axe !== 'undefined'"):
         await page.evaluate(AXE.read_text(encoding="utf-8"))
     result = await page.evaluate(
@@ -105,34 +152,100 @@ async def check(page, name: str) -> None:
     assert not bad, f"{name}: axe: {bad}"
 
 
+async def visit(page, site: Site, path: str, name: str) -> None:
+    await page.goto(site.base + path)
+    await check(page, name)
+
+
 def no_csp_errors(site: Site) -> None:
     blocked = [m for m in site.console if "Content Security Policy" in m]
     assert not blocked, blocked
 
 
-async def test_sign_in_and_chat_on_a_phone(browser, site):
-    page = await new_page(browser, site, PHONE)
+async def ask(page, question: str):
+    """Ask in the chat; the newest reply."""
+    before = await page.locator("li.msg.theirs").count()
+    await page.get_by_label("Din fråga").fill(question)
+    await page.get_by_role("button", name="Fråga", exact=True).click()
+    await page.locator("li.msg.theirs").nth(before).wait_for()
+    return page.locator("li.msg.theirs").last
+
+
+async def press(page, label: str):
+    """Press a button in the newest reply that has it; the reply that comes back."""
+    before = await page.locator("li.msg.theirs").count()
+    await page.get_by_role("button", name=label, exact=True).last.click()
+    await page.locator("li.msg.theirs").nth(before).wait_for()
+    return page.locator("li.msg.theirs").last
+
+
+# ---- staff -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+async def test_staff_asks_at_night_reports_and_browses(browser, site, viewport):
+    page = await new_page(browser, site, viewport)
     await page.goto(site.base + "/")
     assert "/login" in page.url
-    await check(page, "login-telefon")
-    # The skip link is the first thing the keyboard reaches.
-    await page.keyboard.press("Tab")
+    await check(page, "login")
+    await page.keyboard.press("Tab")  # the skip link is the first thing the keyboard reaches
     assert await page.evaluate("document.activeElement.textContent") == "Hoppa till innehållet"
     await sign_in(page, site, "per.personal")
-    await check(page, "chatt-tom-telefon")
-    await page.get_by_label("Din fråga").fill("orosanmälan Mora")
-    await page.get_by_role("button", name="Fråga", exact=True).click()
-    reply = page.locator("li.msg.theirs").last
-    await reply.wait_for()
-    assert "Oro för att ett barn far illa" in await reply.inner_text()
+    await check(page, "chatt-tom")
+
+    # A unit asked for by name is closed at 03:00: the same card says what is open now.
+    reply = await ask(page, "kvinnojouren falun")
+    text = await reply.inner_text()
     assert page.url == site.base + "/"  # answered in place, by the script
-    await check(page, "chatt-svar-telefon")
-    await page.get_by_role("button", name="Vad ska jag göra?").last.click()
-    await page.locator("li.msg.theirs").nth(1).wait_for()
-    assert "Vad ska jag göra?" in await page.locator("li.msg.theirs").last.inner_text()
-    await page.get_by_role("button", name="Fler vägar").first.click()
-    await page.locator("li.msg.theirs").nth(2).wait_for()
-    await check(page, "chatt-knappar-telefon")
+    assert "Kvinnojouren i Falun" in text and "Stängt nu" in text
+    instead = text[text.index("Öppet nu i stället"):]
+    assert "Öppet nu" in instead and re.search(r"\d{3}-\d{3} \d{2} \d{2}", instead)
+    alternative = reply.locator("a[href^='tel:']")
+    assert await alternative.count() >= 2  # the closed unit's number and the open one's
+    await check(page, "chatt-stangd-enhet")
+
+    # Acute danger: 112 first, and the next step's number in the same card.
+    reply = await ask(page, "han hotar henne med kniv nu, Falun")
+    text = await reply.inner_text()
+    assert text.index("112") < text.index("Sedan:")
+    after = reply.locator("a[href^='tel:+46']")
+    assert await after.count() >= 1
+    assert await reply.locator("a[href='tel:112']").count() >= 1
+
+    reply = await ask(page, "hjälp")  # without the slash
+    assert "/kommun" in await reply.inner_text()
+
+    reply = await ask(page, "orosanmälan Mora")
+    assert "Oro för att ett barn far illa" in await reply.inner_text()
+    assert "Vad ska jag göra?" in await (await press(page, "Vad ska jag göra?")).inner_text()
+    await press(page, "Fler vägar")
+    await check(page, "chatt-knappar")
+
+    # A wrong entry, reported from the chat with a comment.
+    await press(page, "Fel uppgift?")
+    which = page.locator("li.msg.theirs").last
+    await which.get_by_role("button").first.click()
+    await page.get_by_role("button", name="Fel nummer").last.wait_for()
+    reply = await press(page, "Fel nummer")
+    assert "kommentar" in await reply.inner_text()
+    reply = await ask(page, "numret går till fel enhet, rätt är 070-174 06 99")
+    assert "Tack" in await reply.inner_text()
+    reports = await site.app[SERVICE].people.open_reports()
+    assert reports and reports[-1].note == "numret går till fel enhet, rätt är 070-174 06 99"
+    await check(page, "chatt-rapport")
+
+    await visit(page, site, "/katalog", "katalog")
+    await page.get_by_role("link", name="Malung-Sälen").click()
+    await page.get_by_role("heading", name="Kontaktvägar i Malung-Sälen").wait_for()
+    await check(page, "katalog-kommun")
+    await visit(page, site, "/katalog/amne/akut-skydd?kommun=Avesta", "katalog-amne")
+    await page.get_by_role("link", name=re.compile("Rapportera fel uppgift")).first.click()
+    await check(page, "rapport")
+    await page.get_by_label("Svarar inte").check()
+    await page.get_by_label(re.compile("Beskriv kort")).fill("Ingen svarar på natten")
+    await page.get_by_role("button", name="Skicka rapporten").click()
+    await page.get_by_text("Tack! Rapporten är skickad").wait_for()
+    await visit(page, site, "/konto", "konto-personal")
     no_csp_errors(site)
 
 
@@ -146,24 +259,19 @@ async def test_chat_works_without_javascript(browser, site):
     await page.get_by_role("button", name="Vad ska jag göra?").last.click()
     await page.wait_for_url(re.compile(r".*/#svar-\d+$"))
     assert "Vad ska jag göra?" in await page.locator("li.msg.theirs").last.inner_text()
+    # (No axe-core here: with scripts off the page cannot run it.)
+    assert await page.locator("li.msg.theirs a[href^='tel:+46']").count() >= 1
 
 
-async def test_directory_browser(browser, site):
-    page = await new_page(browser, site, DESKTOP)
-    await sign_in(page, site, "per.personal")
-    await page.goto(site.base + "/katalog")
-    await check(page, "katalog")
-    await page.get_by_role("link", name="Malung-Sälen").click()
-    await page.get_by_role("heading", name="Kontaktvägar i Malung-Sälen").wait_for()
-    await check(page, "katalog-kommun")
-    await page.goto(site.base + "/katalog/amne/akut-skydd?kommun=Avesta")
-    await check(page, "katalog-amne")
-    await page.get_by_role("link", name=re.compile("Rapportera fel uppgift")).first.click()
-    await check(page, "rapport")
-    await page.get_by_label("Svarar inte").check()
-    await page.get_by_role("button", name="Skicka rapporten").click()
-    await page.get_by_text("Tack! Rapporten är skickad").wait_for()
-    no_csp_errors(site)
+# ---- coordinator -------------------------------------------------------------------------
+
+
+async def _make_stale(site: Site, role_id: str) -> None:
+    service = site.app[SERVICE]
+    async with service.db.write() as conn:
+        await conn.execute("UPDATE roles SET verified_at = '2024-01-10' WHERE id = ?",
+                           (role_id,))
+        await conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
 
 
 async def test_someone_else_saved_meanwhile(browser, site):
@@ -183,65 +291,114 @@ async def test_someone_else_saved_meanwhile(browser, site):
     no_csp_errors(site)
 
 
-async def test_edit_restore_and_verify(browser, site):
-    page = await new_page(browser, site, DESKTOP)
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+async def test_coordinator_verifies_edits_and_sees_gaps(browser, site, viewport):
+    store = site.app[SERVICE].store
+    page = await new_page(browser, site, viewport)
     await sign_in(page, site, "sam.samordnare")
-    await page.goto(site.base + "/admin")
-    await check(page, "mina-uppgifter")
+    await visit(page, site, "/admin", "mina-uppgifter")
+    # Every row's actions are on the screen, not off to the side.
+    for label in ("Verifierad idag", "Historik"):
+        box = await page.get_by_role("button" if label.startswith("Verifierad") else "link",
+                                     name=re.compile(f"^{label}")).first.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], label
+    # Verifying from the list says which entry was confirmed.
+    await page.get_by_role("button", name=re.compile("^Verifierad idag")).first.click()
+    flash = page.locator("p.flash")
+    await flash.wait_for()
+    assert "är bekräftad som korrekt i dag" in await flash.inner_text()
+    await check(page, "mina-uppgifter-bekraftad")
+
+    # "Verifierad idag" with unsaved changes never confirms the stored, stale data.
+    await _make_stale(site, ROLE)
+    before = await store.role(ROLE)
     await page.goto(f"{site.base}/admin/roles/{ROLE}")
-    name = page.locator("#f-name")
-    original = await name.input_value()
-    # A wrong phone number: the form comes back with the reason next to the field.
     phone = page.locator("#f-c-0-value")
-    await phone.fill("070-12")
-    await name.fill("Ändrat namn i webbläsaren")
-    await page.get_by_role("button", name="Spara ändringarna").click()
-    await page.locator("#f-c-0-value-error").wait_for()
-    assert await name.input_value() == "Ändrat namn i webbläsaren"
-    assert await phone.get_attribute("aria-invalid") == "true"
+    await phone.fill("070-12")  # unsaved and wrong
+    await page.locator(".verify-box").get_by_role("button", name="Verifierad idag").click()
+    await page.locator("#felsammanfattning").wait_for()
+    assert "Inget är sparat eller bekräftat" in await page.locator(
+        "#felsammanfattning").inner_text()
+    assert await phone.input_value() == "070-12"  # what was typed is kept
+    assert await store.role(ROLE) == before  # nothing saved, nothing verified
     await check(page, "andra-roll-fel")
-    await phone.fill("08-465 004 08")
+    await phone.fill("08-465 004 99")  # unsaved and right
+    await page.locator(".verify-box").get_by_role("button", name="Verifierad idag").click()
+    await page.get_by_text("Ändringarna är sparade och uppgifterna bekräftade").wait_for()
+    after = await store.role(ROLE)
+    assert after.contacts[0].value == "08-465 004 99"  # the number on screen is what ...
+    assert after.verified.at == dt.datetime.now(STOCKHOLM).date()  # ... was confirmed
+    assert "senast bekräftad" in await page.locator(".verify-box").inner_text()
+    await check(page, "andra-roll-bekraftad")
+
+    # A shorter Friday leaves reports of concern without an open way: warned first.
+    await page.locator("#f-hours-fri").fill("07:45-15:00")
     await page.get_by_role("button", name="Spara ändringarna").click()
+    warning = page.locator("#luckor")
+    await warning.wait_for()
+    assert ("Fredag 15:00–16:00: ingen öppen väg för oro för att ett barn far illa "
+            "(orosanmälan) i Falun") in await warning.inner_text()
+    assert (await store.role(ROLE)).schedule.weekly.days[4] == ((465, 990),)  # not saved
+    await check(page, "andra-roll-lucka")
+    await warning.get_by_role("button", name="Spara ändå").click()
     await page.get_by_text("Ändringarna är sparade som en ny version").wait_for()
-    await check(page, "andra-roll")
+
     await page.get_by_role("link", name="Historik och återställning").click()
     await page.get_by_role("heading", name=re.compile("^Historik")).wait_for()
-    assert "Ändrat namn i webbläsaren" in await page.locator("table.diff").first.inner_text()
+    latest = await page.locator("table.diff").first.inner_text()
+    assert "Öppettider fredag" in latest and "07:45–16:30" in latest and "07:45–15:00" in latest
     await check(page, "historik")
     await page.get_by_role("button", name=re.compile("Återställ till den här versionen")
                            ).first.click()
     await page.get_by_text("Den äldre versionen är återställd").wait_for()
-    await page.goto(f"{site.base}/admin/roles/{ROLE}")
-    assert await page.locator("#f-name").input_value() == original
-    await page.get_by_role("button", name=re.compile("^Verifierad idag")).click()
-    await page.get_by_text("Bekräftad som korrekt i dag").wait_for()
-    assert "senast bekräftad" in await page.locator(".verify-box").inner_text()
-    await page.goto(site.base + "/admin/vagar/Falun/sip")
-    await check(page, "lokal-vag")
-    await page.goto(site.base + "/admin/rapporter")
-    await check(page, "rapporter")
+
+    await visit(page, site, "/admin/vagar/Falun/sip", "lokal-vag")
+    await visit(page, site, "/admin/rapporter", "rapporter")
+    await visit(page, site, f"/admin/org/{'falun-kommun'}", "organisation")
     no_csp_errors(site)
 
 
-async def test_admin_pages_and_coverage_matrix(browser, site):
-    await site.app[SERVICE].people.record_unanswered("någon knuffades i trappan")
-    for label, viewport in (("dator", DESKTOP), ("telefon", PHONE)):
-        page = await new_page(browser, site, viewport)
-        await sign_in(page, site, "anna.admin")
-        await page.goto(site.base + "/admin/tackning")
-        matrix = page.get_by_role("table", name=re.compile("Täckning per ämne"))
-        await matrix.wait_for()
-        cells = await matrix.locator("td").count()
-        assert cells == 15 * await matrix.locator("tbody tr").count()
-        text = await matrix.inner_text()
-        assert "täckt" in text and "✓" in text
-        await check(page, f"tackning-{label}")
-        for path, name in (("/admin/aktualitet", "aktualitet"), ("/admin/logg", "logg"),
-                           ("/admin/obesvarade", "obesvarade"),
-                           ("/admin/anvandare", "anvandare"), ("/konto", "konto"),
-                           (f"/admin/roles/{ROLE}", "andra-roll-admin"),
-                           ("/admin/org/kvinnojouren-falun", "organisation-admin")):
-            await page.goto(site.base + path)
-            await check(page, f"{name}-{label}")
-        await page.context.close()
+# ---- admin -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+async def test_admin_audits_coverage_log_and_questions(browser, site, viewport):
+    people = site.app[SERVICE].people
+    for _ in range(4):
+        await people.record_unanswered("barnpsyk")
+    await site.app[SERVICE].store.verify_role(ROLE, "sam.samordnare")
+    page = await new_page(browser, site, viewport)
+    await sign_in(page, site, "anna.admin")
+    await visit(page, site, "/admin/tackning", "tackning")
+    matrix = page.get_by_role("table", name=re.compile("Täckning per ämne"))
+    cells = await matrix.locator("td").count()
+    assert cells == 15 * await matrix.locator("tbody tr").count()
+    text = await matrix.inner_text()
+    assert "täckt" in text and "✓" in text
+    await visit(page, site, "/admin/aktualitet", "aktualitet")
+
+    await visit(page, site, "/admin/logg", "logg")
+    log = await page.locator("table.log").inner_text()
+    assert "Loggade in" in log and "Bekräftade uppgifter som korrekta" in log
+    assert not re.search(r"\b(login|verification\.verify|role\.restore)\b", log)
+    entry = page.locator("table.log a[href='/admin/roles/falun-socialtjanst-barn']").first
+    assert await entry.count() == 1
+    assert await page.locator("table.log a[href*='/historik#version-']").count() >= 1
+
+    await visit(page, site, "/admin/obesvarade", "obesvarade")
+    question = page.locator("section.card", has_text="”barnpsyk”")
+    labels = await question.locator("select[name=concept] option").all_inner_texts()
+    assert not [x for x in labels if re.search(r"kind-|foralder|socialtjanst", x)], labels
+    await question.get_by_label("Betyder samma som").select_option(
+        label="Barn- och ungdomspsykiatri")
+    await question.get_by_role("button", name="Lägg till synonym").click()
+    await page.get_by_text("Namnet är tillagt för verksamheten").wait_for()
+    await check(page, "obesvarade-klar")
+
+    await visit(page, site, "/admin/anvandare", "anvandare")
+    await visit(page, site, "/konto", "konto")
+    await visit(page, site, "/admin", "admin-start")
+    await visit(page, site, f"/admin/roles/{ROLE}", "andra-roll-admin")
+    await visit(page, site, f"/admin/roles/{ROLE}/historik", "historik-admin")
+    await visit(page, site, "/admin/org/kvinnojouren-falun", "organisation-admin")
     no_csp_errors(site)
