@@ -126,6 +126,11 @@ def route(d: Directory, topic: str, municipality: str | None, at: dt.datetime,
     steps = [x for s in path.steps if s.applies(who | said)
              for x in ([s] if s.only_for else _for_person(d, s, who))]
     topic_obj = d.topics.get(topic)
+    if topic_obj and person is not None and person.uses_violence and topic_obj.about and \
+            topic_obj.about != "utovare":
+        # "pappa som slår sin son vill ha hjälp": the report about the child comes first,
+        # and the route is the child's, whoever the question is about
+        person = Person(group=topic_obj.about)
     if topic_obj and topic_obj.assume and (person is None or person.group is None):
         # the roles for whom the topic is meant when the question does not say (BRIS is not
         # in an adult's route); swaps and "for:" still need the question to say it

@@ -214,9 +214,10 @@ class Understander:
             confidence, rival = (0.5 if topic else 0.0), None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
                                 analysis.concepts)
-        vague = (topic is None and not danger and nothing < VAGUE_BELOW
-                 and any(analysis.concepts.get(c, 0.0) >= 0.9 for c in (ASKING, UNSURE))
-                 and (bool(r.hits) or bool(r.found)))
+        asking = any(analysis.concepts.get(c, 0.0) >= 0.9 for c in (ASKING, UNSURE))
+        vague = topic is None and not danger and asking and (
+            not self._more_than_names(r)  # "vem ska jag ringa?", "Mora, vilket nummer?"
+            or (nothing < VAGUE_BELOW and (bool(r.hits) or bool(r.found))))
         return Understanding(
             query=r.query, redacted=r.had_number, topic=topic,
             confidence=round(min(confidence, 1.0), 2),

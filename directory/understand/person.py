@@ -124,6 +124,7 @@ class Mention:
     possessor: bool = False  # "hennes" in "hennes man": the one the relation belongs to
     described: bool = False  # "tjej 17 som slår sin pojkvän": the question is about them
     grade: bool = False  # "går i åttan": an age said by a word, belongs to the one before
+    patient: bool = False  # "brukaren", "pt": a person of no stated gender or age
 
 
 def _man_is_pronoun(toks: list[str], i: int) -> bool:
@@ -209,6 +210,7 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         relation = any(c in concepts for c in RELATIONS) and (
             bool(found) or _owned(toks, i))  # "mamma med två barn": the first is the subject
         found.append(Mention(i, gender, group, age, relation=relation,
+                             patient=PATIENT in concepts,
                              grade=age is not None and gender is None and group is None
                              and any(AGE_CONCEPT.match(c) for c in concepts)))
     found, consumed = _merge_ages(toks, found)
@@ -263,11 +265,12 @@ def _participle(toks: list[str], verbs: list[int]) -> bool:
 def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], set[int]]:
     """"kvinna 34 år", "34-årig kvinna", "6-year-old boy": the age is the person's beside
     it, whatever little words stand between."""
-    people = [m for m in found if (m.gender or m.group) and not m.possessor]
+    people = [m for m in found if (m.gender or m.group or m.patient) and not m.possessor]
     out: list[Mention] = []
     consumed: set[int] = set()
     for m in found:
-        if m.gender is None and m.group is None and m.age is not None and not m.possessor:
+        if m.gender is None and m.group is None and m.age is not None and not m.possessor \
+                and not m.patient:
             near = [p for p in people if abs(p.index - m.index) <= 2 or (
                 m.grade and 0 < m.index - p.index <= 4) or (
                 abs(p.index - m.index) <= 4 and all(
@@ -299,8 +302,7 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
     is the person), "utovare" (the one who uses violence is), or None (the one harmed)."""
     people = [m for m in found if not m.possessor]
     uses_violence = about == "utovare" or (bool(people) and people[0].harms and (
-        any(concepts.get(c, 0.0) >= 0.9 for c in USES_VIOLENCE) or people[0].described)
-        and about != "barn")
+        any(concepts.get(c, 0.0) >= 0.9 for c in USES_VIOLENCE) or people[0].described))
     if uses_violence:
         pool = [m for m in people if m.harms] or [m for m in people if not m.harmed]
     elif about == "barn":
@@ -361,12 +363,14 @@ def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
         later = [m for m in found if m.index > chosen.index and m.gender and not m.harms
                  and not m.relation]
         gender = later[0].gender if later else None
-    if age is None and group is None:  # "16-åring sms:ar att brodern ska döda henne"
-        bare = [m for m in found if m is not chosen and m.gender is None and not m.relation
-                and m.harms == chosen.harms and m.harmed == chosen.harmed
-                and m.age is not None and not m.possessor]
-        if len(bare) == 1:
-            age = bare[0].age
+    if age is None:  # "en 85-åring får besök av sonen som hotar henne": her age
+        said = [m for m in found if m is not chosen and not m.relation and not m.possessor
+                and m.harms == chosen.harms and m.age is not None
+                and m.gender in (None, gender) and (group is None or m.group in (None, group)
+                                                    or _group(m.age) == group)]
+        if said:
+            age = said[0].age
+            group = group if group is not None and _group(age) is None else _group(age)
     return age, group, gender
 
 

@@ -111,7 +111,7 @@ class PlaceFinder:
                 continue
             entry = entries[0]
             last = i + n == len(toks)
-            if entry.common_word and (i in starts or not (
+            if entry.common_word and ((i in starts and not last) or not (
                     self._cued(toks, i) or (last and i > 0))):
                 continue  # "Vad", "By" start a sentence far more often than they name one
             return PlaceHit(entry.municipality, i, i + n, self._priority(toks, i, i + n), False)
