@@ -6,7 +6,7 @@ import datetime as dt
 
 from directory.ask import Answer
 from directory.hours import STOCKHOLM
-from directory.model import CHANNEL_SV
+from directory.model import CHANNEL_SV, Person
 from directory.routing import RouteStep
 from directory.snapshot import Directory
 
@@ -89,14 +89,32 @@ def sources_line(answer: Answer) -> str | None:
                                   for day, c in sorted(by_day.items()))
 
 
+GROUP_SV = {"barn": "barn", "vuxen": "vuxen", "aldre": "äldre"}
+GENDER_SV = {("kvinna", True): "flicka", ("man", True): "pojke", ("kvinna", False): "kvinna",
+             ("man", False): "man"}
+
+
+def person_label(person: Person) -> str:
+    """'15 år · barn · flicka', 'man · den som utövar våld': who the answer is for."""
+    child = person.group == "barn" or (person.age is not None and person.age < 18)
+    parts = [f"{person.age} år" if person.age else "bebis" if person.age == 0 else ""]
+    parts.append(GROUP_SV.get(person.group or "", ""))
+    if person.gender:
+        parts.append(GENDER_SV[(person.gender, child)])
+    if person.uses_violence:
+        parts.append("den som utövar våld")
+    return " · ".join(p for p in parts if p)
+
+
 def understood_parts(d: Directory, answer: Answer, no_place: str) -> tuple[str, str]:
-    """(situation label, place) as the asker should see what was understood."""
+    """(situation label, place and person) as the asker should see what was understood."""
     u = answer.understanding
     topic = d.topics[u.topic].label if u.topic else "–"
     place = u.municipality or no_place
     if u.municipality_from == "default":
         place += " (din förvalda kommun)"
-    return topic, place
+    who = person_label(u.person)
+    return topic, f"{place} · {who}" if who else place
 
 
 def understood_line(d: Directory, answer: Answer) -> str:

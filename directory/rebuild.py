@@ -25,6 +25,7 @@ class ModelBuilder:
         self._again = False
         self.builds = 0  # finished builds, for tests and the admin page
         self.running = False
+        self._proc: asyncio.subprocess.Process | None = None
 
     def schedule(self, pause: float | None = None) -> None:
         """Ask for a build; several asks close together make one build."""
@@ -40,7 +41,7 @@ class ModelBuilder:
             self._again = False
             self.running = True
             try:
-                proc = await asyncio.create_subprocess_exec(
+                proc = self._proc = await asyncio.create_subprocess_exec(
                     sys.executable, "-m", "directory.training", "--db", self.db_path,
                     stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
                 _, err = await proc.communicate()
@@ -52,6 +53,7 @@ class ModelBuilder:
                                 proc.returncode, len(err))
             finally:
                 self.running = False
+                self._proc = None
             if not self._again:
                 return
 
@@ -60,6 +62,11 @@ class ModelBuilder:
             await self._task
 
     async def stop(self) -> None:
+        """At shutdown: a build under way is ended (the stored model stays as it was)."""
+        if self._proc is not None and self._proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self._proc.kill()
+            await self._proc.wait()
         if self._task is not None and not self._task.done():
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

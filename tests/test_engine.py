@@ -180,3 +180,11 @@ async def test_danger_card_shows_the_next_step_number_too(engine, nurse):
 async def test_hjalp_without_slash(engine, nurse):
     for text in ("hjälp", "HJÄLP", "hjalp"):
         assert "/kommun" in (await engine.on_text(nurse, text)).reply.text
+
+
+
+async def test_the_card_says_whom_the_answer_is_for(engine, nurse):
+    out = await engine.on_text(nurse, "15-åring ska giftas bort av familjen, Mora")
+    assert "15 år · barn" in out.reply.text.split("\n")[0]
+    man = await engine.on_text(nurse, "man 40 år slagen av sin fru, Falun")
+    assert "man" in man.reply.text.split("\n")[0] and "Kvinnojour" not in man.reply.text

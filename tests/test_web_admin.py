@@ -218,3 +218,33 @@ async def test_coverage_page_flags_agreements_past_their_review_date(web_env):
     assert html.count('class="agreement-overdue"') == 2
     assert html.count('class="agreement-missing"') == 10  # 15 minus Avesta, Borlänge,
     assert html.count('class="agreement-current"') == 4  # Falun, Leksand, Mora; + regional
+
+
+async def test_an_unanswered_question_labelled_with_its_topic_becomes_an_example(web_env):
+    """The admin says what it was about; it is kept as an example, redacted, the next build
+    learns from it, and a rebuild is asked for."""
+    service = web_env.service
+    await service.people.record_unanswered("grannen sa att pappan låste in 9-åringen "
+                                           "i förrådet, 850312-2387")
+    item = (await service.people.unanswered())[0]
+    assert "[personnummer]" in item["query"]
+    client = await web_env.signed_in("admin")
+    html = await (await client.get("/admin/obesvarade")).text()
+    assert "Frågan gällde" in html and "Barn utsatt för våld" in html
+    bad = await post(client, f"/admin/obesvarade/{item['id']}/amne", {"topic": "okänt"},
+                     page="/admin/obesvarade")
+    assert bad.status == 400 and "Välj en situation" in await bad.text()
+    resp = await post(client, f"/admin/obesvarade/{item['id']}/amne",
+                      {"topic": "barn-utsatt-for-vald"}, page="/admin/obesvarade")
+    assert "sparad som exempel" in await resp.text()
+    learned = [e for e in await service.store.examples() if e.source == "personalens-fragor"]
+    assert [(e.question, e.topic) for e in learned] == [(item["query"], "barn-utsatt-for-vald")]
+    assert await service.people.unanswered() == []
+    assert not await service.model_is_current()  # the next build learns it
+    off = "var ställer jag cykeln vid personalingången"
+    await service.people.record_unanswered(off)
+    other = (await service.people.unanswered())[0]
+    await post(client, f"/admin/obesvarade/{other['id']}/amne", {"topic": "inget"},
+               page="/admin/obesvarade")
+    learned = [e for e in await service.store.examples() if e.source == "personalens-fragor"]
+    assert (off, None) in [(e.question, e.topic) for e in learned]

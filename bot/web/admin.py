@@ -15,6 +15,7 @@ from bot.web.core import (
     SETTINGS,
     add_route,
     form_of,
+    rebuild_model_soon,
     render,
     see_other,
     service_of,
@@ -23,6 +24,7 @@ from bot.web.core import (
 )
 from bot.web.history import when_sv
 from directory.coverage import sentences
+from directory.model import Example
 from directory.snapshot import Directory
 from directory.store.people import ROLES
 from directory.understand.redact import redact
@@ -111,8 +113,10 @@ async def _unanswered_page(request: web.Request, errors: dict | None = None,
     raw = request.query.get("sida", "1")
     page = min(int(raw), pages) if re.fullmatch(r"[0-9]{1,6}", raw) and int(raw) > 0 else 1
     rows = await service.people.unanswered(limit=PAGE, offset=(page - 1) * PAGE)
+    topics = [(t.slug, t.label) for t in (await service.directory()).topics.values()]
     return await render(request, "unanswered.html", {
         "rows": rows, "units": units, "words": words, "page": page, "pages": pages,
+        "topics": topics + [(NOTHING_FITS, "Inget i katalogen passar (utanför ämnet)")],
         "total": total, "errors": errors or {}, "values": values or {}, "done": done},
         status=status)
 
@@ -120,7 +124,9 @@ async def _unanswered_page(request: web.Request, errors: dict | None = None,
 async def unanswered_page(request: web.Request) -> web.Response:
     done = {"synonym": "Synonymen är tillagd och frågan markerad som hanterad.",
             "namn": "Namnet är tillagt för verksamheten och frågan markerad som hanterad.",
-            "hanterad": "Frågan är markerad som hanterad."}.get(request.query.get("klart", ""))
+            "hanterad": "Frågan är markerad som hanterad.",
+            "amne": "Frågan är sparad som exempel med sin situation; förståelsen byggs om "
+                    "inom en minut."}.get(request.query.get("klart", ""))
     return await _unanswered_page(request, done=done)
 
 
@@ -146,6 +152,32 @@ async def add_synonym(request: web.Request) -> web.Response:
     await service.people.mark_unanswered_handled(int(item_id))
     unit = concept.startswith(KIND_PREFIX)
     raise see_other(f"/admin/obesvarade?klart={'namn' if unit else 'synonym'}")
+
+
+LEARNED_SOURCE = "personalens-fragor"  # data/examples/personalens-fragor.yaml
+NOTHING_FITS = "inget"
+
+
+async def label_question(request: web.Request) -> web.Response:
+    """An admin says what a question was about: it becomes a labelled example (redacted
+    as it was kept) and the model is built again, so that similar questions are understood."""
+    service = service_of(request)
+    item_id = request.match_info["item_id"]
+    form = await form_of(request)
+    topic = form.get("topic", "")
+    d = await service.directory()
+    item = await service.people.unanswered_item(int(item_id))
+    if item is None:
+        raise web.HTTPNotFound(text="Den frågan finns inte.")
+    if topic != NOTHING_FITS and topic not in d.topics:
+        return await _unanswered_page(request, {item_id: {"topic": "Välj en situation."}},
+                                      {item_id: form}, 400)
+    example = Example(redact(item["query"])[0], None if topic == NOTHING_FITS else topic,
+                      LEARNED_SOURCE)
+    await service.store.add_example(example, user_of(request).name)
+    await service.people.mark_unanswered_handled(int(item_id))
+    rebuild_model_soon(request)
+    raise see_other("/admin/obesvarade?klart=amne")
 
 
 async def mark_handled(request: web.Request) -> web.Response:
@@ -225,6 +257,7 @@ def setup(app: web.Application) -> None:
     item = "/admin/obesvarade/{item_id:" + ID + "}"
     add_route(app, "POST", item + "/synonym", add_synonym, "admin")
     add_route(app, "POST", item + "/hanterad", mark_handled, "admin")
+    add_route(app, "POST", item + "/amne", label_question, "admin")
     add_route(app, "GET", "/admin/anvandare", users_page, "admin")
     add_route(app, "POST", "/admin/anvandare/{user_id:" + ID + "}/aktiv", set_active, "admin")
     add_route(app, "POST", "/admin/inbjudan", create_invite, "admin")

@@ -21,7 +21,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.server import ENGINE, SERVICE, SETTINGS
+from bot.server import ENGINE, MODEL_BUILDER, SERVICE, SETTINGS
 from directory.hours import STOCKHOLM
 from directory.service import DirectoryService
 from directory.store.people import ROLE_SV, User
@@ -62,6 +62,13 @@ def user_of(request: web.Request) -> User:
 
 def service_of(request: web.Request) -> DirectoryService:
     return request.app[SERVICE]
+
+
+def rebuild_model_soon(request: web.Request) -> None:
+    """What understanding learns from changed: build the model again beside the server."""
+    builder = request.app.get(MODEL_BUILDER)
+    if builder is not None:
+        builder.schedule()
 
 
 def today() -> dt.date:

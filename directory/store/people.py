@@ -368,6 +368,10 @@ class People:
             f"SELECT * FROM unanswered {where} ORDER BY count DESC, last_at DESC, id "
             "LIMIT ? OFFSET ?", (limit, offset))]
 
+    async def unanswered_item(self, unanswered_id: int) -> dict | None:
+        row = await self.db.fetchone("SELECT * FROM unanswered WHERE id = ?", (unanswered_id,))
+        return dict(row) if row else None
+
     async def count_unanswered(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM unanswered WHERE handled = 0")
         return int(row[0])
