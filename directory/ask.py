@@ -166,16 +166,31 @@ def _route(d: Directory, u: Understanding, topic: str, municipality: str | None,
                  named=tuple(u.named), named_first=u.asks_for_named)
 
 
+_DEPENDS: dict[tuple, bool] = {}  # (directory state, question's routing facts, minute)
+_DEPENDS_MAX = 4096
+
+
 def _first_depends_on_municipality(d: Directory, u: Understanding, at: dt.datetime) -> bool:
     """Would the first recommendation differ between municipalities right now? Only then
-    is it worth asking (at night every municipality's first step is the same duty)."""
+    is it worth asking (at night every municipality's first step is the same duty). The
+    answer depends only on the directory, the routing facts of the question and the minute,
+    so it is remembered for those (hours are minute-grained; every edit moves the state)."""
+    key = (id(d), d.generation, d.last_version, u.topic, u.person.tags(),
+           u.said & d.step_conditions, tuple(u.named), u.asks_for_named, u.danger,
+           at.astimezone(STOCKHOLM).replace(second=0, microsecond=0))
+    known = _DEPENDS.get(key)
+    if known is not None:
+        return known
     firsts = set()
     for m in d.municipalities:
         steps = _route(d, u, u.topic or "", m, at).steps
         firsts.add(steps[0].role.id if steps else None)
         if len(firsts) > 1:
-            return True
-    return False
+            break
+    if len(_DEPENDS) >= _DEPENDS_MAX:
+        _DEPENDS.clear()
+    _DEPENDS[key] = len(firsts) > 1
+    return _DEPENDS[key]
 
 
 def _first_kind_of(r: Route) -> str | None:

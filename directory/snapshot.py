@@ -37,6 +37,7 @@ class Directory:
     sources: dict[str, LegalSource] = field(default_factory=dict)
     agreements: dict[str | None, Agreement] = field(default_factory=dict)  # None: regional
     _places: PlaceFinder | None = field(default=None, repr=False)
+    _conditions: frozenset[str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for role in self.roles.values():
@@ -69,6 +70,14 @@ class Directory:
         self.roles[role.id] = role
         self.areas[role.id] = area
         self._index(role)
+
+    @property
+    def step_conditions(self) -> frozenset[str]:
+        """Every name used in a path step's "for:" (what a question's concepts can change)."""
+        if self._conditions is None:
+            paths = list(self.regional_paths.values()) + list(self.local_paths.values())
+            self._conditions = frozenset(t for p in paths for s in p.steps for t in s.only_for)
+        return self._conditions
 
     def unit_aliases(self) -> dict[str, tuple[str, ...]]:
         """Role id -> the names staff use for that unit, for active roles that have some."""

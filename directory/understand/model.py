@@ -57,23 +57,32 @@ class Block:
     idf: list[float]
     weights: list[float]  # row-major: row * n_classes + class
 
+    by_class: tuple[list[float], ...] = ()  # the weights again, one list per class
+
+    def __post_init__(self) -> None:
+        if not self.by_class and self.index:
+            k = len(self.weights) // len(self.index)
+            object.__setattr__(self, "by_class", tuple(self.weights[c::k] for c in range(k)))
+
     def add(self, grams: list[str], out: list[float]) -> None:
         """Add this block's share of the decision values (tf-idf, l2-normalised)."""
-        counts = Counter(g for g in grams if g in self.index)
+        index = self.index
+        counts = Counter(g for g in grams if g in index)
         if not counts:
             return
-        rows, values = [], []
-        for gram, n in counts.items():
-            row = self.index[gram]
-            rows.append(row)
-            values.append((1.0 + math.log(n)) * (self.idf[row] if self.use_idf else 1.0))
-        norm = math.sqrt(sum(v * v for v in values))
+        rows = [index[g] for g in counts]
+        if self.use_idf:
+            idf = self.idf
+            values = [(1.0 + math.log(n)) * idf[r] for n, r in zip(counts.values(), rows,
+                                                                     strict=True)]
+        else:
+            values = [1.0 + math.log(n) for n in counts.values()]
+        norm = math.sqrt(sum(map(mul, values, values)))
         if norm == 0:
             return
-        k = len(out)
-        values = [v * self.scale / norm for v in values]
-        for c in range(k):
-            out[c] += sum(map(mul, values, [self.weights[r * k + c] for r in rows]))
+        factor = self.scale / norm
+        for c, weights in enumerate(self.by_class):
+            out[c] += factor * sum(map(mul, values, map(weights.__getitem__, rows)))
 
 
 @dataclass(frozen=True)
