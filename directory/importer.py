@@ -318,11 +318,16 @@ def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> L
                 p.add(raw_danger, i, "en regel för akut fara är {all: [begrepp, ...], "
                       "reach: 1–20 ord}")
                 continue
-            unknown = [str(c) for c in names if str(c) not in concepts]
+            unless = rule.get("unless") or []
+            if not isinstance(unless, list):
+                p.add(raw_danger, i, "'unless' ska vara en lista med begrepp")
+                continue
+            unknown = [str(c) for c in [*names, *unless] if str(c) not in concepts]
             if unknown:
                 p.add(raw_danger, i, f"okänt begrepp i regel för akut fara: {', '.join(unknown)}")
                 continue
-            danger.append(DangerRule(tuple(str(c) for c in names), reach))
+            danger.append(DangerRule(tuple(str(c) for c in names), reach,
+                                     tuple(str(c) for c in unless)))
         missing = [c for c in REQUIRED_CONCEPTS if c not in concepts]
         if missing:
             p.add(doc, "concepts", "lexikonet saknar begrepp som förståelsen bygger på: "

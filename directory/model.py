@@ -279,9 +279,11 @@ class Lexicon:
 class DangerRule:
     concepts: tuple[str, ...]
     reach: int = 5  # tokens within which all the concepts must be found
+    unless: tuple[str, ...] = ()  # concepts that, anywhere in the question, undo the rule
 
     def doc(self) -> dict:
-        return {"all": list(self.concepts)} | ({"reach": self.reach} if self.reach != 5 else {})
+        return ({"all": list(self.concepts)} | ({"reach": self.reach} if self.reach != 5 else {})
+                | ({"unless": list(self.unless)} if self.unless else {}))
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field, replace
 
 from directory.freshness import Freshness, freshness
 from directory.hours import STOCKHOLM
-from directory.model import Contact, NamedUnit, Person, Role, Step
+from directory.model import PERSON_TAGS, Contact, NamedUnit, Person, Role, Step
 from directory.snapshot import Directory
 
 DANGER_KIND = "larmnummer"
+PERSON_TAG_SET = frozenset(PERSON_TAGS)
 DANGER_WHY = "Akut fara: ring 112 först, sedan vidare enligt kontaktvägen nedan."
 NAMED_WHY = "Den verksamhet du frågade efter."
 OPEN_INSTEAD_WHY = "Öppet nu för samma behov medan verksamheten du frågade efter är stängd."
@@ -121,6 +122,7 @@ def route(d: Directory, topic: str, municipality: str | None, at: dt.datetime,
     if path is None:
         return out
     who = person.tags() if person else frozenset()
+    said = said - PERSON_TAG_SET  # "barnen" said is not the person being a child
     # A step written "for:" a person or situation is taken as written: it may be for
     # someone else than the person ("barn-drabbat": the child the asker's patient harms).
     steps = [x for s in path.steps if s.applies(who | said)

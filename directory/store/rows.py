@@ -64,7 +64,7 @@ def swaps_doc(k: Kind) -> dict[str, list[dict[str, str]]]:
 
 
 def danger_rule(doc: dict) -> DangerRule:
-    return DangerRule(tuple(doc["all"]), int(doc.get("reach", 5)))
+    return DangerRule(tuple(doc["all"]), int(doc.get("reach", 5)), tuple(doc.get("unless", ())))
 
 
 def kind(row: Any) -> Kind:

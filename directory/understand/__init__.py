@@ -36,6 +36,7 @@ ASKING_NOW = frozenset({"vad", "vem", "hur", "vart", "vilken", "vilka", "what", 
                         "where", "which", "ringa", "ringer", "ring", "call", "kontakta",
                         "gora", "gor", "do", "ga", "vidare"})
 ASKING, WORKPLACE, YRKE, UNSURE = "efterfragan", "arbetsplats", "yrke", "osaker"
+HERE = frozenset({"här", "here"})  # "kurator på vårdcentralen här." introduces the asker
 VAGUE_BELOW = 0.6  # a question the model does not find off-topic (P(nothing fits) below)
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MIN_SCORE = 0.6  # lexicon: below this score nothing in the directory fits
@@ -103,6 +104,8 @@ def in_danger(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str] | None
                     and any(t in ASKING_NOW for t in toks[max(0, p - 3):p]))
 
     for rule in rules:
+        if any(a.concepts.get(c, 0.0) >= 0.9 for c in rule.unless):
+            continue  # "hotade henne med kniv förra veckan": told, not happening
         where = [[p for p in a.positions.get(c, []) if a.concepts.get(c, 0.0) >= 0.9
                   and counts(c, p)] for c in rule.concepts]
         if not all(where):
@@ -274,12 +277,18 @@ class Understander:
                        if c.startswith((KIND_PREFIX, ROLE_PREFIX)) for i in where)
         first_word = next((i for i, t in enumerate(r.toks)
                            if i not in r.skip and not is_stop(t) and len(t) > 1), None)
-        spans = [m.end() for m in WORD.finditer(unicodedata.normalize("NFC", r.query))]
+        text = unicodedata.normalize("NFC", r.query)
+        found = list(WORD.finditer(text))
+        spans = [m.end() for m in found]
+        typed = [m.group().casefold() for m in found]
         for i in units:
             before = [at.get(j, set()) for j in range(max(0, i - 3), i)]
             after = at.get(i + 1, set()) | at.get(i + 2, set())
-            colon = i < len(spans) and r.query[spans[i]:spans[i] + 2].lstrip().startswith(":")
-            if colon or YRKE in after or any(WORKPLACE in b for b in before):
+            colon = i < len(spans) and text[spans[i]:spans[i] + 2].lstrip().startswith(":")
+            here = any(typed[j] in HERE and (j + 1 == len(typed) or re.match(
+                r"\s*[.:,;!]", text[spans[j]:spans[j] + 2])) for j in range(i + 1, min(i + 7,
+                                                                                 len(typed))))
+            if colon or here or YRKE in after or any(WORKPLACE in b for b in before):
                 continue  # the asker's workplace or title, not a request
             near = [at.get(j, set()) for j in range(max(0, i - 4), i + 6)]
             if (not self._situation(a) or any(ASKING in c for c in near)

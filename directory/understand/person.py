@@ -30,6 +30,7 @@ AGE_CONCEPT = re.compile(r"^alder-(\d{1,3})$")  # "nian" -> alder-15, "spädbarn
 # Grammar, not domain policy: pronouns, and the little words that say who does what.
 PRONOUNS = {"hon": FEMALE, "henne": FEMALE, "she": FEMALE, "her": FEMALE, "han": MALE,
             "honom": MALE, "he": MALE, "him": MALE}
+YOUNG_PATIENTS = frozenset({"elev", "eleven", "student", "studenten"})  # no age implied
 OWNERS = frozenset({"sin", "sitt", "sina", "hennes", "hans", "min", "mitt", "mina", "din",
                     "deras", "her", "his", "their", "my", "your"})
 # after "her"/"his" these say it is not "her husband" but "hits her when ..."
@@ -41,7 +42,10 @@ SUBJECT_PRONOUNS = frozenset({"han", "hon", "he", "she"})  # never the one a ver
 OBJECT_PRONOUNS = frozenset({"henne", "honom", "him", "her"})  # never the one who does it
 POSSESSORS = {"hennes": FEMALE, "her": FEMALE, "hans": MALE, "his": MALE}  # "hennes man"
 ADULT_NOUNS = frozenset({"kvinna", "kvinnan", "kvinnor", "man", "mannen", "woman",
-                         "women", "men", "dam", "damen", "herre", "herren", "lady"})
+                         "women", "men", "dam", "damen", "herre", "herren", "lady", "manlig",
+                         "kvinnlig", "male", "female", "mamma", "mamman", "pappa", "pappan",
+                         "make", "maken", "maka", "makan", "fru", "frun", "hustru", "hustrun",
+                         "husband", "wife", "mother", "father", "mum", "dad"})
 AGENT_CUES = frozenset({"av", "fran", "by", "from"})  # "slagen av sin man"
 TARGET_CUES = frozenset({"mot", "against", "towards"})  # "våld mot kvinna"
 PASSIVE = frozenset({"blir", "blev", "blivit", "bli", "is", "was", "been", "got", "gets",
@@ -148,6 +152,13 @@ def _near(toks: list[str], i: int, step: int, reach: int) -> list[int]:
     return out
 
 
+def _acts_on_own(toks: list[str], at: dict[int, set[str]], i: int) -> bool:
+    """"sonen sin 85-åriga mamma" with a verb of harm before: the son does it."""
+    reflexive = i + 1 < len(toks) and toks[i + 1] in ("sin", "sitt", "sina")
+    verb = any("slar" in at.get(j, ()) for j in range(max(0, i - 2), i))
+    return reflexive and verb
+
+
 def _owned(toks: list[str], i: int) -> bool:
     """"sin man", "hennes pappa", "barnets mamma": a relation of someone else."""
     before = [toks[j] for j in range(max(0, i - 2), i)]
@@ -199,7 +210,8 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
             group = OLDER
         elif "barn" in concepts or "minderarig" in concepts:
             group = CHILD
-        elif "vuxen" in concepts or (tok in ADULT_NOUNS and gender is not None):
+        elif "vuxen" in concepts or (tok in ADULT_NOUNS and gender is not None) or (
+                PATIENT in concepts and tok not in YOUNG_PATIENTS):
             group = ADULT
         else:
             group = None
@@ -225,6 +237,8 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         elif agent or (toks[m.index] not in SUBJECT_PRONOUNS and any(
                 "slar" in at.get(j, ()) or toks[j] in TARGET_CUES for j in before)):
             m.harmed = True
+        if not m.harms and not m.harmed and _acts_on_own(toks, at, m.index):
+            m.harms = True  # "slog sonen sin mamma": the one before "sin" acts
         passive = any(toks[j] in PASSIVE for j in after)
         hurt_after = [j for j in after if at.get(j, set()) & {"offer", "skada"}]
         verb_after = [j for j in after if "slar" in at.get(j, ())]
@@ -363,9 +377,14 @@ def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
         later = [m for m in found if m.index > chosen.index and m.gender and not m.harms
                  and not m.relation]
         gender = later[0].gender if later else None
+    if gender is None and not chosen.harms:  # "7-åringen säger att pappa sparkar henne"
+        pronouns = [m for m in found if m.index > chosen.index and m.harmed and m.gender
+                    and not m.relation and m.group in (None, group)]
+        gender = pronouns[0].gender if pronouns else None
     if age is None:  # "en 85-åring får besök av sonen som hotar henne": her age
         said = [m for m in found if m is not chosen and not m.relation and not m.possessor
-                and m.harms == chosen.harms and m.age is not None
+                and (m.harms == chosen.harms or m.gender == gender is not None)
+                and m.age is not None
                 and m.gender in (None, gender) and (group is None or m.group in (None, group)
                                                     or _group(m.age) == group)]
         if said:

@@ -22,7 +22,9 @@ RESIDENCE_CUES = (("bor", "i"), ("boende", "i"), ("bosatt", "i"), ("hemma", "i")
                   ("folkbokford", "i"), ("folkbokfort", "i"), ("folkbokforda", "i"),
                   ("skriven", "i"), ("skrivna", "i"), ("skrivet", "i"), ("bor", "pa"),
                   ("fran",), ("lives", "in"), ("living", "in"), ("live", "in"),
-                  ("resides", "in"), ("registered", "in"), ("from",), ("kommun",))
+                  ("resides", "in"), ("registered", "in"), ("flyttat", "till"),
+                  ("flyttade", "till"), ("flyttar", "till"), ("moved", "to"), ("from",),
+                  ("kommun",))
 # Words after a place that say it is the asker's workplace, not the person's home.
 WORKPLACE_WORDS = frozenset({"lasarett", "lasarettet", "sjukhus", "sjukhuset", "akuten",
                              "vardcentral", "vardcentralen", "hospital"})
@@ -94,6 +96,8 @@ class PlaceFinder:
         if end < len(toks) and toks[end] in WORKPLACE_WORDS:
             return 0
         if start >= 2 and toks[start - 1] in PLACE_CUES and toks[start - 2] in WORKPLACE_BEFORE:
+            return 0
+        if start >= 1 and toks[start - 1] in WORKPLACE_BEFORE:  # "BVC Borlänge", "VC Mora"
             return 0
         for cue in RESIDENCE_CUES:
             n = len(cue)

@@ -33,12 +33,13 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
                                          "nine": 9, "ten": 10}
 # "17 år", "17-åring", "femåringen", "hon är 17", "tjej 16", "aged 15" (folded text)
 _AGE = re.compile(
-    r"\b(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s*"
-    r"(?:ar|aring|aringen|aringar|arig|ariga|arige|ring|ringen|rig|riga|rige|"
-    r"years?|yrs?|yo|year old|years old|"
+    r"\b(?P<n1>\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s*"
+    r"(?P<unit>ar|aring|aringen|aringar|arig|ariga|arige|ring|ringen|rig|riga|rige|"
+    r"years?|yrs?|yo|year old|years old|manad|manader|manaders|manadsgammal|months?|"
+    r"month old|veckor|veckors|veckogammal|weeks?|week old|"
     r"arsaldern)\b"
     r"|\b(?:ar|is|aged?|kille|killen|tjej|tjejen|flicka|flickan|pojke|pojken|pat|patient|"
-    r"barn|barnet|son|sonen|dotter|dottern|elev|eleven|girl|boy)\s+(\d{1,2})\b")
+    r"barn|barnet|son|sonen|dotter|dottern|elev|eleven|girl|boy)\s+(?P<n2>\d{1,2})\b")
 # Words that turn the next few words around: "vill inte polisanmäla", "not safe" is a
 # phrase of its own and keeps its meaning.
 NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig", "utan", "not", "never", "no", "dont",
@@ -86,11 +87,13 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
         text += t + " "
     out = []
     for m in _AGE.finditer(text):
-        raw = m.group(1) or m.group(2)
+        raw = m.group("n1") or m.group("n2")
         age = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
         if age is None or age > 120:
             continue
-        pos = m.start(1) if m.group(1) else m.start(2)
+        if (m.group("unit") or "").startswith(("man", "month", "veck", "week")):
+            age = 0  # "3 månader", "six weeks old": a baby
+        pos = m.start("n1") if m.group("n1") else m.start("n2")
         index = max((i for start, i in starts if start <= pos), default=0)
         out.append((age, index))
     return out
