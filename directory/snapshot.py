@@ -6,10 +6,22 @@ queries; the snapshot is rebuilt when the store's generation counter moves.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 
-from directory.model import Agreement, Kind, LegalSource, Lexicon, Organisation, Path, Role, Topic
+from directory.hours import STOCKHOLM, Schedule
+from directory.model import (
+    Agreement,
+    Kind,
+    LegalSource,
+    Lexicon,
+    Organisation,
+    Path,
+    Person,
+    Role,
+    Topic,
+)
 from directory.store import Store
 from directory.understand.model import TopicModel
 from directory.understand.places import PlaceFinder
@@ -36,12 +48,32 @@ class Directory:
     alias_version: int = 0  # moves when a role's aliases change: the matcher is rebuilt
     sources: dict[str, LegalSource] = field(default_factory=dict)
     agreements: dict[str | None, Agreement] = field(default_factory=dict)  # None: regional
+    # Moves with every change that can change which roles a route holds or in what order
+    # (not with a new phone number or instruction): what routing facts are remembered by.
+    route_version: int = 0
     _places: PlaceFinder | None = field(default=None, repr=False)
     _conditions: frozenset[str] | None = field(default=None, repr=False)
+    # Derived on demand and dropped by the edits that change them (never copied by
+    # dataclasses.replace): (kind, municipality) -> roles nearest first; the same as
+    # "briefs" per person (below); each role's opening key; open keys per minute.
+    _nearest: dict[tuple[str, str], list[Role]] = field(init=False, repr=False)
+    _briefs: dict[tuple[str, str], dict] = field(init=False, repr=False)
+    _open_keys: dict[str, int] = field(init=False, repr=False)
+    _schedules: dict[Schedule, int] = field(init=False, repr=False)
+    _schedule_list: list[Schedule] = field(init=False, repr=False)
+    _moments: dict[dt.datetime, OpenAt] = field(init=False, repr=False)
+    remembered: dict[tuple, bool] = field(init=False, repr=False)  # ask's routing facts
 
     def __post_init__(self) -> None:
+        self.forget_derived()
         for role in self.roles.values():
             self._index(role)
+
+    def forget_derived(self) -> None:
+        """Drop what is derived on demand (a copy whose indexes will change starts so)."""
+        self._nearest, self._briefs, self._open_keys = {}, {}, {}
+        self._schedules, self._schedule_list, self._moments = {}, [], {}
+        self.remembered = {}
 
     def _index(self, role: Role) -> None:
         if role.status == "inaktiv":
@@ -61,15 +93,92 @@ class Directory:
 
         if named(old) != named(role):
             self.alias_version += 1
-        if old is not None:
-            for lst in list(self.by_kind_area.values()) + list(self.everywhere.values()):
-                for i, r in enumerate(lst):
+        if old is None or _routed(old) != _routed(role) or self.areas.get(role.id) != area:
+            self.route_version += 1
+        if old is not None:  # only the lists the role is in: its kind, in its area
+            old_area = self.areas.get(role.id, frozenset())
+            for lst in [self.by_kind_area.get((old.kind, m)) for m in old_area] + [
+                    self.everywhere.get(old.kind)]:
+                for i, r in enumerate(lst or ()):
                     if r.id == role.id:
                         del lst[i]
                         break
+            self._forget(old.kind, old_area)
+        self._forget(role.kind, area)
+        self._open_keys.pop(role.id, None)
         self.roles[role.id] = role
         self.areas[role.id] = area
         self._index(role)
+
+    def _forget(self, kind: str, area: frozenset[str]) -> None:
+        for m in area:
+            self._nearest.pop((kind, m), None)
+            self._briefs.pop((kind, m), None)
+
+    def nearest(self, kind: str, municipality: str) -> list[Role]:
+        """The active roles of a kind serving a municipality, the nearest (the fewest
+        municipalities served) first; equal ones in index order."""
+        key = (kind, municipality)
+        found = self._nearest.get(key)
+        if found is None:
+            areas = self.areas
+            found = self._nearest[key] = sorted(self.by_kind_area.get(key, ()),
+                                                key=lambda r: len(areas.get(r.id, ())))
+        return found
+
+    def brief(self, kind: str, municipality: str, person: Person | None,
+              is_open: OpenAt) -> list[Role]:
+        """Of `nearest(...)` for the person, only the first role and the first open one:
+        all that the first step of a route can depend on. The roles are kept once per
+        opening key (the first role with each), so that this costs a few lookups however
+        many roles a municipality has."""
+        per = self._briefs.setdefault((kind, municipality), {})
+        who = (person.group, person.gender) if person is not None else None
+        entries = per.get(who)
+        if entries is None:
+            keys: set[int] = set()
+            found = []
+            for r in self.nearest(kind, municipality):
+                if person is not None and not r.serves_person(person):
+                    continue
+                k = self.open_key(r)
+                if k not in keys:
+                    keys.add(k)
+                    found.append((k, r))
+            entries = per[who] = tuple(found)
+        if not entries:
+            return []
+        first = entries[0][1]
+        for k, r in entries:
+            if is_open.key(k):
+                return [first] if r is first else [first, r]
+        return [first]
+
+    def open_key(self, role: Role) -> int:
+        """Roles open at the same moments share a key: -1 for a temporarily closed role,
+        else one per distinct schedule."""
+        k = self._open_keys.get(role.id)
+        if k is None:
+            if role.status == "tillfalligt-stangd":
+                k = -1
+            else:
+                k = self._schedules.get(role.schedule)
+                if k is None:
+                    k = self._schedules[role.schedule] = len(self._schedule_list)
+                    self._schedule_list.append(role.schedule)
+            self._open_keys[role.id] = k
+        return k
+
+    def open_at(self, at: dt.datetime) -> OpenAt:
+        """Whether roles are open at `at`, remembered per schedule for that minute (hours
+        are minute-grained)."""
+        minute = at.astimezone(STOCKHOLM).replace(second=0, microsecond=0)
+        found = self._moments.get(minute)
+        if found is None:
+            if len(self._moments) >= 64:
+                self._moments.clear()
+            found = self._moments[minute] = OpenAt(self, minute)
+        return found
 
     @property
     def step_conditions(self) -> frozenset[str]:
@@ -100,6 +209,30 @@ class Directory:
     def is_demo(self, role: Role) -> bool:
         org = self.organisations.get(role.org_id)
         return bool(org and org.demo)
+
+
+def _routed(role: Role) -> tuple:
+    """What of a role routing reads (besides its area)."""
+    return (role.kind, role.status, role.schedule, role.groups, role.genders)
+
+
+class OpenAt:
+    """`is_open(role)` at one minute: routing.open_state's "open now", remembered per
+    opening key."""
+
+    __slots__ = ("_d", "_memo", "at")
+
+    def __init__(self, d: Directory, at: dt.datetime) -> None:
+        self._d, self.at, self._memo = d, at, {-1: False}
+
+    def __call__(self, role: Role) -> bool:
+        return self.key(self._d.open_key(role))
+
+    def key(self, k: int) -> bool:
+        found = self._memo.get(k)
+        if found is None:
+            found = self._memo[k] = self._d._schedule_list[k].is_open(self.at)
+        return found
 
 
 ROLE_ENTITIES = frozenset({"role", "verification", "protected"})
