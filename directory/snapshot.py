@@ -1,13 +1,13 @@
 """An in-memory, read-only view of the directory with the indexes routing needs.
 
 Questions are answered from a snapshot so that an answer costs dictionary lookups, not
-queries; the snapshot is rebuilt when the store's generation counter moves.
+queries; `directory.refresh` keeps it up to date when the store's generation counter moves.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import time
 from dataclasses import dataclass, field
 
 from directory.hours import STOCKHOLM, Schedule
@@ -22,7 +22,6 @@ from directory.model import (
     Role,
     Topic,
 )
-from directory.store import Store
 from directory.understand.model import TopicModel
 from directory.understand.places import PlaceFinder
 
@@ -68,6 +67,15 @@ class Directory:
         self.forget_derived()
         for role in self.roles.values():
             self._index(role)
+
+    def warm(self) -> None:
+        """Derive now what answers would otherwise derive on the way (a load in a worker
+        thread calls this, so that the first questions find it done)."""
+        for role in self.roles.values():
+            self.open_key(role)
+        for kind, municipality in self.by_kind_area:
+            self.nearest(kind, municipality)
+        self.step_conditions  # noqa: B018 - derived and kept
 
     def forget_derived(self) -> None:
         """Drop what is derived on demand (a copy whose indexes will change starts so)."""
@@ -180,6 +188,22 @@ class Directory:
             found = self._moments[minute] = OpenAt(self, minute)
         return found
 
+    def frozen_view(self) -> Directory:
+        """A shallow copy whose role table does not change while a worker thread reads it
+        (edits replace the other tables whole, never change them in place)."""
+        view = copy.copy(self)
+        view.roles = dict(self.roles)
+        view._places = None
+        return view
+
+    def forget_conditions(self) -> None:
+        """After a path changed."""
+        self._conditions = None
+
+    def forget_places(self) -> None:
+        """After the lexicon changed."""
+        self._places = None
+
     @property
     def step_conditions(self) -> frozenset[str]:
         """Every name used in a path step's "for:" (what a question's concepts can change)."""
@@ -233,70 +257,3 @@ class OpenAt:
         if found is None:
             found = self._memo[k] = self._d._schedule_list[k].is_open(self.at)
         return found
-
-
-ROLE_ENTITIES = frozenset({"role", "verification", "protected"})
-LEXICON_ENTITIES = ("lexicon", "synonym")
-
-
-async def load_directory(store: Store) -> Directory:
-    generation = await store.generation()
-    last_version = await store.last_version_id()
-    paths = await store.paths()
-    areas = await store.role_areas()
-    return Directory(
-        generation=generation,
-        topics={t.slug: t for t in await store.topics()},
-        kinds={k.slug: k for k in await store.kinds()},
-        municipalities=tuple(await store.municipalities()),
-        organisations={o.id: o for o in await store.organisations()},
-        roles={r.id: r for r in await store.roles()},
-        areas={k: frozenset(v) for k, v in areas.items()},
-        regional_paths={p.topic: p for p in paths if p.municipality is None},
-        local_paths={(p.topic, p.municipality): p for p in paths if p.municipality},
-        lexicon=await store.lexicon(),
-        model=await store.model(),
-        last_version=last_version,
-        lexicon_version=await store.last_version_id(LEXICON_ENTITIES),
-        sources={s.id: s for s in await store.sources()},
-        agreements=await store.agreements(),
-    )
-
-
-class DirectoryCache:
-    """Keeps one snapshot and reloads it only when something was written.
-
-    A write through this process is seen at once; one by another process (a CLI import
-    while `serve` runs) within `OTHER_WRITERS_EVERY` seconds, so a question costs no query.
-    """
-
-    OTHER_WRITERS_EVERY = 1.0
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._current: Directory | None = None
-        self._seen: tuple[int, float] = (-1, 0.0)
-
-    async def get(self) -> Directory:
-        commits, now = self.store.db.local_commits, time.monotonic()
-        if (self._current is not None and commits == self._seen[0]
-                and now - self._seen[1] < self.OTHER_WRITERS_EVERY):
-            return self._current
-        self._seen = (commits, now)
-        current = self._current
-        if current is None:
-            self._current = await load_directory(self.store)
-            return self._current
-        generation, changes = await self.store.generation_and_changes(current.last_version)
-        if current.generation == generation:
-            return self._current
-        if changes and all(entity in ROLE_ENTITIES for entity, _, _ in changes):
-            found = await self.store.roles_with_areas(
-                list(dict.fromkeys(entity_id for _, entity_id, _ in changes)))
-            for role, area in found.values():
-                current.update_role(role, frozenset(area))
-            current.generation = generation
-            current.last_version = max(version_id for _, _, version_id in changes)
-        else:
-            self._current = await load_directory(self.store)
-        return self._current
