@@ -72,6 +72,7 @@ class DirectoryService:
         return d.model is not None and d.model.digest == await current_digest(self)
 
     async def close(self) -> None:
+        await self.people.settle()
         await self.cache.close()
         await self.db.close()
 
@@ -132,7 +133,7 @@ class DirectoryService:
         answer = ask(d, await self.understander(), question, at, default_municipality, topic,
                      municipality, asker)
         if record and answer.understanding.topic is None:
-            await self.people.record_unanswered(answer.understanding.query)
+            self.people.record_unanswered_soon(answer.understanding.query)
         return answer
 
     # ---- edits of roles, checked by directory.rules inside the write transaction ------
