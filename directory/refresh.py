@@ -78,11 +78,22 @@ def load_in_thread(path: Path) -> Directory:
     """The whole directory read from `path` and indexed, in the calling (worker) thread."""
     reader = _Reader(path)
     try:
-        d = asyncio.run(load_directory(Store(reader)))  # type: ignore[arg-type]
+        d = _run(load_directory(Store(reader)))  # type: ignore[arg-type]
     finally:
         reader.close()
     d.warm()
     return d
+
+
+def _run(coro: Any) -> Any:
+    """Run a coroutine that never waits (the reader's reads return at once) without an
+    event loop; a loop of its own per load would only add its start-up."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return done.value
+    coro.close()
+    raise RuntimeError("load_directory väntade på något: läsaren ska aldrig vänta")
 
 
 class DirectoryCache:

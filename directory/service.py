@@ -8,12 +8,10 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from directory.ask import Answer, ask
-from directory.coverage import Coverage, sweep
 from directory.db import Database
-from directory.documents import Problems, parse_role, role_doc
-from directory.importer import import_path
 from directory.model import Organisation, Role
 from directory.refresh import DirectoryCache
 from directory.rules import Issue, OrgScope, role_issues
@@ -22,6 +20,9 @@ from directory.store import Refused, Store
 from directory.store.people import People
 from directory.understand import Understander
 from directory.understand import key as understand_key
+
+if TYPE_CHECKING:  # imported where used: a one-shot `kontaktvag ask` needs none of them
+    from directory.coverage import Coverage
 
 log = logging.getLogger(__name__)
 DEMO_ACTOR = "demokatalogen"
@@ -57,6 +58,7 @@ class DirectoryService:
                            warned: list | None = None) -> dict:
         """Import (all or nothing), then rebuild the topic model if what it learns from
         changed. Raises ImportFailed with every problem; warnings go to `warned`."""
+        from directory.importer import import_path
         from directory.training import build
 
         changed = await import_path(root, self.store, actor, "import", warned=warned)
@@ -119,6 +121,8 @@ class DirectoryService:
         """The sweep of every topic and municipality over the week and the holidays
         (directory.coverage), made once per directory generation and day: an edit makes a
         new generation, so the page is never older than the directory."""
+        from directory.coverage import sweep
+
         d = await self.directory()
         key = (id(d), d.generation, today)
         if self._coverage is None or self._coverage[0] != key:
@@ -152,6 +156,8 @@ class DirectoryService:
                          actor: str) -> tuple[bool, int]:
         """Merge `changes` onto the role's document and save it, all in one transaction:
         (changed, new version). Raises Conflict (stale `expected`), Refused, KeyError."""
+
+        from directory.documents import Problems, parse_role, role_doc
 
         def make(before: Role, org: Organisation) -> Role:
             problems = Problems("begäran")
