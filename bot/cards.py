@@ -20,7 +20,7 @@ from bot.render import (
 from directory.ask import Answer
 from directory.model import CHANNEL_SV
 from directory.phones import dial_string, find_numbers
-from directory.routing import DANGER_KIND, RouteStep
+from directory.routing import DANGER_KIND, RouteStep, build_step
 from directory.snapshot import Directory
 
 DEMO_LINE = "<i>Demodata – påhittade nummer och verksamheter, inte för verkliga ärenden.</i>"
@@ -30,6 +30,8 @@ NO_MATCH = ("Jag hittar inget i katalogen som passar. Beskriv situationen kort, 
             "\"orosanmälan Mora\" eller \"våldsutsatt kvinna Falun\". Vid akut fara: ring 112.")
 OPEN_INSTEAD = "<b>Öppet nu i stället:</b>"
 THEN = "<b>Sedan:</b>"
+SHOW_ALL = "Visa alla"
+SHOWN_AT_MOST = 40  # roles in the "show all" card; the directory pages list every one
 
 
 def tel(number: str, dial: str | None = None) -> str:
@@ -55,9 +57,10 @@ def contact_line(contact, open_: bool | None) -> str:
     return f"{'📞 ' if contact.channel == 'phone' else ''}{channel}: {value}{label}{state}"
 
 
-def step_card(n: int, step: RouteStep, now: dt.datetime, reported: bool) -> list[str]:
+def step_card(n: int | None, step: RouteStep, now: dt.datetime, reported: bool) -> list[str]:
     icon = "🟢" if step.open_now else "🔴"
-    lines = [f"<b>{n}. {linked(step.role.name)}</b>", f"{icon} {escape(open_line(step, now))}"]
+    number = f"{n}. " if n is not None else ""
+    lines = [f"<b>{number}{linked(step.role.name)}</b>", f"{icon} {escape(open_line(step, now))}"]
     lines += [contact_line(c, open_) for c, open_ in step.contacts]
     lines.append(f"Varför: {linked(step.why)}")
     if step.notice:
@@ -65,6 +68,8 @@ def step_card(n: int, step: RouteStep, now: dt.datetime, reported: bool) -> list
     lines.append(escape(freshness_line(step)))
     if reported:
         lines.append("⚠ Rapporterad som felaktig – en samordnare kontrollerar uppgiften.")
+    if step.more:
+        lines.append(f"<i>… och {step.more} till av samma slag: tryck {SHOW_ALL}.</i>")
     return lines
 
 
@@ -109,6 +114,8 @@ def first_card(d: Directory, answer: Answer, reported: set[str]) -> str:
     more = len(answer.route) - len(shown)
     if more:
         lines.append(f"\n{more} {'väg' if more == 1 else 'vägar'} till: tryck <i>Fler vägar</i>.")
+    elif answer.hidden:
+        lines.append(f"\n{len(answer.hidden)} till av samma slag: tryck <i>Fler vägar</i>.")
     if answer.demo:
         lines += ["", DEMO_LINE]
     return "\n".join(lines)
@@ -120,8 +127,25 @@ def rest_card(d: Directory, answer: Answer, reported: set[str]) -> str:
     rest = [(i, s) for i, s in enumerate(answer.route) if i not in shown]
     for i, step in rest:
         lines += step_card(i + 1, step, answer.at, step.role.id in reported) + [""]
-    if not rest:
+    if not rest and not answer.hidden:
         lines.append("Inga fler vägar för den här situationen.")
+    if answer.hidden:
+        lines.append(f"<i>Och {len(answer.hidden)} till som inte visas här: tryck "
+                     f"{SHOW_ALL}.</i>\n")
+    if answer.demo:
+        lines.append(DEMO_LINE)
+    return "\n".join(lines).strip()
+
+
+def hidden_card(d: Directory, answer: Answer, reported: set[str]) -> str:
+    """The roles an answer left out (Answer.hidden), as cards without numbers."""
+    lines = [header(d, answer), f"<b>Alla {len(answer.hidden)} som inte visades:</b>", ""]
+    for pick in answer.hidden[:SHOWN_AT_MOST]:
+        step = build_step(d, pick.role, pick.why, answer.at, pick.sources)
+        lines += step_card(None, step, answer.at, step.role.id in reported) + [""]
+    left = len(answer.hidden) - SHOWN_AT_MOST
+    if left > 0:
+        lines.append(f"<i>… och {left} till: se katalogen på webben, per kommun.</i>")
     if answer.demo:
         lines.append(DEMO_LINE)
     return "\n".join(lines).strip()

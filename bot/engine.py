@@ -152,7 +152,7 @@ class Engine:
             return Outcome(Reply(UNKNOWN_USER))
         action, _, rest = data.partition(":")
         handler = {
-            "more": self._more, "todo": self._todo, "mun": self._choose_mun,
+            "more": self._more, "all": self._all, "todo": self._todo, "mun": self._choose_mun,
             "setm": self._set_mun, "clar": self._clarified, "rep": self._report_which,
             "repr": self._report_reason, "repn": self._report_without_note,
             "repx": self._report_cancel, "ok": self._verify,
@@ -208,7 +208,23 @@ class Engine:
         d = await self.service.directory()
         if not answer.route:
             return Outcome(Reply(EXPIRED))
-        return Outcome(Reply(cards.rest_card(d, answer, await self.people.reported_roles())))
+        buttons = [[Button(f"{cards.SHOW_ALL} ({len(answer.hidden)})", f"all:{rest}")]] \
+            if answer.hidden else []
+        return Outcome(Reply(cards.rest_card(d, answer, await self.people.reported_roles()),
+                             buttons))
+
+    async def _all(self, user: User, rest: str) -> Outcome:
+        """The roles the answer left out (at most three a step and ten steps are listed)."""
+        ctx = self._context(user, rest)
+        if ctx is None:
+            return Outcome(Reply(EXPIRED))
+        answer = await self._ask(user, ctx)
+        if not answer.route:
+            return Outcome(Reply(EXPIRED))
+        d = await self.service.directory()
+        if not answer.hidden:
+            return Outcome(Reply(cards.rest_card(d, answer, await self.people.reported_roles())))
+        return Outcome(Reply(cards.hidden_card(d, answer, await self.people.reported_roles())))
 
     async def _todo(self, user: User, rest: str) -> Outcome:
         ctx = self._context(user, rest)

@@ -61,6 +61,8 @@ def step_text(n: int, step: RouteStep, now: dt.datetime) -> list[str]:
     if step.notice:
         lines.append(f"   Meddelande: {step.notice}")
     lines.append(f"   {freshness_line(step)}")
+    if step.more:
+        lines.append(f"   … och {step.more} till av samma slag")
     return lines
 
 
@@ -145,6 +147,9 @@ def answer_text(d: Directory, answer: Answer) -> str:
     lines.append("")
     for i, step in enumerate(answer.route, 1):
         lines += step_text(i, step, answer.at)
+    if answer.hidden:
+        lines.append(f"({len(answer.hidden)} till listas inte här: katalogen på webben visar "
+                     "alla per kommun.)")
     if answer.checklist:
         lines += ["", "Vad ska jag göra?"] + [f"  • {item}" for item in answer.checklist]
         footer = sources_line(answer)

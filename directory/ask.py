@@ -8,7 +8,7 @@ from typing import Any
 
 from directory.guidance import Guidance, guide
 from directory.hours import STOCKHOLM
-from directory.routing import Route, RouteStep, route
+from directory.routing import Pick, Route, RouteStep, first_differs, route
 from directory.snapshot import Directory
 from directory.understand import Understander, Understanding
 
@@ -26,6 +26,7 @@ class Answer:
     checklist: list[str] = field(default_factory=list)
     local_path: bool = False
     guidance: Guidance = field(default_factory=Guidance)
+    hidden: list[Pick] = field(default_factory=list)  # roles the route does not list
 
     @property
     def answered(self) -> bool:
@@ -55,6 +56,7 @@ class Answer:
             },
             "clarify": self.clarify,
             "route": [step_json(i, s) for i, s in enumerate(self.route, 1)],
+            "left_out": len(self.hidden),
             "checklist": self.checklist,
             "alternatives": [{"topic": t, "score": s} for t, s in u.runners_up],
             "demo": self.demo,
@@ -92,6 +94,7 @@ def step_json(n: int, s: RouteStep) -> dict[str, Any]:
         "stale": s.freshness.stale,
         "freshness": s.freshness.state,
         "demo": s.demo,
+        "left_out": s.more,
     }
 
 
@@ -152,7 +155,7 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
         answer.clarify = {"question": "Vilken kommun gäller det?",
                           "field": "municipality", "options": options}
         return answer
-    answer.route = r.steps
+    answer.route, answer.hidden = r.steps, r.hidden
     answer.local_path = r.local
     answer.guidance = guide(d, u.topic, u.municipality, r.local,
                             [s.sources + s.role.sources for s in answer.route], asker)
@@ -166,31 +169,27 @@ def _route(d: Directory, u: Understanding, topic: str, municipality: str | None,
                  named=tuple(u.named), named_first=u.asks_for_named)
 
 
-_DEPENDS: dict[tuple, bool] = {}  # (directory state, question's routing facts, minute)
 _DEPENDS_MAX = 4096
 
 
 def _first_depends_on_municipality(d: Directory, u: Understanding, at: dt.datetime) -> bool:
     """Would the first recommendation differ between municipalities right now? Only then
     is it worth asking (at night every municipality's first step is the same duty). The
-    answer depends only on the directory, the routing facts of the question and the minute,
-    so it is remembered for those (hours are minute-grained; every edit moves the state)."""
-    key = (id(d), d.generation, d.last_version, u.topic, u.person.tags(),
-           u.said & d.step_conditions, tuple(u.named), u.asks_for_named, u.danger,
+    answer depends only on what routing reads in the directory, the routing facts of the
+    question and the minute, so it is remembered for those (hours are minute-grained;
+    every change that routing reads moves `route_version`)."""
+    key = (d.route_version, u.topic, u.person.tags(), u.said & d.step_conditions,
+           tuple(u.named), u.asks_for_named, u.danger,
            at.astimezone(STOCKHOLM).replace(second=0, microsecond=0))
-    known = _DEPENDS.get(key)
+    memo = d.remembered
+    known = memo.get(key)
     if known is not None:
         return known
-    firsts = set()
-    for m in d.municipalities:
-        steps = _route(d, u, u.topic or "", m, at).steps
-        firsts.add(steps[0].role.id if steps else None)
-        if len(firsts) > 1:
-            break
-    if len(_DEPENDS) >= _DEPENDS_MAX:
-        _DEPENDS.clear()
-    _DEPENDS[key] = len(firsts) > 1
-    return _DEPENDS[key]
+    if len(memo) >= _DEPENDS_MAX:
+        memo.clear()
+    memo[key] = first_differs(d, u.topic or "", at, person=u.person, said=u.said,
+                              named=tuple(u.named), named_first=u.asks_for_named)
+    return memo[key]
 
 
 def _first_kind_of(r: Route) -> str | None:

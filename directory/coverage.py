@@ -212,7 +212,7 @@ def _open_slots(role: Role, day: dt.date) -> int:
 def _judge(d: Directory, topic: str, municipality: str, at: dt.datetime, urgent: bool,
            today: dt.date) -> str | None:
     """The problem at one moment (None: fine), from the real route."""
-    steps = route(d, topic, municipality, at).steps
+    steps = route(d, topic, municipality, at, cap=None).steps  # every role counts
     covering = [s for s in steps if s.open_now] if urgent else [
         s for s in steps if s.open_now or s.opens is not None]
     if not covering:
@@ -283,6 +283,7 @@ def _trial(d: Directory) -> Directory:
     trial.everywhere = {k: list(v) for k, v in d.everywhere.items()}
     trial.kinds_in_use = set(d.kinds_in_use)
     trial.local_paths = dict(d.local_paths)
+    trial.forget_derived()
     return trial
 
 

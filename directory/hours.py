@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-import holidays
-
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ROUND_THE_CLOCK = "dygnet-runt"
@@ -170,14 +168,72 @@ def parse_date(value: object) -> dt.date:
         raise HoursError(f"'{value}' är inget datum som 2026-12-24") from None
 
 
+RULES_FROM = 2005  # Sweden's holidays as they are since nationaldagen replaced annandag pingst
+
+
+def _easter(year: int) -> dt.date:
+    """Easter Sunday (the anonymous Gregorian computus, Meeus/Jones/Butcher)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def _saturday_from(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=(5 - day.weekday()) % 7)
+
+
+def public_holidays(year: int) -> dict[dt.date, str]:
+    """Sweden's public holidays of one year (Sundays as such not counted), named as the
+    `holidays` package names them in Swedish. Computed here because importing that package
+    loads the holidays of every country (a third of a second for a one-shot `kontaktvag
+    ask`); tests/test_hours.py checks these rules against it year by year, and years before
+    RULES_FROM are asked of it."""
+    if year < RULES_FROM:
+        import holidays  # noqa: PLC0415 - only for years the rules do not cover
+
+        return dict(holidays.Sweden(years=year, include_sundays=False, language="sv").items())
+    easter = _easter(year)
+    days: dict[dt.date, str] = {}
+    for day, name in ((dt.date(year, 1, 1), "Nyårsdagen"),
+                      (dt.date(year, 1, 6), "Trettondedag jul"),
+                      (easter - dt.timedelta(days=2), "Långfredagen"), (easter, "Påskdagen"),
+                      (easter + dt.timedelta(days=1), "Annandag påsk"),
+                      (dt.date(year, 5, 1), "Första maj"),
+                      (easter + dt.timedelta(days=39), "Kristi himmelsfärdsdag"),
+                      (dt.date(year, 6, 6), "Nationaldagen"),
+                      (easter + dt.timedelta(days=49), "Pingstdagen"),
+                      (_saturday_from(dt.date(year, 6, 20)), "Midsommardagen"),
+                      (_saturday_from(dt.date(year, 10, 31)), "Alla helgons dag"),
+                      (dt.date(year, 12, 25), "Juldagen"),
+                      (dt.date(year, 12, 26), "Annandag jul")):
+        days[day] = f"{days[day]}; {name}" if day in days else name  # as the package joins
+    return dict(sorted(days.items()))
+
+
+def closed_eves(year: int) -> dict[dt.date, str]:
+    """Julafton, midsommarafton and nyårsafton of one year."""
+    if year < RULES_FROM:
+        import holidays  # noqa: PLC0415
+
+        eves = holidays.Sweden(years=year, include_sundays=False, language="sv",
+                               categories=("de_facto",))
+        return {d: name for d, name in eves.items() if name in CLOSED_EVES}
+    return {_saturday_from(dt.date(year, 6, 20)) - dt.timedelta(days=1): "Midsommarafton",
+            dt.date(year, 12, 24): "Julafton", dt.date(year, 12, 31): "Nyårsafton"}
+
+
 @functools.lru_cache(maxsize=64)
 def closed_days(year: int) -> dict[dt.date, str]:
     """Public holidays and the closed eves of one year, with their Swedish names."""
-    public = holidays.Sweden(years=year, include_sundays=False, language="sv")
-    eves = holidays.Sweden(years=year, include_sundays=False, language="sv",
-                           categories=("de_facto",))
-    days = {d: name for d, name in public.items()}
-    days.update({d: name for d, name in eves.items() if name in CLOSED_EVES})
+    days = public_holidays(year)
+    days.update(closed_eves(year))
     return days
 
 
@@ -198,7 +254,7 @@ def eve_days(year: int) -> dict[dt.date, str]:
     """
     out: dict[dt.date, str] = {}
     closed = closed_days(year) | closed_days(year + 1)
-    public = holidays.Sweden(years=(year, year + 1), include_sundays=False, language="sv")
+    public = public_holidays(year) | public_holidays(year + 1)
     for holiday, name in public.items():
         day = holiday - dt.timedelta(days=1)
         if day.year == year and day.weekday() < 5 and day not in closed:

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from directory.ask import Answer, ask
-from directory.coverage import Coverage, sweep
 from directory.db import Database
-from directory.documents import Problems, parse_role, role_doc
-from directory.importer import import_path
 from directory.model import Organisation, Role
+from directory.refresh import DirectoryCache
 from directory.rules import Issue, OrgScope, role_issues
-from directory.snapshot import Directory, DirectoryCache
+from directory.snapshot import Directory
 from directory.store import Refused, Store
 from directory.store.people import People
 from directory.understand import Understander
 from directory.understand import key as understand_key
+
+if TYPE_CHECKING:  # imported where used: a one-shot `kontaktvag ask` needs none of them
+    from directory.coverage import Coverage
 
 log = logging.getLogger(__name__)
 DEMO_ACTOR = "demokatalogen"
@@ -32,6 +35,7 @@ class DirectoryService:
         self.people = People(db)
         self.cache = DirectoryCache(self.store)
         self._understander: Understander | None = None
+        self._building: tuple[tuple, asyncio.Task[Understander]] | None = None
         self._coverage: tuple[tuple, Coverage] | None = None
 
     @classmethod
@@ -54,6 +58,7 @@ class DirectoryService:
                            warned: list | None = None) -> dict:
         """Import (all or nothing), then rebuild the topic model if what it learns from
         changed. Raises ImportFailed with every problem; warnings go to `warned`."""
+        from directory.importer import import_path
         from directory.training import build
 
         changed = await import_path(root, self.store, actor, "import", warned=warned)
@@ -69,6 +74,8 @@ class DirectoryService:
         return d.model is not None and d.model.digest == await current_digest(self)
 
     async def close(self) -> None:
+        await self.people.settle()
+        await self.cache.close()
         await self.db.close()
 
     async def warm_up(self) -> None:
@@ -85,15 +92,37 @@ class DirectoryService:
         return await self.cache.get()
 
     async def understander(self) -> Understander:
+        """The matcher for the current lexicon, aliases and model. A new one is built in a
+        worker thread (it takes a tenth of a second at national size); meanwhile questions
+        wait for it at most `DirectoryCache.RELOAD_WAIT` seconds, then use the one before."""
         d = await self.directory()
-        if self._understander is None or self._understander.generation != understand_key(d):
-            self._understander = Understander(d)
-        return self._understander
+        key = understand_key(d)
+        current = self._understander
+        if current is not None and current.generation == key:
+            return current
+        building = self._building
+        if building is None or building[0] != key:
+            view = d.frozen_view()  # the thread must not see the snapshot change under it
+            task = asyncio.get_running_loop().create_task(asyncio.to_thread(Understander, view))
+            building = self._building = (key, task)
+        task = building[1]
+        if current is None:
+            understander = await asyncio.shield(task)
+        else:
+            await asyncio.wait({task}, timeout=self.cache.RELOAD_WAIT)
+            if not task.done() or task.cancelled() or task.exception() is not None:
+                return current
+            understander = task.result()
+        if self._building is building:
+            self._building, self._understander = None, understander
+        return understander
 
     async def coverage(self, today: dt.date) -> Coverage:
         """The sweep of every topic and municipality over the week and the holidays
         (directory.coverage), made once per directory generation and day: an edit makes a
         new generation, so the page is never older than the directory."""
+        from directory.coverage import sweep
+
         d = await self.directory()
         key = (id(d), d.generation, today)
         if self._coverage is None or self._coverage[0] != key:
@@ -108,7 +137,7 @@ class DirectoryService:
         answer = ask(d, await self.understander(), question, at, default_municipality, topic,
                      municipality, asker)
         if record and answer.understanding.topic is None:
-            await self.people.record_unanswered(answer.understanding.query)
+            self.people.record_unanswered_soon(answer.understanding.query)
         return answer
 
     # ---- edits of roles, checked by directory.rules inside the write transaction ------
@@ -127,6 +156,8 @@ class DirectoryService:
                          actor: str) -> tuple[bool, int]:
         """Merge `changes` onto the role's document and save it, all in one transaction:
         (changed, new version). Raises Conflict (stale `expected`), Refused, KeyError."""
+
+        from directory.documents import Problems, parse_role, role_doc
 
         def make(before: Role, org: Organisation) -> Role:
             problems = Problems("begäran")

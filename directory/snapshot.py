@@ -1,16 +1,27 @@
 """An in-memory, read-only view of the directory with the indexes routing needs.
 
 Questions are answered from a snapshot so that an answer costs dictionary lookups, not
-queries; the snapshot is rebuilt when the store's generation counter moves.
+queries; `directory.refresh` keeps it up to date when the store's generation counter moves.
 """
 
 from __future__ import annotations
 
-import time
+import copy
+import datetime as dt
 from dataclasses import dataclass, field
 
-from directory.model import Agreement, Kind, LegalSource, Lexicon, Organisation, Path, Role, Topic
-from directory.store import Store
+from directory.hours import STOCKHOLM, Schedule
+from directory.model import (
+    Agreement,
+    Kind,
+    LegalSource,
+    Lexicon,
+    Organisation,
+    Path,
+    Person,
+    Role,
+    Topic,
+)
 from directory.understand.model import TopicModel
 from directory.understand.places import PlaceFinder
 
@@ -36,12 +47,41 @@ class Directory:
     alias_version: int = 0  # moves when a role's aliases change: the matcher is rebuilt
     sources: dict[str, LegalSource] = field(default_factory=dict)
     agreements: dict[str | None, Agreement] = field(default_factory=dict)  # None: regional
+    # Moves with every change that can change which roles a route holds or in what order
+    # (not with a new phone number or instruction): what routing facts are remembered by.
+    route_version: int = 0
     _places: PlaceFinder | None = field(default=None, repr=False)
     _conditions: frozenset[str] | None = field(default=None, repr=False)
+    # Derived on demand and dropped by the edits that change them (never copied by
+    # dataclasses.replace): (kind, municipality) -> roles nearest first; the same as
+    # "briefs" per person (below); each role's opening key; open keys per minute.
+    _nearest: dict[tuple[str, str], list[Role]] = field(init=False, repr=False)
+    _briefs: dict[tuple[str, str], dict] = field(init=False, repr=False)
+    _open_keys: dict[str, int] = field(init=False, repr=False)
+    _schedules: dict[Schedule, int] = field(init=False, repr=False)
+    _schedule_list: list[Schedule] = field(init=False, repr=False)
+    _moments: dict[dt.datetime, OpenAt] = field(init=False, repr=False)
+    remembered: dict[tuple, bool] = field(init=False, repr=False)  # ask's routing facts
 
     def __post_init__(self) -> None:
+        self.forget_derived()
         for role in self.roles.values():
             self._index(role)
+
+    def warm(self) -> None:
+        """Derive now what answers would otherwise derive on the way (a load in a worker
+        thread calls this, so that the first questions find it done)."""
+        for role in self.roles.values():
+            self.open_key(role)
+        for kind, municipality in self.by_kind_area:
+            self.nearest(kind, municipality)
+        self.step_conditions  # noqa: B018 - derived and kept
+
+    def forget_derived(self) -> None:
+        """Drop what is derived on demand (a copy whose indexes will change starts so)."""
+        self._nearest, self._briefs, self._open_keys = {}, {}, {}
+        self._schedules, self._schedule_list, self._moments = {}, [], {}
+        self.remembered = {}
 
     def _index(self, role: Role) -> None:
         if role.status == "inaktiv":
@@ -61,15 +101,108 @@ class Directory:
 
         if named(old) != named(role):
             self.alias_version += 1
-        if old is not None:
-            for lst in list(self.by_kind_area.values()) + list(self.everywhere.values()):
-                for i, r in enumerate(lst):
+        if old is None or _routed(old) != _routed(role) or self.areas.get(role.id) != area:
+            self.route_version += 1
+        if old is not None:  # only the lists the role is in: its kind, in its area
+            old_area = self.areas.get(role.id, frozenset())
+            for lst in [self.by_kind_area.get((old.kind, m)) for m in old_area] + [
+                    self.everywhere.get(old.kind)]:
+                for i, r in enumerate(lst or ()):
                     if r.id == role.id:
                         del lst[i]
                         break
+            self._forget(old.kind, old_area)
+        self._forget(role.kind, area)
+        self._open_keys.pop(role.id, None)
         self.roles[role.id] = role
         self.areas[role.id] = area
         self._index(role)
+
+    def _forget(self, kind: str, area: frozenset[str]) -> None:
+        for m in area:
+            self._nearest.pop((kind, m), None)
+            self._briefs.pop((kind, m), None)
+
+    def nearest(self, kind: str, municipality: str) -> list[Role]:
+        """The active roles of a kind serving a municipality, the nearest (the fewest
+        municipalities served) first; equal ones in index order."""
+        key = (kind, municipality)
+        found = self._nearest.get(key)
+        if found is None:
+            areas = self.areas
+            found = self._nearest[key] = sorted(self.by_kind_area.get(key, ()),
+                                                key=lambda r: len(areas.get(r.id, ())))
+        return found
+
+    def brief(self, kind: str, municipality: str, person: Person | None,
+              is_open: OpenAt) -> list[Role]:
+        """Of `nearest(...)` for the person, only the first role and the first open one:
+        all that the first step of a route can depend on. The roles are kept once per
+        opening key (the first role with each), so that this costs a few lookups however
+        many roles a municipality has."""
+        per = self._briefs.setdefault((kind, municipality), {})
+        who = (person.group, person.gender) if person is not None else None
+        entries = per.get(who)
+        if entries is None:
+            keys: set[int] = set()
+            found = []
+            for r in self.nearest(kind, municipality):
+                if person is not None and not r.serves_person(person):
+                    continue
+                k = self.open_key(r)
+                if k not in keys:
+                    keys.add(k)
+                    found.append((k, r))
+            entries = per[who] = tuple(found)
+        if not entries:
+            return []
+        first = entries[0][1]
+        for k, r in entries:
+            if is_open.key(k):
+                return [first] if r is first else [first, r]
+        return [first]
+
+    def open_key(self, role: Role) -> int:
+        """Roles open at the same moments share a key: -1 for a temporarily closed role,
+        else one per distinct schedule."""
+        k = self._open_keys.get(role.id)
+        if k is None:
+            if role.status == "tillfalligt-stangd":
+                k = -1
+            else:
+                k = self._schedules.get(role.schedule)
+                if k is None:
+                    k = self._schedules[role.schedule] = len(self._schedule_list)
+                    self._schedule_list.append(role.schedule)
+            self._open_keys[role.id] = k
+        return k
+
+    def open_at(self, at: dt.datetime) -> OpenAt:
+        """Whether roles are open at `at`, remembered per schedule for that minute (hours
+        are minute-grained)."""
+        minute = at.astimezone(STOCKHOLM).replace(second=0, microsecond=0)
+        found = self._moments.get(minute)
+        if found is None:
+            if len(self._moments) >= 64:
+                self._moments.clear()
+            found = self._moments[minute] = OpenAt(self, minute)
+        return found
+
+    def frozen_view(self) -> Directory:
+        """A shallow copy whose role table does not change while a worker thread reads it
+        (edits replace the other tables whole, never change them in place)."""
+        view = copy.copy(self)
+        view.roles = dict(self.roles)
+        view._places = None
+        return view
+
+    def forget_conditions(self) -> None:
+        """After a path changed."""
+        self._conditions = None
+
+    def forget_places(self) -> None:
+        """After the lexicon changed."""
+        self._places = None
 
     @property
     def step_conditions(self) -> frozenset[str]:
@@ -102,68 +235,25 @@ class Directory:
         return bool(org and org.demo)
 
 
-ROLE_ENTITIES = frozenset({"role", "verification", "protected"})
-LEXICON_ENTITIES = ("lexicon", "synonym")
+def _routed(role: Role) -> tuple:
+    """What of a role routing reads (besides its area)."""
+    return (role.kind, role.status, role.schedule, role.groups, role.genders)
 
 
-async def load_directory(store: Store) -> Directory:
-    generation = await store.generation()
-    last_version = await store.last_version_id()
-    paths = await store.paths()
-    areas = await store.role_areas()
-    return Directory(
-        generation=generation,
-        topics={t.slug: t for t in await store.topics()},
-        kinds={k.slug: k for k in await store.kinds()},
-        municipalities=tuple(await store.municipalities()),
-        organisations={o.id: o for o in await store.organisations()},
-        roles={r.id: r for r in await store.roles()},
-        areas={k: frozenset(v) for k, v in areas.items()},
-        regional_paths={p.topic: p for p in paths if p.municipality is None},
-        local_paths={(p.topic, p.municipality): p for p in paths if p.municipality},
-        lexicon=await store.lexicon(),
-        model=await store.model(),
-        last_version=last_version,
-        lexicon_version=await store.last_version_id(LEXICON_ENTITIES),
-        sources={s.id: s for s in await store.sources()},
-        agreements=await store.agreements(),
-    )
+class OpenAt:
+    """`is_open(role)` at one minute: routing.open_state's "open now", remembered per
+    opening key."""
 
+    __slots__ = ("_d", "_memo", "at")
 
-class DirectoryCache:
-    """Keeps one snapshot and reloads it only when something was written.
+    def __init__(self, d: Directory, at: dt.datetime) -> None:
+        self._d, self.at, self._memo = d, at, {-1: False}
 
-    A write through this process is seen at once; one by another process (a CLI import
-    while `serve` runs) within `OTHER_WRITERS_EVERY` seconds, so a question costs no query.
-    """
+    def __call__(self, role: Role) -> bool:
+        return self.key(self._d.open_key(role))
 
-    OTHER_WRITERS_EVERY = 1.0
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._current: Directory | None = None
-        self._seen: tuple[int, float] = (-1, 0.0)
-
-    async def get(self) -> Directory:
-        commits, now = self.store.db.local_commits, time.monotonic()
-        if (self._current is not None and commits == self._seen[0]
-                and now - self._seen[1] < self.OTHER_WRITERS_EVERY):
-            return self._current
-        self._seen = (commits, now)
-        current = self._current
-        if current is None:
-            self._current = await load_directory(self.store)
-            return self._current
-        generation, changes = await self.store.generation_and_changes(current.last_version)
-        if current.generation == generation:
-            return self._current
-        if changes and all(entity in ROLE_ENTITIES for entity, _, _ in changes):
-            found = await self.store.roles_with_areas(
-                list(dict.fromkeys(entity_id for _, entity_id, _ in changes)))
-            for role, area in found.values():
-                current.update_role(role, frozenset(area))
-            current.generation = generation
-            current.last_version = max(version_id for _, _, version_id in changes)
-        else:
-            self._current = await load_directory(self.store)
-        return self._current
+    def key(self, k: int) -> bool:
+        found = self._memo.get(k)
+        if found is None:
+            found = self._memo[k] = self._d._schedule_list[k].is_open(self.at)
+        return found

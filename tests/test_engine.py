@@ -188,3 +188,35 @@ async def test_the_card_says_whom_the_answer_is_for(engine, nurse):
     assert "15 år · barn" in out.reply.text.split("\n")[0]
     man = await engine.on_text(nurse, "man 40 år slagen av sin fru, Falun")
     assert "man" in man.reply.text.split("\n")[0] and "Kvinnojour" not in man.reply.text
+
+
+async def _more_of_a_kind(service, n: int) -> list[str]:
+    """`n` more child-welfare offices serving Mora, saved as a coordinator would."""
+    import dataclasses
+
+    template = await service.store.role("mora-socialtjanst-barn")
+    ids = []
+    for i in range(n):
+        role = dataclasses.replace(template, id=f"mora-barn-extra-{i}",
+                                   name=f"Barnenheten Mora {i}")
+        await service.store.save_role(role, "samordnare")
+        ids.append(role.id)
+    return ids
+
+
+async def test_many_units_of_a_kind_are_listed_three_and_the_rest_behind_a_button(
+        engine, service, nurse):
+    extra = await _more_of_a_kind(service, 6)  # seven child-welfare offices in Mora
+    out = await engine.on_text(nurse, "orosanmälan Mora")
+    more = await engine.on_button(nurse, out.reply.buttons[0][0].data)
+    assert more.reply.text.count("Barnenheten Mora") + more.reply.text.count(
+        "Socialtjänsten Mora") == 3
+    assert "… och 4 till av samma slag" in more.reply.text
+    [[show]] = more.reply.buttons
+    assert show.label == "Visa alla (4)"
+    everything = await engine.on_button(nurse, show.data)
+    listed = [i for i in extra if (await service.store.role(i)).name in everything.reply.text]
+    assert len(listed) == 4 and "Alla 4 som inte visades" in everything.reply.text
+    answer = (await service.ask("orosanmälan Mora", NIGHT)).to_json()
+    assert answer["left_out"] == 4 and len(answer["route"]) == 4
+    assert [s["left_out"] for s in answer["route"]] == [0, 0, 0, 4]

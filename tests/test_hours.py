@@ -185,3 +185,19 @@ def test_eve_rule_keeps_closed_days_closed_and_yields_to_exceptions():
     closed_on_eves = Schedule(OFFICE, "closed", before_holidays=())
     assert not closed_on_eves.is_open(at("2027-01-05T10:00:00+01:00"))
     assert closed_on_eves.is_open(at("2027-01-04T10:00:00+01:00"))
+
+
+def test_the_holiday_rules_name_the_days_the_holidays_package_does():
+    import holidays
+
+    from directory.hours import RULES_FROM, closed_eves, public_holidays
+
+    for year in range(RULES_FROM, 2101):  # the package knows no later years
+        public = holidays.Sweden(years=year, include_sundays=False, language="sv")
+        assert public_holidays(year) == dict(public.items()), year
+        eves = holidays.Sweden(years=year, include_sundays=False, language="sv",
+                               categories=("de_facto",))
+        assert closed_eves(year) == {d: n for d, n in eves.items()
+                                     if n in ("Julafton", "Midsommarafton", "Nyårsafton")}, year
+    assert public_holidays(1990) == dict(holidays.Sweden(years=1990, include_sundays=False,
+                                                         language="sv").items())

@@ -161,3 +161,127 @@ async def test_a_unit_asked_for_comes_first_and_an_open_one_after_it_when_closed
     mentioned = route(d, "vuxen-valdsutsatt", "Falun", OFFICE, named=(NamedUnit("kurator"),),
                       named_first=False)
     assert kinds(mentioned)[0] == "socialtjanst-vuxen" and "kurator" in kinds(mentioned)
+
+
+# -- whether the first step depends on the municipality, without routing each one ------
+
+import dataclasses  # noqa: E402
+import random  # noqa: E402
+
+from directory.hours import Schedule, WeeklyHours  # noqa: E402
+from directory.model import Path, Step  # noqa: E402
+from directory.routing import ANSWER_CAP, first_differs  # noqa: E402
+
+EVENINGS = Schedule(WeeklyHours.parse({"mon-sun": "16:00-22:00"}), on_holidays="normal")
+
+
+def _grown(d):
+    """The demo directory with six more municipalities that hold the hard cases: many
+    roles of a kind, roles only for some people, a temporarily closed one, an office open
+    in the evening, no roles at all, a municipality's own duty, a local path naming a
+    role beside its own kind (so that a role could come from two steps)."""
+    extra = tuple(f"Provkommun {c}" for c in "ABCDEF")
+    municipalities = d.municipalities + extra
+    roles, areas = dict(d.roles), {k: set(v) for k, v in d.areas.items()}
+    for area in areas.values():
+        if set(d.municipalities) <= area:
+            area.update(extra)
+    office = d.roles["mora-socialtjanst-barn"]
+    duty = d.roles["socialjour-dalarna"]
+
+    def add(role_id, template, where, **changes):
+        roles[role_id] = dataclasses.replace(template, id=role_id, **changes)
+        areas[role_id] = set(where)
+
+    for i in range(5):
+        for kind in ("socialtjanst-barn", "socialtjanst-vuxen"):
+            add(f"a-{kind}-{i}", office, ["Provkommun A"], kind=kind,
+                groups=("barn",) if i == 1 else (), genders=("kvinna",) if i == 2 else (),
+                status="tillfalligt-stangd" if i == 3 else "aktiv",
+                schedule=EVENINGS if i == 4 else office.schedule)
+    add("c-socialjour", duty, ["Provkommun C"])
+    add("e-socialtjanst-barn", office, ["Provkommun E", "Provkommun F"],
+        schedule=EVENINGS)
+    add("f-socialtjanst-barn", office, ["Provkommun F"])
+    closed = dict(kind="provtyp", status="tillfalligt-stangd")
+    add("prov-1", office, municipalities, **closed)  # two closed units serving everyone
+    add("prov-2", office, municipalities, **closed)
+    regional = dict(d.regional_paths)
+    regional["prov"] = Path("prov", None, (Step("office", "Prov.", kind="provtyp"),))
+    local = dict(d.local_paths)
+    local[("prov", "Provkommun B")] = Path("prov", "Provkommun B", (
+        Step("office", "Prov.", kind="provtyp"), Step("after", "Igen.", role="prov-2")))
+    local[("barn-far-illa", "Provkommun D")] = Path("barn-far-illa", "Provkommun D", (
+        Step("office", "Grannkommunen tar emot.", role="mora-socialtjanst-barn"),
+        Step("always", "Barnahuset.", kind="barnahus"),
+        Step("office", "Igen.", kind="barnahus"),
+        Step("after", "Jouren.", kind="socialjour")))
+    return dataclasses.replace(
+        d, municipalities=municipalities, roles=roles, local_paths=local,
+        regional_paths=regional,
+        areas={k: frozenset(v) for k, v in areas.items()}, by_kind_area={}, everywhere={},
+        kinds_in_use=set())
+
+
+def _brute(d, topic, at, **facts):
+    """What the question 'which municipality?' used to cost: route every municipality."""
+    firsts = set()
+    for m in d.municipalities:
+        steps = route(d, topic, m, at, cap=None, **facts).steps
+        firsts.add(steps[0].role.id if steps else None)
+    return len(firsts) > 1
+
+
+async def test_first_differs_is_what_routing_every_municipality_says(service):
+    rng = random.Random(14)
+    persons = [None, Person(group="barn"), Person(group="vuxen", gender="man"),
+               Person(group="aldre", gender="kvinna"), Person(uses_violence=True),
+               Person(uses_violence=True, child_harmed=True)]
+    named = [(), (NamedUnit("bup"),), (NamedUnit("socialtjanst-barn"),),
+             (NamedUnit("stodlinje", "bris-116-111"),), (NamedUnit("kvinnojour"),)]
+    start = dt.datetime.fromisoformat("2026-12-21T00:07:00+01:00")  # the week of Christmas
+    moments = [start + dt.timedelta(minutes=97 * i) for i in range(110)]
+    moments += [JULDAGEN, NIGHT, OFFICE,
+                dt.datetime.fromisoformat("2026-01-05T13:00:00+01:00")]  # trettondagsafton
+    for d in (await service.directory(), _grown(await service.directory())):
+        seen = {True: 0, False: 0}
+        for _ in range(500):
+            topic = rng.choice(list(d.topics))
+            facts = {"person": rng.choice(persons), "named": rng.choice(named),
+                     "named_first": rng.random() < 0.7,
+                     "said": frozenset({"skada"}) if rng.random() < 0.2 else frozenset()}
+            at = rng.choice(moments)
+            expected = _brute(d, topic, at, **facts)
+            assert first_differs(d, topic, at, **facts) == expected, (topic, at, facts)
+            seen[expected] += 1
+        assert min(seen.values()) > 50  # both answers were put to the test
+    # A role that a step names and its kind's step lists too is listed once, where the
+    # path first has it: "prov-1" comes first in every municipality, Provkommun B too.
+    assert not _brute(d, "prov", NIGHT) and not first_differs(d, "prov", NIGHT)
+
+
+async def test_a_route_lists_three_roles_a_step_and_ten_steps_at_most(service):
+    d = _grown(await service.directory())
+    r = route(d, "hedersrelaterat-vald", "Provkommun A", OFFICE)
+    everything = route(d, "hedersrelaterat-vald", "Provkommun A", OFFICE, cap=None)
+    assert len(everything.steps) > len(r.steps) and len(r.steps) <= ANSWER_CAP.total
+    assert kinds(r).count("socialtjanst-vuxen") == 3 == kinds(r).count("socialtjanst-barn")
+    assert r.steps[0] == everything.steps[0]
+    listed = [s.role.id for s in r.steps] + [p.role.id for p in r.hidden]
+    assert sorted(listed) == sorted(s.role.id for s in everything.steps)  # nothing lost
+    last = [s for s in r.steps if s.role.kind == "socialtjanst-vuxen"][-1]
+    assert last.more == sum(p.role.kind == "socialtjanst-vuxen" for p in r.hidden) > 0
+    assert all(s.more == 0 for s in r.steps
+               if s is not last and s.role.kind != "socialtjanst-barn")
+
+
+async def test_the_first_open_role_is_listed_even_beyond_the_cap(service):
+    d = _grown(await service.directory())
+    evening = dt.datetime.fromisoformat("2026-11-24T17:30:00+01:00")
+    everything = route(d, "sip", "Provkommun A", evening, cap=None)  # not urgent
+    first_open = next(s for s in everything.steps if s.open_now)
+    position = everything.steps.index(first_open)
+    assert position >= ANSWER_CAP.per_step  # it would have been left out
+    r = route(d, "sip", "Provkommun A", evening)
+    assert first_open.role.id in [s.role.id for s in r.steps]
+    assert r.steps[0].role.id == everything.steps[0].role.id

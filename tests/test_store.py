@@ -1,9 +1,13 @@
 """History, restore and verification on a real SQLite file."""
 
+import asyncio
 import dataclasses
 import datetime as dt
+import time
 
 from directory.db import Database, schema_version_expected
+from directory.hours import STOCKHOLM
+from directory.model import Bundle
 
 
 async def test_migrations_set_wal_full_sync_foreign_keys(tmp_path):
@@ -82,18 +86,68 @@ async def test_the_snapshot_follows_writes_role_edits_in_place(service):
     assert [r.id for r in d3.by_kind_area[("socialtjanst-barn", "Mora")]] == [role.id]
 
 
-async def test_a_path_or_lexicon_change_reloads_everything(service):
+async def test_a_path_or_lexicon_change_is_applied_in_place(service):
     from directory.model import Path, Step
+    from directory.routing import route
 
     d1 = await service.directory()
-    matcher = await service.understander()
+    matcher, version = await service.understander(), d1.route_version
     await service.store.save_path(Path("sip", "Orsa", (Step("always", "Lokal SIP-väg.",
                                                              kind="socialtjanst-vuxen"),)), "x")
     d2 = await service.directory()
-    assert d2 is not d1 and ("sip", "Orsa") in d2.local_paths
+    assert d2 is d1 and ("sip", "Orsa") in d2.local_paths and d2.route_version > version
+    assert route(d2, "sip", "Orsa", dt.datetime(2026, 11, 24, 10, tzinfo=STOCKHOLM)).local
+    assert await service.understander() is matcher  # paths are not what it reads
     await service.store.add_terms("oro", "sv", ["snurrigt hemma"], "samordnare")
+    assert await service.directory() is d1
     assert await service.understander() is not matcher
     assert "oro" in (await service.understander()).understand("snurrigt hemma").analysis.concepts
+    assert service.cache.full_loads == 1  # the first load only
+
+
+async def test_sources_agreements_organisations_and_the_model_in_place(service):
+    d = await service.directory()
+    org = d.organisations["mora-kommun"]
+    await service.store.apply_bundle(Bundle(organisations=[(
+        dataclasses.replace(org, name="Moras kommun"), [])]), "x")
+    model = d.model
+    await service.store.save_model(dataclasses.replace(model, built_at="2030-01-01T00:00:00"))
+    assert await service.directory() is d
+    assert d.organisations["mora-kommun"].name == "Moras kommun"
+    assert d.model.built_at == "2030-01-01T00:00:00" and d.model is not model
+    assert service.cache.full_loads == 1
+
+
+async def test_an_import_of_many_roles_loads_again_beside_the_answers(service):
+    cache = service.cache
+    d1 = await service.directory()
+    cache.role_batch, cache.RELOAD_WAIT = 1, 0.0  # two roles are "many"; no waiting
+    for role_id in ("mora-socialtjanst-barn", "orsa-socialtjanst-barn"):
+        role = await service.store.role(role_id)
+        await service.store.save_role(dataclasses.replace(role, name=role.name + " (ny)"), "x")
+    stale = await service.directory()
+    assert stale is d1 and not stale.roles["orsa-socialtjanst-barn"].name.endswith(" (ny)")
+    await cache.close()  # the load under way ends
+    d2 = await service.directory()
+    assert d2 is not d1 and d2.roles["orsa-socialtjanst-barn"].name.endswith(" (ny)")
+    assert cache.full_loads == 2
+
+
+async def test_a_write_by_another_process_is_seen_within_a_second(service, demo_db):
+    from directory.service import DirectoryService
+
+    d = await service.directory()
+    other = await DirectoryService.open(demo_db)
+    try:
+        role = await other.store.role("mora-socialtjanst-barn")
+        await other.store.save_role(dataclasses.replace(role, name="Annan process"), "x")
+    finally:
+        await other.close()
+    deadline = time.monotonic() + service.cache.OTHER_WRITERS_EVERY + 0.5
+    while (await service.directory()).roles[role.id].name != "Annan process":
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    assert await service.directory() is d
 
 
 async def test_a_database_from_a_newer_version_is_refused(tmp_path):

@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 
 from bot.server import ENGINE, SERVICE, create_app
 from bot.settings import Settings
-from bot.telegram.app import SECRET_HEADER, WEBHOOK_PATH, WEBHOOK_SECRET
+from bot.telegram.app import (
+    BACKPRESSURE,
+    MAX_WAITING,
+    SECRET_HEADER,
+    WEBHOOK_PATH,
+    WEBHOOK_SECRET,
+)
 from directory.hours import STOCKHOLM
 from tests.conftest import DATA
 from tests.fake_telegram import FakeBotApi
@@ -234,6 +240,28 @@ async def test_webhook_checks_the_secret(fake, aiohttp_client, demo_db):
     response = await client.post(WEBHOOK_PATH, json=update, headers={SECRET_HEADER: secret})
     assert response.status == 200
     await fake.wait_for("sendMessage", STRANGER)
+
+
+async def test_a_full_queue_says_too_many_questions_rather_than_nothing(
+        fake, aiohttp_client, demo_db):
+    settings = Settings(db_path=demo_db, demo_data=DATA, telegram_token=TOKEN,
+                        telegram_api_url=fake.base, public_url="https://kontaktvag.example")
+    client = await aiohttp_client(create_app(settings))
+    client.app[BACKPRESSURE].limit = 0  # full: nothing more may wait for the bot
+    headers = {SECRET_HEADER: client.app[WEBHOOK_SECRET]}
+    for text in ("orosanmälan Mora", "orosanmälan Falun", "våldtäkt Falun"):
+        update = fake.update(fake.text_message(NURSE, text))
+        response = await client.post(WEBHOOK_PATH, json=update, headers=headers)
+        assert response.status == 200  # taken, so that Telegram does not send it again
+    [busy] = await fake.wait_for("sendMessage", NURSE)
+    assert "För många frågor just nu" in busy["text"] and "112" in busy["text"]
+    await asyncio.sleep(0.2)
+    assert len(fake.sent("sendMessage", NURSE)) == 1  # once a minute per chat, not per update
+    client.app[BACKPRESSURE].limit = MAX_WAITING
+    update = fake.update(fake.text_message(NURSE, "orosanmälan Mora"))
+    await client.post(WEBHOOK_PATH, json=update, headers=headers)
+    replies = await fake.wait_for("sendMessage", NURSE, 2)
+    assert "inbjudan" in replies[-1]["text"]  # queued and answered again (not linked)
 
 
 async def test_logs_hold_neither_token_nor_message_text(bot, fake, caplog):

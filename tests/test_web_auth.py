@@ -396,3 +396,35 @@ async def test_sign_in_over_plain_http_says_why_it_cannot_work(web_env):
         assert resp.status == 403
         assert ("kräver https" in text and "KONTAKTVAG_INSECURE_COOKIES=1" in text) == reason
         assert ("Formuläret har gått ut" in text) != reason
+
+
+async def test_remembered_keys_and_sessions_end_at_once_here_and_within_a_second_elsewhere(
+        web_env):
+    import asyncio
+    import time
+
+    from directory.service import DirectoryService
+    from directory.store.people import LOOKUP_TTL
+
+    client = await web_env.signed_in("staff", name="lo")
+    html = await (await post(client, "/konto/nycklar", {"token_name": "skript"},
+                             page="/konto")).text()
+    key = re.search(r"(kv_[A-Za-z0-9_-]+)", html).group(1)
+    bearer = {"Authorization": f"Bearer {key}"}
+    anonymous = await web_env.client()
+    for _ in range(3):  # looked up once, then remembered
+        assert (await anonymous.get("/api/me", headers=bearer)).status == 200
+    token_id = re.search(r"/konto/nycklar/(\d+)/aterkalla", html).group(1)
+    await post(client, f"/konto/nycklar/{token_id}/aterkalla", {}, page="/konto")
+    assert (await anonymous.get("/api/me", headers=bearer)).status == 401  # at once
+    assert (await client.get("/konto")).status == 200  # the session is remembered too
+    user = await web_env.service.people.user_by_name("lo")
+    other = await DirectoryService.open(web_env.service.db.path)  # another process's view
+    try:
+        await other.people.set_active(user.id, False, "admin")
+    finally:
+        await other.close()
+    deadline = time.monotonic() + LOOKUP_TTL + 1.0
+    while (await client.get("/konto", allow_redirects=False)).status == 200:
+        assert time.monotonic() < deadline, "still signed in after the account was switched off"
+        await asyncio.sleep(0.1)

@@ -109,6 +109,22 @@ async def test_browser_by_municipality_and_topic(web_env):
     assert (await client.get("/katalog/amne/nej")).status == 404
 
 
+async def test_a_topic_page_lists_three_of_a_kind_and_links_to_all(web_env):
+    import dataclasses
+
+    template = await web_env.service.store.role("mora-socialtjanst-barn")
+    for i in range(6):
+        await web_env.service.store.save_role(dataclasses.replace(
+            template, id=f"mora-barn-extra-{i}", name=f"Barnenheten Mora {i}"), "samordnare")
+    client = await web_env.signed_in("staff")
+    page = await (await client.get("/katalog/amne/barn-far-illa?kommun=Mora")).text()
+    names = ["Socialtjänsten Mora"] + [f"Barnenheten Mora {i}" for i in range(6)]
+    assert sum(n in page for n in names) == 3 and "… och 4 till av samma slag." in page
+    assert 'href="/katalog/amne/barn-far-illa?kommun=Mora&amp;alla=1"' in page
+    every = await (await client.get("/katalog/amne/barn-far-illa?kommun=Mora&alla=1")).text()
+    assert all(n in every for n in names) and "till av samma slag" not in every
+
+
 async def test_staff_pages_never_show_protected_fields(web_env):
     role = await web_env.service.store.role("kvinnojour-falun", with_protected=True)
     secret = dict(role.protected)["kodord"]

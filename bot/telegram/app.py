@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hmac
 import logging
 import secrets
+import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 
 from aiohttp import web
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -31,6 +35,21 @@ from bot.telegram import handlers
 log = logging.getLogger(__name__)
 TELEGRAM = web.AppKey("telegram", Application)
 WEBHOOK_SECRET = web.AppKey("telegram_webhook_secret", str)
+MAX_WAITING = 200  # about seven seconds of answers at Telegram's 30 messages a second
+BUSY = ("För många frågor just nu – din fråga kom inte fram. Försök igen om en stund. "
+        "Vid akut fara: ring 112.")
+BUSY_EVERY = 60.0  # seconds: one "too many" per chat, however many it sends meanwhile
+
+
+@dataclass
+class Backpressure:
+    """Updates waiting for the bot beyond `limit` are not queued: the sender is told."""
+
+    limit: int = MAX_WAITING
+    said: dict[int, float] = field(default_factory=dict)  # chat id -> when last told
+
+
+BACKPRESSURE = web.AppKey("telegram_backpressure", Backpressure)
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 REMINDER_EVERY = dt.timedelta(days=7)
@@ -119,11 +138,41 @@ async def webhook(request: web.Request) -> web.Response:
         update = Update.de_json(data, application.bot)
     except (KeyError, TypeError, ValueError, AttributeError):
         return web.Response(status=400, text="bad update")
+    if application.update_queue.qsize() >= request.app[BACKPRESSURE].limit:
+        _say_busy(request.app[BACKPRESSURE], application, update)
+        return web.Response(text="ok")  # taken: Telegram must not send it again
     await application.update_queue.put(update)
     return web.Response(text="ok")
 
 
+def _say_busy(pressure: Backpressure, application: Application, update: Update) -> None:
+    """Backpressure: a full queue is said, once a minute per chat, rather than silence."""
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return
+    said, now = pressure.said, time.monotonic()
+    if now - said.get(chat.id, -BUSY_EVERY) < BUSY_EVERY:
+        return
+    if len(said) > 10_000:
+        said.clear()
+    said[chat.id] = now
+    task = asyncio.get_running_loop().create_task(
+        application.bot.send_message(chat_id=chat.id, text=BUSY))
+    _PENDING.add(task)
+    task.add_done_callback(_done)
+
+
+_PENDING: set[asyncio.Task] = set()
+
+
+def _done(task: asyncio.Task) -> None:
+    _PENDING.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("kunde inte säga 'för många frågor': %s", type(task.exception()).__name__)
+
+
 def setup(app: web.Application) -> None:
     """Add the bot to the aiohttp app (only when a token is configured)."""
+    app[BACKPRESSURE] = Backpressure()
     app.cleanup_ctx.append(_telegram_ctx)
     app.router.add_post(WEBHOOK_PATH, webhook)

@@ -18,7 +18,7 @@ from directory.hours import describe_weekly, format_intervals
 from directory.legal import with_citation
 from directory.model import CHANNEL_SV, Role
 from directory.phones import dial_string
-from directory.routing import RouteStep, build_step, route
+from directory.routing import ANSWER_CAP, RouteStep, build_step, route
 from directory.snapshot import Directory
 from directory.store.people import REPORT_REASONS
 from directory.understand.redact import redact
@@ -65,8 +65,8 @@ def contact_views(step: RouteStep) -> list[ContactView]:
 
 
 def role_view(d: Directory, role: Role, why: str, reported: set[str],
-              why_sources: tuple[str, ...] = ()) -> RoleView:
-    step = build_step(d, role, why, now(), why_sources)
+              why_sources: tuple[str, ...] = (), more: int = 0) -> RoleView:
+    step = build_step(d, role, why, now(), why_sources, more)
     hours = describe_weekly(role.schedule.weekly)
     if role.schedule.before_holidays is not None:
         hours += f"; dag före helgdag {format_intervals(role.schedule.before_holidays)}"
@@ -111,14 +111,16 @@ async def topic(request: web.Request) -> web.Response:
     chosen = request.query.get("kommun") or user_of(request).default_municipality
     if chosen not in d.municipalities:
         chosen = None
-    r = route(d, slug, chosen, now())
+    everything = request.query.get("alla") == "1"  # else what an answer lists (ANSWER_CAP)
+    r = route(d, slug, chosen, now(), cap=None if everything else ANSWER_CAP)
     reported = await service.people.reported_roles()
-    views = [role_view(d, s.role, s.why, reported, s.sources) for s in r.steps]
+    views = [role_view(d, s.role, s.why, reported, s.sources, s.more) for s in r.steps]
     g = guide(d, slug, chosen, r.local, [s.sources + s.role.sources for s in r.steps])
     return await render(request, "browse_topic.html", {
         "topic": topic_, "municipalities": d.municipalities, "chosen": chosen,
         "needs_municipality": r.needs_municipality and chosen is None, "views": views,
-        "local": r.local, "demo": any(v.step.demo for v in views), "guidance": g})
+        "local": r.local, "demo": any(v.step.demo for v in views), "guidance": g,
+        "left_out": len(r.hidden)})
 
 
 async def report_page(request: web.Request) -> web.Response:

@@ -70,6 +70,9 @@ SCHEMAS: dict[str, Any] = {
                                           "danger": {"type": "boolean"}}},
             "clarify": {"type": ["object", "null"]},
             "route": {"type": "array", "items": _ref("RouteStep")},
+            "left_out": {"type": "integer", "minimum": 0,
+                         "description": "Roller som vägen inte listar (högst tre per steg "
+                                        "och tio steg visas)"},
             "checklist": {"type": "array", "items": {"type": "string"}},
             "alternatives": {"type": "array", "items": {
                 "type": "object", "properties": {"topic": {"type": "string"},
@@ -117,6 +120,8 @@ SCHEMAS: dict[str, Any] = {
             "why": {"type": "string"}, "instructions": {"type": "string"},
             "notice": NULLABLE_STR, "verified": NULLABLE_STR, "stale": {"type": "boolean"},
             "freshness": {"type": "string"}, "demo": {"type": "boolean"},
+            "left_out": {"type": "integer", "minimum": 0,
+                         "description": "Fler roller av samma steg som inte listas"},
             "sources": {"type": "array", "items": {"type": "string"},
                         "description": "Lagrum (id) som motiveringen och instruktionerna "
                                        "bygger på; se svarets sources"},

@@ -26,6 +26,7 @@ async def create(service: DirectoryService, user: User, name: str) -> str:
     """A new token for the user; the clear text is returned once and never stored."""
     token = PREFIX + secrets.token_urlsafe(32)
     await service.db.run_write(_create, user, name, _hash(token))
+    service.people.changed()
     return token
 
 
@@ -49,7 +50,9 @@ async def list_for(service: DirectoryService, user: User) -> list[dict]:
 
 
 async def revoke(service: DirectoryService, user: User, token_id: int) -> bool:
-    return await service.db.run_write(_revoke, user, token_id)
+    revoked = await service.db.run_write(_revoke, user, token_id)
+    service.people.changed()  # a key revoked here stops working with the next request
+    return revoked
 
 
 def _revoke(conn: sqlite3.Connection, user: User, token_id: int) -> bool:
@@ -63,9 +66,17 @@ def _revoke(conn: sqlite3.Connection, user: User, token_id: int) -> bool:
 
 
 async def user_for(service: DirectoryService, token: str) -> User | None:
-    """The active user a token belongs to, or None. One query: this runs on every API call."""
+    """The active user a token belongs to, or None. This runs on every API call: the user
+    is remembered (People.remembered: forgotten at once by a revoke, a new password or a
+    switched-off account here, within a second when another process did it)."""
     if not token.startswith(PREFIX) or len(token) > 200:
         return None
+    people = service.people
+    key = ("token", _hash(token))
+    known, user = people.remembered(key)
+    if known:
+        return user
+    epoch = people.epoch
     found = await service.db.fetchall(
         "SELECT u.*, o.org_id AS org_id, t.id AS token_id, t.last_used_on AS last_used_on "
         "FROM api_tokens t JOIN users u ON u.id = t.user_id "
@@ -77,6 +88,7 @@ async def user_for(service: DirectoryService, token: str) -> User | None:
     day = dt.date.today().isoformat()
     if found[0]["last_used_on"] != day:  # one write a day at most, not one per request
         await service.db.run_write(_mark_used, found[0]["token_id"], day)
+    people.remember(key, epoch, user)
     return user
 
 

@@ -157,6 +157,11 @@ class Store:
         return [rows.path(r) for r in await self.db.fetchall(
             "SELECT * FROM paths ORDER BY municipality IS NOT NULL, municipality, id")]
 
+    async def path(self, topic: str, municipality: str | None) -> Path | None:
+        r = await self.db.fetchone("SELECT * FROM paths WHERE topic = ? AND municipality IS ?",
+                                   (topic, municipality))
+        return rows.path(r) if r else None
+
     async def agreements(self) -> dict[str | None, Agreement]:
         """The regional agreement (key None) and the local ones, by municipality."""
         return {a.scope: a for a in (agreement_row(r) for r in await self.db.fetchall(
@@ -194,6 +199,16 @@ class Store:
     async def model(self, name: str = "topics") -> TopicModel | None:
         row = await self.db.fetchone("SELECT body FROM models WHERE name = ?", (name,))
         return TopicModel.from_bytes(row["body"]) if row else None
+
+    async def model_stamp(self, name: str = "topics") -> tuple[str, str] | None:
+        """(digest, built_at) of the stored model: whether a snapshot's model is current."""
+        row = await self.db.fetchone("SELECT digest, built_at FROM models WHERE name = ?",
+                                     (name,))
+        return (row["digest"], row["built_at"]) if row else None
+
+    async def model_body(self, name: str = "topics") -> bytes | None:
+        row = await self.db.fetchone("SELECT body FROM models WHERE name = ?", (name,))
+        return row["body"] if row else None
 
     async def model_digest(self, name: str = "topics") -> str | None:
         row = await self.db.fetchone("SELECT digest FROM models WHERE name = ?", (name,))
@@ -294,7 +309,7 @@ class Store:
         return await self.db.run_write(_versioned, learning.add_example, example, actor)
 
     async def save_model(self, model: TopicModel, name: str = "topics") -> None:
-        await self.db.run_write(_versioned, learning.put_model, name, model)
+        await self.db.run_write(_unversioned, learning.put_model, name, model)
 
     # ---- checked edits (issue 11): scope and optimistic concurrency -----------------
 
@@ -342,9 +357,23 @@ def _version(r: Any) -> Version:
                    json.loads(r["after"]) if r["after"] else None)
 
 
+LAST_VERSION = "SELECT COALESCE(MAX(id), 0) FROM versions"
+
+
 def _versioned(conn: sqlite3.Connection, fn: Callable[..., T], *args: Any) -> T:
     """In the writer thread, inside the transaction: `fn(conn, *args, at)`, stamped with the
-    moment the transaction runs, then the generation bump that tells snapshots to reload."""
+    moment the transaction runs, then - when it recorded a version, that is, changed
+    something - the generation bump that tells snapshots to look at the versions."""
+    before = conn.execute(LAST_VERSION).fetchone()[0]
+    result = fn(conn, *args, now_iso())
+    if conn.execute(LAST_VERSION).fetchone()[0] != before:
+        writes.bump_generation(conn)
+    return result
+
+
+def _unversioned(conn: sqlite3.Connection, fn: Callable[..., T], *args: Any) -> T:
+    """The same for derived data kept without versions (the topic model): always a bump,
+    which snapshots see as a generation move without versions."""
     result = fn(conn, *args, now_iso())
     writes.bump_generation(conn)
     return result

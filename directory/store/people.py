@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import json
 import secrets
 import sqlite3
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from directory.db import Database
 from directory.names import clash
@@ -109,9 +112,37 @@ def end_sessions(conn: sqlite3.Connection, user_id: int, why: str) -> None:
                  "WHERE user_id = ? AND ended_at IS NULL", (_now(), why, user_id))
 
 
+LOOKUP_TTL = 1.0  # seconds a remembered sign-in lookup holds (edits by other processes)
+
+
 class People:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Who a session, an API key or a Telegram account is, remembered briefly: every
+        # question needs it. Any change here to users, sessions or keys moves `epoch`, which
+        # forgets them all at once; a change by another process holds within LOOKUP_TTL.
+        self.epoch = 0
+        self._lookups: dict[tuple, tuple[int, float, Any]] = {}
+        self._pending: set[asyncio.Task] = set()
+
+    def changed(self) -> None:
+        """Users, sessions or API keys changed: forget every remembered lookup."""
+        self.epoch += 1
+        self._lookups.clear()
+
+    def remembered(self, key: tuple) -> tuple[bool, Any]:
+        hit = self._lookups.get(key)
+        if hit is not None and hit[0] == self.epoch and time.monotonic() - hit[1] < LOOKUP_TTL:
+            return True, hit[2]
+        return False, None
+
+    def remember(self, key: tuple, epoch: int, value: Any) -> None:
+        """Keep `value`, looked up while the epoch was `epoch` (stale if it moved since)."""
+        if epoch != self.epoch:
+            return
+        if len(self._lookups) > 10_000:
+            self._lookups.clear()
+        self._lookups[key] = (epoch, time.monotonic(), value)
 
     # ---- users ---------------------------------------------------------------------
 
@@ -136,8 +167,16 @@ class People:
         return clash(name, [r[0] for r in await self.db.fetchall("SELECT name FROM users")])
 
     async def user_by_telegram(self, telegram_id: int) -> User | None:
-        return user_from_rows(await self.db.fetchall(
-            USER_WITH_ORGS.format(where="u.telegram_id = ? AND u.active = 1"), (telegram_id,)))
+        """Runs on every Telegram update: remembered (see `epoch`)."""
+        key = ("telegram", telegram_id)
+        known, user = self.remembered(key)
+        if not known:
+            epoch = self.epoch
+            user = user_from_rows(await self.db.fetchall(
+                USER_WITH_ORGS.format(where="u.telegram_id = ? AND u.active = 1"),
+                (telegram_id,)))
+            self.remember(key, epoch, user)
+        return user
 
     async def users(self) -> list[User]:
         rows = await self.db.fetchall("SELECT * FROM users ORDER BY name")
@@ -170,7 +209,9 @@ class People:
             add_audit(conn, actor, "user.add", f"{name} ({role})")
             return user_id
 
-        return await self.user(await self.db.run_write(add))
+        user_id = await self.db.run_write(add)
+        self.changed()
+        return await self.user(user_id)
 
     async def set_password(self, user_id: int, password_hash: str, actor: str,
                            keep_tokens: bool = False) -> None:
@@ -188,10 +229,12 @@ class People:
                                       ", API-nycklar återkallade"))
 
         await self.db.run_write(update)
+        self.changed()
 
     async def set_default_municipality(self, user_id: int, municipality: str | None) -> None:
         await self.db.run_write(_execute, "UPDATE users SET default_municipality = ? "
                                 "WHERE id = ?", (municipality, user_id))
+        self.changed()
 
     async def set_active(self, user_id: int, active: bool, actor: str) -> None:
         def update(conn: sqlite3.Connection) -> None:
@@ -201,6 +244,7 @@ class People:
             add_audit(conn, actor, "user.active" if active else "user.inactive", str(user_id))
 
         await self.db.run_write(update)
+        self.changed()
 
     # ---- web sessions (kept on the server, so that they really end) ----------------
 
@@ -224,18 +268,29 @@ class People:
         return session_id
 
     async def session_user(self, session_id: str) -> User | None:
-        """The active user of a live session, or None. One query: runs on every request."""
-        return user_from_rows(await self.db.fetchall(
-            "SELECT u.*, o.org_id AS org_id FROM web_sessions s "
-            "JOIN users u ON u.id = s.user_id LEFT JOIN user_orgs o ON o.user_id = u.id "
-            "WHERE s.id_hash = ? AND s.ended_at IS NULL AND s.expires_at > ? "
-            "AND u.active = 1 ORDER BY o.org_id",
-            (session_hash(session_id), _now())))
+        """The active user of a live session, or None. Runs on every request: remembered
+        (see `epoch`), with the session's end checked on every use."""
+        key = ("session", session_hash(session_id))
+        known, found = self.remembered(key)
+        if not known:
+            epoch = self.epoch
+            rows_ = await self.db.fetchall(
+                "SELECT u.*, o.org_id AS org_id, s.expires_at AS expires_at "
+                "FROM web_sessions s JOIN users u ON u.id = s.user_id "
+                "LEFT JOIN user_orgs o ON o.user_id = u.id "
+                "WHERE s.id_hash = ? AND s.ended_at IS NULL AND s.expires_at > ? "
+                "AND u.active = 1 ORDER BY o.org_id", (key[1], _now()))
+            found = (user_from_rows(rows_), rows_[0]["expires_at"]) if rows_ else None
+            self.remember(key, epoch, found)
+        if found is None or found[1] <= _now():
+            return None
+        return found[0]
 
     async def end_session(self, session_id: str, why: str = "logout") -> None:
         await self.db.run_write(
             _execute, "UPDATE web_sessions SET ended_at = ?, ended_why = ? "
             "WHERE id_hash = ? AND ended_at IS NULL", (_now(), why, session_hash(session_id)))
+        self.changed()
 
     async def live_sessions(self, user_id: int) -> int:
         row = await self.db.fetchone(
@@ -298,6 +353,7 @@ class People:
             return user_id
 
         user_id = await self.db.run_write(redeem)
+        self.changed()
         return None if user_id is None else await self.user(user_id)
 
     async def invites(self) -> list[dict]:
@@ -361,18 +417,33 @@ class People:
             "ON CONFLICT(query) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
             (query[:500], now, now))
 
+    def record_unanswered_soon(self, query: str) -> None:
+        """The same without waiting for the disk: the answer need not wait for its sync.
+        Readers of the list (`settle`) and closing the database wait for it."""
+        task = asyncio.get_running_loop().create_task(self.record_unanswered(query))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def settle(self) -> None:
+        """Wait for questions being recorded (before reading them or closing)."""
+        while self._pending:
+            await asyncio.wait(set(self._pending))
+
     async def unanswered(self, include_handled: bool = False, limit: int = 10_000,
                          offset: int = 0) -> list[dict]:
+        await self.settle()
         where = "" if include_handled else "WHERE handled = 0"
         return [dict(r) for r in await self.db.fetchall(
             f"SELECT * FROM unanswered {where} ORDER BY count DESC, last_at DESC, id "
             "LIMIT ? OFFSET ?", (limit, offset))]
 
     async def unanswered_item(self, unanswered_id: int) -> dict | None:
+        await self.settle()
         row = await self.db.fetchone("SELECT * FROM unanswered WHERE id = ?", (unanswered_id,))
         return dict(row) if row else None
 
     async def count_unanswered(self) -> int:
+        await self.settle()
         row = await self.db.fetchone("SELECT COUNT(*) FROM unanswered WHERE handled = 0")
         return int(row[0])
 

@@ -314,6 +314,7 @@ def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -
     changed = {"taxonomy": 0, "lexicon": 0, "organisations": 0, "roles": 0, "paths": 0,
                "sources": 0, "agreements": 0, "examples": 0}
     if bundle.topics is not None or bundle.kinds is not None:
+        before = taxonomy_doc(conn)
         for i, t in enumerate(bundle.topics or []):
             conn.execute(
                 "INSERT INTO topics(slug, label, urgent, position, checklist, about, assume) "
@@ -333,6 +334,10 @@ def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -
                 (k.slug, k.label, i, k.topic, json.dumps(rows.swaps_doc(k), ensure_ascii=False),
                  int(k.secure_reports)))
         changed["taxonomy"] = 1
+        after = taxonomy_doc(conn)
+        if after != before:  # a version, so that snapshots know to read it again
+            record(conn, "taxonomy", "taxonomy", at, actor, action,
+                   before if before["topics"] or before["kinds"] else None, after)
     if bundle.sources is not None:
         changed["sources"] = int(put_sources(conn, bundle.sources, actor, action, at))
     if bundle.lexicon is not None:
@@ -357,6 +362,12 @@ def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -
         changed["agreements"] += put_agreement(
             conn, scope, agreement, actor, action, at)
     return changed
+
+
+def taxonomy_doc(conn: Conn) -> dict:
+    """The topics and kinds as stored."""
+    return {table: [dict(r) for r in _all(conn, f"SELECT * FROM {table} ORDER BY position")]
+            for table in ("topics", "kinds")}
 
 
 def put_sources(conn: Conn, sources: list[LegalSource], actor: str, action: str,
