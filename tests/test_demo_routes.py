@@ -1,0 +1,55 @@
+"""The demo directory, asked as staff would: the routes the regional agreement describes.
+
+These are the examples the agreement work was judged by (children's medical step, older
+people, the day before a holiday, the nearest unit, honour and hbtq, the seed's units).
+"""
+
+import datetime as dt
+
+from directory.ask import parse_moment
+
+OFFICE = parse_moment("2026-11-24T10:15:00+01:00")          # a Tuesday morning
+TRETTONDAGSAFTON_1400 = parse_moment("2027-01-05T14:00:00+01:00")
+TRETTONDAGSAFTON_1000 = parse_moment("2027-01-05T10:00:00+01:00")
+
+
+async def kinds(service, question: str, at: dt.datetime) -> list[str]:
+    return [s["kind"] for s in (await service.ask(question, at)).to_json()["route"]]
+
+
+async def test_a_small_child_with_suspected_fractures_gets_the_medical_step(service):
+    route = await kinds(service, "bebis 3 månader med misstänkta frakturer, Ludvika", OFFICE)
+    assert route[0] == "socialtjanst-barn" and "barnmedicin" in route and "barnahus" in route
+
+
+async def test_an_old_woman_beaten_by_her_son_gets_elderly_care(service):
+    route = await kinds(service, "kvinna 84 år misshandlas av sin son, Leksand", OFFICE)
+    assert "aldreomsorg" in route and "stodlinje" in route and "polis" in route
+
+
+async def test_a_report_of_concern_on_a_holiday_eve_afternoon_goes_to_the_duty_service(service):
+    assert (await kinds(service, "orosanmälan Mora", TRETTONDAGSAFTON_1400))[0] == "socialjour"
+    assert (await kinds(service, "orosanmälan Mora", TRETTONDAGSAFTON_1000))[0] == (
+        "socialtjanst-barn")
+
+
+async def test_a_rape_in_mora_starts_at_moras_clinic(service):
+    route = (await service.ask("våldtäkt, patienten bor i Mora", OFFICE)).to_json()["route"]
+    assert route[0]["kind"] == "kvinnoklinik" and route[0]["role_id"].startswith("mora-")
+
+
+async def test_a_young_gay_man_threatened_by_his_family_is_honour_and_never_a_girls_line(
+        service):
+    a = (await service.ask("ung man hotas av familjen för att han är gay, Falun",
+                           OFFICE)).to_json()
+    route = [s["kind"] for s in a["route"]]
+    assert a["understood"]["topic"] == "hedersrelaterat-vald"
+    assert "hedersteam" in route and "tjejjour" not in route and "kvinnojour" not in route
+
+
+async def test_the_county_association_of_shelters_is_found_by_name_and_not_routed(service):
+    a = (await service.ask("länsföreningen för kvinno- och tjejjourer, nummer?",
+                           OFFICE)).to_json()
+    assert a["route"][0]["role_id"] == "lansforeningen-kvinno-och-tjejjourer"
+    plain = await kinds(service, "kvinna misshandlad av sin man, bor i Mora", OFFICE)
+    assert "jourforbund" not in plain and "kvinnojour" in plain
