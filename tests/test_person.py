@@ -27,6 +27,28 @@ async def u(service) -> Understander:
     ("bebisen har skakats av pappan, Säter", {"age": 0, "group": "barn"}),
     ("hur polisanmäler man misshandel", {"gender": None}),  # "man" the pronoun
     ("äldre kvinna får blåmärken efter sonens besök", {"gender": "kvinna", "group": "aldre"}),
+    # an age phrase is no person: "old" in "20-year-old" is not an older person
+    ("a 20-year-old woman, her family threatens her, Avesta", {"age": 20, "group": "vuxen",
+                                                             "gender": "kvinna"}),
+    # "-åriga" stands before the one it belongs to, "som är N" after
+    ("i köket slog sonen sin 90-åriga mamma", {"age": 90, "group": "aldre", "gender": "kvinna"}),
+    ("flickan går i sjuan och hennes kille som är 20 hotar henne", {"age": 13,
+                                                                    "group": "barn"}),
+    # an owner word between: two people ("hennes", "vars")
+    ("19-åring, hennes kille hotar henne", {"age": 19, "group": "vuxen", "gender": "kvinna"}),
+    ("18-åring vars pojkvän slår henne", {"age": 18, "group": "vuxen", "gender": "kvinna"}),
+    # "N år" is no "är"; a verb with an object: the one before it does it
+    ("16-åring berättar att hennes tränare 30 år våldtog henne", {"age": 16, "group": "barn"}),
+    # the one with the weapon is not the one the question is about
+    ("exmaken väntar i korridoren med en kniv, hon sitter hos oss", {"gender": "kvinna"}),
+    ("mot sin vilja, maken bestämmer allt, kvinnan vågar inte", {"gender": "kvinna"}),
+    # Swedish "men" is "but"; "far illa" is no father; "vuxna sonen" is an adult
+    ("jag trodde det var över men patienten säger att hon slås igen", {"gender": "kvinna"}),
+    ("dement dam som far illa av sin man", {"group": "aldre", "gender": "kvinna"}),
+    ("deras vuxna son 35 år blir slagen av sin fru", {"age": 35, "group": "vuxen",
+                                                       "gender": "man"}),
+    ("pat, 52, assaulted outside a bar in Mora", {"age": 52, "group": "vuxen"}),
+    ("pensionerad lärare hotas av sitt barnbarn", {"group": "aldre"}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

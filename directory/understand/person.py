@@ -21,9 +21,11 @@ CHILD, ADULT, OLDER = "barn", "vuxen", "aldre"
 FEMALE, MALE = "kvinna", "man"
 # Concepts of the lexicon this module reads; the importer refuses a lexicon without them.
 PATIENT = "patient"  # "pt", "brukaren", "klienten": a person, of no stated gender or age
+WEAPON = "vapen"  # "han står utanför med kniv": the one with the weapon is the one who harms
 CONCEPTS = (FEMALE, MALE, PATIENT, "barn", "minderarig", "aldre", "vuxen", "offer", "slar",
-            "skada")
+            "skada", WEAPON)
 RELATIONS = ("partner", "pojkvan", "foralder", "syskon", "sondotter", "farmor", "forovare")
+PARTNERS = ("partner", "pojkvan")  # "exmaken står i väntrummet": with no verb, likely the one
 USES_VIOLENCE = ("sluta", "utovare", "ilska")  # concepts that say the asker means them
 AGE_CONCEPT = re.compile(r"^alder-(\d{1,3})$")  # "nian" -> alder-15, "spädbarn" -> alder-0
 
@@ -32,7 +34,8 @@ PRONOUNS = {"hon": FEMALE, "henne": FEMALE, "she": FEMALE, "her": FEMALE, "han":
             "honom": MALE, "he": MALE, "him": MALE}
 YOUNG_PATIENTS = frozenset({"elev", "eleven", "student", "studenten"})  # no age implied
 OWNERS = frozenset({"sin", "sitt", "sina", "hennes", "hans", "min", "mitt", "mina", "din",
-                    "deras", "her", "his", "their", "my", "your"})
+                    "deras", "her", "his", "their", "my", "your", "vara", "our", "vars",
+                    "whose"})
 # after "her"/"his" these say it is not "her husband" but "hits her when ..."
 NOT_OWNED = frozenset({"nu", "now", "att", "to", "when", "because", "if", "in", "at", "with",
                        "again", "every", "for", "so", "but", "after", "before", "while",
@@ -70,6 +73,12 @@ QUESTION_WORDS = frozenset({"hur", "var", "nar", "vad", "vart", "vem", "vilken",
 MAN_PRONOUN_AFTER = frozenset({"kan", "ska", "skall", "bor", "maste", "far", "behover", "gor",
                                "ringer", "anmaler", "kontaktar", "vet", "inte", "ju", "alltid",
                                "aldrig", "da", "sa", "hanvisa", "hanvisar", "gora", "anmala"})
+# "19-year-old", "85-åriga mamma": the age stands before the one it belongs to
+ATTRIBUTIVE_AGE = frozenset({"arig", "ariga", "arige", "old", "gammal", "gamla", "gamle"})
+COPULA = frozenset({"ar", "is", "var", "was"})  # "pojkvännen som är 19": the one before
+# "men" is Swedish for "but"; it is the English plural only after words like these
+ENGLISH_BEFORE_MEN = frozenset({"young", "older", "old", "the", "two", "three", "some", "many",
+                                "gay", "adult", "for", "of", "by", "with", "violent", "and"})
 NOT_AN_AGE_AFTER = frozenset({"kg", "kr", "min", "minuter", "timmar", "tim", "h", "st",
                               "procent", "gram", "cm", "mg", "ml", "dagar", "dygn", "hours",
                               "minutes", "days", "kronor", "ganger", "times", "barn",
@@ -102,6 +111,7 @@ class PersonWords:
         folded = tokens(text)
         keys = [w if w != f else f for w, f in zip(typed, folded, strict=False)]
         out: dict[int, set[str]] = {}
+        ends: dict[int, set[str]] = {}
         for i, key in enumerate(keys):
             found = set(self.single.get(key, ()))
             for phrase, name in self.multi.get(key, ()):
@@ -109,8 +119,11 @@ class PersonWords:
                 if tuple(keys[i:i + n]) == phrase or tuple(folded[i:i + n]) == phrase and \
                         typed[i:i + n] == folded[i:i + n]:
                     found.add(name)
+                    ends.setdefault(i + n - 1, set()).add(name)  # "sin make": the noun too
             if found:
                 out[i] = found
+        for i, names in ends.items():
+            out.setdefault(i, set()).update(names)
         return out
 
 
@@ -129,6 +142,7 @@ class Mention:
     described: bool = False  # "tjej 17 som slår sin pojkvän": the question is about them
     grade: bool = False  # "går i åttan": an age said by a word, belongs to the one before
     patient: bool = False  # "brukaren", "pt": a person of no stated gender or age
+    partner: bool = False  # "exmaken", "pojkvännen" not owned by anyone in the question
 
 
 def _man_is_pronoun(toks: list[str], i: int) -> bool:
@@ -146,10 +160,16 @@ def _near(toks: list[str], i: int, step: int, reach: int) -> list[int]:
     while 0 <= j < len(toks) and len(out) < reach + 3:
         out.append(j)
         counts = toks[j] not in SKIPPABLE and not toks[j].isdigit() and toks[j] not in AGE_WORDS
-        if counts and len([k for k in out if toks[k] not in SKIPPABLE]) >= reach:
+        if counts and len([k for k in out if toks[k] not in SKIPPABLE
+                           and not _age_part(toks, k)]) >= reach:
             break
         j += step
     return out
+
+
+def _age_part(toks: list[str], k: int) -> bool:
+    """"85" and "åriga" in "85-åriga": the number of an age and its unit."""
+    return toks[k].isdigit() or (toks[k] in AGE_WORDS and k > 0 and toks[k - 1].isdigit())
 
 
 def _acts_on_own(toks: list[str], at: dict[int, set[str]], i: int) -> bool:
@@ -171,7 +191,7 @@ def _bare_age(toks: list[str], i: int) -> int | None:
         if j < len(toks) and toks[j].isdigit():
             after = toks[j + 1] if j + 1 < len(toks) else ""
             value = int(toks[j])
-            if 0 < value <= 110 and after not in NOT_AN_AGE_AFTER:
+            if 0 < value <= 110 and after not in NOT_AN_AGE_AFTER | ATTRIBUTIVE_AGE:
                 return value
             return None
         if j < len(toks) and toks[j] not in SKIPPABLE:
@@ -190,7 +210,16 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
     for i, tok in enumerate(toks):
         if i in skip:
             continue
+        if _in_age_phrase(toks, i):
+            continue  # "19-year-old", "77 år gammal": part of an age, not a person
         concepts = at.get(i, set())
+        if tok == "men" and (i == 0 or toks[i - 1] not in ENGLISH_BEFORE_MEN):
+            concepts = concepts - {MALE}  # Swedish "men" ("but")
+        if tok == "far" and i + 1 < len(toks) and toks[i + 1] == "illa":
+            continue  # "far illa": fares badly, no father
+        if concepts and concepts <= {"vuxen", "aldre"} and PRONOUNS.get(tok) is None and (
+                at.get(i + 1, set()) & {FEMALE, MALE}):
+            continue  # "vuxna dottern", "äldre kvinna": the noun after is the person
         if tok in POSSESSORS and i + 1 < len(toks) and toks[i + 1] not in SKIPPABLE | NOT_OWNED:
             found.append(Mention(i, POSSESSORS[tok], possessor=True))
             continue
@@ -205,9 +234,13 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
             m = AGE_CONCEPT.match(c)
             if m:
                 age = int(m.group(1))
-        before = at.get(i - 1, set())
+        before = at.get(i - 1, set()) if i > 0 and not _in_age_phrase(toks, i - 1) else set()
+        if not concepts and gender is None:
+            before = set()  # "hemtjänsten i ...": only a person word is an older person
         if "aldre" in concepts or "aldre" in before:
             group = OLDER
+        elif "vuxen" in before and "barn" not in concepts:
+            group = ADULT
         elif "barn" in concepts or "minderarig" in concepts:
             group = CHILD
         elif "vuxen" in concepts or (tok in ADULT_NOUNS and gender is not None) or (
@@ -217,12 +250,13 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
             group = None
         if gender is None and group is None and age is None and PATIENT not in concepts:
             continue
-        if age is None and (gender or group):
+        if age is None and (gender or group or PATIENT in concepts):
             age = _bare_age(toks, i)
         relation = any(c in concepts for c in RELATIONS) and (
             bool(found) or _owned(toks, i))  # "mamma med två barn": the first is the subject
+        partner = any(c in concepts for c in PARTNERS) and not _owned(toks, i)
         found.append(Mention(i, gender, group, age, relation=relation,
-                             patient=PATIENT in concepts,
+                             patient=PATIENT in concepts, partner=partner,
                              grade=age is not None and gender is None and group is None
                              and any(AGE_CONCEPT.match(c) for c in concepts)))
     found, consumed = _merge_ages(toks, found)
@@ -232,17 +266,28 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         before = _near(toks, m.index, -1, 2)
         after = _near(toks, m.index, 1, 3)
         agent = [j for j in before[:3] if toks[j] in AGENT_CUES]
-        if agent and _is_agent(toks, at, agent[0], m):
+        if _acts_on_own(toks, at, m.index):
+            m.harms = True  # "slog sonen sin mamma": the one before "sin" acts
+        elif agent and _is_agent(toks, at, agent[0], m):
             m.harms = True
         elif agent or (toks[m.index] not in SUBJECT_PRONOUNS and any(
-                "slar" in at.get(j, ()) or toks[j] in TARGET_CUES for j in before)):
+                "slar" in at.get(j, ()) for j in before)) or _target_of(toks, m.index):
             m.harmed = True
-        if not m.harms and not m.harmed and _acts_on_own(toks, at, m.index):
-            m.harms = True  # "slog sonen sin mamma": the one before "sin" acts
-        passive = any(toks[j] in PASSIVE for j in after)
+        passive = any(toks[j] in PASSIVE and not (toks[j] == "ar" and toks[j - 1].isdigit())
+                      for j in after)  # "24 år" is no "är"
         hurt_after = [j for j in after if at.get(j, set()) & {"offer", "skada"}]
         verb_after = [j for j in after if "slar" in at.get(j, ())]
-        if not m.harms and (hurt_after or (passive and verb_after)):
+        if verb_after and _owner_between(toks, m.index, verb_after[0]):
+            verb_after = []  # "kvinna, hennes familj hotar henne": the family does it
+        deeds = [j for j in after if at.get(j, set()) & {"slar", "offer"}]
+        if deeds and _owner_between(toks, m.index, deeds[0]):
+            deeds = []
+        acts = bool(deeds) and not passive and _object_after(toks, deeds[0])
+        if not m.harms and not m.harmed and toks[m.index] not in OBJECT_PRONOUNS and (
+                acts or _armed(toks, at, m.index)):
+            m.harms = True  # "kompisen våldtog henne", "han står utanför med kniv"
+        elif not m.harms and (hurt_after or (passive and verb_after) or (
+                verb_after and _reduced_passive(toks, verb_after[0]))):
             m.harmed = True
         elif not m.harmed and verb_after and toks[m.index] not in OBJECT_PRONOUNS and not (
                 passive and _participle(toks, verb_after)):
@@ -256,6 +301,48 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         if near:
             min(near, key=lambda m: abs(m.index - i)).age = age
     return found
+
+
+def _in_age_phrase(toks: list[str], i: int) -> bool:
+    """"old" in "19 year old", "gammal" in "77 år gammal": a word of the age, no person."""
+    if toks[i] not in ATTRIBUTIVE_AGE or i == 0:
+        return False
+    return toks[i - 1].isdigit() or toks[i - 1] in AGE_WORDS
+
+
+def _target_of(toks: list[str], i: int) -> bool:
+    """"våld mot kvinnan", "violence against her": the cue stands right before the person
+    (not "mot sin vilja, maken …")."""
+    j = i - 1
+    while j >= 0 and (toks[j] in SKIPPABLE or toks[j].isdigit() or toks[j] in AGE_WORDS):
+        j -= 1
+    return j >= 0 and toks[j] in TARGET_CUES
+
+
+def _owner_between(toks: list[str], i: int, verb: int) -> bool:
+    """"kvinna, hennes familj hotar": another person, owned, is the subject of the verb."""
+    return any(toks[k] in POSSESSORS or toks[k] in ("vars", "whose") for k in range(i + 1, verb))
+
+
+def _object_after(toks: list[str], verb: int) -> bool:
+    """"… våldtog henne", "… hits her": an object pronoun right after the verb."""
+    return any(toks[k] in OBJECT_PRONOUNS for k in range(verb + 1, min(verb + 3, len(toks))))
+
+
+def _reduced_passive(toks: list[str], verb: int) -> bool:
+    """"student, 22, sexually assaulted at a party": an English participle with no object."""
+    return toks[verb].endswith("ed") and not _object_after(toks, verb)
+
+
+def _armed(toks: list[str], at: dict[int, set[str]], i: int) -> bool:
+    """"han står utanför dörren med kniv", "exet väntar med ett vapen": armed, so harms."""
+    for k in range(i + 1, min(i + 7, len(toks))):
+        if WEAPON in at.get(k, ()):
+            return True
+        if toks[k] in PASSIVE or toks[k] in OBJECT_PRONOUNS or toks[k] in TARGET_CUES or \
+                at.get(k, set()) & {"offer", "slar", "skada"}:
+            return False  # "hotad med kniv", "hotar henne med kniv": done to them
+    return False
 
 
 def _is_agent(toks: list[str], at: dict[int, set[str]], cue: int, m: Mention) -> bool:
@@ -285,19 +372,31 @@ def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], s
     for m in found:
         if m.gender is None and m.group is None and m.age is not None and not m.possessor \
                 and not m.patient:
-            near = [p for p in people if abs(p.index - m.index) <= 2 or (
-                m.grade and 0 < m.index - p.index <= 4) or (
-                abs(p.index - m.index) <= 4 and all(
-                    toks[k] in AGE_WORDS or toks[k] in SKIPPABLE or toks[k].isdigit()
-                    for k in range(min(p.index, m.index) + 1, max(p.index, m.index))))]
+            near = [p for p in people if not _owner_in(toks, p.index, m.index) and (
+                abs(p.index - m.index) <= 2 or (m.grade and 0 < m.index - p.index <= 4) or (
+                    abs(p.index - m.index) <= 4 and all(
+                        toks[k] in AGE_WORDS or toks[k] in SKIPPABLE or toks[k].isdigit()
+                        for k in range(min(p.index, m.index) + 1, max(p.index, m.index)))))]
+            if m.grade:  # "tjejen går i nian": the school year is the one's before it
+                near = [p for p in near if p.index < m.index]
+            ahead = m.index + 1 < len(toks) and toks[m.index + 1] in ATTRIBUTIVE_AGE | {
+                "year", "years"} and not (m.index > 0 and toks[m.index - 1] in COPULA)
+            said = m.index > 0 and toks[m.index - 1] in COPULA  # "som är 19"
             if near:
-                p = min(near, key=lambda p: (abs(p.index - m.index), p.index > m.index))
+                p = min(near, key=lambda p: (
+                    (p.index < m.index) if ahead else (p.index > m.index) if said else 0,
+                    abs(p.index - m.index), p.index > m.index))
                 if p.age is None:
                     p.age = m.age
                 consumed.add(m.index)
                 continue
         out.append(m)
     return out, consumed
+
+
+def _owner_in(toks: list[str], a: int, b: int) -> bool:
+    """An owner word between two places ("19-åring, hennes kille"): two different people."""
+    return any(toks[k] in OWNERS for k in range(min(a, b) + 1, max(a, b)))
 
 
 def _group(age: int | None) -> str | None:
@@ -329,7 +428,8 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
         harmed = [m for m in found if m.harmed]
         neutral = [m for m in found if not m.harms and not m.harmed]
         pool = ([m for m in harmed if not m.relation] + [m for m in harmed if m.relation]
-                + [m for m in neutral if not m.relation and not m.possessor]
+                + [m for m in neutral if not m.relation and not m.possessor and not m.partner]
+                + [m for m in neutral if not m.relation and not m.possessor and m.partner]
                 + [m for m in neutral if m.possessor] + [m for m in neutral if m.relation])
     chosen = pool[0] if pool else None
     age, group, gender = _fill(chosen, found, about, uses_violence)
@@ -367,7 +467,7 @@ def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
     same = [m for m in found if m is not chosen and not m.relation
             and m.harms == chosen.harms and (gender is None or m.gender in (None, gender))]
     for m in same:
-        if gender is None and m.gender and (m.index > chosen.index or m.possessor) and (
+        if gender is None and m.gender and (m.index >= chosen.index - 1 or m.possessor) and (
                 m.group in (None, group) or group is None):
             gender = m.gender
         if m.gender == gender and gender is not None:
