@@ -49,6 +49,8 @@ async def u(service) -> Understander:
                                                        "gender": "man"}),
     ("pat, 52, assaulted outside a bar in Mora", {"age": 52, "group": "vuxen"}),
     ("pensionerad lärare hotas av sitt barnbarn", {"group": "aldre"}),
+    # "för två år sedan" is a time, no two-year-old
+    ("kvinna slagen av exet för två år sedan", {"age": None, "group": "vuxen"}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

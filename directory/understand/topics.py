@@ -40,6 +40,7 @@ _AGE = re.compile(
     r"arsaldern)\b"
     r"|\b(?:ar|is|aged?|kille|killen|tjej|tjejen|flicka|flickan|pojke|pojken|pat|patient|"
     r"barn|barnet|son|sonen|dotter|dottern|elev|eleven|girl|boy)\s+(?P<n2>\d{1,2})\b")
+_AGO = re.compile(r"\s*(?:sedan|sen|tillbaka|ago|back)\b")
 # Words that turn the next few words around: "vill inte polisanmäla", "not safe" is a
 # phrase of its own and keeps its meaning.
 NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig", "utan", "not", "never", "no", "dont",
@@ -89,8 +90,8 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
     for m in _AGE.finditer(text):
         raw = m.group("n1") or m.group("n2")
         age = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
-        if age is None or age > 120:
-            continue
+        if age is None or age > 120 or _AGO.match(text, m.end()):
+            continue  # "för två år sedan", "three years ago": a time, no age
         if (m.group("unit") or "").startswith(("man", "month", "veck", "week")):
             age = 0  # "3 månader", "six weeks old": a baby
         pos = m.start("n1") if m.group("n1") else m.start("n2")
