@@ -96,6 +96,8 @@ def test_confidence_falls_when_two_topics_compete(u):
     ("han står utanför med kniv", True), ("pågår just nu, Falun", True),
     ("han slår henne nu", True), ("he threatens to kill her tonight", True),
     ("han slog henne förra året", False), ("skyddat boende ikväll", False),
+    ("jaktvapnen står i hallen och han hotar", True),  # any weapon (the vapen rule)
+    ("han hotade med kniv för fem år sedan", False),  # "N år sedan": told, not happening
 ])
 def test_immediate_danger(u, question, danger):
     assert u.understand(question).danger is danger
