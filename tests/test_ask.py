@@ -51,6 +51,13 @@ async def test_no_match_gives_null_topic_and_empty_route(service):
     assert a["understood"]["topic"] is None and a["route"] == [] and a["clarify"] is None
 
 
+async def test_a_case_with_nothing_said_of_it_asks_what_it_is_about(service):
+    for q in ("har ett ärende i Säter, vem tar sånt", "I have a case in Orsa, who do I call?"):
+        a = (await service.ask(q, OFFICE)).to_json()
+        assert a["understood"]["topic"] is None and a["route"] == [], q
+        assert a["clarify"]["field"] == "topic", q
+
+
 async def test_missing_municipality_asks_only_when_the_route_depends_on_it(service):
     a = (await service.ask("orosanmälan", OFFICE)).to_json()
     assert a["clarify"]["field"] == "municipality" and a["route"] == []

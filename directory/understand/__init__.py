@@ -36,6 +36,7 @@ ASKING_NOW = frozenset({"vad", "vem", "hur", "vart", "vilken", "vilka", "what", 
                         "where", "which", "ringa", "ringer", "ring", "call", "kontakta",
                         "gora", "gor", "do", "ga", "vidare"})
 ASKING, WORKPLACE, YRKE, UNSURE = "efterfragan", "arbetsplats", "yrke", "osaker"
+CASE = "arende"  # "ett ärende", "a case": a case of ours, so a vague question is in scope
 HERE = frozenset({"här", "here"})  # "kurator på vårdcentralen här." introduces the asker
 VAGUE_BELOW = 0.6  # a question the model does not find off-topic (P(nothing fits) below)
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -51,7 +52,7 @@ AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "man
 CLOSE_MARGIN = 0.08  # lexicon alone: share of the best score within which a runner-up competes
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
 # Concept names the code reads; the importer refuses a lexicon that lacks one of them.
-REQUIRED_CONCEPTS = (*persons.CONCEPTS, ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT)
+REQUIRED_CONCEPTS = (*persons.CONCEPTS, ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE)
 
 
 @dataclass(frozen=True)
@@ -218,9 +219,10 @@ class Understander:
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
                                 analysis.concepts)
         asking = any(analysis.concepts.get(c, 0.0) >= 0.9 for c in (ASKING, UNSURE))
+        about_a_case = analysis.concepts.get(CASE, 0.0) >= 0.9  # "ett ärende i Borlänge"
         vague = topic is None and not danger and asking and (
             not self._more_than_names(r)  # "vem ska jag ringa?", "Mora, vilket nummer?"
-            or (nothing < VAGUE_BELOW and (bool(r.hits) or bool(r.found))))
+            or (nothing < VAGUE_BELOW and (bool(r.hits) or bool(r.found))) or about_a_case)
         return Understanding(
             query=r.query, redacted=r.had_number, topic=topic,
             confidence=round(min(confidence, 1.0), 2),
