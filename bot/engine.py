@@ -402,11 +402,7 @@ class Engine:
         if fresh_user is None or not fresh_user.active or not fresh_user.may_edit(role.org_id):
             return Outcome(Reply(NOT_ALLOWED))
         today = self.clock().astimezone(STOCKHOLM).date()
-        await self.service.store.verify_role(role_id, fresh_user.name, today)
-        for report in await self.people.open_reports([role.org_id]):
-            if report.role_id == role_id:
-                await self.people.resolve_report(report.id, fresh_user.name,
-                                                 "Bekräftad som korrekt via Stämmer")
+        await self.service.verify(role_id, fresh_user.name, today, via="Stämmer")
         return Outcome(Reply(f"✅ {cards.linked(role.name)} bekräftad {today.isoformat()} "
                              f"av {escape(fresh_user.name)}."))
 

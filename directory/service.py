@@ -17,6 +17,7 @@ from directory.refresh import DirectoryCache
 from directory.rules import Issue, OrgScope, role_issues
 from directory.snapshot import Directory
 from directory.store import Refused, Store
+from directory.store.checked import VERIFIED
 from directory.store.people import People
 from directory.understand import Understander
 from directory.understand import key as understand_key
@@ -26,6 +27,11 @@ if TYPE_CHECKING:  # imported where used: a one-shot `kontaktvag ask` needs none
 
 log = logging.getLogger(__name__)
 DEMO_ACTOR = "demokatalogen"
+
+
+def resolution_via(via: str) -> str:
+    """What a report resolved by a verification says: "Bekräftad som korrekt via Stämmer"."""
+    return f"{VERIFIED} via {via}"
 
 
 class DirectoryService:
@@ -171,14 +177,24 @@ class DirectoryService:
         return changed, version
 
     async def save_role(self, role: Role, expected: int | None, actor: str,
-                        verify_on: dt.date | None = None) -> tuple[bool, int, Role]:
+                        verify_on: dt.date | None = None, via: str = "Verifierad idag"
+                        ) -> tuple[bool, int, Role]:
         """Save a whole role from the form (protected fields as given, so emptied ones are
-        cleared) and, with `verify_on`, confirm it as correct that day in the same
-        transaction: (changed, new version, the role as it was). Raises Conflict, Refused,
-        KeyError."""
+        cleared) and, with `verify_on`, confirm it as correct that day and resolve its open
+        reports, all in the same transaction: (changed, new version, the role as it was).
+        Raises Conflict, Refused, KeyError."""
         return await self.store.edit_role(role.id, expected, lambda before, org: role,
                                           await self.role_check(), actor,
-                                          replace_protected=True, verify_on=verify_on)
+                                          replace_protected=True, verify_on=verify_on,
+                                          resolution=resolution_via(via))
+
+    async def verify(self, role_id: str, actor: str, day: dt.date, via: str) -> int:
+        """The one verification every channel uses (Telegram's "Stämmer", the web's
+        "Verifierad idag", the API): confirm the entry as correct on `day` and resolve its
+        open reports ("Bekräftad som korrekt via {via}") in one transaction, so there is
+        never a verified entry with its reports still open, or the reverse. Returns how many
+        reports were resolved; KeyError when there is no such role."""
+        return await self.store.verify_role(role_id, actor, day, resolution_via(via))
 
     async def create_role(self, role: Role, actor: str) -> int:
         """A new role, checked; its first version. Raises Refused."""

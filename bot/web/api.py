@@ -200,7 +200,7 @@ async def verify(request: web.Request) -> web.Response:
     if isinstance(role, web.Response):
         return role
     day = today()
-    await service.store.verify_role(role.id, user.name, day)
+    await service.verify(role.id, user.name, day, via="API")
     return json_response({"role_id": role.id, "verified": day.isoformat(), "by": user.name})
 
 

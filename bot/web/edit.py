@@ -288,7 +288,7 @@ async def verify(request: web.Request) -> web.Response:
     user = user_of(request)
     require_org(user, role.org_id)
     form = await form_of(request)
-    await service.store.verify_role(role.id, user.name, today())
+    await service.verify(role.id, user.name, today(), via="Verifierad idag")
     target = safe_next(form.get("next") or f"/admin/roles/{q(role.id)}?sparat=ok")
     raise see_other(target)
 

@@ -72,6 +72,17 @@ def add_audit(conn: sqlite3.Connection, actor: str, action: str, detail: str) ->
                  (_now(), actor, action, detail))
 
 
+def resolve_reports(conn: sqlite3.Connection, report_ids: list[int], actor: str,
+                    resolution: str) -> None:
+    """Mark reports resolved (audited), inside the caller's transaction."""
+    resolution = redact(resolution)[0][:1000]
+    for report_id in report_ids:
+        conn.execute(
+            "UPDATE reports SET status = 'resolved', resolved_by = ?, resolved_at = ?, "
+            "resolution = ? WHERE id = ?", (actor, _now(), resolution, report_id))
+        add_audit(conn, actor, "report.resolve", str(report_id))
+
+
 # One user (id, name and telegram_id are unique) with its organisations, in one query: a
 # row per organisation, or one row with org_id NULL.
 USER_WITH_ORGS = ("SELECT u.*, o.org_id AS org_id FROM users u "
@@ -397,14 +408,7 @@ class People:
         return {r[0] for r in rows}
 
     async def resolve_report(self, report_id: int, actor: str, resolution: str) -> None:
-        def resolve(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "UPDATE reports SET status = 'resolved', resolved_by = ?, resolved_at = ?, "
-                "resolution = ? WHERE id = ?",
-                (actor, _now(), redact(resolution)[0][:1000], report_id))
-            add_audit(conn, actor, "report.resolve", str(report_id))
-
-        await self.db.run_write(resolve)
+        await self.db.run_write(resolve_reports, [report_id], actor, resolution)
 
     # ---- unanswered questions and audit --------------------------------------------
 
