@@ -340,8 +340,9 @@ class Store:
                         verify_on: dt.date | None = None,
                         resolution: str = checked.VERIFIED) -> tuple[bool, int, Role]:
         """One checked edit in one transaction (checked.edit_role), with `verify_on` also
-        confirmed as correct on that day and its open reports resolved: raises Conflict when `expected` is not the newest
-        version, Refused when a rule is broken, KeyError when the role does not exist."""
+        confirmed as correct on that day and its open reports resolved: raises Conflict when
+        `expected` is not the newest version, Refused when a rule is broken, KeyError when
+        the role does not exist."""
         return await self.db.run_write(_versioned, checked.edit_role, role_id, expected, make,
                                        check, actor, replace_protected, verify_on,
                                        resolution)
