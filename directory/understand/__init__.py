@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from directory.model import DangerRule, NamedUnit, Person
+from directory.model import DANGER_KIND, DangerRule, NamedUnit, Person
 from directory.understand import person as persons
 from directory.understand.model import NONE, PLACE, char_grams, word_grams
 from directory.understand.places import PlaceHit, choose
@@ -29,7 +29,6 @@ from directory.understand.topics import (
 if TYPE_CHECKING:  # the snapshot imports the place finder from this package
     from directory.snapshot import Directory
 
-DANGER_KIND = "larmnummer"
 NOW_CONCEPT = "nu"
 # "vad gör jag nu", "vem ringer jag nu", "what now": "nu" of the asker's next step
 ASKING_NOW = frozenset({"vad", "vem", "hur", "vart", "vilken", "vilka", "what", "who", "how",
