@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from html import escape
 
 from bot import cards
+from directory.accounts import User
 from directory.ask import Answer, canonical_municipality
 from directory.freshness import freshness
 from directory.hours import STOCKHOLM
 from directory.service import DirectoryService
-from directory.store.people import REPORT_REASONS, ROLE_SV, NameTaken, User
+from directory.store.people import REPORT_REASONS, ROLE_SV, NameTaken
 from directory.understand.redact import redact
 
 HELP = ("Skriv situationen och kommunen, t.ex. <i>orosanmälan Mora</i> eller "
@@ -361,11 +362,12 @@ class Engine:
         return [row]
 
     async def my_entries(self, user: User) -> Reply:
-        if user.role not in ("coordinator", "admin"):
+        if not user.may_review:
             return Reply(NOT_ALLOWED)
         d = await self.service.directory()
         today = self.clock().astimezone(STOCKHOLM).date()
-        orgs = set(user.orgs) if user.role == "coordinator" else set(d.organisations)
+        in_charge = user.orgs_in_charge()
+        orgs = set(d.organisations if in_charge is None else in_charge)
         due = [r for r in d.roles.values() if r.org_id in orgs
                and freshness(r, today).state in ("due", "stale", "unverified")]
         reports = await self.people.open_reports(sorted(orgs))
@@ -399,7 +401,7 @@ class Engine:
         if role is None:
             return Outcome(Reply(EXPIRED))
         fresh_user = await self.people.user(user.id)  # permission checked on every press
-        if fresh_user is None or not fresh_user.active or not fresh_user.may_edit(role.org_id):
+        if fresh_user is None or not fresh_user.active or not fresh_user.may_edit_role(role):
             return Outcome(Reply(NOT_ALLOWED))
         today = self.clock().astimezone(STOCKHOLM).date()
         await self.service.verify(role_id, fresh_user.name, today, via="Stämmer")
@@ -410,7 +412,7 @@ class Engine:
         """What each coordinator with Telegram should be reminded of this week."""
         out = []
         for user in await self.people.users():
-            if user.role != "coordinator" or not user.active or user.telegram_id is None:
+            if not user.is_coordinator or not user.active or user.telegram_id is None:
                 continue
             reply = await self.my_entries(user)
             if reply.buttons:

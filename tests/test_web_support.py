@@ -20,8 +20,8 @@ from multidict import MultiDict
 from bot.passwords import hash_password
 from bot.server import SERVICE, create_app
 from bot.settings import Settings
+from directory.accounts import User
 from directory.service import DirectoryService
-from directory.store.people import User
 
 PASSWORD = "rätt-häftigt-lösenord-1"
 _HASH = hash_password(PASSWORD)  # hashed once per test session: Argon2id is slow on purpose

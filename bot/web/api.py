@@ -178,7 +178,7 @@ async def add_report(request: web.Request) -> web.Response:
 
 async def list_reports(request: web.Request) -> web.Response:
     user = user_of(request)
-    orgs = None if user.role == "admin" else list(user.orgs)
+    orgs = user.orgs_in_charge()
     reports = await service_of(request).people.open_reports(orgs)
     return json_response({"reports": [_report_json(r) for r in reports]})
 
@@ -188,7 +188,7 @@ async def _own_role(request: web.Request) -> Role | web.Response:
     role = await service_of(request).store.role(request.match_info["role_id"])
     if role is None:
         return json_error(404, "Den rollen finns inte.")
-    if not user_of(request).may_edit(role.org_id):
+    if not user_of(request).may_edit_role(role):
         return json_error(403, "Du får bara ändra din egen organisations uppgifter.")
     return role
 

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from directory.accounts import User
 from directory.db import Database
 from directory.names import clash
 from directory.understand.redact import redact
@@ -21,21 +22,6 @@ ROLE_SV = {"staff": "personal", "coordinator": "samordnare", "admin": "administr
 REPORT_REASONS = {"fel-nummer": "Fel nummer", "svarar-inte": "Svarar inte",
                   "fel-ansvarig": "Fel ansvarig", "annat": "Annat"}
 INVITE_DAYS = 7
-
-
-@dataclass(frozen=True)
-class User:
-    id: int
-    name: str
-    role: str
-    orgs: tuple[str, ...]
-    telegram_id: int | None
-    default_municipality: str | None
-    active: bool
-    password_hash: str | None = None
-
-    def may_edit(self, org_id: str) -> bool:
-        return self.role == "admin" or (self.role == "coordinator" and org_id in self.orgs)
 
 
 @dataclass(frozen=True)
