@@ -19,6 +19,7 @@ from directory.understand.places import PlaceHit, choose
 from directory.understand.redact import redact
 from directory.understand.text import is_stop, original_words, tokens
 from directory.understand.topics import (
+    AGE_CONCEPTS,
     KIND_PREFIX,
     MIN_SITUATION,
     ROLE_PREFIX,
@@ -49,8 +50,14 @@ AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "man
                        "manad", "veckor", "vecka", "months", "weeks"})
 CLOSE_MARGIN = 0.08  # lexicon alone: share of the best score within which a runner-up competes
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
-# Concept names the code reads; the importer refuses a lexicon that lacks one of them.
-REQUIRED_CONCEPTS = (*persons.CONCEPTS, ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT)
+# Concept names the code reads by name, gathered from the modules that read them: the
+# importer refuses a lexicon that lacks one of them (a rename in the data would otherwise
+# silently switch off who the person is, their age group or the asker's own workplace).
+# The danger rules are data and name their concepts themselves; the importer checks those.
+REQUIRED_CONCEPTS = tuple(dict.fromkeys((
+    *persons.CONCEPTS, *persons.RELATIONS, *persons.USES_VIOLENCE,
+    *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
+    ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT)))
 
 
 @dataclass(frozen=True)
