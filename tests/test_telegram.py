@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.server import ENGINE, SERVICE, create_app
+from bot.keys import ENGINE, SERVICE
+from bot.server import create_app
 from bot.settings import Settings
 from bot.telegram.app import (
     BACKPRESSURE,

@@ -17,8 +17,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from cryptography.fernet import Fernet
 from multidict import MultiDict
 
+from bot.keys import SERVICE
 from bot.passwords import hash_password
-from bot.server import SERVICE, create_app
+from bot.server import create_app
 from bot.settings import Settings
 from directory.accounts import User
 from directory.service import DirectoryService

@@ -21,7 +21,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.server import ENGINE, MODEL_BUILDER, SERVICE, SETTINGS
+from bot.keys import ENGINE, MODEL_BUILDER, SERVICE, SETTINGS
 from directory.accounts import RANK, User
 from directory.hours import STOCKHOLM
 from directory.service import DirectoryService
