@@ -380,12 +380,13 @@ class Engine:
             reason = escape(REPORT_REASONS[report.reason])
             lines.append(f"⚠ Rapport: {cards.linked(name)} – {reason}"
                          + (f" ({cards.linked(report.note)})" if report.note else ""))
-        for role in sorted(due, key=lambda r: (r.next_review() or dt.date.min))[:20]:
+        shown = sorted(due, key=lambda r: (r.next_review() or dt.date.min))[:20]
+        for role in shown:
             f = freshness(role, today)
             when = f.next_review.isoformat() if f.next_review else "aldrig bekräftad"
             lines.append(f"• {cards.linked(role.name)} – {f.label_sv} (granskas {when})")
         seen = set()
-        for role_id in [r.role_id for r in reports] + [r.id for r in due][:20]:
+        for role_id in [r.role_id for r in reports] + [r.id for r in shown]:
             if role_id in seen or role_id not in d.roles:
                 continue
             seen.add(role_id)
