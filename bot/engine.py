@@ -21,7 +21,6 @@ from directory.freshness import freshness
 from directory.hours import STOCKHOLM
 from directory.service import DirectoryService
 from directory.store.people import REPORT_REASONS, ROLE_SV, NameTaken
-from directory.understand.redact import redact
 
 HELP = ("Skriv situationen och kommunen, t.ex. <i>orosanmälan Mora</i> eller "
         "<i>skyddat boende ikväll Avesta</i>.\n"
@@ -124,7 +123,7 @@ class Engine:
         if not code:
             return Outcome(Reply(UNKNOWN_USER))
         # Telegram names are free text: redacted, cut short, and made unique by the id.
-        shown = " ".join(redact(display_name[:200])[0].split())[:40].strip(" .@-")
+        shown = " ".join(self.service.clean(display_name[:200])[0].split())[:40].strip(" .@-")
         name = f"{shown or 'telegram'}-{telegram_id}"
         try:
             user = await self.people.redeem_invite(code, name, telegram_id=telegram_id)
@@ -274,7 +273,7 @@ class Engine:
         if not args.strip():
             current = user.default_municipality or "ingen"
             return Reply(f"Din förvalda kommun: {escape(current)}. Ändra med /kommun NAMN.")
-        name = canonical_municipality(d, redact(args)[0])
+        name = canonical_municipality(d, self.service.clean(args)[0])
         if name is None:
             return Reply("Den kommunen känner jag inte igen. Kommuner: "
                          + escape(", ".join(d.municipalities)))
@@ -338,8 +337,7 @@ class Engine:
         role = d.roles.get(role_id)
         if role is None:
             return Outcome(Reply(EXPIRED))
-        clean, had_number = redact(note)
-        report = await self.people.add_report(role_id, reason, clean.strip(), user.id)
+        report, had_number = await self.service.report_entry(role_id, reason, note, user.id)
         text = ("Tack! Rapporten är skickad till den som ansvarar för uppgiften. "
                 "Den visas som rapporterad tills den är kontrollerad.")
         if had_number:

@@ -18,9 +18,10 @@ from directory.rules import Issue, OrgScope, role_issues
 from directory.snapshot import Directory
 from directory.store import Refused, Store
 from directory.store.checked import VERIFIED
-from directory.store.people import People
+from directory.store.people import People, Report
 from directory.understand import Understander
 from directory.understand import key as understand_key
+from directory.understand.redact import redact
 
 if TYPE_CHECKING:  # imported where used: a one-shot `kontaktvag ask` needs none of them
     from directory.coverage import Coverage
@@ -145,6 +146,26 @@ class DirectoryService:
         if record and answer.understanding.topic is None:
             self.people.record_unanswered_soon(answer.understanding.query)
         return answer
+
+    # ---- free text from people: redacted here, the one door --------------------------
+
+    @staticmethod
+    def clean(text: str) -> tuple[str, bool]:
+        """Free text from a person with personal identity numbers removed, and whether one
+        was: what a front end shows back or keeps (questions are redacted by `ask`)."""
+        return redact(text)
+
+    async def report_entry(self, role_id: str, reason: str, note: str,
+                           reporter: int | None) -> tuple[Report, bool]:
+        """A report of a wrong entry, its note redacted: (the report, whether the note
+        held an identity number)."""
+        clean, had_number = redact(note.strip())
+        return await self.people.add_report(role_id, reason, clean.strip(), reporter), had_number
+
+    async def resolve_report(self, report_id: int, actor: str, note: str) -> None:
+        """Resolve one report by hand, with the coordinator's note (redacted)."""
+        resolution = redact(note[:2000])[0].strip()[:1000] or "Åtgärdad"
+        await self.people.resolve_report(report_id, actor, resolution)
 
     # ---- edits of roles, checked by directory.rules inside the write transaction ------
 

@@ -37,7 +37,6 @@ from directory.rules import summary
 from directory.snapshot import Directory
 from directory.store import Conflict, Refused
 from directory.store.people import REPORT_REASONS, Report
-from directory.understand.redact import redact
 
 MAX_QUESTION = 2000
 
@@ -171,8 +170,7 @@ async def add_report(request: web.Request) -> web.Response:
         return json_error(400, f"\"reason\" ska vara en av: {', '.join(REPORT_REASONS)}.")
     if not isinstance(note, str) or len(note) > 1000:
         return json_error(400, "\"note\" ska vara text, högst 1000 tecken.")
-    clean, _ = redact(note.strip())
-    report = await service.people.add_report(role_id, reason, clean, user_of(request).id)
+    report, _ = await service.report_entry(role_id, reason, note, user_of(request).id)
     return json_response(_report_json(report), status=201)
 
 

@@ -32,7 +32,6 @@ from directory.model import ALL, Organisation, Role
 from directory.rules import OrgScope, default_scope
 from directory.store import Conflict, Refused
 from directory.store.people import REPORT_REASONS
-from directory.understand.redact import redact
 
 FRESH_SV = {"fresh": "Aktuell", "due": "Granskas snart", "stale": "Inaktuell",
             "unverified": "Aldrig bekräftad"}
@@ -317,9 +316,8 @@ async def resolve(request: web.Request) -> web.Response:
     role = await service.store.role(report.role_id)
     require_org(user, role.org_id if role else "")
     form = await form_of(request)
-    note = redact(form.get("note", "")[:2000])[0].strip()[:1000] or "Åtgärdad"
     if report.status == "open":
-        await service.people.resolve_report(report.id, user.name, note)
+        await service.resolve_report(report.id, user.name, form.get("note", ""))
     raise see_other("/admin/rapporter?klart=1")
 
 
