@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from html import escape
 
 from bot import cards
+from directory.accounts import User
 from directory.ask import Answer, canonical_municipality
 from directory.freshness import freshness
 from directory.hours import STOCKHOLM
 from directory.service import DirectoryService
-from directory.store.people import REPORT_REASONS, ROLE_SV, NameTaken, User
-from directory.understand.redact import redact
+from directory.store.people import REPORT_REASONS, ROLE_SV, NameTaken
 
 HELP = ("Skriv situationen och kommunen, t.ex. <i>orosanmälan Mora</i> eller "
         "<i>skyddat boende ikväll Avesta</i>.\n"
@@ -123,7 +123,7 @@ class Engine:
         if not code:
             return Outcome(Reply(UNKNOWN_USER))
         # Telegram names are free text: redacted, cut short, and made unique by the id.
-        shown = " ".join(redact(display_name[:200])[0].split())[:40].strip(" .@-")
+        shown = " ".join(self.service.clean(display_name[:200])[0].split())[:40].strip(" .@-")
         name = f"{shown or 'telegram'}-{telegram_id}"
         try:
             user = await self.people.redeem_invite(code, name, telegram_id=telegram_id)
@@ -273,7 +273,7 @@ class Engine:
         if not args.strip():
             current = user.default_municipality or "ingen"
             return Reply(f"Din förvalda kommun: {escape(current)}. Ändra med /kommun NAMN.")
-        name = canonical_municipality(d, redact(args)[0])
+        name = canonical_municipality(d, self.service.clean(args)[0])
         if name is None:
             return Reply("Den kommunen känner jag inte igen. Kommuner: "
                          + escape(", ".join(d.municipalities)))
@@ -337,8 +337,7 @@ class Engine:
         role = d.roles.get(role_id)
         if role is None:
             return Outcome(Reply(EXPIRED))
-        clean, had_number = redact(note)
-        report = await self.people.add_report(role_id, reason, clean.strip(), user.id)
+        report, had_number = await self.service.report_entry(role_id, reason, note, user.id)
         text = ("Tack! Rapporten är skickad till den som ansvarar för uppgiften. "
                 "Den visas som rapporterad tills den är kontrollerad.")
         if had_number:
@@ -361,11 +360,12 @@ class Engine:
         return [row]
 
     async def my_entries(self, user: User) -> Reply:
-        if user.role not in ("coordinator", "admin"):
+        if not user.may_review:
             return Reply(NOT_ALLOWED)
         d = await self.service.directory()
         today = self.clock().astimezone(STOCKHOLM).date()
-        orgs = set(user.orgs) if user.role == "coordinator" else set(d.organisations)
+        in_charge = user.orgs_in_charge()
+        orgs = set(d.organisations if in_charge is None else in_charge)
         due = [r for r in d.roles.values() if r.org_id in orgs
                and freshness(r, today).state in ("due", "stale", "unverified")]
         reports = await self.people.open_reports(sorted(orgs))
@@ -378,12 +378,13 @@ class Engine:
             reason = escape(REPORT_REASONS[report.reason])
             lines.append(f"⚠ Rapport: {cards.linked(name)} – {reason}"
                          + (f" ({cards.linked(report.note)})" if report.note else ""))
-        for role in sorted(due, key=lambda r: (r.next_review() or dt.date.min))[:20]:
+        shown = sorted(due, key=lambda r: (r.next_review() or dt.date.min))[:20]
+        for role in shown:
             f = freshness(role, today)
             when = f.next_review.isoformat() if f.next_review else "aldrig bekräftad"
             lines.append(f"• {cards.linked(role.name)} – {f.label_sv} (granskas {when})")
         seen = set()
-        for role_id in [r.role_id for r in reports] + [r.id for r in due][:20]:
+        for role_id in [r.role_id for r in reports] + [r.id for r in shown]:
             if role_id in seen or role_id not in d.roles:
                 continue
             seen.add(role_id)
@@ -399,14 +400,10 @@ class Engine:
         if role is None:
             return Outcome(Reply(EXPIRED))
         fresh_user = await self.people.user(user.id)  # permission checked on every press
-        if fresh_user is None or not fresh_user.active or not fresh_user.may_edit(role.org_id):
+        if fresh_user is None or not fresh_user.active or not fresh_user.may_edit_role(role):
             return Outcome(Reply(NOT_ALLOWED))
         today = self.clock().astimezone(STOCKHOLM).date()
-        await self.service.store.verify_role(role_id, fresh_user.name, today)
-        for report in await self.people.open_reports([role.org_id]):
-            if report.role_id == role_id:
-                await self.people.resolve_report(report.id, fresh_user.name,
-                                                 "Bekräftad som korrekt via Stämmer")
+        await self.service.verify(role_id, fresh_user.name, today, via="Stämmer")
         return Outcome(Reply(f"✅ {cards.linked(role.name)} bekräftad {today.isoformat()} "
                              f"av {escape(fresh_user.name)}."))
 
@@ -414,7 +411,7 @@ class Engine:
         """What each coordinator with Telegram should be reminded of this week."""
         out = []
         for user in await self.people.users():
-            if user.role != "coordinator" or not user.active or user.telegram_id is None:
+            if not user.is_coordinator or not user.active or user.telegram_id is None:
                 continue
             reply = await self.my_entries(user)
             if reply.buttons:

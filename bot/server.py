@@ -10,16 +10,16 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from bot import logsafe
+from bot.engine import Engine
+from bot.keys import ENGINE, MODEL_BUILDER, SERVICE, SETTINGS
 from bot.settings import DEFAULT_DB, Settings
+from bot.telegram.app import setup as setup_telegram
+from bot.web import setup as setup_web
 from directory.rebuild import ModelBuilder
 from directory.service import DirectoryService
 
 log = logging.getLogger(__name__)
-
-SETTINGS = web.AppKey("settings", Settings)
-SERVICE = web.AppKey("service", DirectoryService)
-ENGINE = web.AppKey("engine", object)  # bot.engine.Engine
-MODEL_BUILDER = web.AppKey("model_builder", ModelBuilder)
 
 
 def configure_logging() -> None:
@@ -35,8 +35,6 @@ def configure_logging() -> None:
 
 
 async def _directory_ctx(app: web.Application) -> AsyncIterator[None]:
-    from bot.engine import Engine
-
     settings = app[SETTINGS]
     service = await DirectoryService.open(settings.db_path, settings.demo_data,
                                           build_model=False)
@@ -52,23 +50,14 @@ async def _directory_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    """The app factory: state in typed AppKeys, resources in cleanup_ctx."""
-    from bot import logsafe
-
+    """The app factory: state in typed AppKeys (bot/keys.py), resources in cleanup_ctx."""
     # Always, not only with Telegram: no secret and no identity number reaches a log.
     logsafe.protect(settings.telegram_token, settings.webhook_secret, settings.session_key)
     app = web.Application(client_max_size=1024 * 1024)
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_directory_ctx)
-    try:
-        from bot.web import setup as setup_web
-    except ImportError:  # pragma: no cover - the web pages are optional in a stripped build
-        setup_web = None
-    if setup_web is not None:
-        setup_web(app)
+    setup_web(app)
     if settings.telegram_token:
-        from bot.telegram.app import setup as setup_telegram
-
         setup_telegram(app)
     app.router.add_get("/healthz", healthz)
     return app

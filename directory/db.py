@@ -5,11 +5,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import contextvars
 import importlib.resources
 import re
 import sqlite3
-import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,19 +50,17 @@ class Database:
     transaction waits for its turn or its fsync: with an asyncio lock held across the hop,
     each write would also wait for the previous writer to be woken on a busy event loop
     (under the load test that doubled a write's wait). The aiosqlite connection `conn` runs
-    the migrations and the rarely used `write()`, which parks the writer thread for its
-    duration (still one writer at a time). Reads go to `reader`, a read-only aiosqlite
-    connection.
+    the migrations, while the database opens and before the writer thread exists. Reads go
+    to `reader`, a read-only aiosqlite connection.
 
     WAL lets the reader, and readers in other processes (the CLI while `serve` runs), read
     while we write; synchronous=FULL makes an acknowledged commit survive a power cut.
     """
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
-        self.conn = conn  # migrations and write(), which parks the writer thread meanwhile
+        self.conn = conn  # the migrations, before the writer thread starts
         self.reader = conn  # replaced by a read-only connection once migrations have run
         self.path = path
-        self._write_lock = asyncio.Lock()  # one write() at a time
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
         self._writer: sqlite3.Connection | None = None  # used only in the executor's thread
         # Commits made through this object (a cheap change signal for snapshots); counted
@@ -120,8 +116,7 @@ class Database:
         """Close everything; write transactions already queued run (and commit) first."""
         executor, self._executor = self._executor, None
         if executor is not None:
-            async with self._write_lock:  # no write() is running
-                await asyncio.wrap_future(executor.submit(self._close_writer))
+            await asyncio.wrap_future(executor.submit(self._close_writer))
             executor.shutdown(wait=True)
         if self.reader is not self.conn:
             await self.reader.close()
@@ -143,7 +138,7 @@ class Database:
         for number, _name, sql in migrations():
             if number <= await self.schema_version():
                 continue
-            async with self.write():
+            async with self._migration():
                 for statement in _statements(sql):
                     await self.conn.execute(statement)
                 await self.conn.execute(f"PRAGMA user_version={number:d}")
@@ -158,9 +153,7 @@ class Database:
 
         fn runs in another thread: it must only use the connection it is given. A caller
         cancelled while its transaction waits for its turn cancels it; once it runs, it runs
-        to its end. Not from inside `write()` (that would wait for itself)."""
-        if _IN_WRITE.get():
-            raise RuntimeError("run_write inuti write(): skulle vänta på sig själv")
+        to its end."""
         executor = self._executor
         if executor is None:
             raise RuntimeError("databasen är stängd")
@@ -178,52 +171,24 @@ class Database:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        self.local_commits += 1  # only this thread writes while it runs (write() parks it)
+        self.local_commits += 1  # only this thread writes
         return result
 
-    async def _park_writer(self) -> Callable[[], None]:
-        """Hold the writer thread (after the transactions queued before) until the returned
-        function is called, so that write() is the only writer meanwhile."""
-        executor = self._executor
-        if executor is None:  # opening: migrations run before the writer thread exists
-            return lambda: None
-        loop = asyncio.get_running_loop()
-        parked: asyncio.Future[None] = loop.create_future()
-        gate = threading.Event()
-
-        def park() -> None:
-            loop.call_soon_threadsafe(_resolve, parked)
-            gate.wait()
-
-        executor.submit(park)
-        try:
-            await parked
-        except BaseException:
-            gate.set()
-            raise
-        return gate.set
-
     @contextlib.asynccontextmanager
-    async def write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction on the aiosqlite connection, statement by statement (each one
-        an event-loop round trip): for migrations and rare callers; everything else uses
-        `run_write`. The writer thread is parked meanwhile: still one writer at a time."""
-        async with self._write_lock:
-            release = await self._park_writer()
-            token = _IN_WRITE.set(True)
-            try:
-                await self.conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self.conn
-                except BaseException:
-                    await self.conn.execute("ROLLBACK")
-                    raise
-                else:
-                    await self.conn.execute("COMMIT")
-                    self.local_commits += 1
-            finally:
-                _IN_WRITE.reset(token)
-                release()
+    async def _migration(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One migration's transaction on the aiosqlite connection, statement by statement:
+        only while the database opens, before the writer thread exists, so it is the one
+        writer of this process. Every other write is `run_write`."""
+        if self._executor is not None:
+            raise RuntimeError("migreringar körs bara när databasen öppnas")
+        await self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            await self.conn.execute("ROLLBACK")
+            raise
+        await self.conn.execute("COMMIT")
+        self.local_commits += 1
 
     async def fetchall(self, sql: str, params: tuple | dict = ()) -> list[aiosqlite.Row]:
         """A read on the reader connection: it sees every committed write. One round trip to
@@ -234,14 +199,6 @@ class Database:
         """The first row of a query meant to return at most one; one round trip."""
         found = await self.reader.execute_fetchall(sql, params)
         return found[0] if found else None
-
-
-_IN_WRITE: contextvars.ContextVar[bool] = contextvars.ContextVar("in_write", default=False)
-
-
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
 
 
 def _statements(sql: str) -> list[str]:

@@ -17,12 +17,12 @@ from typing import Any
 import yaml
 
 from directory.ask import parse_moment
+from directory.model import DANGER_KIND
 from directory.service import DirectoryService
 
 _ENGLISH = frozenset("the a an is are was with her his she he my who whom what how need "
                      "help child woman man lives living police report tonight shelter abuse "
                      "violence beaten husband wife boyfriend girlfriend".split())
-DANGER_KIND = "larmnummer"
 
 
 def language(question: str) -> str:

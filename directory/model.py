@@ -241,6 +241,11 @@ class Swap:
     why: str
 
 
+# The kind of the emergency number (112): first in a route when the danger is immediate, and
+# the topic the understanding gives a question that only shows immediate danger.
+DANGER_KIND = "larmnummer"
+
+
 @dataclass(frozen=True)
 class Kind:
     slug: str

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field, replace
 
 from directory.freshness import Freshness, freshness
 from directory.hours import STOCKHOLM
-from directory.model import PERSON_TAGS, Contact, NamedUnit, Person, Role, Step
+from directory.model import DANGER_KIND, PERSON_TAGS, Contact, NamedUnit, Person, Role, Step
 from directory.snapshot import Directory, OpenAt
 
-DANGER_KIND = "larmnummer"
 PERSON_TAG_SET = frozenset(PERSON_TAGS)
 DANGER_WHY = "Akut fara: ring 112 först, sedan vidare enligt kontaktvägen nedan."
 NAMED_WHY = "Den verksamhet du frågade efter."

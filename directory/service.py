@@ -17,15 +17,22 @@ from directory.refresh import DirectoryCache
 from directory.rules import Issue, OrgScope, role_issues
 from directory.snapshot import Directory
 from directory.store import Refused, Store
-from directory.store.people import People
+from directory.store.checked import VERIFIED
+from directory.store.people import People, Report
 from directory.understand import Understander
 from directory.understand import key as understand_key
+from directory.understand.redact import redact
 
 if TYPE_CHECKING:  # imported where used: a one-shot `kontaktvag ask` needs none of them
     from directory.coverage import Coverage
 
 log = logging.getLogger(__name__)
 DEMO_ACTOR = "demokatalogen"
+
+
+def resolution_via(via: str) -> str:
+    """What a report resolved by a verification says: "Bekräftad som korrekt via Stämmer"."""
+    return f"{VERIFIED} via {via}"
 
 
 class DirectoryService:
@@ -140,6 +147,26 @@ class DirectoryService:
             self.people.record_unanswered_soon(answer.understanding.query)
         return answer
 
+    # ---- free text from people: redacted here, the one door --------------------------
+
+    @staticmethod
+    def clean(text: str) -> tuple[str, bool]:
+        """Free text from a person with personal identity numbers removed, and whether one
+        was: what a front end shows back or keeps (questions are redacted by `ask`)."""
+        return redact(text)
+
+    async def report_entry(self, role_id: str, reason: str, note: str,
+                           reporter: int | None) -> tuple[Report, bool]:
+        """A report of a wrong entry, its note redacted: (the report, whether the note
+        held an identity number)."""
+        clean, had_number = redact(note.strip())
+        return await self.people.add_report(role_id, reason, clean.strip(), reporter), had_number
+
+    async def resolve_report(self, report_id: int, actor: str, note: str) -> None:
+        """Resolve one report by hand, with the coordinator's note (redacted)."""
+        resolution = redact(note[:2000])[0].strip()[:1000] or "Åtgärdad"
+        await self.people.resolve_report(report_id, actor, resolution)
+
     # ---- edits of roles, checked by directory.rules inside the write transaction ------
 
     async def role_check(self) -> Callable[[Role, Role | None, OrgScope | None], list[Issue]]:
@@ -171,14 +198,24 @@ class DirectoryService:
         return changed, version
 
     async def save_role(self, role: Role, expected: int | None, actor: str,
-                        verify_on: dt.date | None = None) -> tuple[bool, int, Role]:
+                        verify_on: dt.date | None = None, via: str = "Verifierad idag"
+                        ) -> tuple[bool, int, Role]:
         """Save a whole role from the form (protected fields as given, so emptied ones are
-        cleared) and, with `verify_on`, confirm it as correct that day in the same
-        transaction: (changed, new version, the role as it was). Raises Conflict, Refused,
-        KeyError."""
+        cleared) and, with `verify_on`, confirm it as correct that day and resolve its open
+        reports, all in the same transaction: (changed, new version, the role as it was).
+        Raises Conflict, Refused, KeyError."""
         return await self.store.edit_role(role.id, expected, lambda before, org: role,
                                           await self.role_check(), actor,
-                                          replace_protected=True, verify_on=verify_on)
+                                          replace_protected=True, verify_on=verify_on,
+                                          resolution=resolution_via(via))
+
+    async def verify(self, role_id: str, actor: str, day: dt.date, via: str) -> int:
+        """The one verification every channel uses (Telegram's "Stämmer", the web's
+        "Verifierad idag", the API): confirm the entry as correct on `day` and resolve its
+        open reports ("Bekräftad som korrekt via {via}") in one transaction, so there is
+        never a verified entry with its reports still open, or the reverse. Returns how many
+        reports were resolved; KeyError when there is no such role."""
+        return await self.store.verify_role(role_id, actor, day, resolution_via(via))
 
     async def create_role(self, role: Role, actor: str) -> int:
         """A new role, checked; its first version. Raises Refused."""

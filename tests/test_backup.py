@@ -47,8 +47,8 @@ def run_cli(*args: str, db: Path) -> subprocess.CompletedProcess:
 
 
 async def test_backup_while_the_server_writes_is_a_consistent_snapshot(service, demo_db, tmp_path):
-    async with service.db.write() as conn:
-        await conn.execute("CREATE TABLE load (batch INTEGER, n INTEGER)")
+    await service.db.run_write(lambda conn: conn.execute(
+        "CREATE TABLE load (batch INTEGER, n INTEGER)"))
     committed = 0
     stop = asyncio.Event()
 
@@ -57,9 +57,9 @@ async def test_backup_while_the_server_writes_is_a_consistent_snapshot(service, 
         batch = 0
         while not stop.is_set():
             batch += 1
-            async with service.db.write() as conn:  # the server's own write path
-                for n in range(5):
-                    await conn.execute("INSERT INTO load VALUES (?, ?)", (batch, n))
+            await service.db.run_write(  # the server's own write path: one transaction
+                lambda conn, b=batch: conn.executemany(
+                    "INSERT INTO load VALUES (?, ?)", [(b, n) for n in range(5)]))
             committed = batch
             await asyncio.sleep(0)
 

@@ -220,3 +220,46 @@ async def test_many_units_of_a_kind_are_listed_three_and_the_rest_behind_a_butto
     answer = (await service.ask("orosanmälan Mora", NIGHT)).to_json()
     assert answer["left_out"] == 4 and len(answer["route"]) == 4
     assert [s["left_out"] for s in answer["route"]] == [0, 0, 0, 4]
+
+
+async def test_my_entries_buttons_are_the_roles_shown_in_the_order_shown(engine, service):
+    """The lines are sorted by review date; the Stämmer buttons must be the same roles in
+    the same order (they once came from the unsorted list and verified roles not shown)."""
+    from directory.store.writes import bump_generation
+
+    org = "region-dalarna"
+    d = await service.directory()
+    roles = [r for r in d.roles.values() if r.org_id == org]
+    assert len(roles) >= 3
+
+    def make_due(conn):
+        # oldest verification last in the directory's order: sorting reverses it
+        for i, role in enumerate(roles):
+            day = dt.date(2020, 1, 1) + dt.timedelta(days=len(roles) - i)
+            conn.execute("UPDATE roles SET verified_at = ? WHERE id = ?",
+                         (day.isoformat(), role.id))
+        bump_generation(conn)
+
+    await service.db.run_write(make_due)
+    coordinator = await service.people.add_user("regionen", "coordinator", [org])
+    reply = await engine.my_entries(coordinator)
+    d = await service.directory()
+    expected = sorted((d.roles[r.id] for r in roles), key=lambda r: r.next_review())[:20]
+    assert [r.id for r in expected] != [r.id for r in roles][:20]  # the orders do differ
+    lines = [line for line in reply.text.splitlines() if line.startswith("• ")]
+    shown = [next(r.id for r in expected if line.startswith(f"• {r.name} – "))
+             for line in lines]
+    assert shown == [r.id for r in expected]
+    pressed = [b.data.removeprefix("ok:") for row in reply.buttons for b in row if b.data]
+    assert pressed == shown
+
+
+async def test_html_in_names_and_questions_is_escaped_in_the_card(engine, service, nurse):
+    from dataclasses import replace
+
+    first = (await service.ask("orosanmälan Mora", NIGHT)).route[0].role
+    await service.store.save_role(replace(first, name="Jouren <b>&</b> Dalarna"), "test")
+    out = await engine.on_text(nurse, "orosanmälan Mora <i>&amp; <b>")
+    text = out.reply.text
+    assert "Jouren &lt;b&gt;&amp;&lt;/b&gt; Dalarna" in text
+    assert "<b>&" not in text and "<i>&amp;" not in text

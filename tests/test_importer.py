@@ -153,3 +153,38 @@ async def test_an_organisation_without_roles_in_an_unknown_municipality_names_it
     with pytest.raises(ImportFailed) as failed:
         await import_path(path, service.store, "test")
     assert str(failed.value.problems[0]).startswith("ny.yaml:4:")
+
+
+@pytest.mark.parametrize("concept", ["ung", "barn", "vuxen", "aldre", "nu", "partner",
+                                     "utovare", "arbetsplats"])
+async def test_a_concept_the_code_reads_by_name_cannot_be_renamed_away(
+        service, tmp_path, concept):
+    """Renaming a concept the understanding reads by name (ages, the person, the asker's
+    workplace, "nu") fails the import and names it, rather than silently switching off
+    what reads it; nothing changes."""
+    from directory.understand import REQUIRED_CONCEPTS
+
+    assert concept in REQUIRED_CONCEPTS
+    root = broken_copy(tmp_path, {
+        "lexicon/topics.yaml": (f"\n  {concept}:\n", f"\n  {concept}-omdopt:\n")})
+    before = await snapshot_tables(service)
+    with pytest.raises(ImportFailed) as failed:
+        await import_path(root, service.store, "test")
+    problems = [str(p) for p in failed.value.problems]
+    assert any(p.startswith("lexicon/topics.yaml:") and "saknar begrepp" in p
+               and concept in [c.strip() for c in p.rpartition(":")[2].split(",")]
+               for p in problems), problems
+    assert await snapshot_tables(service) == before
+
+
+@pytest.mark.parametrize("concept", ["akut", "vald", "hot"])
+async def test_a_concept_a_danger_rule_names_cannot_be_renamed_away(service, tmp_path, concept):
+    """The danger rules are data: renaming a concept they name fails the import too."""
+    root = broken_copy(tmp_path, {
+        "lexicon/topics.yaml": (f"\n  {concept}:\n", f"\n  {concept}-omdopt:\n")})
+    before = await snapshot_tables(service)
+    with pytest.raises(ImportFailed) as failed:
+        await import_path(root, service.store, "test")
+    problems = [str(p) for p in failed.value.problems]
+    assert any("akut fara" in p and concept in p for p in problems), problems
+    assert await snapshot_tables(service) == before

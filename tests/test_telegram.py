@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.server import ENGINE, SERVICE, create_app
+from bot.keys import ENGINE, SERVICE
+from bot.server import create_app
 from bot.settings import Settings
 from bot.telegram.app import (
     BACKPRESSURE,
@@ -321,3 +322,18 @@ def test_split_html_parts_are_short_balanced_and_lose_nothing(lines, limit):
         return "".join(html.unescape(re.sub(r"<[^>]+>", "", t)).split())
 
     assert "".join(visible(p) for p in parts) == visible(text)
+
+
+async def test_html_in_a_role_name_and_a_question_reaches_telegram_escaped(bot, fake):
+    """Telegram gets HTML: a name or a question holding "<b>&" is sent escaped (the fake
+    Bot API refuses unbalanced or unknown tags, so the fixture would fail too)."""
+    from dataclasses import replace
+
+    service = bot.app[SERVICE]
+    for step in (await service.ask("orosanmälan Mora", OFFICE)).route:
+        await service.store.save_role(replace(step.role, name=step.role.name + " <b>&"), "t")
+    await link(bot, fake, NURSE, "staff", [])
+    answer = await say(fake, NURSE, "orosanmälan Mora <i>&amp;")
+    assert answer["parse_mode"] == "HTML"
+    assert " &lt;b&gt;&amp;" in answer["text"] and "<b>&" not in answer["text"]
+    assert "<i>&amp;" not in answer["text"]

@@ -62,10 +62,12 @@ async def test_coverage_states(web_env):
     # Make every social-services-for-children role in Mora stale: the cell turns yellow.
     long_ago = Verification(today() - dt.timedelta(days=900), "test")
     for role in d.by_kind_area[("socialtjanst-barn", "Mora")]:
-        async with service.db.write() as conn:
-            await conn.execute("UPDATE roles SET verified_at = ? WHERE id = ?",
-                               (long_ago.at.isoformat(), role.id))
-            await conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        def stale(conn, role_id=role.id) -> None:
+            conn.execute("UPDATE roles SET verified_at = ? WHERE id = ?",
+                         (long_ago.at.isoformat(), role_id))
+            conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+
+        await service.db.run_write(stale)
     d = await service.directory()
     assert (await service.coverage(today())).state("barn-far-illa", "Mora") == "stale"
     # Take away the social emergency service: no route at night, the cell turns red.

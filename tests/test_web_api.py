@@ -211,7 +211,8 @@ async def test_openapi_document_is_valid_openapi(web_env):
 
 async def test_patch_role_edits_after_commit_and_respects_ownership(aiohttp_client, demo_db):
     """PATCH /api/roles/{id}: a version per edit, own organisation only, bad fields refused."""
-    from bot.server import SERVICE, create_app
+    from bot.keys import SERVICE
+    from bot.server import create_app
     from bot.settings import Settings
     from bot.web import tokens
     from tests.conftest import DATA

@@ -13,8 +13,9 @@ from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from test_web_support import settings_for
 
+from bot.keys import SERVICE
 from bot.passwords import hash_password
-from bot.server import SERVICE, create_app
+from bot.server import create_app
 from bot.web import tokens
 
 schemathesis = pytest.importorskip("schemathesis")

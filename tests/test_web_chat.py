@@ -203,3 +203,19 @@ async def test_the_report_form_never_puts_the_number_back(web_env):
         await post(client, page, {"reason": "annat", "note": f"gäller {written}"}, page=page)
     notes = [r.note for r in await web_env.service.people.open_reports()]
     assert len(notes) == len(SLIPPERY) and all(not shows_number(n) for n in notes)
+
+
+async def test_html_in_a_role_name_and_a_question_reaches_the_chat_escaped(web_env):
+    import datetime as dt
+    from dataclasses import replace
+
+    from directory.hours import STOCKHOLM
+
+    service = web_env.service
+    now = dt.datetime.now(STOCKHOLM)
+    for role in (await service.ask("orosanmälan Mora", now)).route:  # whatever time it is
+        await service.store.save_role(replace(role.role, name=role.role.name + " <b>&"), "t")
+    client = await web_env.signed_in("staff")
+    html = await (await post(client, "/chatt", {"fraga": "orosanmälan Mora <i>&amp;"})).text()
+    assert " &lt;b&gt;&amp;" in html and "<b>&" not in html
+    assert "&lt;i&gt;&amp;amp;" in html and "<i>&amp;" not in html

@@ -17,11 +17,12 @@ from aiohttp.test_utils import TestClient, TestServer
 from cryptography.fernet import Fernet
 from multidict import MultiDict
 
+from bot.keys import SERVICE
 from bot.passwords import hash_password
-from bot.server import SERVICE, create_app
+from bot.server import create_app
 from bot.settings import Settings
+from directory.accounts import User
 from directory.service import DirectoryService
-from directory.store.people import User
 
 PASSWORD = "rätt-häftigt-lösenord-1"
 _HASH = hash_password(PASSWORD)  # hashed once per test session: Argon2id is slow on purpose

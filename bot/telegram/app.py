@@ -28,7 +28,7 @@ from telegram.ext import (
 
 from bot import logsafe
 from bot.engine import Engine
-from bot.server import ENGINE, SETTINGS
+from bot.keys import ENGINE, SETTINGS
 from bot.settings import Settings
 from bot.telegram import handlers
 

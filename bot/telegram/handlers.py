@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.engine import Engine, Outcome, Reply
 from bot.telegram.keyboards import messages
-from directory.store.people import User
+from directory.accounts import User
 
 log = logging.getLogger(__name__)
 ENGINE_KEY = "engine"

@@ -25,9 +25,9 @@ from bot.web.core import (
 from bot.web.history import when_sv
 from directory.coverage import sentences
 from directory.model import Example
+from directory.service import DirectoryService
 from directory.snapshot import Directory
 from directory.store.people import ROLES
-from directory.understand.redact import redact
 from directory.understand.topics import KIND_PREFIX
 
 STATE_SV = {"fresh": "aktuella", "due": "granskas snart", "stale": "inaktuella",
@@ -144,7 +144,7 @@ async def add_synonym(request: web.Request) -> web.Response:
         errors["lang"] = "Välj språk."
     if not 2 <= len(term) <= 60 or re.search(r"[\[\]{}<>;\"\x00-\x1f]", term):
         errors["term"] = "Ordet ska vara 2–60 tecken, utan hakparenteser eller citattecken."
-    elif redact(term)[1]:
+    elif DirectoryService.clean(term)[1]:
         errors["term"] = "Ett personnummer kan inte bli en synonym."
     if errors:
         return await _unanswered_page(request, {item_id: errors}, {item_id: form}, 400)
@@ -172,8 +172,8 @@ async def label_question(request: web.Request) -> web.Response:
     if topic != NOTHING_FITS and topic not in d.topics:
         return await _unanswered_page(request, {item_id: {"topic": "Välj en situation."}},
                                       {item_id: form}, 400)
-    example = Example(redact(item["query"])[0], None if topic == NOTHING_FITS else topic,
-                      LEARNED_SOURCE)
+    example = Example(DirectoryService.clean(item["query"])[0],
+                      None if topic == NOTHING_FITS else topic, LEARNED_SOURCE)
     await service.store.add_example(example, user_of(request).name)
     await service.people.mark_unanswered_handled(int(item_id))
     rebuild_model_soon(request)

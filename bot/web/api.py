@@ -37,7 +37,6 @@ from directory.rules import summary
 from directory.snapshot import Directory
 from directory.store import Conflict, Refused
 from directory.store.people import REPORT_REASONS, Report
-from directory.understand.redact import redact
 
 MAX_QUESTION = 2000
 
@@ -171,14 +170,13 @@ async def add_report(request: web.Request) -> web.Response:
         return json_error(400, f"\"reason\" ska vara en av: {', '.join(REPORT_REASONS)}.")
     if not isinstance(note, str) or len(note) > 1000:
         return json_error(400, "\"note\" ska vara text, högst 1000 tecken.")
-    clean, _ = redact(note.strip())
-    report = await service.people.add_report(role_id, reason, clean, user_of(request).id)
+    report, _ = await service.report_entry(role_id, reason, note, user_of(request).id)
     return json_response(_report_json(report), status=201)
 
 
 async def list_reports(request: web.Request) -> web.Response:
     user = user_of(request)
-    orgs = None if user.role == "admin" else list(user.orgs)
+    orgs = user.orgs_in_charge()
     reports = await service_of(request).people.open_reports(orgs)
     return json_response({"reports": [_report_json(r) for r in reports]})
 
@@ -188,7 +186,7 @@ async def _own_role(request: web.Request) -> Role | web.Response:
     role = await service_of(request).store.role(request.match_info["role_id"])
     if role is None:
         return json_error(404, "Den rollen finns inte.")
-    if not user_of(request).may_edit(role.org_id):
+    if not user_of(request).may_edit_role(role):
         return json_error(403, "Du får bara ändra din egen organisations uppgifter.")
     return role
 
@@ -200,7 +198,7 @@ async def verify(request: web.Request) -> web.Response:
     if isinstance(role, web.Response):
         return role
     day = today()
-    await service.store.verify_role(role.id, user.name, day)
+    await service.verify(role.id, user.name, day, via="API")
     return json_response({"role_id": role.id, "verified": day.isoformat(), "by": user.name})
 
 

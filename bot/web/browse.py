@@ -21,7 +21,6 @@ from directory.phones import dial_string
 from directory.routing import ANSWER_CAP, RouteStep, build_step, route
 from directory.snapshot import Directory
 from directory.store.people import REPORT_REASONS
-from directory.understand.redact import redact
 
 HOLIDAYS_SV = {"closed": "stängt på helgdagar och jul-, midsommar- och nyårsafton",
                "sunday": "helgdagar som söndag", "normal": "helgdagar som vanligt"}
@@ -148,7 +147,7 @@ async def report(request: web.Request) -> web.Response:
                                              "sekunder och försök igen."}}, status=429)
     reason = form.get("reason", "")
     # Redacted before anything else: a form sent back with errors never shows the number.
-    note, had_number = redact(form.get("note", "").strip())
+    note, had_number = service.clean(form.get("note", "").strip())
     errors = {}
     if reason not in REPORT_REASONS:
         errors["reason"] = "Välj vad som är fel."
@@ -163,7 +162,7 @@ async def report(request: web.Request) -> web.Response:
         return await render(request, "report.html", {
             "role": role, "reasons": REPORT_REASONS, "values": {"reason": reason, "note": note},
             "errors": errors, "thanks": False, "back": ""}, status=400)
-    await service.people.add_report(role.id, reason, note, user_of(request).id)
+    await service.report_entry(role.id, reason, note, user_of(request).id)
     raise see_other(f"/rapport/{q(role.id)}?tack=1")
 
 

@@ -26,7 +26,7 @@ from bot.web.core import (
     user_of,
     wants_fragment,
 )
-from directory.understand.redact import redact
+from directory.service import DirectoryService
 
 KEEP = 24  # entries per user
 MAX_TEXT = 1000
@@ -76,7 +76,7 @@ async def ask(request: web.Request) -> web.Response:
     form = await form_of(request)
     text = form.get("fraga", "").strip()
     if len(text) > MAX_TEXT:  # redacted before it is cut short: no half number at the cut
-        text = redact(text[:2 * MAX_TEXT])[0][:MAX_TEXT].strip()
+        text = DirectoryService.clean(text[:2 * MAX_TEXT])[0][:MAX_TEXT].strip()
     if not text:
         raise see_other("/?tom=1")
     engine = request.app[ENGINE]
@@ -85,7 +85,8 @@ async def ask(request: web.Request) -> web.Response:
         outcome = await engine.on_command(user, command.strip().casefold(), args.strip())
     else:
         outcome = await engine.on_text(user, text)
-    return await _respond(request, _add(_log(request, user.id), outcome, redact(text)[0]))
+    shown = DirectoryService.clean(text)[0]
+    return await _respond(request, _add(_log(request, user.id), outcome, shown))
 
 
 async def press(request: web.Request) -> web.Response:
@@ -93,7 +94,7 @@ async def press(request: web.Request) -> web.Response:
     form = await form_of(request)
     data = form.get("data", "")[:200]
     # Sent back by the browser, so it can be anything: redacted before it is cut short.
-    label = redact(form.get("label", "")[:400])[0][:80]
+    label = DirectoryService.clean(form.get("label", "")[:400])[0][:80]
     outcome = await request.app[ENGINE].on_button(user, data)
     return await _respond(request, _add(_log(request, user.id), outcome, label or None))
 

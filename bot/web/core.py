@@ -21,16 +21,16 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.server import ENGINE, MODEL_BUILDER, SERVICE, SETTINGS
+from bot.keys import ENGINE, MODEL_BUILDER, SERVICE, SETTINGS
+from directory.accounts import RANK, User
 from directory.hours import STOCKHOLM
 from directory.service import DirectoryService
-from directory.store.people import ROLE_SV, User
+from directory.store.people import ROLE_SV
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Lowest account role that may use a route; "public" needs no sign-in.
 LEVELS = ("public", "staff", "coordinator", "admin")
-RANK = {"staff": 1, "coordinator": 2, "admin": 3}
 
 # A numeric id in a route: ASCII digits only ("²" is a digit to str.isdigit but not to int)
 # and short enough for SQLite's 64-bit integers; anything else is a 404.

@@ -25,13 +25,13 @@ from bot.web.core import (
     user_of,
 )
 from bot.web.history import entries
+from directory.accounts import User
 from directory.coverage import gaps_opened_by_role, sentences
 from directory.freshness import freshness
 from directory.model import ALL, Organisation, Role
 from directory.rules import OrgScope, default_scope
 from directory.store import Conflict, Refused
-from directory.store.people import REPORT_REASONS, User
-from directory.understand.redact import redact
+from directory.store.people import REPORT_REASONS
 
 FRESH_SV = {"fresh": "Aktuell", "due": "Granskas snart", "stale": "Inaktuell",
             "unverified": "Aldrig bekräftad"}
@@ -39,9 +39,10 @@ FRESH_ICON = {"fresh": "✓", "due": "…", "stale": "!", "unverified": "!"}
 
 
 def visible_orgs(user: User, organisations: dict[str, Organisation]) -> list[Organisation]:
-    if user.role == "admin":
+    in_charge = user.orgs_in_charge()
+    if in_charge is None:
         return list(organisations.values())
-    return [organisations[o] for o in user.orgs if o in organisations]
+    return [organisations[o] for o in in_charge if o in organisations]
 
 
 def _rows(roles: list[Role]) -> list[dict]:
@@ -67,7 +68,7 @@ async def home(request: web.Request) -> web.Response:
     service = service_of(request)
     d = await service.directory()
     orgs = visible_orgs(user, d.organisations)
-    reports = await service.people.open_reports(None if user.role == "admin"
+    reports = await service.people.open_reports(None if user.is_admin
                                                 else [o.id for o in orgs])
     summary = []
     for org in orgs:
@@ -76,7 +77,7 @@ async def home(request: web.Request) -> web.Response:
         summary.append({"org": org, "count": len(rows), "attention": len(attention),
                         "rows": rows})
     return await render(request, "admin_home.html", {
-        "summary": summary, "reports": len(reports), "expand": user.role != "admin",
+        "summary": summary, "reports": len(reports), "expand": not user.is_admin,
         "done": verified_flash(request, d.roles), "done_id": request.query.get("klart")})
 
 
@@ -288,7 +289,7 @@ async def verify(request: web.Request) -> web.Response:
     user = user_of(request)
     require_org(user, role.org_id)
     form = await form_of(request)
-    await service.store.verify_role(role.id, user.name, today())
+    await service.verify(role.id, user.name, today(), via="Verifierad idag")
     target = safe_next(form.get("next") or f"/admin/roles/{q(role.id)}?sparat=ok")
     raise see_other(target)
 
@@ -297,7 +298,7 @@ async def reports(request: web.Request) -> web.Response:
     user = user_of(request)
     service = service_of(request)
     d = await service.directory()
-    orgs = None if user.role == "admin" else list(user.orgs)
+    orgs = user.orgs_in_charge()
     rows = [{"report": r, "role": d.roles.get(r.role_id),
              "reason": REPORT_REASONS.get(r.reason, r.reason)}
             for r in await service.people.open_reports(orgs)]
@@ -315,9 +316,8 @@ async def resolve(request: web.Request) -> web.Response:
     role = await service.store.role(report.role_id)
     require_org(user, role.org_id if role else "")
     form = await form_of(request)
-    note = redact(form.get("note", "")[:2000])[0].strip()[:1000] or "Åtgärdad"
     if report.status == "open":
-        await service.people.resolve_report(report.id, user.name, note)
+        await service.resolve_report(report.id, user.name, form.get("note", ""))
     raise see_other("/admin/rapporter?klart=1")
 
 

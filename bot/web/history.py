@@ -11,7 +11,6 @@ from aiohttp import web
 from bot.web.core import ID, add_route, q, render, require_org, see_other, service_of, user_of
 from directory.hours import STOCKHOLM, HoursError, WeeklyHours
 from directory.store import Version
-from directory.store.people import User
 
 LABELS = {
     "id": "Id", "org_id": "Organisation", "name": "Namn", "kind": "Funktion",
@@ -156,16 +155,6 @@ async def role_history(request: web.Request) -> web.Response:
         "restored": request.query.get("aterstalld") == "1"})
 
 
-def may_edit_municipality(user: User, municipality: str, organisations: dict) -> bool:
-    """Local paths: admins, or coordinators of a municipality's own organisation."""
-    if user.role == "admin":
-        return True
-    if user.role != "coordinator":
-        return False
-    return any(o in organisations and organisations[o].type == "kommun"
-               and municipality in organisations[o].municipalities for o in user.orgs)
-
-
 async def restore(request: web.Request) -> web.Response:
     service = service_of(request)
     user = user_of(request)
@@ -180,7 +169,7 @@ async def restore(request: web.Request) -> web.Response:
     else:
         topic, _, municipality = version.entity_id.partition("@")
         d = await service.directory()
-        if not may_edit_municipality(user, municipality, d.organisations):
+        if not user.may_edit_municipality(municipality, d.organisations):
             raise web.HTTPForbidden(text="Du får bara ändra din kommuns kontaktvägar.")
         target = f"/admin/vagar/{q(municipality)}/{q(topic)}?aterstalld=1"
     try:

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from bot.web.core import add_route, q, render, see_other, service_of, today, user_of
 from bot.web.forms import small_int
-from bot.web.history import entries, may_edit_municipality
+from bot.web.history import entries
 from directory.coverage import gaps_opened_by_path, sentences
 from directory.documents import Problems, parse_steps
 from directory.model import PERSON_TAGS, WHENS, Path, Step
@@ -23,7 +23,7 @@ def _municipality(request: web.Request, d: Directory) -> str:
     name = request.match_info["kommun"]
     if name not in d.municipalities:
         raise web.HTTPNotFound(text="Den kommunen finns inte i katalogen.")
-    if not may_edit_municipality(user_of(request), name, d.organisations):
+    if not user_of(request).may_edit_municipality(name, d.organisations):
         raise web.HTTPForbidden(text="Du får bara ändra din kommuns kontaktvägar.")
     return name
 
@@ -31,7 +31,7 @@ def _municipality(request: web.Request, d: Directory) -> str:
 async def index(request: web.Request) -> web.Response:
     d = await service_of(request).directory()
     user = user_of(request)
-    mine = [m for m in d.municipalities if may_edit_municipality(user, m, d.organisations)]
+    mine = [m for m in d.municipalities if user.may_edit_municipality(m, d.organisations)]
     rows = [{"name": m, "topics": [(t, (t.slug, m) in d.local_paths) for t in d.topics.values()]}
             for m in mine]
     return await render(request, "paths_index.html", {"rows": rows})

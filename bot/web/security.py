@@ -25,7 +25,6 @@ from cryptography.fernet import Fernet
 
 from bot.web import tokens
 from bot.web.core import (
-    RANK,
     ROUTE_LEVELS,
     SERVICE,
     SETTINGS,
@@ -35,7 +34,7 @@ from bot.web.core import (
     json_error,
     render,
 )
-from directory.store.people import User
+from directory.accounts import User
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +136,7 @@ async def auth_middleware(request: web.Request, handler) -> web.StreamResponse:
                                    "Bearer).")
         target = request.path_qs if request.method == "GET" else "/"
         raise web.HTTPSeeOther(f"/login?next={_quote(target)}")
-    if RANK[user.role] < RANK[level]:
+    if not user.at_least(level):
         raise web.HTTPForbidden(text="Du har inte behörighet till den här sidan.")
     return await handler(request)
 

@@ -7,8 +7,9 @@ import hashlib
 import secrets
 import sqlite3
 
+from directory.accounts import User
 from directory.service import DirectoryService
-from directory.store.people import User, add_audit, user_from_rows
+from directory.store.people import add_audit, user_from_rows
 
 PREFIX = "kv_"
 MAX_PER_USER = 10

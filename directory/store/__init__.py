@@ -287,10 +287,14 @@ class Store:
     async def save_path(self, path: Path, actor: str, action: str = "update") -> bool:
         return await self.db.run_write(_versioned, writes.put_path, path, actor, action)
 
-    async def verify_role(self, role_id: str, actor: str, day: dt.date | None = None) -> None:
-        """Confirm an entry as correct today: recorded apart from modification."""
+    async def verify_role(self, role_id: str, actor: str, day: dt.date | None = None,
+                          resolution: str = checked.VERIFIED) -> int:
+        """Confirm an entry as correct (today unless `day`): recorded apart from modification,
+        and its open reports resolved in the same transaction (checked.verify). Returns how
+        many reports were resolved; KeyError when there is no such role."""
         day = day or dt.datetime.now(dt.UTC).date()
-        await self.db.run_write(_versioned, writes.verify_role, role_id, actor, day)
+        return await self.db.run_write(_versioned, checked.verify, role_id, actor, day,
+                                       resolution)
 
     async def restore(self, version_id: int, actor: str) -> None:
         """Write an old document back as a new version (history is never rewritten)."""
@@ -333,12 +337,15 @@ class Store:
                         make: Callable[[Role, Organisation], Role],
                         check: Callable[..., list], actor: str,
                         replace_protected: bool = False,
-                        verify_on: dt.date | None = None) -> tuple[bool, int, Role]:
+                        verify_on: dt.date | None = None,
+                        resolution: str = checked.VERIFIED) -> tuple[bool, int, Role]:
         """One checked edit in one transaction (checked.edit_role), with `verify_on` also
-        confirmed as correct on that day: raises Conflict when `expected` is not the newest
-        version, Refused when a rule is broken, KeyError when the role does not exist."""
+        confirmed as correct on that day and its open reports resolved: raises Conflict when
+        `expected` is not the newest version, Refused when a rule is broken, KeyError when
+        the role does not exist."""
         return await self.db.run_write(_versioned, checked.edit_role, role_id, expected, make,
-                                       check, actor, replace_protected, verify_on)
+                                       check, actor, replace_protected, verify_on,
+                                       resolution)
 
     async def create_role(self, role: Role, check: Callable[..., list], actor: str) -> int:
         return await self.db.run_write(_versioned, checked.create_role, role, check, actor)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from directory.model import Organisation, Role
-from directory.store import rows
+from directory.store import people, rows
 from directory.store.writes import Conn, _all, _one, _role_doc, put_role, record, verify_role
 
 
@@ -89,15 +89,32 @@ def _stored_role(conn: Conn, role_id: str) -> Role | None:
     return replace(role, protected=protected)
 
 
+VERIFIED = "Bekräftad som korrekt"  # what a report resolved by a verification says
+
+
+def verify(conn: Conn, role_id: str, actor: str, day: dt.date, resolution: str,
+           at: str) -> int:
+    """Confirm the role as correct on `day` and resolve its open reports with `resolution`,
+    both in the caller's transaction (so never one without the other). Returns how many
+    reports were resolved. Raises KeyError when the role does not exist."""
+    verify_role(conn, role_id, actor, day, at)
+    open_ids = [r[0] for r in _all(
+        conn, "SELECT id FROM reports WHERE role_id = ? AND status = 'open' ORDER BY id",
+        (role_id,))]
+    people.resolve_reports(conn, open_ids, actor, resolution)
+    return len(open_ids)
+
+
 def edit_role(conn: Conn, role_id: str, expected: int | set[int] | None, make: Any,
               check: Any, actor: str, replace_protected: bool, verify_on: dt.date | None,
-              at: str) -> tuple[bool, int, Role]:
+              resolution: str, at: str) -> tuple[bool, int, Role]:
     """Read, merge, check and write one role in one transaction, so that no concurrent
     edit is lost: `expected` (the version the editor started from, or a set of them as
     If-Match may send; None: no check) must still be the newest, `make(before, org)`
     builds the edited role (or raises Refused), `check(role, before, scope)` returns the
-    rules' issues. With `verify_on` the role is also confirmed as correct on that day, in
-    the same transaction: the verification is always of exactly what was saved with it.
+    rules' issues. With `verify_on` the role is also confirmed as correct on that day, and
+    its open reports resolved with `resolution`, in the same transaction (`verify`): the
+    verification is always of exactly what was saved with it.
     Returns (changed - the role or its protected fields -, the new version, the role as
     stored before)."""
     current = role_version(conn, role_id)
@@ -116,7 +133,7 @@ def edit_role(conn: Conn, role_id: str, expected: int | set[int] | None, make: A
     put_role(conn, role, actor, "update", at, keep_protected=not replace_protected,
              keep_role_verification=True)
     if verify_on is not None:
-        verify_role(conn, role_id, actor, verify_on, at)
+        verify(conn, role_id, actor, verify_on, resolution, at)
     version = role_version(conn, role_id)
     return version != current, version, before
 

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from directory.accounts import User
 from directory.db import Database
 from directory.names import clash
 from directory.understand.redact import redact
@@ -21,21 +22,6 @@ ROLE_SV = {"staff": "personal", "coordinator": "samordnare", "admin": "administr
 REPORT_REASONS = {"fel-nummer": "Fel nummer", "svarar-inte": "Svarar inte",
                   "fel-ansvarig": "Fel ansvarig", "annat": "Annat"}
 INVITE_DAYS = 7
-
-
-@dataclass(frozen=True)
-class User:
-    id: int
-    name: str
-    role: str
-    orgs: tuple[str, ...]
-    telegram_id: int | None
-    default_municipality: str | None
-    active: bool
-    password_hash: str | None = None
-
-    def may_edit(self, org_id: str) -> bool:
-        return self.role == "admin" or (self.role == "coordinator" and org_id in self.orgs)
 
 
 @dataclass(frozen=True)
@@ -70,6 +56,17 @@ def _execute(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> None:
 def add_audit(conn: sqlite3.Connection, actor: str, action: str, detail: str) -> None:
     conn.execute("INSERT INTO audit_log(at, actor, action, detail) VALUES (?, ?, ?, ?)",
                  (_now(), actor, action, detail))
+
+
+def resolve_reports(conn: sqlite3.Connection, report_ids: list[int], actor: str,
+                    resolution: str) -> None:
+    """Mark reports resolved (audited), inside the caller's transaction."""
+    resolution = redact(resolution)[0][:1000]
+    for report_id in report_ids:
+        conn.execute(
+            "UPDATE reports SET status = 'resolved', resolved_by = ?, resolved_at = ?, "
+            "resolution = ? WHERE id = ?", (actor, _now(), resolution, report_id))
+        add_audit(conn, actor, "report.resolve", str(report_id))
 
 
 # One user (id, name and telegram_id are unique) with its organisations, in one query: a
@@ -397,14 +394,7 @@ class People:
         return {r[0] for r in rows}
 
     async def resolve_report(self, report_id: int, actor: str, resolution: str) -> None:
-        def resolve(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "UPDATE reports SET status = 'resolved', resolved_by = ?, resolved_at = ?, "
-                "resolution = ? WHERE id = ?",
-                (actor, _now(), redact(resolution)[0][:1000], report_id))
-            add_audit(conn, actor, "report.resolve", str(report_id))
-
-        await self.db.run_write(resolve)
+        await self.db.run_write(resolve_reports, [report_id], actor, resolution)
 
     # ---- unanswered questions and audit --------------------------------------------
 

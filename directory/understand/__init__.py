@@ -12,13 +12,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from directory.model import DangerRule, NamedUnit, Person
+from directory.model import DANGER_KIND, DangerRule, NamedUnit, Person
 from directory.understand import person as persons
 from directory.understand.model import NONE, PLACE, char_grams, word_grams
 from directory.understand.places import PlaceHit, choose
 from directory.understand.redact import redact
 from directory.understand.text import is_stop, original_words, tokens
 from directory.understand.topics import (
+    AGE_CONCEPTS,
     KIND_PREFIX,
     MIN_SITUATION,
     ROLE_PREFIX,
@@ -29,7 +30,6 @@ from directory.understand.topics import (
 if TYPE_CHECKING:  # the snapshot imports the place finder from this package
     from directory.snapshot import Directory
 
-DANGER_KIND = "larmnummer"
 NOW_CONCEPT = "nu"
 # "vad gör jag nu", "vem ringer jag nu", "what now": "nu" of the asker's next step
 ASKING_NOW = frozenset({"vad", "vem", "hur", "vart", "vilken", "vilka", "what", "who", "how",
@@ -51,8 +51,14 @@ AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "man
                        "manad", "veckor", "vecka", "months", "weeks"})
 CLOSE_MARGIN = 0.08  # lexicon alone: share of the best score within which a runner-up competes
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
-# Concept names the code reads; the importer refuses a lexicon that lacks one of them.
-REQUIRED_CONCEPTS = (*persons.CONCEPTS, ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE)
+# Concept names the code reads by name, gathered from the modules that read them: the
+# importer refuses a lexicon that lacks one of them (a rename in the data would otherwise
+# silently switch off who the person is, their age group or the asker's own workplace).
+# The danger rules are data and name their concepts themselves; the importer checks those.
+REQUIRED_CONCEPTS = tuple(dict.fromkeys((
+    *persons.CONCEPTS, *persons.RELATIONS, *persons.USES_VIOLENCE,
+    *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
+    ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE)))
 
 
 @dataclass(frozen=True)

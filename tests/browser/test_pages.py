@@ -22,8 +22,9 @@ import pytest
 from aiohttp import web
 from cryptography.fernet import Fernet
 
+from bot.keys import ENGINE, SERVICE
 from bot.passwords import hash_password
-from bot.server import ENGINE, SERVICE, create_app
+from bot.server import create_app
 from bot.settings import PROJECT_ROOT, Settings
 from directory.hours import STOCKHOLM
 
@@ -268,10 +269,12 @@ async def test_chat_works_without_javascript(browser, site):
 
 async def _make_stale(site: Site, role_id: str) -> None:
     service = site.app[SERVICE]
-    async with service.db.write() as conn:
-        await conn.execute("UPDATE roles SET verified_at = '2024-01-10' WHERE id = ?",
-                           (role_id,))
-        await conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+
+    def stale(conn) -> None:
+        conn.execute("UPDATE roles SET verified_at = '2024-01-10' WHERE id = ?", (role_id,))
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+
+    await service.db.run_write(stale)
 
 
 async def test_someone_else_saved_meanwhile(browser, site):
