@@ -18,9 +18,11 @@ from bot import cards
 from directory.ask import Answer, canonical_municipality
 from directory.freshness import freshness
 from directory.hours import STOCKHOLM
+from directory.labels import FRESHNESS_SV, REPORT_REASON_SV, USER_ROLE_SV
 from directory.service import DirectoryService
-from directory.store.people import REPORT_REASONS, ROLE_SV, NameTaken, User
+from directory.store.people import NameTaken, User
 from directory.understand.redact import redact
+from directory.vocabulary import FreshnessState
 
 HELP = ("Skriv situationen och kommunen, t.ex. <i>orosanmälan Mora</i> eller "
         "<i>skyddat boende ikväll Avesta</i>.\n"
@@ -133,7 +135,7 @@ class Engine:
         if user is None:
             return Outcome(Reply("Inbjudan är ogiltig, redan använd eller för gammal. "
                                  "Be om en ny."))
-        return Outcome(Reply(f"Klart – du är kopplad som {ROLE_SV[user.role]}.\n\n{HELP}"))
+        return Outcome(Reply(f"Klart – du är kopplad som {USER_ROLE_SV[user.role]}.\n\n{HELP}"))
 
     async def on_command(self, user: User | None, command: str, args: str) -> Outcome:
         if user is None or not user.active:
@@ -305,10 +307,10 @@ class Engine:
             return Outcome(Reply(EXPIRED))
         if not reason:
             buttons = [Button(label, f"repr:{role_id}:{code}")
-                       for code, label in REPORT_REASONS.items()]
+                       for code, label in REPORT_REASON_SV.items()]
             return Outcome(Reply(f"Vad är fel med {cards.linked(d.roles[role_id].name)}?",
                                  _rows(buttons, 2)))
-        if reason not in REPORT_REASONS:
+        if reason not in REPORT_REASON_SV:
             return Outcome(Reply(EXPIRED))
         self.pending_note[user.id] = (role_id, reason, time.monotonic())
         cancel = Button("Avbryt", "repx:")
@@ -316,7 +318,7 @@ class Engine:
             return Outcome(Reply("Beskriv kort vad som är fel (inga patientuppgifter). "
                                  "Nästa meddelande blir din rapport.", [[cancel]]))
         return Outcome(Reply(
-            f"{escape(REPORT_REASONS[reason])}: vill du lägga till en kommentar, t.ex. "
+            f"{escape(REPORT_REASON_SV[reason])}: vill du lägga till en kommentar, t.ex. "
             "vilket nummer som är rätt? Skriv den som nästa meddelande (inga "
             "patientuppgifter) – eller skicka utan kommentar.",
             [[Button("Skicka utan kommentar", f"repn:{role_id}:{reason}"), cancel]]))
@@ -345,7 +347,7 @@ class Engine:
             text = cards.PRIVACY_LINE + "\n" + text
         notify = []
         message = (f"Ny rapport om <b>{cards.linked(role.name)}</b>: "
-                   f"{escape(REPORT_REASONS[reason])}"
+                   f"{escape(REPORT_REASON_SV[reason])}"
                    + (f" – {cards.linked(report.note)}" if report.note else "")
                    + "\nSe /mina.")
         for coordinator in await self.people.coordinators_of(role.org_id):
@@ -367,7 +369,7 @@ class Engine:
         today = self.clock().astimezone(STOCKHOLM).date()
         orgs = set(user.orgs) if user.role == "coordinator" else set(d.organisations)
         due = [r for r in d.roles.values() if r.org_id in orgs
-               and freshness(r, today).state in ("due", "stale", "unverified")]
+               and freshness(r, today).state != FreshnessState.FRESH]
         reports = await self.people.open_reports(sorted(orgs))
         if not due and not reports:
             return Reply("Allt är bekräftat och inga rapporter väntar. Tack!")
@@ -375,12 +377,13 @@ class Engine:
         for report in reports:
             role = d.roles.get(report.role_id)
             name = role.name if role else report.role_id
-            reason = escape(REPORT_REASONS[report.reason])
+            reason = escape(REPORT_REASON_SV[report.reason])
             lines.append(f"⚠ Rapport: {cards.linked(name)} – {reason}"
                          + (f" ({cards.linked(report.note)})" if report.note else ""))
         for role in sorted(due, key=lambda r: (r.next_review() or dt.date.min))[:20]:
             f = freshness(role, today)
-            when = f.next_review.isoformat() if f.next_review else "aldrig bekräftad"
+            when = (f.next_review.isoformat() if f.next_review
+                    else FRESHNESS_SV[FreshnessState.UNVERIFIED].sentence)
             lines.append(f"• {cards.linked(role.name)} – {f.label_sv} (granskas {when})")
         seen = set()
         for role_id in [r.role_id for r in reports] + [r.id for r in due][:20]:

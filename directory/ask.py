@@ -8,11 +8,11 @@ from typing import Any
 
 from directory.guidance import Guidance, guide
 from directory.hours import STOCKHOLM
+from directory.labels import DEMO_NOTICE
 from directory.routing import Pick, Route, RouteStep, first_differs, route
 from directory.snapshot import Directory
 from directory.understand import Understander, Understanding
 
-DEMO_NOTICE = "Demodata: påhittade nummer och verksamheter, inte för verkliga ärenden."
 REDACTED_NOTICE = ("Skicka inte personnummer eller andra patientuppgifter här. "
                    "Numret togs bort innan frågan behandlades.")
 

@@ -10,7 +10,6 @@ import re
 from typing import Any
 
 from directory.hours import (
-    HOLIDAY_MODES,
     Exception_,
     HoursError,
     Schedule,
@@ -20,22 +19,26 @@ from directory.hours import (
     parse_eve_hours,
 )
 from directory.model import (
-    CHANNELS,
-    CONCERNS,
-    GENDERS,
-    GROUPS,
-    LEGACY_GROUPS,
-    ORG_TYPES,
-    PERSON_TAGS,
-    STATUSES,
-    VISIBILITIES,
-    WHENS,
     Contact,
     Notice,
     Organisation,
     Role,
     Step,
     Verification,
+)
+from directory.vocabulary import (
+    LEGACY_GROUPS,
+    PERSON_TAGS,
+    Channel,
+    Concern,
+    Gender,
+    Group,
+    HolidayMode,
+    OrgType,
+    Status,
+    Visibility,
+    When,
+    values,
 )
 from directory.yamlio import LineDict, LineList, Problem
 
@@ -92,7 +95,7 @@ def _list(doc: dict, key: str, p: Problems, allowed: tuple[str, ...] | None = No
     out = []
     for item in value:
         item = str(item).strip()
-        item = (legacy or {}).get(item, item)
+        item = str((legacy or {}).get(item, item))
         if allowed is not None and item not in allowed:
             p.add(doc, key, f"'{item}' är inte tillåtet i '{key}' ({', '.join(allowed)})")
         out.append(item)
@@ -103,8 +106,8 @@ def _choice(doc: dict, key: str, allowed: tuple[str, ...], default: str, p: Prob
     value = doc.get(key, default)
     if value not in allowed:
         p.add(doc, key, f"'{key}' ska vara en av: {', '.join(allowed)} (inte '{value}')")
-        return default
-    return value
+        return str(default)
+    return str(value)
 
 
 def _verification(doc: dict, p: Problems) -> Verification | None:
@@ -128,7 +131,7 @@ def _schedule(doc: dict, p: Problems, hours_key: str = "hours") -> Schedule:
     except HoursError as e:
         p.add(doc, hours_key, f"öppettider: {e}")
         weekly = WeeklyHours()
-    on_holidays = _choice(doc, "on_holidays", HOLIDAY_MODES, "closed", p)
+    on_holidays = _choice(doc, "on_holidays", values(HolidayMode), HolidayMode.CLOSED, p)
     exceptions = []
     raw = doc.get("exceptions") or []
     if not isinstance(raw, list):
@@ -154,7 +157,7 @@ def parse_organisation(doc: Any, p: Problems) -> Organisation | None:
     org = Organisation(
         id=_slug(doc, "id", p),
         name=_text(doc, "name", p),
-        type=_choice(doc, "type", ORG_TYPES, "kommun", p),
+        type=_choice(doc, "type", values(OrgType), OrgType.MUNICIPALITY, p),
         municipalities=_list(doc, "municipalities", p),
         demo=bool(doc.get("demo", False)),
     )
@@ -168,23 +171,23 @@ def parse_contact(doc: Any, p: Problems) -> Contact | None:
     if not isinstance(doc, dict):
         p.add(doc, None, "en kontaktväg ska ha channel och value")
         return None
-    channel = _choice(doc, "channel", CHANNELS, "phone", p)
+    channel = _choice(doc, "channel", values(Channel), Channel.PHONE, p)
     value = _text(doc, "value", p)
-    if channel == "phone" and value:
+    if channel == Channel.PHONE and value:
         from directory.phones import PhoneError, normalise_phone
 
         try:
             value = normalise_phone(value)
         except PhoneError as e:
             p.add(doc, "value", str(e))
-    if channel in ("email", "secure-email") and value and "@" not in value:
+    if channel in (Channel.EMAIL, Channel.SECURE_EMAIL) and value and "@" not in value:
         p.add(doc, "value", f"'{value}' är ingen e-postadress")
     schedule = _schedule(doc, p) if doc.get("hours") is not None else None
     return Contact(
         channel=channel,
         value=value,
         label=_text(doc, "label", p, required=False),
-        visibility=_choice(doc, "visibility", VISIBILITIES, "staff", p),
+        visibility=_choice(doc, "visibility", values(Visibility), Visibility.STAFF, p),
         schedule=schedule,
         verified=_verification(doc, p),
     )
@@ -233,12 +236,12 @@ def parse_role(doc: Any, org: Organisation, p: Problems) -> Role | None:
         name=_text(doc, "name", p),
         schedule=_schedule(doc, p),
         serves=serves,
-        groups=_list(doc, "groups", p, GROUPS, LEGACY_GROUPS),
-        concerns=_list(doc, "concerns", p, CONCERNS),
-        genders=_list(doc, "genders", p, GENDERS),
+        groups=_list(doc, "groups", p, values(Group), LEGACY_GROUPS),
+        concerns=_list(doc, "concerns", p, values(Concern)),
+        genders=_list(doc, "genders", p, values(Gender)),
         aliases=_list(doc, "aliases", p),
         instructions=_text(doc, "instructions", p, required=False),
-        status=_choice(doc, "status", STATUSES, "aktiv", p),
+        status=_choice(doc, "status", values(Status), Status.ACTIVE, p),
         notice=notice,
         review_interval_days=interval,
         verified=_verification(doc, p),
@@ -279,7 +282,7 @@ def parse_steps(raw: Any, p: Problems, holder: Any = None, key: str | None = Non
                     p.add(item, "for", f"'{tag}' i 'for' är varken en persongrupp "
                           f"({', '.join(PERSON_TAGS)}) eller ett begrepp i lexikonet")
         steps.append(Step(
-            when=_choice(item, "when", WHENS, "always", p),
+            when=_choice(item, "when", values(When), When.ALWAYS, p),
             why=_text(item, "why", p),
             kind=str(kind) if kind else None,
             role=str(role) if role else None,
@@ -312,7 +315,7 @@ def contact_doc(c: Contact) -> dict:
         out["label"] = c.label
     out["visibility"] = c.visibility
     if c.schedule is not None:
-        _schedule_doc(c.schedule, out, with_holidays=c.schedule.on_holidays != "closed")
+        _schedule_doc(c.schedule, out, with_holidays=c.schedule.on_holidays != HolidayMode.CLOSED)
     if c.verified:
         out["verified"] = _verification_doc(c.verified)
     return out

@@ -16,8 +16,6 @@ from directory.import_checks import check_sources, warnings
 from directory.legal import parse_checklist, parse_sources
 from directory.model import (
     ALL,
-    GROUPS,
-    PERSON_TAGS,
     Bundle,
     DangerRule,
     Example,
@@ -31,6 +29,7 @@ from directory.model import (
 from directory.store import Store
 from directory.understand import REQUIRED_CONCEPTS
 from directory.understand.redact import redact
+from directory.vocabulary import PERSON_TAGS, Group, values
 from directory.yamlio import LineDict, Problem, YamlError, load
 
 ABOUTS = ("barn", "utovare")  # taxonomy: whom a topic is about by definition
@@ -123,8 +122,8 @@ def _read_taxonomy(doc: dict, p: Problems) -> tuple[list[Topic], list[Kind]]:
             p.add(t, "about", f"'about' ska vara en av: {', '.join(ABOUTS)}")
             about = None
         assume = t.get("assume")
-        if assume is not None and assume not in GROUPS:
-            p.add(t, "assume", f"'assume' ska vara en av: {', '.join(GROUPS)}")
+        if assume is not None and assume not in values(Group):
+            p.add(t, "assume", f"'assume' ska vara en av: {', '.join(values(Group))}")
             assume = None
         topics.append(Topic(t["slug"], str(t.get("label", "")), bool(t.get("urgent", False)),
                             parse_checklist(t.get("checklist"), t, p), about, assume))

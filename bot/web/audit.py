@@ -15,9 +15,9 @@ from aiohttp import web
 from bot.web.core import ROLE_SV, add_route, q, render, service_of, today
 from bot.web.history import diff, summary
 from directory.hours import STOCKHOLM
+from directory.labels import REPORT_REASON_SV
 from directory.snapshot import Directory
 from directory.store import Version
-from directory.store.people import REPORT_REASONS
 
 CATEGORIES = {
     "inloggning": ("Inloggningar", ("login", "logout")),
@@ -113,7 +113,7 @@ def _log_row(r: dict, names: dict[int, str], d: Directory) -> Row:
             actor = names.get(int(actor), f"konto {actor}")
         role_id, _, reason = detail.partition(" ")
         role = d.roles.get(role_id)
-        detail = f"{role.name if role else role_id}: {REPORT_REASONS.get(reason, reason)}"
+        detail = f"{role.name if role else role_id}: {REPORT_REASON_SV.get(reason, reason)}"
         link = f"/admin/roles/{q(role_id)}" if role else None
     elif code == "report.resolve":
         detail = f"rapport {detail}"

@@ -23,8 +23,9 @@ from aiohttp_session import get_session
 
 from bot.server import ENGINE, MODEL_BUILDER, SERVICE, SETTINGS
 from directory.hours import STOCKHOLM
+from directory.labels import USER_ROLE_SV as ROLE_SV
 from directory.service import DirectoryService
-from directory.store.people import ROLE_SV, User
+from directory.store.people import User
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

@@ -25,14 +25,24 @@ from directory.hours import (
     format_intervals,
     parse_date,
 )
-from directory.model import CHANNELS, STATUSES, VISIBILITIES, Organisation, Role
+from directory.labels import (
+    CHANNEL_SV,
+    CONCERN_CHOICE_SV,
+    GENDER_CHOICE_SV,
+    GROUP_CHOICE_SV,
+    HOLIDAYS_CHOICE_SV,
+    STATUS_CHOICE_SV,
+    VISIBILITY_SV,
+    WEEKDAYS_SHORT_SV,
+    WEEKDAYS_SV,
+)
+from directory.model import Organisation, Role
 from directory.rules import Issue, OrgScope, role_issues
 from directory.snapshot import Directory
+from directory.vocabulary import HolidayMode, Status
 from directory.yamlio import LineDict, LineList
 
-DAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
-DAY_NAMES = ("Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag", "Lördag", "Söndag")
-SV_TO_DAY = dict(zip(DAYS_SV, DAYS, strict=True))
+SV_TO_DAY = dict(zip(WEEKDAYS_SHORT_SV, DAYS, strict=True))
 MAX_ROWS = 40
 CONTACT_FIELDS = ("rank", "channel", "value", "label", "visibility", "hours", "remove")
 EXCEPTION_FIELDS = ("date", "hours", "closed", "note")
@@ -42,17 +52,6 @@ SCALARS = ("id", "name", "kind", "status", "instructions", "review_interval_days
            "notice-to",
            *(f"hours-{d}" for d in DAYS))
 LISTS = ("serves", "groups", "concerns", "genders")
-STATUS_SV = {"aktiv": "Aktiv", "inaktiv": "Inaktiv (visas inte)",
-             "tillfalligt-stangd": "Tillfälligt stängd"}
-HOLIDAYS_SV = {"closed": "Stängt på helgdagar och jul-, midsommar- och nyårsafton",
-               "sunday": "Helgdagar har söndagens tider", "normal": "Helgdagar som vanliga dagar"}
-CHANNEL_FORM_SV = {"phone": "Telefon", "email": "E-post", "secure-email": "Säker e-post",
-                   "web": "Webb"}
-VISIBILITY_SV = {"staff": "Personal", "public": "Allmänheten"}
-GROUPS_SV = {"barn": "Barn (under 18)", "vuxen": "Vuxna", "aldre": "Äldre (65+)"}
-GENDERS_SV = {"kvinna": "Kvinnor och flickor", "man": "Män och pojkar"}
-CONCERNS_SV = {"utsatta": "Våldsutsatta", "utovare": "Våldsutövare",
-               "bevittnat": "Barn som bevittnat våld"}
 
 
 @dataclass
@@ -89,7 +88,7 @@ def hours_text(weekly: WeeklyHours) -> str:
     spec = weekly.to_spec()
     if spec == ROUND_THE_CLOCK:
         return "dygnet runt"
-    sv = dict(zip(DAYS, DAYS_SV, strict=True))
+    sv = dict(zip(DAYS, WEEKDAYS_SHORT_SV, strict=True))
     return "; ".join("-".join(sv[d] for d in key.split("-")) + f" {value}"
                      for key, value in spec.items())
 
@@ -146,7 +145,7 @@ def from_role(role: Role, with_protected: bool) -> RoleForm:
 
 
 def new_form() -> RoleForm:
-    f = RoleForm(values={"status": "aktiv", "on_holidays": "closed",
+    f = RoleForm(values={"status": Status.ACTIVE.value, "on_holidays": HolidayMode.CLOSED.value,
                          "review_interval_days": "365", "serves": [], "groups": [],
                          "concerns": [], "genders": [], "aliases": ""})
     for day in DAYS[:5]:
@@ -435,7 +434,7 @@ ROW_LABELS = {
 def field_label(name: str) -> str:
     """A field's name as people read it, for the error summary."""
     if name.startswith("hours-") and name[6:] in DAYS:
-        return DAY_NAMES[DAYS.index(name[6:])]
+        return WEEKDAYS_SV[DAYS.index(name[6:])]
     m = re.fullmatch(r"([a-z]+)-(\d+)-([a-z]+)", name)
     if m and m.group(1) in ROW_LABELS:
         row, parts = ROW_LABELS[m.group(1)]
@@ -445,10 +444,11 @@ def field_label(name: str) -> str:
 
 def choices() -> dict[str, Any]:
     """Option lists for the template."""
-    return {"statuses": [(s, STATUS_SV[s]) for s in STATUSES],
-            "holidays": list(HOLIDAYS_SV.items()),
-            "channels": [(c, CHANNEL_FORM_SV[c]) for c in CHANNELS],
-            "visibilities": [(x, VISIBILITY_SV[x]) for x in VISIBILITIES],
-            "groups": list(GROUPS_SV.items()), "concerns": list(CONCERNS_SV.items()),
-            "genders": list(GENDERS_SV.items()),
-            "days": list(zip(DAYS, DAY_NAMES, strict=True))}
+    def pairs(labels: dict) -> list[tuple[str, str]]:
+        return [(value.value, label) for value, label in labels.items()]
+
+    return {"statuses": pairs(STATUS_CHOICE_SV), "holidays": pairs(HOLIDAYS_CHOICE_SV),
+            "channels": pairs(CHANNEL_SV), "visibilities": pairs(VISIBILITY_SV),
+            "groups": pairs(GROUP_CHOICE_SV), "concerns": pairs(CONCERN_CHOICE_SV),
+            "genders": pairs(GENDER_CHOICE_SV),
+            "days": list(zip(DAYS, WEEKDAYS_SV, strict=True))}

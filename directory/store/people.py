@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from directory.db import Database
+from directory.labels import REPORT_REASON_SV, USER_ROLE_SV
 from directory.names import clash
 from directory.understand.redact import redact
+from directory.vocabulary import ReportReason, UserRole, values
 
-ROLES = ("staff", "coordinator", "admin")
-ROLE_SV = {"staff": "personal", "coordinator": "samordnare", "admin": "administratör"}
-REPORT_REASONS = {"fel-nummer": "Fel nummer", "svarar-inte": "Svarar inte",
-                  "fel-ansvarig": "Fel ansvarig", "annat": "Annat"}
+ROLES = values(UserRole)
+# Re-exported for the callers that still import them from here (bot/admin_cli.py).
+ROLE_SV = USER_ROLE_SV
+REPORT_REASONS = REPORT_REASON_SV
 INVITE_DAYS = 7
 
 
@@ -365,7 +367,7 @@ class People:
 
     async def add_report(self, role_id: str, reason: str, note: str, reporter: int | None
                          ) -> Report:
-        if reason not in REPORT_REASONS:
+        if reason not in values(ReportReason):
             raise ValueError(f"okänd orsak '{reason}'")
         note = redact(note)[0]  # callers redact; this is the last check before storing
 
