@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from directory.freshness import freshness
 from directory.hours import STOCKHOLM, closed_days
 from directory.labels import WEEKDAYS_SV
-from directory.model import ALL, Path, Role
+from directory.model import ALL, ContactPath, Role
 from directory.routing import route
 from directory.snapshot import Directory
 from directory.vocabulary import Status
@@ -330,7 +330,7 @@ def gaps_opened_by_role(d: Directory, role: Role, today: dt.date) -> list[Gap]:
     return [g for g in _new_gaps(before, after) if g.problem != ONLY_STALE]
 
 
-def gaps_opened_by_path(d: Directory, path: Path, today: dt.date) -> list[Gap]:
+def gaps_opened_by_path(d: Directory, path: ContactPath, today: dt.date) -> list[Gap]:
     """The gaps that saving a municipality's local path would open."""
     if path.municipality is None:
         return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path as FsPath
+from pathlib import Path
 
 from directory.agreements import parse_agreement
 from directory.documents import (
@@ -17,11 +17,11 @@ from directory.legal import parse_checklist, parse_sources
 from directory.model import (
     ALL,
     Bundle,
+    ContactPath,
     DangerRule,
     Example,
     Kind,
     Lexicon,
-    Path,
     Place,
     Swap,
     Topic,
@@ -43,7 +43,7 @@ class ImportFailed(Exception):
         self.problems = problems
 
 
-def yaml_files(root: FsPath) -> list[FsPath]:
+def yaml_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
     if not root.is_dir():
@@ -51,7 +51,7 @@ def yaml_files(root: FsPath) -> list[FsPath]:
     return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def read_bundle(root: FsPath) -> tuple[Bundle, list[Problem], dict]:
+def read_bundle(root: Path) -> tuple[Bundle, list[Problem], dict]:
     """Parse files into a Bundle; structural problems are collected, not raised."""
     bundle = Bundle()
     problems: list[Problem] = []
@@ -215,7 +215,7 @@ def _read_paths(doc: dict, bundle: Bundle, p: Problems) -> None:
     for topic, raw in paths.items():
         steps = parse_steps(raw, p, paths, topic)
         if steps:
-            bundle.paths.append(Path(str(topic), municipality, steps))
+            bundle.paths.append(ContactPath(str(topic), municipality, steps))
             _PATH_LINES[(str(topic), municipality)] = (p.file, paths.line_of(str(topic)))
 
 
@@ -336,7 +336,7 @@ def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> L
                    frozenset(subjects), tuple(danger))
 
 
-async def validate(root: FsPath, store: Store) -> Bundle:
+async def validate(root: Path, store: Store) -> Bundle:
     """Read and cross-check everything against the bundle and the database."""
     _PATH_LINES.clear()
     _EXAMPLE_LINES.clear()
@@ -448,11 +448,11 @@ async def _still_cited(bundle: Bundle, store: Store, known: set[str],
             for i, where in sorted(cited.items()) if i not in known]
 
 
-async def import_path(root: FsPath, store: Store, actor: str, action: str = "import",
+async def import_path(root: Path, store: Store, actor: str, action: str = "import",
                       warned: list[Problem] | None = None) -> dict:
     """Validate everything first; apply in one transaction only when there is no error.
     Warnings (not errors: the import goes on) are appended to `warned` when given."""
-    bundle = await validate(FsPath(root), store)
+    bundle = await validate(Path(root), store)
     if warned is not None:
         warned.extend(bundle.warnings)
     return await store.apply_bundle(bundle, actor, action)

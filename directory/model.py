@@ -129,7 +129,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Path:
+class ContactPath:
     topic: str
     municipality: str | None
     steps: tuple[Step, ...]
@@ -287,7 +287,7 @@ class Bundle:
     kinds: list[Kind] | None = None
     lexicon: Lexicon | None = None
     organisations: list[tuple[Organisation, list[Role]]] = field(default_factory=list)
-    paths: list[Path] = field(default_factory=list)
+    paths: list[ContactPath] = field(default_factory=list)
     # scope (a municipality, None for the regional file) -> its agreement, for the path
     # files in this input (None: the file names no agreement)
     agreements: dict[str | None, Agreement | None] = field(default_factory=dict)

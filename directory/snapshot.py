@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from directory.hours import STOCKHOLM, Schedule
 from directory.model import (
     Agreement,
+    ContactPath,
     Kind,
     LegalSource,
     Lexicon,
     Organisation,
-    Path,
     Person,
     Role,
     Topic,
@@ -36,8 +36,8 @@ class Directory:
     organisations: dict[str, Organisation]
     roles: dict[str, Role]
     areas: dict[str, frozenset[str]]
-    regional_paths: dict[str, Path]
-    local_paths: dict[tuple[str, str], Path]
+    regional_paths: dict[str, ContactPath]
+    local_paths: dict[tuple[str, str], ContactPath]
     lexicon: Lexicon
     model: TopicModel | None = None  # the topic model learnt from the examples
     last_version: int = 0  # the newest version row this snapshot reflects
@@ -224,7 +224,7 @@ class Directory:
             self._places = PlaceFinder(self.lexicon)
         return self._places
 
-    def path_for(self, topic: str, municipality: str | None) -> Path | None:
+    def path_for(self, topic: str, municipality: str | None) -> ContactPath | None:
         if municipality is not None:
             local = self.local_paths.get((topic, municipality))
             if local is not None:

@@ -10,7 +10,7 @@ from bot.web.history import entries, may_edit_municipality
 from directory.coverage import gaps_opened_by_path, sentences
 from directory.documents import Problems, parse_steps
 from directory.labels import WHEN_CHOICE_SV
-from directory.model import Path, Step
+from directory.model import ContactPath, Step
 from directory.snapshot import Directory
 from directory.store.writes import path_entity_id
 from directory.vocabulary import PERSON_TAGS, Status, When, values
@@ -37,7 +37,7 @@ async def index(request: web.Request) -> web.Response:
     return await render(request, "paths_index.html", {"rows": rows})
 
 
-def _rows_from(path: Path | None) -> list[dict[str, str]]:
+def _rows_from(path: ContactPath | None) -> list[dict[str, str]]:
     rows = []
     for i, s in enumerate(path.steps if path else (), 1):
         rows.append({"rank": str(i), "target": f"kind:{s.kind}" if s.kind else f"role:{s.role}",
@@ -160,7 +160,7 @@ async def save(request: web.Request) -> web.Response:
     steps = validate(d, municipality, rows, errors)
     if errors:
         return await _page(request, d, municipality, topic, rows, errors, status=400)
-    path = Path(topic, municipality, steps)
+    path = ContactPath(topic, municipality, steps)
     if data.get("action") != "save-gap":
         gaps = gaps_opened_by_path(d, path, today())
         if gaps:

@@ -22,12 +22,12 @@ from directory.model import (
     ALL,
     Agreement,
     Bundle,
+    ContactPath,
     Example,
     Kind,
     LegalSource,
     Lexicon,
     Organisation,
-    Path,
     Place,
     Role,
     Topic,
@@ -153,11 +153,11 @@ class Store:
             out.setdefault(r["role_id"], []).append(r["municipality"])
         return {k: tuple(v) for k, v in out.items()}
 
-    async def paths(self) -> list[Path]:
+    async def paths(self) -> list[ContactPath]:
         return [rows.path(r) for r in await self.db.fetchall(
             "SELECT * FROM paths ORDER BY municipality IS NOT NULL, municipality, id")]
 
-    async def path(self, topic: str, municipality: str | None) -> Path | None:
+    async def path(self, topic: str, municipality: str | None) -> ContactPath | None:
         r = await self.db.fetchone("SELECT * FROM paths WHERE topic = ? AND municipality IS ?",
                                    (topic, municipality))
         return rows.path(r) if r else None
@@ -284,7 +284,7 @@ class Store:
         await self.db.run_write(_versioned, writes.put_protected, role_id, fields, actor,
                                 action)
 
-    async def save_path(self, path: Path, actor: str, action: str = "update") -> bool:
+    async def save_path(self, path: ContactPath, actor: str, action: str = "update") -> bool:
         return await self.db.run_write(_versioned, writes.put_path, path, actor, action)
 
     async def verify_role(self, role_id: str, actor: str, day: dt.date | None = None) -> None:

@@ -17,10 +17,10 @@ from directory.model import (
     ALL,
     Agreement,
     Bundle,
+    ContactPath,
     LegalSource,
     Lexicon,
     Organisation,
-    Path,
     Role,
     Verification,
 )
@@ -214,12 +214,12 @@ def path_entity_id(topic: str, municipality: str | None) -> str:
     return f"{topic}@{municipality or 'regional'}"
 
 
-def path_doc(path: Path) -> dict:
+def path_doc(path: ContactPath) -> dict:
     return {"topic": path.topic, "municipality": path.municipality,
             "steps": [documents.step_doc(s) for s in path.steps]}
 
 
-def put_path(conn: Conn, path: Path, actor: str, action: str, at: str) -> bool:
+def put_path(conn: Conn, path: ContactPath, actor: str, action: str, at: str) -> bool:
     old = _one(conn, "SELECT * FROM paths WHERE topic = ? AND municipality IS ?",
                (path.topic, path.municipality))
     before = path_doc(rows.path(old)) if old else None
@@ -425,7 +425,7 @@ def restore(conn: Conn, entity: str, entity_id: str, doc: dict | None, actor: st
         steps = parse_steps(doc["steps"], p)
         if p:
             raise ValueError("; ".join(str(x) for x in p.items))
-        put_path(conn, Path(doc["topic"], doc["municipality"], steps), actor, "restore", at)
+        put_path(conn, ContactPath(doc["topic"], doc["municipality"], steps), actor, "restore", at)
     elif entity == "organisation":
         org = Organisation(doc["id"], doc["name"], doc["type"], tuple(doc["municipalities"]),
                            bool(doc["demo"]))
