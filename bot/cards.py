@@ -175,7 +175,7 @@ def clarify_card(d: Directory, answer: Answer) -> str:
         lines.append(PRIVACY_LINE)
     if answer.understanding.topic:
         lines.append(header(d, answer))
-    lines.append(escape(answer.clarify["question"]))
+    lines.append(escape(answer.clarify.question))
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ from html import escape
 
 from bot import cards
 from directory.ask import Answer, canonical_municipality
+from directory.clarify import TOPIC
 from directory.freshness import freshness
 from directory.hours import STOCKHOLM
 from directory.labels import FRESHNESS_SV, REPORT_REASON_SV, USER_ROLE_SV
@@ -192,9 +193,9 @@ class Engine:
             return Reply(cards.no_match_card(answer))
         if answer.clarify:
             c = answer.clarify
-            labels = c.get("labels") or c["options"]
-            field_ = "t" if c["field"] == "topic" else "m"
-            buttons = [Button(label, f"clar:{key}:{field_}:{i}") for i, label in enumerate(labels)]
+            field_ = "t" if c.field == TOPIC else "m"
+            buttons = [Button(label, f"clar:{key}:{field_}:{i}")
+                       for i, label in enumerate(c.shown)]
             return Reply(cards.clarify_card(d, answer), _rows(buttons, 3 if field_ == "m" else 1))
         reported = await self.people.reported_roles()
         return Reply(cards.first_card(d, answer, reported), [
@@ -260,7 +261,7 @@ class Engine:
         if ctx is None or not index.isdigit():
             return Outcome(Reply(EXPIRED))
         answer = await self._ask(user, ctx)
-        options = (answer.clarify or {}).get("options") or []
+        options = answer.clarify.options if answer.clarify else ()
         if int(index) >= len(options):
             return Outcome(Reply(EXPIRED))
         ctx = Context(ctx.query, self.clock(), ctx.topic, ctx.municipality)

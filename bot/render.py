@@ -120,10 +120,8 @@ def answer_text(d: Directory, answer: Answer) -> str:
         return "\n".join(lines)
     lines.append(understood_line(d, answer))
     if answer.clarify:
-        c = answer.clarify
-        labels = c.get("labels") or c["options"]
-        lines.append(c["question"])
-        lines += [f"  – {label}" for label in labels]
+        lines.append(answer.clarify.question)
+        lines += [f"  – {label}" for label in answer.clarify.shown]
         return "\n".join(lines)
     if u.danger:
         lines.append("AKUT FARA: ring 112 först.")

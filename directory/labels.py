@@ -90,6 +90,7 @@ USER_ROLE_SV = {UserRole.STAFF: "personal", UserRole.COORDINATOR: "samordnare",
 REPORT_REASON_SV = {ReportReason.WRONG_NUMBER: "Fel nummer",
                     ReportReason.NO_ANSWER: "Svarar inte",
                     ReportReason.WRONG_UNIT: "Fel ansvarig", ReportReason.OTHER: "Annat"}
+INVITE_STATE_SV = {"used": "använd", "expired": "utgången", "open": "öppen"}
 ASKER_SV = {Asker.HEALTH_CARE: "Hälso- och sjukvården", Asker.SOCIAL_SERVICES: "Socialtjänsten",
             Asker.AUTHORITY: "Försäkringskassan, Arbetsförmedlingen och Migrationsverket"}
 

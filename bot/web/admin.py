@@ -23,7 +23,7 @@ from bot.web.core import (
     user_of,
 )
 from directory.coverage import sentences
-from directory.labels import FRESHNESS_SV, local_time
+from directory.labels import FRESHNESS_SV, INVITE_STATE_SV, local_time
 from directory.model import Example
 from directory.snapshot import Directory
 from directory.store.people import ROLES
@@ -190,13 +190,11 @@ async def _users_page(request: web.Request, invite: dict | None = None,
                       errors: dict | None = None, status: int = 200) -> web.Response:
     service = service_of(request)
     d = await service.directory()
-    invites = await service.people.invites()
-    now = dt.datetime.now(dt.UTC).isoformat()
-    for inv in invites:
-        inv["state"] = ("använd" if inv["used_at"] else
-                        "utgången" if inv["expires_at"] < now else "öppen")
-        inv["when"] = local_time(inv["created_at"])
-        inv["expires"] = local_time(inv["expires_at"])
+    now = dt.datetime.now(dt.UTC)
+    invites = [{"role": inv.role, "created_by": inv.created_by,
+                "state": INVITE_STATE_SV[inv.state(now)], "when": local_time(inv.created_at),
+                "expires": local_time(inv.expires_at)}
+               for inv in await service.people.invites()]
     return await render(request, "users.html", {
         "users": await service.people.users(), "orgs": list(d.organisations.values()),
         "org_names": {o.id: o.name for o in d.organisations.values()},

@@ -18,6 +18,7 @@ from directory.hours import STOCKHOLM
 from directory.labels import REPORT_REASON_SV
 from directory.snapshot import Directory
 from directory.store import Version
+from directory.store.people import AuditRow
 
 CATEGORIES = {
     "inloggning": ("Inloggningar", ("login", "logout")),
@@ -106,8 +107,8 @@ def _version_row(v: Version, d: Directory) -> Row:
                changes)
 
 
-def _log_row(r: dict, names: dict[int, str], d: Directory) -> Row:
-    code, actor, detail, link = r["action"], r["actor"], r["detail"] or "", None
+def _log_row(r: AuditRow, names: dict[int, str], d: Directory) -> Row:
+    code, actor, detail, link = r.action, r.actor, r.detail or "", None
     if code == "report.add":
         if actor.isdigit():
             actor = names.get(int(actor), f"konto {actor}")
@@ -127,7 +128,7 @@ def _log_row(r: dict, names: dict[int, str], d: Directory) -> Row:
         detail = ROLE_SV.get(role, role) + (f" ({', '.join(org_names)})" if org_names else "")
     elif code == "invite.redeem":
         detail = ROLE_SV.get(detail, detail)
-    return Row(local(r["at"]), actor, code, ACTION_SV.get(code, code), detail, link)
+    return Row(local(r.at), actor, code, ACTION_SV.get(code, code), detail, link)
 
 
 async def audit_rows(request: web.Request, limit: int) -> tuple[list[Row], dict]:
