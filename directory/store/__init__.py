@@ -8,6 +8,7 @@ and bumps the generation counter that tells in-memory snapshots to reload.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sqlite3
 from collections.abc import Callable
@@ -275,8 +276,10 @@ class Store:
         return await self.db.run_write(_versioned, writes.apply_bundle, bundle, actor, action)
 
     async def save_role(self, role: Role, actor: str, action: str = "update") -> bool:
-        """Save an edit. Verification is never changed by saving."""
-        return await self.db.run_write(_versioned, writes.save_role, role, actor, action)
+        """Save an edit. Verification is never changed by saving; the protected fields are
+        replaced only when the role brings some."""
+        save = functools.partial(writes.save_role, protected=dict(role.protected) or None)
+        return await self.db.run_write(_versioned, save, role, actor, action)
 
     async def save_protected(self, role_id: str, fields: dict[str, str], actor: str,
                              action: str = "update") -> None:
