@@ -7,6 +7,7 @@ the web forms, so one validator serves them all.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from directory.hours import (
@@ -45,21 +46,63 @@ from directory.yamlio import LineDict, LineList, Problem
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-class Problems:
-    """Collects every problem of one input instead of stopping at the first."""
+@dataclass(frozen=True)
+class FieldError:
+    """A problem with one field of a document: where it is (the keys and indexes from the
+    document's root, e.g. ("contacts", 1, "value")) and why. When `subject` is given the
+    reason is about that field and reads after its name ("saknas")."""
 
-    def __init__(self, file: str) -> None:
+    key: tuple[str | int, ...]
+    reason: str
+    subject: str | None = None
+
+    @property
+    def text(self) -> str:
+        """As in a file's error list: "'name' saknas"."""
+        return f"'{self.subject}' {self.reason}" if self.subject else self.reason
+
+    def named(self, names: dict[str, str]) -> str:
+        """With the field named in words where `names` knows it: "namnet saknas"."""
+        if self.subject and self.subject in names:
+            return f"{names[self.subject]} {self.reason}"
+        return self.text
+
+
+class Problems:
+    """Collects every problem of one input instead of stopping at the first: as
+    `items` (file, line, reason: for files) and as `errors` (FieldErrors: for forms, whose
+    fields are found by key when the document's `root` is given)."""
+
+    def __init__(self, file: str, root: Any = None) -> None:
         self.file = file
         self.items: list[Problem] = []
+        self.errors: list[FieldError] = []
+        self._paths: dict[int, tuple[str | int, ...]] = {}
+        if root is not None:
+            self._index(root, ())
 
-    def add(self, node: Any, key: str | int | None, reason: str) -> None:
+    def _index(self, node: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(node, dict):
+            self._paths[id(node)] = path
+            for key, value in node.items():
+                self._index(value, (*path, key))
+        elif isinstance(node, list):
+            self._paths[id(node)] = path
+            for i, value in enumerate(node):
+                self._index(value, (*path, i))
+
+    def add(self, node: Any, key: str | int | None, reason: str,
+            subject: str | None = None) -> None:
         line = 0
         if (isinstance(node, LineDict) and isinstance(key, str)) or (
                 isinstance(node, LineList) and isinstance(key, int)):
             line = node.line_of(key)
         elif isinstance(node, LineDict | LineList):
             line = node.line
-        self.items.append(Problem(self.file, line, reason))
+        path = self._paths.get(id(node), ()) if isinstance(node, dict | list) else ()
+        error = FieldError(path if key is None else (*path, key), reason, subject)
+        self.errors.append(error)
+        self.items.append(Problem(self.file, line, error.text))
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -69,10 +112,10 @@ def _text(doc: dict, key: str, p: Problems, required: bool = True) -> str:
     value = doc.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            p.add(doc, key, f"'{key}' saknas")
+            p.add(doc, key, "saknas", subject=key)
         return ""
     if not isinstance(value, str | int | float):
-        p.add(doc, key, f"'{key}' ska vara text")
+        p.add(doc, key, "ska vara text", subject=key)
         return ""
     return str(value).strip()
 
@@ -90,7 +133,7 @@ def _list(doc: dict, key: str, p: Problems, allowed: tuple[str, ...] | None = No
     if value is None:
         return ()
     if not isinstance(value, list):
-        p.add(doc, key, f"'{key}' ska vara en lista")
+        p.add(doc, key, "ska vara en lista", subject=key)
         return ()
     out = []
     for item in value:
@@ -105,7 +148,7 @@ def _list(doc: dict, key: str, p: Problems, allowed: tuple[str, ...] | None = No
 def _choice(doc: dict, key: str, allowed: tuple[str, ...], default: str, p: Problems) -> str:
     value = doc.get(key, default)
     if value not in allowed:
-        p.add(doc, key, f"'{key}' ska vara en av: {', '.join(allowed)} (inte '{value}')")
+        p.add(doc, key, f"ska vara en av: {', '.join(allowed)} (inte '{value}')", subject=key)
         return str(default)
     return str(value)
 
@@ -115,7 +158,7 @@ def _verification(doc: dict, p: Problems) -> Verification | None:
     if v is None:
         return None
     if not isinstance(v, dict) or "at" not in v:
-        p.add(doc, "verified", "'verified' ska ha at: ÅÅÅÅ-MM-DD och by: vem")
+        p.add(doc, "verified", "ska ha at: ÅÅÅÅ-MM-DD och by: vem", subject="verified")
         return None
     try:
         at = parse_date(v["at"])
@@ -135,7 +178,7 @@ def _schedule(doc: dict, p: Problems, hours_key: str = "hours") -> Schedule:
     exceptions = []
     raw = doc.get("exceptions") or []
     if not isinstance(raw, list):
-        p.add(doc, "exceptions", "'exceptions' ska vara en lista")
+        p.add(doc, "exceptions", "ska vara en lista", subject="exceptions")
         raw = []
     for i, item in enumerate(raw):
         try:
@@ -162,8 +205,8 @@ def parse_organisation(doc: Any, p: Problems) -> Organisation | None:
         demo=bool(doc.get("demo", False)),
     )
     if not org.municipalities:
-        p.add(doc, "municipalities", "'municipalities' saknas (kommunerna den tjänar, "
-              "eller [alla])")
+        p.add(doc, "municipalities", "saknas (kommunerna den tjänar, eller [alla])",
+              subject="municipalities")
     return org
 
 
@@ -201,7 +244,7 @@ def parse_role(doc: Any, org: Organisation, p: Problems) -> Role | None:
     raw_notice = doc.get("notice")
     if raw_notice is not None:
         if not isinstance(raw_notice, dict):
-            p.add(doc, "notice", "'notice' ska ha text, from och to")
+            p.add(doc, "notice", "ska ha text, from och to", subject="notice")
         else:
             try:
                 notice = Notice(_text(raw_notice, "text", p), parse_date(raw_notice.get("from")),
@@ -213,7 +256,7 @@ def parse_role(doc: Any, org: Organisation, p: Problems) -> Role | None:
     contacts = []
     raw_contacts = doc.get("contacts") or []
     if not isinstance(raw_contacts, list):
-        p.add(doc, "contacts", "'contacts' ska vara en lista")
+        p.add(doc, "contacts", "ska vara en lista", subject="contacts")
         raw_contacts = []
     for c in raw_contacts:
         contact = parse_contact(c, p)
@@ -221,7 +264,7 @@ def parse_role(doc: Any, org: Organisation, p: Problems) -> Role | None:
             contacts.append(contact)
     protected = doc.get("protected") or {}
     if not isinstance(protected, dict):
-        p.add(doc, "protected", "'protected' ska vara fält: värde")
+        p.add(doc, "protected", "ska vara fält: värde", subject="protected")
         protected = {}
     interval = doc.get("review_interval_days", 365)
     if not isinstance(interval, int) or isinstance(interval, bool) or not 1 <= interval <= 1096:

@@ -94,6 +94,12 @@ INVITE_STATE_SV = {"used": "använd", "expired": "utgången", "open": "öppen"}
 ASKER_SV = {Asker.HEALTH_CARE: "Hälso- och sjukvården", Asker.SOCIAL_SERVICES: "Socialtjänsten",
             Asker.AUTHORITY: "Försäkringskassan, Arbetsförmedlingen och Migrationsverket"}
 
+# A document's keys as a form's error names them: "Namnet saknas."
+DOCUMENT_KEY_SV = {"name": "namnet", "value": "kontaktuppgiften", "text": "texten",
+                   "kind": "funktionen", "id": "id", "why": "motiveringen",
+                   "channel": "kanalen", "visibility": "synligheten", "status": "status",
+                   "on_holidays": "helgdagar", "when": "när"}
+
 # ---- times ------------------------------------------------------------------------------
 
 WEEKDAYS_SV = ("Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag", "Lördag", "Söndag")
