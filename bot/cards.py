@@ -18,12 +18,12 @@ from bot.render import (
     understood_parts,
 )
 from directory.ask import Answer
-from directory.model import CHANNEL_SV
+from directory.labels import CHANNEL_SV, DEMO_LINE
 from directory.phones import dial_string, find_numbers
 from directory.routing import DANGER_KIND, RouteStep, build_step
 from directory.snapshot import Directory
 
-DEMO_LINE = "<i>Demodata – påhittade nummer och verksamheter, inte för verkliga ärenden.</i>"
+DEMO_HTML = f"<i>{DEMO_LINE}</i>"
 PRIVACY_LINE = ("⚠ Skicka inte personnummer eller andra patientuppgifter här – "
                 "numret togs bort innan frågan behandlades.")
 NO_MATCH = ("Jag hittar inget i katalogen som passar. Beskriv situationen kort, t.ex. "
@@ -117,7 +117,7 @@ def first_card(d: Directory, answer: Answer, reported: set[str]) -> str:
     elif answer.hidden:
         lines.append(f"\n{len(answer.hidden)} till av samma slag: tryck <i>Fler vägar</i>.")
     if answer.demo:
-        lines += ["", DEMO_LINE]
+        lines += ["", DEMO_HTML]
     return "\n".join(lines)
 
 
@@ -133,7 +133,7 @@ def rest_card(d: Directory, answer: Answer, reported: set[str]) -> str:
         lines.append(f"<i>Och {len(answer.hidden)} till som inte visas här: tryck "
                      f"{SHOW_ALL}.</i>\n")
     if answer.demo:
-        lines.append(DEMO_LINE)
+        lines.append(DEMO_HTML)
     return "\n".join(lines).strip()
 
 
@@ -147,7 +147,7 @@ def hidden_card(d: Directory, answer: Answer, reported: set[str]) -> str:
     if left > 0:
         lines.append(f"<i>… och {left} till: se katalogen på webben, per kommun.</i>")
     if answer.demo:
-        lines.append(DEMO_LINE)
+        lines.append(DEMO_HTML)
     return "\n".join(lines).strip()
 
 
@@ -175,7 +175,7 @@ def clarify_card(d: Directory, answer: Answer) -> str:
         lines.append(PRIVACY_LINE)
     if answer.understanding.topic:
         lines.append(header(d, answer))
-    lines.append(escape(answer.clarify["question"]))
+    lines.append(escape(answer.clarify.question))
     return "\n".join(lines)
 
 

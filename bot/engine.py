@@ -17,10 +17,13 @@ from html import escape
 from bot import cards
 from directory.accounts import User
 from directory.ask import Answer, canonical_municipality
+from directory.clarify import TOPIC
 from directory.freshness import freshness
 from directory.hours import STOCKHOLM
+from directory.labels import FRESHNESS_SV, REPORT_REASON_SV, USER_ROLE_SV
 from directory.service import DirectoryService
-from directory.store.people import REPORT_REASONS, ROLE_SV, NameTaken
+from directory.store.people import NameTaken
+from directory.vocabulary import FreshnessState
 
 HELP = ("Skriv situationen och kommunen, t.ex. <i>orosanmälan Mora</i> eller "
         "<i>skyddat boende ikväll Avesta</i>.\n"
@@ -133,7 +136,7 @@ class Engine:
         if user is None:
             return Outcome(Reply("Inbjudan är ogiltig, redan använd eller för gammal. "
                                  "Be om en ny."))
-        return Outcome(Reply(f"Klart – du är kopplad som {ROLE_SV[user.role]}.\n\n{HELP}"))
+        return Outcome(Reply(f"Klart – du är kopplad som {USER_ROLE_SV[user.role]}.\n\n{HELP}"))
 
     async def on_command(self, user: User | None, command: str, args: str) -> Outcome:
         if user is None or not user.active:
@@ -190,9 +193,9 @@ class Engine:
             return Reply(cards.no_match_card(answer))
         if answer.clarify:
             c = answer.clarify
-            labels = c.get("labels") or c["options"]
-            field_ = "t" if c["field"] == "topic" else "m"
-            buttons = [Button(label, f"clar:{key}:{field_}:{i}") for i, label in enumerate(labels)]
+            field_ = "t" if c.field == TOPIC else "m"
+            buttons = [Button(label, f"clar:{key}:{field_}:{i}")
+                       for i, label in enumerate(c.shown)]
             return Reply(cards.clarify_card(d, answer), _rows(buttons, 3 if field_ == "m" else 1))
         reported = await self.people.reported_roles()
         return Reply(cards.first_card(d, answer, reported), [
@@ -258,7 +261,7 @@ class Engine:
         if ctx is None or not index.isdigit():
             return Outcome(Reply(EXPIRED))
         answer = await self._ask(user, ctx)
-        options = (answer.clarify or {}).get("options") or []
+        options = answer.clarify.options if answer.clarify else ()
         if int(index) >= len(options):
             return Outcome(Reply(EXPIRED))
         ctx = Context(ctx.query, self.clock(), ctx.topic, ctx.municipality)
@@ -305,10 +308,10 @@ class Engine:
             return Outcome(Reply(EXPIRED))
         if not reason:
             buttons = [Button(label, f"repr:{role_id}:{code}")
-                       for code, label in REPORT_REASONS.items()]
+                       for code, label in REPORT_REASON_SV.items()]
             return Outcome(Reply(f"Vad är fel med {cards.linked(d.roles[role_id].name)}?",
                                  _rows(buttons, 2)))
-        if reason not in REPORT_REASONS:
+        if reason not in REPORT_REASON_SV:
             return Outcome(Reply(EXPIRED))
         self.pending_note[user.id] = (role_id, reason, time.monotonic())
         cancel = Button("Avbryt", "repx:")
@@ -316,7 +319,7 @@ class Engine:
             return Outcome(Reply("Beskriv kort vad som är fel (inga patientuppgifter). "
                                  "Nästa meddelande blir din rapport.", [[cancel]]))
         return Outcome(Reply(
-            f"{escape(REPORT_REASONS[reason])}: vill du lägga till en kommentar, t.ex. "
+            f"{escape(REPORT_REASON_SV[reason])}: vill du lägga till en kommentar, t.ex. "
             "vilket nummer som är rätt? Skriv den som nästa meddelande (inga "
             "patientuppgifter) – eller skicka utan kommentar.",
             [[Button("Skicka utan kommentar", f"repn:{role_id}:{reason}"), cancel]]))
@@ -344,7 +347,7 @@ class Engine:
             text = cards.PRIVACY_LINE + "\n" + text
         notify = []
         message = (f"Ny rapport om <b>{cards.linked(role.name)}</b>: "
-                   f"{escape(REPORT_REASONS[reason])}"
+                   f"{escape(REPORT_REASON_SV[reason])}"
                    + (f" – {cards.linked(report.note)}" if report.note else "")
                    + "\nSe /mina.")
         for coordinator in await self.people.coordinators_of(role.org_id):
@@ -367,7 +370,7 @@ class Engine:
         in_charge = user.orgs_in_charge()
         orgs = set(d.organisations if in_charge is None else in_charge)
         due = [r for r in d.roles.values() if r.org_id in orgs
-               and freshness(r, today).state in ("due", "stale", "unverified")]
+               and freshness(r, today).state != FreshnessState.FRESH]
         reports = await self.people.open_reports(sorted(orgs))
         if not due and not reports:
             return Reply("Allt är bekräftat och inga rapporter väntar. Tack!")
@@ -375,13 +378,14 @@ class Engine:
         for report in reports:
             role = d.roles.get(report.role_id)
             name = role.name if role else report.role_id
-            reason = escape(REPORT_REASONS[report.reason])
+            reason = escape(REPORT_REASON_SV[report.reason])
             lines.append(f"⚠ Rapport: {cards.linked(name)} – {reason}"
                          + (f" ({cards.linked(report.note)})" if report.note else ""))
         shown = sorted(due, key=lambda r: (r.next_review() or dt.date.min))[:20]
         for role in shown:
             f = freshness(role, today)
-            when = f.next_review.isoformat() if f.next_review else "aldrig bekräftad"
+            when = (f.next_review.isoformat() if f.next_review
+                    else FRESHNESS_SV[FreshnessState.UNVERIFIED].sentence)
             lines.append(f"• {cards.linked(role.name)} – {f.label_sv} (granskas {when})")
         seen = set()
         for role_id in [r.role_id for r in reports] + [r.id for r in shown]:

@@ -5,23 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from directory.ask import Answer
-from directory.hours import STOCKHOLM
-from directory.model import CHANNEL_SV, Person
+from directory.labels import CHANNEL_SV, DEMO_LINE, GROUP_SV, PERSON_GENDER_SV, when_sv
+from directory.model import Person
 from directory.routing import RouteStep
 from directory.snapshot import Directory
-
-WEEKDAYS = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
-
-
-def when_sv(moment: dt.datetime, now: dt.datetime) -> str:
-    """'kl. 08:00', 'i morgon kl. 08:00', 'mån 28/12 kl. 08:00'."""
-    local, today = moment.astimezone(STOCKHOLM), now.astimezone(STOCKHOLM).date()
-    clock = f"kl. {local:%H:%M}"
-    if local.date() == today:
-        return clock
-    if local.date() == today + dt.timedelta(days=1):
-        return f"i morgon {clock}"
-    return f"{WEEKDAYS[local.weekday()]} {local.day}/{local.month} {clock}"
+from directory.vocabulary import FreshnessState, Group, Status
 
 
 def open_line(step: RouteStep, now: dt.datetime) -> str:
@@ -29,7 +17,8 @@ def open_line(step: RouteStep, now: dt.datetime) -> str:
         if step.closes is None:
             return "Öppet nu (dygnet runt)"
         return f"Öppet nu, till {when_sv(step.closes, now)}"
-    base = "Tillfälligt stängt" if step.role.status == "tillfalligt-stangd" else "Stängt nu"
+    base = ("Tillfälligt stängt" if step.role.status == Status.TEMPORARILY_CLOSED
+            else "Stängt nu")
     if step.opens:
         return f"{base}, öppnar {when_sv(step.opens, now)}"
     return base
@@ -37,10 +26,10 @@ def open_line(step: RouteStep, now: dt.datetime) -> str:
 
 def freshness_line(step: RouteStep) -> str:
     f = step.freshness
-    if f.state == "unverified":
+    if f.state == FreshnessState.UNVERIFIED:
         return "⚠ Uppgiften har aldrig bekräftats – kontrollera numret."
     text = f"Senast bekräftad {f.verified.isoformat()}"
-    if f.state == "stale":
+    if f.state == FreshnessState.STALE:
         return f"⚠ {text} – granskningen är försenad, kontrollera numret."
     return text
 
@@ -91,18 +80,13 @@ def sources_line(answer: Answer) -> str | None:
                                   for day, c in sorted(by_day.items()))
 
 
-GROUP_SV = {"barn": "barn", "vuxen": "vuxen", "aldre": "äldre"}
-GENDER_SV = {("kvinna", True): "flicka", ("man", True): "pojke", ("kvinna", False): "kvinna",
-             ("man", False): "man"}
-
-
 def person_label(person: Person) -> str:
     """'15 år · barn · flicka', 'man · den som utövar våld': who the answer is for."""
-    child = person.group == "barn" or (person.age is not None and person.age < 18)
+    child = person.group == Group.CHILD or (person.age is not None and person.age < 18)
     parts = [f"{person.age} år" if person.age else "bebis" if person.age == 0 else ""]
     parts.append(GROUP_SV.get(person.group or "", ""))
     if person.gender:
-        parts.append(GENDER_SV[(person.gender, child)])
+        parts.append(PERSON_GENDER_SV[(person.gender, child)])
     if person.uses_violence:
         parts.append("den som utövar våld")
     return " · ".join(p for p in parts if p)
@@ -136,10 +120,8 @@ def answer_text(d: Directory, answer: Answer) -> str:
         return "\n".join(lines)
     lines.append(understood_line(d, answer))
     if answer.clarify:
-        c = answer.clarify
-        labels = c.get("labels") or c["options"]
-        lines.append(c["question"])
-        lines += [f"  – {label}" for label in labels]
+        lines.append(answer.clarify.question)
+        lines += [f"  – {label}" for label in answer.clarify.shown]
         return "\n".join(lines)
     if u.danger:
         lines.append("AKUT FARA: ring 112 först.")
@@ -158,5 +140,5 @@ def answer_text(d: Directory, answer: Answer) -> str:
     if answer.guidance.deviations:
         lines += ["", f"Problem i samverkan: {answer.guidance.deviations}"]
     if answer.demo:
-        lines += ["", "Demodata – påhittade nummer och verksamheter, inte för verkliga ärenden."]
+        lines += ["", DEMO_LINE]
     return "\n".join(lines)

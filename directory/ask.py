@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from directory.clarify import Clarification
 from directory.guidance import Guidance, guide
 from directory.hours import STOCKHOLM
+from directory.labels import DEMO_NOTICE
 from directory.routing import Pick, Route, RouteStep, first_differs, route
 from directory.snapshot import Directory
 from directory.understand import Understander, Understanding
 
-DEMO_NOTICE = "Demodata: påhittade nummer och verksamheter, inte för verkliga ärenden."
 REDACTED_NOTICE = ("Skicka inte personnummer eller andra patientuppgifter här. "
                    "Numret togs bort innan frågan behandlades.")
 
@@ -22,7 +23,7 @@ class Answer:
     understanding: Understanding
     at: dt.datetime
     route: list[RouteStep] = field(default_factory=list)
-    clarify: dict | None = None
+    clarify: Clarification | None = None
     checklist: list[str] = field(default_factory=list)
     local_path: bool = False
     guidance: Guidance = field(default_factory=Guidance)
@@ -54,7 +55,7 @@ class Answer:
                 "municipality_from": u.municipality_from,
                 "danger": u.danger,
             },
-            "clarify": self.clarify,
+            "clarify": self.clarify.to_json() if self.clarify else None,
             "route": [step_json(i, s) for i, s in enumerate(self.route, 1)],
             "left_out": len(self.hidden),
             "checklist": self.checklist,
@@ -130,10 +131,7 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
     answer = Answer(u, at.astimezone(STOCKHOLM))
     if u.topic is None:
         if u.vague:  # "Mora, vem ska jag ringa?": ask what it is about rather than guess
-            topics = list(d.topics.values())
-            answer.clarify = {"question": "Vilken situation gäller det?", "field": "topic",
-                              "options": [t.slug for t in topics],
-                              "labels": [t.label for t in topics]}
+            answer.clarify = Clarification.topic(list(d.topics.values()))
         return answer
     topic_obj = d.topics[u.topic]
     answer.guidance = guide(d, u.topic, u.municipality, False, [], asker)
@@ -142,18 +140,12 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
     r = _route(d, u, u.topic, u.municipality, at)
     if rival and not u.danger and _first_kind_of(_route(d, u, rival, u.municipality, at)) \
             != _first_kind_of(r):
-        answer.clarify = {
-            "question": "Vilken situation gäller det?",
-            "field": "topic",
-            "options": [u.topic, rival],
-            "labels": [topic_obj.label, d.topics[rival].label],
-        }
+        answer.clarify = Clarification.topic([topic_obj, d.topics[rival]])
         return answer
     unknown_place = u.municipality is None and not u.danger
     if unknown_place and (u.municipality_options or _first_depends_on_municipality(d, u, at)):
         options = u.municipality_options or list(d.municipalities)
-        answer.clarify = {"question": "Vilken kommun gäller det?",
-                          "field": "municipality", "options": options}
+        answer.clarify = Clarification.municipality(options)
         return answer
     answer.route, answer.hidden = r.steps, r.hidden
     answer.local_path = r.local

@@ -20,14 +20,15 @@ from dataclasses import dataclass, field
 
 from directory.freshness import freshness
 from directory.hours import STOCKHOLM, closed_days
-from directory.model import ALL, Path, Role
+from directory.labels import WEEKDAYS_SV
+from directory.model import ALL, ContactPath, Role
 from directory.routing import route
 from directory.snapshot import Directory
+from directory.vocabulary import Status
 
 SLOT_MINUTES = 15
 SLOTS = 24 * 60 // SLOT_MINUTES
 HORIZON_DAYS = 366  # holidays, the days before them and dated exceptions this far ahead
-WEEKDAYS_SV = ("Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag", "Lördag", "Söndag")
 NO_OPEN = "no-open"  # urgent topic: no step open
 NO_WAY = "no-way"  # any topic: no step at all (nor one that opens later)
 ONLY_STALE = "only-stale"  # the steps there are rest only on entries past their review
@@ -150,7 +151,7 @@ def sweep_days(d: Directory, today: dt.date) -> list[SweepDay]:
     closed: dict[dt.date, str] = {}
     for year in range(today.year, end.year + 1):
         closed.update({k: v for k, v in closed_days(year).items() if today <= k <= end})
-    exceptions = {ex.date for r in d.roles.values() if r.status != "inaktiv"
+    exceptions = {ex.date for r in d.roles.values() if r.status != Status.INACTIVE
                   for ex in r.schedule.exceptions if today <= ex.date <= end}
 
     def ordinary(day: dt.date) -> bool:
@@ -199,7 +200,7 @@ def _relevant_roles(d: Directory, municipality: str) -> list[Role]:
 def _open_slots(role: Role, day: dt.date) -> int:
     """The role's open 15-minute slots that day as a bit mask (bit i: slot i open), with the
     same rule as routing.open_state: a temporarily closed role is closed."""
-    if role.status == "tillfalligt-stangd":
+    if role.status == Status.TEMPORARILY_CLOSED:
         return 0
     mask = 0
     for start, end in role.schedule.intervals_on(day):
@@ -329,7 +330,7 @@ def gaps_opened_by_role(d: Directory, role: Role, today: dt.date) -> list[Gap]:
     return [g for g in _new_gaps(before, after) if g.problem != ONLY_STALE]
 
 
-def gaps_opened_by_path(d: Directory, path: Path, today: dt.date) -> list[Gap]:
+def gaps_opened_by_path(d: Directory, path: ContactPath, today: dt.date) -> list[Gap]:
     """The gaps that saving a municipality's local path would open."""
     if path.municipality is None:
         return []

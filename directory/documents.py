@@ -7,10 +7,10 @@ the web forms, so one validator serves them all.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from directory.hours import (
-    HOLIDAY_MODES,
     Exception_,
     HoursError,
     Schedule,
@@ -20,16 +20,6 @@ from directory.hours import (
     parse_eve_hours,
 )
 from directory.model import (
-    CHANNELS,
-    CONCERNS,
-    GENDERS,
-    GROUPS,
-    LEGACY_GROUPS,
-    ORG_TYPES,
-    PERSON_TAGS,
-    STATUSES,
-    VISIBILITIES,
-    WHENS,
     Contact,
     Notice,
     Organisation,
@@ -37,26 +27,82 @@ from directory.model import (
     Step,
     Verification,
 )
+from directory.vocabulary import (
+    LEGACY_GROUPS,
+    PERSON_TAGS,
+    Channel,
+    Concern,
+    Gender,
+    Group,
+    HolidayMode,
+    OrgType,
+    Status,
+    Visibility,
+    When,
+    values,
+)
 from directory.yamlio import LineDict, LineList, Problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-class Problems:
-    """Collects every problem of one input instead of stopping at the first."""
+@dataclass(frozen=True)
+class FieldError:
+    """A problem with one field of a document: where it is (the keys and indexes from the
+    document's root, e.g. ("contacts", 1, "value")) and why. When `subject` is given the
+    reason is about that field and reads after its name ("saknas")."""
 
-    def __init__(self, file: str) -> None:
+    key: tuple[str | int, ...]
+    reason: str
+    subject: str | None = None
+
+    @property
+    def text(self) -> str:
+        """As in a file's error list: "'name' saknas"."""
+        return f"'{self.subject}' {self.reason}" if self.subject else self.reason
+
+    def named(self, names: dict[str, str]) -> str:
+        """With the field named in words where `names` knows it: "namnet saknas"."""
+        if self.subject and self.subject in names:
+            return f"{names[self.subject]} {self.reason}"
+        return self.text
+
+
+class Problems:
+    """Collects every problem of one input instead of stopping at the first: as
+    `items` (file, line, reason: for files) and as `errors` (FieldErrors: for forms, whose
+    fields are found by key when the document's `root` is given)."""
+
+    def __init__(self, file: str, root: Any = None) -> None:
         self.file = file
         self.items: list[Problem] = []
+        self.errors: list[FieldError] = []
+        self._paths: dict[int, tuple[str | int, ...]] = {}
+        if root is not None:
+            self._index(root, ())
 
-    def add(self, node: Any, key: str | int | None, reason: str) -> None:
+    def _index(self, node: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(node, dict):
+            self._paths[id(node)] = path
+            for key, value in node.items():
+                self._index(value, (*path, key))
+        elif isinstance(node, list):
+            self._paths[id(node)] = path
+            for i, value in enumerate(node):
+                self._index(value, (*path, i))
+
+    def add(self, node: Any, key: str | int | None, reason: str,
+            subject: str | None = None) -> None:
         line = 0
         if (isinstance(node, LineDict) and isinstance(key, str)) or (
                 isinstance(node, LineList) and isinstance(key, int)):
             line = node.line_of(key)
         elif isinstance(node, LineDict | LineList):
             line = node.line
-        self.items.append(Problem(self.file, line, reason))
+        path = self._paths.get(id(node), ()) if isinstance(node, dict | list) else ()
+        error = FieldError(path if key is None else (*path, key), reason, subject)
+        self.errors.append(error)
+        self.items.append(Problem(self.file, line, error.text))
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -66,10 +112,10 @@ def _text(doc: dict, key: str, p: Problems, required: bool = True) -> str:
     value = doc.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            p.add(doc, key, f"'{key}' saknas")
+            p.add(doc, key, "saknas", subject=key)
         return ""
     if not isinstance(value, str | int | float):
-        p.add(doc, key, f"'{key}' ska vara text")
+        p.add(doc, key, "ska vara text", subject=key)
         return ""
     return str(value).strip()
 
@@ -87,12 +133,12 @@ def _list(doc: dict, key: str, p: Problems, allowed: tuple[str, ...] | None = No
     if value is None:
         return ()
     if not isinstance(value, list):
-        p.add(doc, key, f"'{key}' ska vara en lista")
+        p.add(doc, key, "ska vara en lista", subject=key)
         return ()
     out = []
     for item in value:
         item = str(item).strip()
-        item = (legacy or {}).get(item, item)
+        item = str((legacy or {}).get(item, item))
         if allowed is not None and item not in allowed:
             p.add(doc, key, f"'{item}' är inte tillåtet i '{key}' ({', '.join(allowed)})")
         out.append(item)
@@ -102,9 +148,9 @@ def _list(doc: dict, key: str, p: Problems, allowed: tuple[str, ...] | None = No
 def _choice(doc: dict, key: str, allowed: tuple[str, ...], default: str, p: Problems) -> str:
     value = doc.get(key, default)
     if value not in allowed:
-        p.add(doc, key, f"'{key}' ska vara en av: {', '.join(allowed)} (inte '{value}')")
-        return default
-    return value
+        p.add(doc, key, f"ska vara en av: {', '.join(allowed)} (inte '{value}')", subject=key)
+        return str(default)
+    return str(value)
 
 
 def _verification(doc: dict, p: Problems) -> Verification | None:
@@ -112,7 +158,7 @@ def _verification(doc: dict, p: Problems) -> Verification | None:
     if v is None:
         return None
     if not isinstance(v, dict) or "at" not in v:
-        p.add(doc, "verified", "'verified' ska ha at: ÅÅÅÅ-MM-DD och by: vem")
+        p.add(doc, "verified", "ska ha at: ÅÅÅÅ-MM-DD och by: vem", subject="verified")
         return None
     try:
         at = parse_date(v["at"])
@@ -128,11 +174,11 @@ def _schedule(doc: dict, p: Problems, hours_key: str = "hours") -> Schedule:
     except HoursError as e:
         p.add(doc, hours_key, f"öppettider: {e}")
         weekly = WeeklyHours()
-    on_holidays = _choice(doc, "on_holidays", HOLIDAY_MODES, "closed", p)
+    on_holidays = _choice(doc, "on_holidays", values(HolidayMode), HolidayMode.CLOSED, p)
     exceptions = []
     raw = doc.get("exceptions") or []
     if not isinstance(raw, list):
-        p.add(doc, "exceptions", "'exceptions' ska vara en lista")
+        p.add(doc, "exceptions", "ska vara en lista", subject="exceptions")
         raw = []
     for i, item in enumerate(raw):
         try:
@@ -154,13 +200,13 @@ def parse_organisation(doc: Any, p: Problems) -> Organisation | None:
     org = Organisation(
         id=_slug(doc, "id", p),
         name=_text(doc, "name", p),
-        type=_choice(doc, "type", ORG_TYPES, "kommun", p),
+        type=_choice(doc, "type", values(OrgType), OrgType.MUNICIPALITY, p),
         municipalities=_list(doc, "municipalities", p),
         demo=bool(doc.get("demo", False)),
     )
     if not org.municipalities:
-        p.add(doc, "municipalities", "'municipalities' saknas (kommunerna den tjänar, "
-              "eller [alla])")
+        p.add(doc, "municipalities", "saknas (kommunerna den tjänar, eller [alla])",
+              subject="municipalities")
     return org
 
 
@@ -168,23 +214,23 @@ def parse_contact(doc: Any, p: Problems) -> Contact | None:
     if not isinstance(doc, dict):
         p.add(doc, None, "en kontaktväg ska ha channel och value")
         return None
-    channel = _choice(doc, "channel", CHANNELS, "phone", p)
+    channel = _choice(doc, "channel", values(Channel), Channel.PHONE, p)
     value = _text(doc, "value", p)
-    if channel == "phone" and value:
+    if channel == Channel.PHONE and value:
         from directory.phones import PhoneError, normalise_phone
 
         try:
             value = normalise_phone(value)
         except PhoneError as e:
             p.add(doc, "value", str(e))
-    if channel in ("email", "secure-email") and value and "@" not in value:
+    if channel in (Channel.EMAIL, Channel.SECURE_EMAIL) and value and "@" not in value:
         p.add(doc, "value", f"'{value}' är ingen e-postadress")
     schedule = _schedule(doc, p) if doc.get("hours") is not None else None
     return Contact(
         channel=channel,
         value=value,
         label=_text(doc, "label", p, required=False),
-        visibility=_choice(doc, "visibility", VISIBILITIES, "staff", p),
+        visibility=_choice(doc, "visibility", values(Visibility), Visibility.STAFF, p),
         schedule=schedule,
         verified=_verification(doc, p),
     )
@@ -198,7 +244,7 @@ def parse_role(doc: Any, org: Organisation, p: Problems) -> Role | None:
     raw_notice = doc.get("notice")
     if raw_notice is not None:
         if not isinstance(raw_notice, dict):
-            p.add(doc, "notice", "'notice' ska ha text, from och to")
+            p.add(doc, "notice", "ska ha text, from och to", subject="notice")
         else:
             try:
                 notice = Notice(_text(raw_notice, "text", p), parse_date(raw_notice.get("from")),
@@ -210,7 +256,7 @@ def parse_role(doc: Any, org: Organisation, p: Problems) -> Role | None:
     contacts = []
     raw_contacts = doc.get("contacts") or []
     if not isinstance(raw_contacts, list):
-        p.add(doc, "contacts", "'contacts' ska vara en lista")
+        p.add(doc, "contacts", "ska vara en lista", subject="contacts")
         raw_contacts = []
     for c in raw_contacts:
         contact = parse_contact(c, p)
@@ -218,7 +264,7 @@ def parse_role(doc: Any, org: Organisation, p: Problems) -> Role | None:
             contacts.append(contact)
     protected = doc.get("protected") or {}
     if not isinstance(protected, dict):
-        p.add(doc, "protected", "'protected' ska vara fält: värde")
+        p.add(doc, "protected", "ska vara fält: värde", subject="protected")
         protected = {}
     interval = doc.get("review_interval_days", 365)
     if not isinstance(interval, int) or isinstance(interval, bool) or not 1 <= interval <= 1096:
@@ -233,12 +279,12 @@ def parse_role(doc: Any, org: Organisation, p: Problems) -> Role | None:
         name=_text(doc, "name", p),
         schedule=_schedule(doc, p),
         serves=serves,
-        groups=_list(doc, "groups", p, GROUPS, LEGACY_GROUPS),
-        concerns=_list(doc, "concerns", p, CONCERNS),
-        genders=_list(doc, "genders", p, GENDERS),
+        groups=_list(doc, "groups", p, values(Group), LEGACY_GROUPS),
+        concerns=_list(doc, "concerns", p, values(Concern)),
+        genders=_list(doc, "genders", p, values(Gender)),
         aliases=_list(doc, "aliases", p),
         instructions=_text(doc, "instructions", p, required=False),
-        status=_choice(doc, "status", STATUSES, "aktiv", p),
+        status=_choice(doc, "status", values(Status), Status.ACTIVE, p),
         notice=notice,
         review_interval_days=interval,
         verified=_verification(doc, p),
@@ -279,7 +325,7 @@ def parse_steps(raw: Any, p: Problems, holder: Any = None, key: str | None = Non
                     p.add(item, "for", f"'{tag}' i 'for' är varken en persongrupp "
                           f"({', '.join(PERSON_TAGS)}) eller ett begrepp i lexikonet")
         steps.append(Step(
-            when=_choice(item, "when", WHENS, "always", p),
+            when=_choice(item, "when", values(When), When.ALWAYS, p),
             why=_text(item, "why", p),
             kind=str(kind) if kind else None,
             role=str(role) if role else None,
@@ -312,7 +358,7 @@ def contact_doc(c: Contact) -> dict:
         out["label"] = c.label
     out["visibility"] = c.visibility
     if c.schedule is not None:
-        _schedule_doc(c.schedule, out, with_holidays=c.schedule.on_holidays != "closed")
+        _schedule_doc(c.schedule, out, with_holidays=c.schedule.on_holidays != HolidayMode.CLOSED)
     if c.verified:
         out["verified"] = _verification_doc(c.verified)
     return out

@@ -5,36 +5,37 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from directory.labels import FRESHNESS_SV
 from directory.model import Role
+from directory.vocabulary import FreshnessState
 
 DUE_WINDOW_DAYS = 30  # "due" this long before the next review date
 
 
 @dataclass(frozen=True)
 class Freshness:
-    state: str  # fresh | due | stale | unverified
+    state: FreshnessState
     verified: dt.date | None
     next_review: dt.date | None
 
     @property
     def stale(self) -> bool:
-        return self.state in ("stale", "unverified")
+        return self.state in (FreshnessState.STALE, FreshnessState.UNVERIFIED)
 
     @property
     def label_sv(self) -> str:
-        return {"fresh": "aktuell", "due": "ska granskas snart", "stale": "inaktuell",
-                "unverified": "aldrig bekräftad"}[self.state]
+        return FRESHNESS_SV[self.state].sentence
 
 
 def freshness(role: Role, today: dt.date) -> Freshness:
     """Judged against the day asked about, so answers and audits are reproducible."""
     if role.verified is None:
-        return Freshness("unverified", None, None)
+        return Freshness(FreshnessState.UNVERIFIED, None, None)
     due = role.next_review()
     if due < today:
-        state = "stale"
+        state = FreshnessState.STALE
     elif (due - today).days <= DUE_WINDOW_DAYS:
-        state = "due"
+        state = FreshnessState.DUE
     else:
-        state = "fresh"
+        state = FreshnessState.FRESH
     return Freshness(state, role.verified.at, due)

@@ -14,8 +14,9 @@ from typing import Any
 
 from directory.agreements import agreement_json, describe
 from directory.legal import source_json, with_citation
-from directory.model import ASKERS, Agreement, ChecklistLine, LegalSource
+from directory.model import Agreement, ChecklistLine, LegalSource
 from directory.snapshot import Directory
+from directory.vocabulary import Asker, values
 
 
 @dataclass
@@ -48,8 +49,8 @@ def known_asker(value: str | None) -> str | None:
     if value is None or not str(value).strip():
         return None
     key = str(value).strip().casefold()
-    if key not in ASKERS:
-        raise ValueError(f"okänd frågande '{value}' (en av: {', '.join(ASKERS)})")
+    if key not in values(Asker):
+        raise ValueError(f"okänd frågande '{value}' (en av: {', '.join(values(Asker))})")
     return key
 
 

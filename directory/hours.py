@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from directory.vocabulary import HolidayMode
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ROUND_THE_CLOCK = "dygnet-runt"
-HOLIDAY_MODES = ("closed", "sunday", "normal")
 # The eves that Swedish offices treat as closed days although they are not public holidays.
 CLOSED_EVES = {"Julafton", "Midsommarafton", "Nyårsafton"}
 # What the day before a public holiday is called, by the holiday's name in `holidays`;
@@ -285,7 +286,7 @@ class Schedule:
     """
 
     weekly: WeeklyHours
-    on_holidays: str = "closed"
+    on_holidays: str = HolidayMode.CLOSED.value
     exceptions: tuple[Exception_, ...] = field(default=())
     before_holidays: tuple[Interval, ...] | None = None
 
@@ -293,8 +294,8 @@ class Schedule:
         for ex in self.exceptions:
             if ex.date == day:
                 return () if ex.closed else ex.intervals
-        if self.on_holidays != "normal" and holiday_name(day):
-            return () if self.on_holidays == "closed" else self.weekly.days[6]
+        if self.on_holidays != HolidayMode.NORMAL and holiday_name(day):
+            return () if self.on_holidays == HolidayMode.CLOSED else self.weekly.days[6]
         usual = self.weekly.days[day.weekday()]
         if self.before_holidays is not None and usual and eve_name(day):
             return self.before_holidays
@@ -338,15 +339,3 @@ def _wall(day: dt.date, minute: int) -> dt.datetime:
     naive = dt.datetime.combine(day, dt.time(minute // 60, minute % 60))
     return naive.replace(tzinfo=STOCKHOLM)
 
-
-def describe_weekly(weekly: WeeklyHours) -> str:
-    """'mån–fre 08:00-16:30' style text for people."""
-    spec = weekly.to_spec()
-    if spec == ROUND_THE_CLOCK:
-        return "dygnet runt"
-    short = dict(zip(DAYS, ("mån", "tis", "ons", "tor", "fre", "lör", "sön"), strict=True))
-    parts = []
-    for key, value in spec.items():
-        days = "–".join(short[d] for d in key.split("-"))
-        parts.append(f"{days} {value}")
-    return "; ".join(parts) or "inga fasta öppettider"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from directory.import_context import ImportContext
 from directory.legal import reads_as_legal
 from directory.model import Bundle, Kind
 from directory.yamlio import LineList, Problem
@@ -21,12 +22,12 @@ from directory.yamlio import LineList, Problem
 ADDRESS_FIELD = re.compile(r"adress|address|gata|street|vistelse|location|plats", re.I)
 
 
-def _checklists(bundle: Bundle, ctx: dict) -> list[tuple[str, int, Any]]:
+def _checklists(bundle: Bundle, ctx: ImportContext) -> list[tuple[str, int, Any]]:
     """(file, line, ChecklistLine) for every checklist line in the bundle."""
     out: list[tuple[str, int, Any]] = []
-    if bundle.topics is None or ctx.get("taxonomy") is None:
+    if bundle.topics is None or ctx.taxonomy is None:
         return out
-    name, doc = ctx["taxonomy"]
+    name, doc = ctx.taxonomy
     listed = doc.get("topics") if isinstance(doc.get("topics"), list) else []
     raw_topics = {str(t.get("slug")): t for t in listed if isinstance(t, dict)}
     for topic in bundle.topics:
@@ -37,24 +38,24 @@ def _checklists(bundle: Bundle, ctx: dict) -> list[tuple[str, int, Any]]:
     return out
 
 
-def _steps(bundle: Bundle, path_lines: dict) -> list[tuple[str, int, Any]]:
+def _steps(bundle: Bundle, ctx: ImportContext) -> list[tuple[str, int, Any]]:
     out = []
     for path in bundle.paths:
-        file, line = path_lines.get((path.topic, path.municipality), ("?", 0))
+        file, line = ctx.path_at(path.topic, path.municipality)
         out += [(file, line, step) for step in path.steps]
     return out
 
 
-def _roles(bundle: Bundle, ctx: dict) -> list[tuple[str, int, Any, Any]]:
+def _roles(bundle: Bundle, ctx: ImportContext) -> list[tuple[str, int, Any, Any]]:
     out = []
     for _org, roles in bundle.organisations:
         for role in roles:
-            file, line, raw = ctx["role_lines"][role.id]
+            file, line, raw = ctx.role_lines[role.id]
             out.append((file, line, raw, role))
     return out
 
 
-def check_sources(bundle: Bundle, ctx: dict, path_lines: dict, known: set[str]
+def check_sources(bundle: Bundle, ctx: ImportContext, known: set[str]
                   ) -> list[Problem]:
     """Every source id named in the bundle exists in the registry (errors)."""
     problems = []
@@ -67,7 +68,7 @@ def check_sources(bundle: Bundle, ctx: dict, path_lines: dict, known: set[str]
 
     for file, line, item in _checklists(bundle, ctx):
         check(file, line, item.sources, "checklistan")
-    for file, line, step in _steps(bundle, path_lines):
+    for file, line, step in _steps(bundle, ctx):
         check(file, line, step.sources, "kontaktvägen")
     for file, line, raw, role in _roles(bundle, ctx):
         check(file, raw.line_of("sources") if hasattr(raw, "line_of") else line,
@@ -75,13 +76,13 @@ def check_sources(bundle: Bundle, ctx: dict, path_lines: dict, known: set[str]
     return problems
 
 
-def warnings(bundle: Bundle, ctx: dict, path_lines: dict, kinds: list[Kind]) -> list[Problem]:
+def warnings(bundle: Bundle, ctx: ImportContext, kinds: list[Kind]) -> list[Problem]:
     out = []
     unsourced = "låter som en regel i lag men anger inget lagrum (sources:)"
     for file, line, item in _checklists(bundle, ctx):
         if reads_as_legal(item.text) and not item.sources:
             out.append(Problem(file, line, f"checklistan: '{item.text[:60]}…' {unsourced}"))
-    for file, line, step in _steps(bundle, path_lines):
+    for file, line, step in _steps(bundle, ctx):
         if reads_as_legal(step.why) and not step.sources:
             out.append(Problem(file, line, f"kontaktvägen: '{step.why[:60]}…' {unsourced}"))
     secure = {k.slug for k in kinds if k.secure_reports}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path as FsPath
+from pathlib import Path
 
 from directory.agreements import parse_agreement
 from directory.documents import (
@@ -13,17 +13,16 @@ from directory.documents import (
     parse_steps,
 )
 from directory.import_checks import check_sources, warnings
+from directory.import_context import ImportContext
 from directory.legal import parse_checklist, parse_sources
 from directory.model import (
     ALL,
-    GROUPS,
-    PERSON_TAGS,
     Bundle,
+    ContactPath,
     DangerRule,
     Example,
     Kind,
     Lexicon,
-    Path,
     Place,
     Swap,
     Topic,
@@ -31,6 +30,7 @@ from directory.model import (
 from directory.store import Store
 from directory.understand import REQUIRED_CONCEPTS
 from directory.understand.redact import redact
+from directory.vocabulary import PERSON_TAGS, Group, values
 from directory.yamlio import LineDict, Problem, YamlError, load
 
 ABOUTS = ("barn", "utovare")  # taxonomy: whom a topic is about by definition
@@ -44,7 +44,7 @@ class ImportFailed(Exception):
         self.problems = problems
 
 
-def yaml_files(root: FsPath) -> list[FsPath]:
+def yaml_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
     if not root.is_dir():
@@ -52,13 +52,11 @@ def yaml_files(root: FsPath) -> list[FsPath]:
     return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def read_bundle(root: FsPath) -> tuple[Bundle, list[Problem], dict]:
+def read_bundle(root: Path) -> tuple[Bundle, list[Problem], ImportContext]:
     """Parse files into a Bundle; structural problems are collected, not raised."""
     bundle = Bundle()
     problems: list[Problem] = []
-    raw_places = raw_topics_lex = taxonomy_source = None
-    role_lines: dict = {}
-    org_sources: list[tuple[str, int]] = []  # (file, line), one per organisation read
+    ctx = ImportContext()
     for path in yaml_files(root):
         name = str(path.relative_to(root)) if root.is_dir() else path.name
         p = Problems(name)
@@ -80,32 +78,30 @@ def read_bundle(root: FsPath) -> tuple[Bundle, list[Problem], dict]:
                 role = parse_role(raw, org, p) if org else None
                 if role:
                     roles.append(role)
-                    role_lines[role.id] = (name, getattr(raw, "line", 0), raw)
+                    ctx.role_lines[role.id] = (name, getattr(raw, "line", 0), raw)
             if org:
                 bundle.organisations.append((org, roles))
-                org_sources.append((name, doc.line_of("municipalities")
-                                    if isinstance(doc, LineDict) else 0))
+                ctx.org_sources.append((name, doc.line_of("municipalities")
+                                        if isinstance(doc, LineDict) else 0))
         elif "paths" in doc:
-            _read_paths(doc, bundle, p)
+            _read_paths(doc, bundle, p, ctx)
         elif "topics" in doc and "kinds" in doc:
             bundle.topics, bundle.kinds = _read_taxonomy(doc, p)
-            taxonomy_source = (name, doc)
+            ctx.taxonomy = (name, doc)
         elif "sources" in doc:
             bundle.sources = parse_sources(doc, p)
         elif "localities" in doc or ("municipalities" in doc and "roles" not in doc):
-            raw_places = (doc, name)
+            ctx.places = (doc, name)
         elif "concepts" in doc:
-            raw_topics_lex = (doc, name)
+            ctx.topics_lexicon = (doc, name)
         elif "examples" in doc:
-            _read_examples(doc, path.stem, bundle, p)
+            _read_examples(doc, path.stem, bundle, p, ctx)
         else:
             p.add(doc, None, "okänd fil: väntade organisation (roles), paths, taxonomi, "
                   "lagrum (sources), orter (municipalities), lexikon (concepts) eller exempel "
                   "(examples)")
         problems.extend(p.items)
-    context = {"places": raw_places, "topics_lexicon": raw_topics_lex, "role_lines": role_lines,
-               "org_sources": org_sources, "taxonomy": taxonomy_source}
-    return bundle, problems, context
+    return bundle, problems, ctx
 
 
 def _read_taxonomy(doc: dict, p: Problems) -> tuple[list[Topic], list[Kind]]:
@@ -123,8 +119,8 @@ def _read_taxonomy(doc: dict, p: Problems) -> tuple[list[Topic], list[Kind]]:
             p.add(t, "about", f"'about' ska vara en av: {', '.join(ABOUTS)}")
             about = None
         assume = t.get("assume")
-        if assume is not None and assume not in GROUPS:
-            p.add(t, "assume", f"'assume' ska vara en av: {', '.join(GROUPS)}")
+        if assume is not None and assume not in values(Group):
+            p.add(t, "assume", f"'assume' ska vara en av: {', '.join(values(Group))}")
             assume = None
         topics.append(Topic(t["slug"], str(t.get("label", "")), bool(t.get("urgent", False)),
                             parse_checklist(t.get("checklist"), t, p), about, assume))
@@ -169,7 +165,8 @@ def _swaps(k: dict, key: str, p: Problems) -> tuple[Swap, ...]:
 MAX_EXAMPLE = 1000  # characters in one example question
 
 
-def _read_examples(doc: dict, source: str, bundle: Bundle, p: Problems) -> None:
+def _read_examples(doc: dict, source: str, bundle: Bundle, p: Problems,
+                   ctx: ImportContext) -> None:
     """A file of labelled questions: [{q: ..., topic: slug | null}]. Personal identity
     numbers are removed before anything is kept."""
     raw = doc.get("examples")
@@ -194,21 +191,18 @@ def _read_examples(doc: dict, source: str, bundle: Bundle, p: Problems) -> None:
             continue
         seen.add(question)
         out.append(Example(question, topic, source))
-        bundle_lines = _EXAMPLE_LINES.setdefault(source, {})
-        bundle_lines[question] = (p.file, raw.line_of(i) if hasattr(raw, "line_of") else 0)
+        lines = ctx.example_lines.setdefault(source, {})
+        lines[question] = (p.file, raw.line_of(i) if hasattr(raw, "line_of") else 0)
     bundle.examples[source] = out
 
 
-_EXAMPLE_LINES: dict[str, dict[str, tuple[str, int]]] = {}
-
-
-def _read_paths(doc: dict, bundle: Bundle, p: Problems) -> None:
+def _read_paths(doc: dict, bundle: Bundle, p: Problems, ctx: ImportContext) -> None:
     municipality = doc.get("municipality")
     if municipality is not None:
         municipality = str(municipality)
     bundle.agreements[municipality] = parse_agreement(doc.get("agreement"), municipality, doc, p)
-    _AGREEMENT_LINES[municipality] = (p.file, doc.line_of("agreement")
-                                      if isinstance(doc, LineDict) else 0)
+    ctx.agreement_lines[municipality] = (p.file, doc.line_of("agreement")
+                                         if isinstance(doc, LineDict) else 0)
     paths = doc.get("paths")
     if not isinstance(paths, dict):
         p.add(doc, "paths", "'paths' ska vara ämne: [steg, ...]")
@@ -216,16 +210,13 @@ def _read_paths(doc: dict, bundle: Bundle, p: Problems) -> None:
     for topic, raw in paths.items():
         steps = parse_steps(raw, p, paths, topic)
         if steps:
-            bundle.paths.append(Path(str(topic), municipality, steps))
-            _PATH_LINES[(str(topic), municipality)] = (p.file, paths.line_of(str(topic)))
+            bundle.paths.append(ContactPath(str(topic), municipality, steps))
+            ctx.path_lines[(str(topic), municipality)] = (p.file, paths.line_of(str(topic)))
 
 
-_PATH_LINES: dict = {}
-_AGREEMENT_LINES: dict = {}
-
-
-def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> Lexicon | None:
-    places_src, topics_src = ctx["places"], ctx["topics_lexicon"]
+def _read_lexicon(ctx: ImportContext, current: Lexicon | None,
+                  p_all: list[Problem]) -> Lexicon | None:
+    places_src, topics_src = ctx.places, ctx.topics_lexicon
     if places_src is None and topics_src is None:
         return None
     municipalities = list(current.municipalities) if current else []
@@ -337,11 +328,8 @@ def _read_lexicon(ctx: dict, current: Lexicon | None, p_all: list[Problem]) -> L
                    frozenset(subjects), tuple(danger))
 
 
-async def validate(root: FsPath, store: Store) -> Bundle:
+async def validate(root: Path, store: Store) -> Bundle:
     """Read and cross-check everything against the bundle and the database."""
-    _PATH_LINES.clear()
-    _EXAMPLE_LINES.clear()
-    _AGREEMENT_LINES.clear()
     bundle, problems, ctx = read_bundle(root)
     current_lex = None if await store.is_empty() else await store.lexicon()
     bundle.lexicon = _read_lexicon(ctx, current_lex, problems)
@@ -352,20 +340,20 @@ async def validate(root: FsPath, store: Store) -> Bundle:
     if bundle.lexicon:
         for topic in list(bundle.lexicon.phrases) + list(bundle.lexicon.signals):
             if topic not in topics:
-                _, name = ctx["topics_lexicon"]
+                _, name = ctx.topics_lexicon
                 problems.append(Problem(name, 0, f"okänt ämne '{topic}' i lexikonet"))
-    if bundle.lexicon is not None and ctx["places"] is not None:
+    if bundle.lexicon is not None and ctx.places is not None:
         used = {m for o in await store.organisations() for m in o.municipalities}
         used |= {m for r in await store.roles() for m in (r.serves or ())}
         used |= {p.municipality for p in await store.paths() if p.municipality}
         missing = sorted(used - municipalities - {ALL})
         if missing:
-            problems.append(Problem(ctx["places"][1], 0, "kommuner som katalogen använder "
+            problems.append(Problem(ctx.places[1], 0, "kommuner som katalogen använder "
                                     f"saknas i orterna: {', '.join(missing)}"))
     existing_roles = {r.id: r.org_id for r in await store.roles()}
     seen_orgs: set[str] = set()
     bundle_roles: dict[str, str] = {}
-    for (org, roles), (org_file, org_line) in zip(bundle.organisations, ctx["org_sources"],
+    for (org, roles), (org_file, org_line) in zip(bundle.organisations, ctx.org_sources,
                                                    strict=True):
         if org.id in seen_orgs:
             problems.append(Problem(org_file, 1,
@@ -375,7 +363,7 @@ async def validate(root: FsPath, store: Store) -> Bundle:
             if m != ALL and m not in municipalities:
                 problems.append(Problem(org_file, org_line, f"{org.id}: okänd kommun '{m}'"))
         for role in roles:
-            file, line, raw = ctx["role_lines"][role.id]
+            file, line, raw = ctx.role_lines[role.id]
             if role.id in bundle_roles:
                 problems.append(Problem(file, line, f"rollen '{role.id}' finns två gånger"))
             bundle_roles[role.id] = org.id
@@ -390,7 +378,7 @@ async def validate(root: FsPath, store: Store) -> Bundle:
                 if m != ALL and m not in municipalities:
                     problems.append(Problem(file, raw.line_of("serves"), f"okänd kommun '{m}'"))
     for scope, agreement in bundle.agreements.items():
-        file, line = _AGREEMENT_LINES.get(scope, ("?", 0))
+        file, line = ctx.agreement_lines.get(scope, ("?", 0))
         for topic, _note in agreement.notes if agreement else ():
             if topic not in topics:
                 problems.append(Problem(file, line, f"överenskommelsen: okänt ämne '{topic}'"))
@@ -398,7 +386,7 @@ async def validate(root: FsPath, store: Store) -> Bundle:
     lexicon = bundle.lexicon or current_lex
     known_concepts = set(lexicon.concepts) if lexicon else set()
     for path in bundle.paths:
-        file, line = _PATH_LINES.get((path.topic, path.municipality), ("?", 0))
+        file, line = ctx.path_at(path.topic, path.municipality)
         if path.topic not in topics:
             problems.append(Problem(file, line, f"okänt ämne '{path.topic}'"))
         if path.municipality is not None and path.municipality not in municipalities:
@@ -416,16 +404,16 @@ async def validate(root: FsPath, store: Store) -> Bundle:
     for source, examples in bundle.examples.items():
         for e in examples:
             if e.topic is not None and e.topic not in topics:
-                file, line = _EXAMPLE_LINES.get(source, {}).get(e.question, (source, 0))
+                file, line = ctx.example_lines.get(source, {}).get(e.question, (source, 0))
                 problems.append(Problem(file, line, f"okänt ämne '{e.topic}'"))
     known_sources = {s.id for s in (bundle.sources if bundle.sources is not None
                                     else await store.sources())}
-    problems += check_sources(bundle, ctx, _PATH_LINES, known_sources)
+    problems += check_sources(bundle, ctx, known_sources)
     if bundle.sources is not None:
         problems += await _still_cited(bundle, store, known_sources, set(bundle_roles))
     if problems:
         raise ImportFailed(sorted(problems, key=lambda x: (x.file, x.line)))
-    bundle.warnings = warnings(bundle, ctx, _PATH_LINES,
+    bundle.warnings = warnings(bundle, ctx,
                                bundle.kinds if bundle.kinds is not None else await store.kinds())
     return bundle
 
@@ -449,11 +437,11 @@ async def _still_cited(bundle: Bundle, store: Store, known: set[str],
             for i, where in sorted(cited.items()) if i not in known]
 
 
-async def import_path(root: FsPath, store: Store, actor: str, action: str = "import",
+async def import_path(root: Path, store: Store, actor: str, action: str = "import",
                       warned: list[Problem] | None = None) -> dict:
     """Validate everything first; apply in one transaction only when there is no error.
     Warnings (not errors: the import goes on) are appended to `warned` when given."""
-    bundle = await validate(FsPath(root), store)
+    bundle = await validate(Path(root), store)
     if warned is not None:
         warned.extend(bundle.warnings)
     return await store.apply_bundle(bundle, actor, action)

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from directory.hours import HoursError, parse_date
-from directory.model import ASKERS, ChecklistLine, LegalSource
+from directory.model import ChecklistLine, LegalSource
+from directory.vocabulary import Asker, values
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CHECK_EVERY_DAYS = 365  # a source not checked for a year is due for review
@@ -107,8 +108,8 @@ def parse_checklist(raw: Any, holder: Any, p: Any) -> tuple[ChecklistLine, ...]:
             p.add(item, "sources", "'sources' och 'askers' ska vara listor")
             continue
         for asker in askers:
-            if str(asker) not in ASKERS:
-                p.add(item, "askers", f"'{asker}' är ingen frågande ({', '.join(ASKERS)})")
+            if str(asker) not in values(Asker):
+                p.add(item, "askers", f"'{asker}' är ingen frågande ({', '.join(values(Asker))})")
         out.append(ChecklistLine(str(item["text"]).strip(), tuple(str(x) for x in ids),
                                  tuple(str(x) for x in askers)))
     return tuple(out)

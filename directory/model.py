@@ -6,27 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from directory.hours import Schedule
+from directory.labels import ASKER_SV
+from directory.vocabulary import CHILD_HARMED_TAG, PERPETRATOR_TAG, Status, Visibility
+from directory.vocabulary import PERSON_TAGS as PERSON_TAGS  # re-exported for routing
 
 ALL = "alla"  # an area of "alla" means every municipality in the directory
-ORG_TYPES = ("kommun", "region", "ideell", "stat", "kommunalforbund")
-STATUSES = ("aktiv", "inaktiv", "tillfalligt-stangd")
-CHANNELS = ("phone", "email", "secure-email", "web")
-VISIBILITIES = ("staff", "public")
-# Who a role serves and who a question is about: one vocabulary for both.
-GROUPS = ("barn", "vuxen", "aldre")  # under 18 | 18-64 | 65+ (or said to be older)
-LEGACY_GROUPS = {"vuxna": "vuxen"}  # read from older files, written in the new form
-GENDERS = ("kvinna", "man")  # girls are "kvinna", boys "man", as in the ask contract
-# A path step may be only for some persons or situations: a group, a gender, the one who
-# uses violence, a child harmed by them, or a lexicon concept the question shows ("skada").
-PERSON_TAGS = (*GROUPS, *GENDERS, "utovare", "barn-drabbat")
-CONCERNS = ("utsatta", "utovare", "bevittnat")
-WHENS = ("office", "after", "always")
-# Who asks, when a checklist line is only for some askers. The asker is told by the caller
-# (CLI --asker, API "asker"); when it is not known, every line is shown with its label.
-ASKERS = {"vard": "Hälso- och sjukvården", "socialtjanst": "Socialtjänsten",
-          "myndighet": "Försäkringskassan, Arbetsförmedlingen och Migrationsverket"}
-CHANNEL_SV = {"phone": "Telefon", "email": "E-post", "secure-email": "Säker e-post",
-              "web": "Webb"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +34,7 @@ class Contact:
     channel: str
     value: str
     label: str = ""
-    visibility: str = "staff"
+    visibility: str = Visibility.STAFF.value
     schedule: Schedule | None = None
     verified: Verification | None = None
 
@@ -68,7 +52,7 @@ class Role:
     genders: tuple[str, ...] = ()  # empty: every gender
     aliases: tuple[str, ...] = ()  # what staff call it when they ask for it by name
     instructions: str = ""
-    status: str = "aktiv"
+    status: str = Status.ACTIVE.value
     notice: Notice | None = None
     review_interval_days: int = 365
     verified: Verification | None = None
@@ -113,9 +97,9 @@ class Person:
     def tags(self) -> frozenset[str]:
         out = {t for t in (self.group, self.gender) if t}
         if self.uses_violence:
-            out.add("utovare")
+            out.add(PERPETRATOR_TAG)
         if self.child_harmed:
-            out.add("barn-drabbat")
+            out.add(CHILD_HARMED_TAG)
         return frozenset(out)
 
     def to_json(self) -> dict:
@@ -145,7 +129,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Path:
+class ContactPath:
     topic: str
     municipality: str | None
     steps: tuple[Step, ...]
@@ -173,7 +157,7 @@ class LegalSource:
 @dataclass(frozen=True)
 class ChecklistLine:
     """One line of "Vad ska jag göra?": the text, the sources it rests on and, when it is
-    only for some askers, which (keys of ASKERS)."""
+    only for some askers, which (values of vocabulary.Asker)."""
 
     text: str
     sources: tuple[str, ...] = ()
@@ -185,7 +169,7 @@ class ChecklistLine:
     def label(self, asker: str | None) -> str:
         """The text as shown: prefixed with whom it is for when the asker is not known."""
         if self.askers and asker is None:
-            return f"{' / '.join(ASKERS.get(a, a) for a in self.askers)}: {self.text}"
+            return f"{' / '.join(ASKER_SV.get(a, a) for a in self.askers)}: {self.text}"
         return self.text
 
 
@@ -308,7 +292,7 @@ class Bundle:
     kinds: list[Kind] | None = None
     lexicon: Lexicon | None = None
     organisations: list[tuple[Organisation, list[Role]]] = field(default_factory=list)
-    paths: list[Path] = field(default_factory=list)
+    paths: list[ContactPath] = field(default_factory=list)
     # scope (a municipality, None for the regional file) -> its agreement, for the path
     # files in this input (None: the file names no agreement)
     agreements: dict[str | None, Agreement | None] = field(default_factory=dict)

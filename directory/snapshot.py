@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 from directory.hours import STOCKHOLM, Schedule
 from directory.model import (
     Agreement,
+    ContactPath,
     Kind,
     LegalSource,
     Lexicon,
     Organisation,
-    Path,
     Person,
     Role,
     Topic,
 )
 from directory.understand.model import TopicModel
 from directory.understand.places import PlaceFinder
+from directory.vocabulary import Status
 
 
 @dataclass
@@ -35,8 +36,8 @@ class Directory:
     organisations: dict[str, Organisation]
     roles: dict[str, Role]
     areas: dict[str, frozenset[str]]
-    regional_paths: dict[str, Path]
-    local_paths: dict[tuple[str, str], Path]
+    regional_paths: dict[str, ContactPath]
+    local_paths: dict[tuple[str, str], ContactPath]
     lexicon: Lexicon
     model: TopicModel | None = None  # the topic model learnt from the examples
     last_version: int = 0  # the newest version row this snapshot reflects
@@ -84,7 +85,7 @@ class Directory:
         self.remembered = {}
 
     def _index(self, role: Role) -> None:
-        if role.status == "inaktiv":
+        if role.status == Status.INACTIVE:
             return
         self.kinds_in_use.add(role.kind)
         area = self.areas.get(role.id, frozenset())
@@ -97,7 +98,7 @@ class Directory:
         """Swap one role in place (an edit or a verification), keeping index order."""
         old = self.roles.get(role.id)
         def named(r: Role | None) -> tuple[str, ...]:
-            return r.aliases if r is not None and r.status != "inaktiv" else ()
+            return r.aliases if r is not None and r.status != Status.INACTIVE else ()
 
         if named(old) != named(role):
             self.alias_version += 1
@@ -167,7 +168,7 @@ class Directory:
         else one per distinct schedule."""
         k = self._open_keys.get(role.id)
         if k is None:
-            if role.status == "tillfalligt-stangd":
+            if role.status == Status.TEMPORARILY_CLOSED:
                 k = -1
             else:
                 k = self._schedules.get(role.schedule)
@@ -215,7 +216,7 @@ class Directory:
     def unit_aliases(self) -> dict[str, tuple[str, ...]]:
         """Role id -> the names staff use for that unit, for active roles that have some."""
         return {r.id: r.aliases for r in self.roles.values()
-                if r.aliases and r.status != "inaktiv"}
+                if r.aliases and r.status != Status.INACTIVE}
 
     def places(self) -> PlaceFinder:
         """The municipality finder for this lexicon, built once per snapshot."""
@@ -223,7 +224,7 @@ class Directory:
             self._places = PlaceFinder(self.lexicon)
         return self._places
 
-    def path_for(self, topic: str, municipality: str | None) -> Path | None:
+    def path_for(self, topic: str, municipality: str | None) -> ContactPath | None:
         if municipality is not None:
             local = self.local_paths.get((topic, municipality))
             if local is not None:

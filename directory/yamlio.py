@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,8 @@ def _str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _str)
+# A vocabulary value (directory/vocabulary.py) is written as its plain string.
+_Dumper.add_multi_representer(StrEnum, lambda dumper, value: _str(dumper, value.value))
 _Dumper.add_representer(LineDict, _Dumper.represent_dict)
 _Dumper.add_representer(LineList, _Dumper.represent_list)
 

@@ -16,7 +16,7 @@ from directory.coverage import (
     sweep_days,
 )
 from directory.hours import STOCKHOLM, Schedule, WeeklyHours
-from directory.model import Path, Step
+from directory.model import ContactPath, Step
 
 TODAY = dt.date(2026, 11, 29)  # a Sunday
 
@@ -89,12 +89,12 @@ async def test_the_sweep_agrees_with_routing_at_every_slot(service):
 async def test_a_local_path_without_duty_opens_a_gap(service):
     d = await service.directory()
     regional = d.regional_paths["barn-far-illa"]
-    office_only = Path("barn-far-illa", "Mora", tuple(s for s in regional.steps
+    office_only = ContactPath("barn-far-illa", "Mora", tuple(s for s in regional.steps
                                                       if s.when == "office"))
     gaps = gaps_opened_by_path(d, office_only, TODAY)
     said = sentences(gaps)
     assert any(s.startswith("Lördag, söndag hela dygnet: ingen öppen väg") for s in said)
-    same = Path("barn-far-illa", "Mora", regional.steps + (Step("always", "x",
+    same = ContactPath("barn-far-illa", "Mora", regional.steps + (Step("always", "x",
                                                                    kind="polis"),))
     assert gaps_opened_by_path(d, same, TODAY) == []
 

@@ -169,7 +169,7 @@ import dataclasses  # noqa: E402
 import random  # noqa: E402
 
 from directory.hours import Schedule, WeeklyHours  # noqa: E402
-from directory.model import Path, Step  # noqa: E402
+from directory.model import ContactPath, Step  # noqa: E402
 from directory.routing import ANSWER_CAP, first_differs  # noqa: E402
 
 EVENINGS = Schedule(WeeklyHours.parse({"mon-sun": "16:00-22:00"}), on_holidays="normal")
@@ -207,11 +207,11 @@ def _grown(d):
     add("prov-1", office, municipalities, **closed)  # two closed units serving everyone
     add("prov-2", office, municipalities, **closed)
     regional = dict(d.regional_paths)
-    regional["prov"] = Path("prov", None, (Step("office", "Prov.", kind="provtyp"),))
+    regional["prov"] = ContactPath("prov", None, (Step("office", "Prov.", kind="provtyp"),))
     local = dict(d.local_paths)
-    local[("prov", "Provkommun B")] = Path("prov", "Provkommun B", (
+    local[("prov", "Provkommun B")] = ContactPath("prov", "Provkommun B", (
         Step("office", "Prov.", kind="provtyp"), Step("after", "Igen.", role="prov-2")))
-    local[("barn-far-illa", "Provkommun D")] = Path("barn-far-illa", "Provkommun D", (
+    local[("barn-far-illa", "Provkommun D")] = ContactPath("barn-far-illa", "Provkommun D", (
         Step("office", "Grannkommunen tar emot.", role="mora-socialtjanst-barn"),
         Step("always", "Barnahuset.", kind="barnahus"),
         Step("office", "Igen.", kind="barnahus"),

@@ -87,12 +87,12 @@ async def test_the_snapshot_follows_writes_role_edits_in_place(service):
 
 
 async def test_a_path_or_lexicon_change_is_applied_in_place(service):
-    from directory.model import Path, Step
+    from directory.model import ContactPath, Step
     from directory.routing import route
 
     d1 = await service.directory()
     matcher, version = await service.understander(), d1.route_version
-    await service.store.save_path(Path("sip", "Orsa", (Step("always", "Lokal SIP-väg.",
+    await service.store.save_path(ContactPath("sip", "Orsa", (Step("always", "Lokal SIP-väg.",
                                                              kind="socialtjanst-vuxen"),)), "x")
     d2 = await service.directory()
     assert d2 is d1 and ("sip", "Orsa") in d2.local_paths and d2.route_version > version

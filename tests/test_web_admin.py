@@ -199,8 +199,8 @@ async def test_users_and_invites(web_env):
     html = await resp.text()
     assert "https://kontaktvag.example/signup?code=" in html
     code = html.split("/signup?code=")[1].split("<")[0]
-    assert await web_env.service.people.invite(code) == {"role": "coordinator",
-                                                         "orgs": ["falun-kommun"]}
+    invite = await web_env.service.people.invite(code)
+    assert (invite.role, invite.orgs, invite.used_at) == ("coordinator", ("falun-kommun",), None)
     resp = await post(client, f"/admin/anvandare/{kim.id}/aktiv", {"active": "0"},
                       page="/admin/anvandare")
     assert resp.status == 200

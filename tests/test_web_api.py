@@ -115,7 +115,7 @@ async def test_bearer_token_lifecycle(web_env):
     assert revoked.status == 401
     wrong = await anonymous.get("/api/me", headers={"Authorization": "Bearer kv_fel"})
     assert wrong.status == 401
-    actions = [r["action"] for r in await web_env.service.people.audit_log("kim")]
+    actions = [r.action for r in await web_env.service.people.audit_log("kim")]
     assert "token.create" in actions and "token.revoke" in actions
 
 

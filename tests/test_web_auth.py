@@ -102,7 +102,7 @@ async def test_login_logout_and_next(web_env):
     again = await client.get("/", allow_redirects=False)
     assert again.status == 303
     log = await web_env.service.people.audit_log("kim")
-    assert [r["action"] for r in log][:2] == ["logout", "login"]
+    assert [r.action for r in log][:2] == ["logout", "login"]
 
 
 async def test_no_open_redirect_after_login(web_env):
@@ -120,7 +120,7 @@ async def test_wrong_password_is_refused_and_audited(web_env):
     text = await resp.text()
     assert "Fel kontonamn eller lösenord" in text
     assert 'value="kim"' in text  # the typed name is kept
-    assert (await web_env.service.people.audit_log("kim"))[0]["action"] == "login.fail"
+    assert (await web_env.service.people.audit_log("kim"))[0].action == "login.fail"
 
 
 async def test_login_throttling(web_env):

@@ -31,7 +31,7 @@ from bot.web import (
     security,
 )
 from bot.web.core import ROUTE_LEVELS, q
-from bot.web.history import when_sv
+from directory.labels import DEMO_LINE, STATUS_CHOICE_SV, local_time
 
 HERE = Path(__file__).parent
 
@@ -48,9 +48,10 @@ def setup(app: web.Application) -> None:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["q"] = q
     env.filters["phones"] = phones
-    env.filters["local_time"] = when_sv
+    env.filters["local_time"] = local_time
     env.globals["field_label"] = forms.field_label
-    env.globals["status_sv"] = forms.STATUS_SV
+    env.globals["status_sv"] = STATUS_CHOICE_SV
+    env.globals["demo_line"] = DEMO_LINE
     env.globals["asset"] = lambda name: str(app.router["static"].url_for(filename=name))
     app.middlewares.extend([security.headers_middleware, security.sessions(app),
                             security.auth_middleware, security.csrf_middleware])

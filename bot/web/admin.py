@@ -22,16 +22,15 @@ from bot.web.core import (
     today,
     user_of,
 )
-from bot.web.history import when_sv
 from directory.coverage import sentences
+from directory.labels import FRESHNESS_SV, INVITE_STATE_SV, local_time
 from directory.model import Example
 from directory.service import DirectoryService
 from directory.snapshot import Directory
 from directory.store.people import ROLES
 from directory.understand.topics import KIND_PREFIX
+from directory.vocabulary import FreshnessState
 
-STATE_SV = {"fresh": "aktuella", "due": "granskas snart", "stale": "inaktuella",
-            "unverified": "aldrig bekräftade"}
 PAGE = 50  # unanswered questions per page
 CELL = {"ok": ("✓", "täckt"), "stale": ("!", "inaktuell"), "missing": ("✗", "saknas")}
 
@@ -41,12 +40,13 @@ async def freshness_page(request: web.Request) -> web.Response:
     d = await service.directory()
     day = today()
     rows = stats.freshness_by_org(d, day)
-    totals = {s: sum(r.counts[s] for r in rows) for s in stats.STATES}
+    totals = {s: sum(r.counts[s] for r in rows) for s in FreshnessState}
     dates = await stats.verification_dates(service.store, d)
     series = stats.share_verified_over_time(d, dates, stats.month_ends(day))
     return await render(request, "freshness.html", {
         "rows": rows, "totals": totals, "total": sum(totals.values()), "series": series,
-        "bars": _bars(series), "states": STATE_SV, "today": day})
+        "bars": _bars(series), "today": day,
+        "states": {s: w.count for s, w in FRESHNESS_SV.items()}})
 
 
 MONTHS_SV = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
@@ -190,13 +190,11 @@ async def _users_page(request: web.Request, invite: dict | None = None,
                       errors: dict | None = None, status: int = 200) -> web.Response:
     service = service_of(request)
     d = await service.directory()
-    invites = await service.people.invites()
-    now = dt.datetime.now(dt.UTC).isoformat()
-    for inv in invites:
-        inv["state"] = ("använd" if inv["used_at"] else
-                        "utgången" if inv["expires_at"] < now else "öppen")
-        inv["when"] = when_sv(inv["created_at"])
-        inv["expires"] = when_sv(inv["expires_at"])
+    now = dt.datetime.now(dt.UTC)
+    invites = [{"role": inv.role, "created_by": inv.created_by,
+                "state": INVITE_STATE_SV[inv.state(now)], "when": local_time(inv.created_at),
+                "expires": local_time(inv.expires_at)}
+               for inv in await service.people.invites()]
     return await render(request, "users.html", {
         "users": await service.people.users(), "orgs": list(d.organisations.values()),
         "org_names": {o.id: o.name for o in d.organisations.values()},
@@ -247,7 +245,7 @@ async def create_invite(request: web.Request) -> web.Response:
     return await _users_page(request, invite={
         "code": code, "link": f"{base.rstrip('/')}/signup?code={code}",
         "telegram": f"https://t.me/{bot}?start={code}" if bot else None,
-        "expires": when_sv(expires.isoformat()), "role": ROLE_SV[role]})
+        "expires": local_time(expires.isoformat()), "role": ROLE_SV[role]})
 
 
 def setup(app: web.Application) -> None:

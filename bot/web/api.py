@@ -36,7 +36,8 @@ from directory.routing import open_state
 from directory.rules import summary
 from directory.snapshot import Directory
 from directory.store import Conflict, Refused
-from directory.store.people import REPORT_REASONS, Report
+from directory.store.people import Report
+from directory.vocabulary import ReportReason, values
 
 MAX_QUESTION = 2000
 
@@ -166,8 +167,8 @@ async def add_report(request: web.Request) -> web.Response:
     role_id, reason, note = body.get("role_id"), body.get("reason"), body.get("note", "")
     if not isinstance(role_id, str) or role_id not in d.roles:
         return json_error(400, "\"role_id\" ska vara id för en roll i katalogen.")
-    if reason not in REPORT_REASONS:
-        return json_error(400, f"\"reason\" ska vara en av: {', '.join(REPORT_REASONS)}.")
+    if reason not in values(ReportReason):
+        return json_error(400, f"\"reason\" ska vara en av: {', '.join(values(ReportReason))}.")
     if not isinstance(note, str) or len(note) > 1000:
         return json_error(400, "\"note\" ska vara text, högst 1000 tecken.")
     report, _ = await service.report_entry(role_id, reason, note, user_of(request).id)

@@ -15,9 +15,10 @@ from aiohttp import web
 from bot.web.core import ROLE_SV, add_route, q, render, service_of, today
 from bot.web.history import diff, summary
 from directory.hours import STOCKHOLM
+from directory.labels import REPORT_REASON_SV
 from directory.snapshot import Directory
 from directory.store import Version
-from directory.store.people import REPORT_REASONS
+from directory.store.people import AuditRow
 
 CATEGORIES = {
     "inloggning": ("Inloggningar", ("login", "logout")),
@@ -106,14 +107,14 @@ def _version_row(v: Version, d: Directory) -> Row:
                changes)
 
 
-def _log_row(r: dict, names: dict[int, str], d: Directory) -> Row:
-    code, actor, detail, link = r["action"], r["actor"], r["detail"] or "", None
+def _log_row(r: AuditRow, names: dict[int, str], d: Directory) -> Row:
+    code, actor, detail, link = r.action, r.actor, r.detail or "", None
     if code == "report.add":
         if actor.isdigit():
             actor = names.get(int(actor), f"konto {actor}")
         role_id, _, reason = detail.partition(" ")
         role = d.roles.get(role_id)
-        detail = f"{role.name if role else role_id}: {REPORT_REASONS.get(reason, reason)}"
+        detail = f"{role.name if role else role_id}: {REPORT_REASON_SV.get(reason, reason)}"
         link = f"/admin/roles/{q(role_id)}" if role else None
     elif code == "report.resolve":
         detail = f"rapport {detail}"
@@ -127,7 +128,7 @@ def _log_row(r: dict, names: dict[int, str], d: Directory) -> Row:
         detail = ROLE_SV.get(role, role) + (f" ({', '.join(org_names)})" if org_names else "")
     elif code == "invite.redeem":
         detail = ROLE_SV.get(detail, detail)
-    return Row(local(r["at"]), actor, code, ACTION_SV.get(code, code), detail, link)
+    return Row(local(r.at), actor, code, ACTION_SV.get(code, code), detail, link)
 
 
 async def audit_rows(request: web.Request, limit: int) -> tuple[list[Row], dict]:

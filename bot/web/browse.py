@@ -14,16 +14,13 @@ from bot.render import freshness_line, open_line
 from bot.web import limits
 from bot.web.core import add_route, form_of, now, q, render, see_other, service_of, user_of
 from directory.guidance import guide
-from directory.hours import describe_weekly, format_intervals
+from directory.hours import format_intervals
+from directory.labels import CHANNEL_SV, HOLIDAYS_SV, REPORT_REASON_SV, describe_weekly
 from directory.legal import with_citation
-from directory.model import CHANNEL_SV, Role
+from directory.model import Role
 from directory.phones import dial_string
 from directory.routing import ANSWER_CAP, RouteStep, build_step, route
 from directory.snapshot import Directory
-from directory.store.people import REPORT_REASONS
-
-HOLIDAYS_SV = {"closed": "stängt på helgdagar och jul-, midsommar- och nyårsafton",
-               "sunday": "helgdagar som söndag", "normal": "helgdagar som vanligt"}
 
 
 @dataclass
@@ -128,7 +125,7 @@ async def report_page(request: web.Request) -> web.Response:
     if role is None:
         raise web.HTTPNotFound(text="Den uppgiften finns inte.")
     return await render(request, "report.html", {
-        "role": role, "reasons": REPORT_REASONS, "values": {}, "errors": {},
+        "role": role, "reasons": REPORT_REASON_SV, "values": {}, "errors": {},
         "thanks": request.query.get("tack") == "1", "back": request.query.get("fran", "")})
 
 
@@ -142,14 +139,14 @@ async def report(request: web.Request) -> web.Response:
     wait = limits.wait_for(request, "report")
     if wait:
         return await render(request, "report.html", {
-            "role": role, "reasons": REPORT_REASONS, "values": {}, "thanks": False,
+            "role": role, "reasons": REPORT_REASON_SV, "values": {}, "thanks": False,
             "back": "", "errors": {"reason": f"Du har skickat många rapporter. Vänta {wait} "
                                              "sekunder och försök igen."}}, status=429)
     reason = form.get("reason", "")
     # Redacted before anything else: a form sent back with errors never shows the number.
     note, had_number = service.clean(form.get("note", "").strip())
     errors = {}
-    if reason not in REPORT_REASONS:
+    if reason not in REPORT_REASON_SV:
         errors["reason"] = "Välj vad som är fel."
     if reason == "annat" and not note:
         errors["note"] = "Beskriv kort vad som är fel."
@@ -160,7 +157,7 @@ async def report(request: web.Request) -> web.Response:
             errors["note"] = (errors.get("note", "") + " Personnumret är borttaget: skriv "
                               "inga patientuppgifter här.").strip()
         return await render(request, "report.html", {
-            "role": role, "reasons": REPORT_REASONS, "values": {"reason": reason, "note": note},
+            "role": role, "reasons": REPORT_REASON_SV, "values": {"reason": reason, "note": note},
             "errors": errors, "thanks": False, "back": ""}, status=400)
     await service.report_entry(role.id, reason, note, user_of(request).id)
     raise see_other(f"/rapport/{q(role.id)}?tack=1")

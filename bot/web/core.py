@@ -24,8 +24,8 @@ from aiohttp_session import get_session
 from bot.keys import ENGINE, MODEL_BUILDER, SERVICE, SETTINGS
 from directory.accounts import RANK, User
 from directory.hours import STOCKHOLM
+from directory.labels import USER_ROLE_SV as ROLE_SV
 from directory.service import DirectoryService
-from directory.store.people import ROLE_SV
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

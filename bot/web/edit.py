@@ -28,14 +28,14 @@ from bot.web.history import entries
 from directory.accounts import User
 from directory.coverage import gaps_opened_by_role, sentences
 from directory.freshness import freshness
+from directory.labels import FRESHNESS_SV, REPORT_REASON_SV
 from directory.model import ALL, Organisation, Role
 from directory.rules import OrgScope, default_scope
 from directory.store import Conflict, Refused
-from directory.store.people import REPORT_REASONS
+from directory.vocabulary import FreshnessState
 
-FRESH_SV = {"fresh": "Aktuell", "due": "Granskas snart", "stale": "Inaktuell",
-            "unverified": "Aldrig bekräftad"}
-FRESH_ICON = {"fresh": "✓", "due": "…", "stale": "!", "unverified": "!"}
+FRESH_ICON = {FreshnessState.FRESH: "✓", FreshnessState.DUE: "…", FreshnessState.STALE: "!",
+              FreshnessState.UNVERIFIED: "!"}
 
 
 def visible_orgs(user: User, organisations: dict[str, Organisation]) -> list[Organisation]:
@@ -50,7 +50,7 @@ def _rows(roles: list[Role]) -> list[dict]:
     out = []
     for role in roles:
         f = freshness(role, day)
-        out.append({"role": role, "state": f.state, "state_sv": FRESH_SV[f.state],
+        out.append({"role": role, "state": f.state, "state_sv": FRESHNESS_SV[f.state].badge,
                     "icon": FRESH_ICON[f.state], "next_review": f.next_review})
     return out
 
@@ -73,7 +73,7 @@ async def home(request: web.Request) -> web.Response:
     summary = []
     for org in orgs:
         rows = _rows([r for r in d.roles.values() if r.org_id == org.id])
-        attention = [r for r in rows if r["state"] != "fresh"]
+        attention = [r for r in rows if r["state"] != FreshnessState.FRESH]
         summary.append({"org": org, "count": len(rows), "attention": len(attention),
                         "rows": rows})
     return await render(request, "admin_home.html", {
@@ -158,7 +158,7 @@ async def _form_page(request: web.Request, form: forms.RoleForm, org: Organisati
     return await render(request, "role_form.html", {
         "form": form, "org": org, "role": role, "new": role is None, "saved": saved,
         "kinds": list(d.kinds.values()), "municipalities": d.municipalities,
-        "fresh": f, "fresh_sv": FRESH_SV[f.state] if f else None, "version": version,
+        "fresh": f, "fresh_sv": FRESHNESS_SV[f.state].badge if f else None, "version": version,
         "meanwhile": meanwhile, "scope": await service.store.scope(org.id),
         "gaps": gaps or [], "verifying": verifying, **forms.choices()}, status=status)
 
@@ -300,7 +300,7 @@ async def reports(request: web.Request) -> web.Response:
     d = await service.directory()
     orgs = user.orgs_in_charge()
     rows = [{"report": r, "role": d.roles.get(r.role_id),
-             "reason": REPORT_REASONS.get(r.reason, r.reason)}
+             "reason": REPORT_REASON_SV.get(r.reason, r.reason)}
             for r in await service.people.open_reports(orgs)]
     return await render(request, "reports.html", {"rows": rows, "errors": {},
                                             "done": request.query.get("klart") == "1"})

@@ -1,10 +1,10 @@
 """The role form: a role <-> flat form fields, validated by the same code as the importer.
 
-The form is turned into the role document of docs/data-format.md and checked by
-`directory.documents.parse_role`. To put each problem next to its field, the document is
-built from LineDict/LineList nodes whose "line numbers" are field numbers: a problem's line
-tells which field it is about. What was typed is kept as typed (RoleForm.values/rows) so a
-form with errors comes back unchanged, with the reasons beside the fields.
+The form is turned, section by section, into the role document of docs/data-format.md and
+checked by `directory.documents.parse_role`. Each problem it finds is a FieldError whose key
+(e.g. ("contacts", 1, "value")) says which field it is about and whose reason names that
+field in words (labels.DOCUMENT_KEY_SV). What was typed is kept as typed (RoleForm.values
+and rows), so a form with errors comes back unchanged, with the reasons beside the fields.
 """
 
 from __future__ import annotations
@@ -25,14 +25,24 @@ from directory.hours import (
     format_intervals,
     parse_date,
 )
-from directory.model import CHANNELS, STATUSES, VISIBILITIES, Organisation, Role
+from directory.labels import (
+    CHANNEL_SV,
+    CONCERN_CHOICE_SV,
+    DOCUMENT_KEY_SV,
+    GENDER_CHOICE_SV,
+    GROUP_CHOICE_SV,
+    HOLIDAYS_CHOICE_SV,
+    STATUS_CHOICE_SV,
+    VISIBILITY_SV,
+    WEEKDAYS_SHORT_SV,
+    WEEKDAYS_SV,
+)
+from directory.model import Organisation, Role
 from directory.rules import Issue, OrgScope, role_issues
 from directory.snapshot import Directory
-from directory.yamlio import LineDict, LineList
+from directory.vocabulary import HolidayMode, Status
 
-DAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
-DAY_NAMES = ("Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag", "Lördag", "Söndag")
-SV_TO_DAY = dict(zip(DAYS_SV, DAYS, strict=True))
+SV_TO_DAY = dict(zip(WEEKDAYS_SHORT_SV, DAYS, strict=True))
 MAX_ROWS = 40
 CONTACT_FIELDS = ("rank", "channel", "value", "label", "visibility", "hours", "remove")
 EXCEPTION_FIELDS = ("date", "hours", "closed", "note")
@@ -42,17 +52,6 @@ SCALARS = ("id", "name", "kind", "status", "instructions", "review_interval_days
            "notice-to",
            *(f"hours-{d}" for d in DAYS))
 LISTS = ("serves", "groups", "concerns", "genders")
-STATUS_SV = {"aktiv": "Aktiv", "inaktiv": "Inaktiv (visas inte)",
-             "tillfalligt-stangd": "Tillfälligt stängd"}
-HOLIDAYS_SV = {"closed": "Stängt på helgdagar och jul-, midsommar- och nyårsafton",
-               "sunday": "Helgdagar har söndagens tider", "normal": "Helgdagar som vanliga dagar"}
-CHANNEL_FORM_SV = {"phone": "Telefon", "email": "E-post", "secure-email": "Säker e-post",
-                   "web": "Webb"}
-VISIBILITY_SV = {"staff": "Personal", "public": "Allmänheten"}
-GROUPS_SV = {"barn": "Barn (under 18)", "vuxen": "Vuxna", "aldre": "Äldre (65+)"}
-GENDERS_SV = {"kvinna": "Kvinnor och flickor", "man": "Män och pojkar"}
-CONCERNS_SV = {"utsatta": "Våldsutsatta", "utovare": "Våldsutövare",
-               "bevittnat": "Barn som bevittnat våld"}
 
 
 @dataclass
@@ -89,7 +88,7 @@ def hours_text(weekly: WeeklyHours) -> str:
     spec = weekly.to_spec()
     if spec == ROUND_THE_CLOCK:
         return "dygnet runt"
-    sv = dict(zip(DAYS, DAYS_SV, strict=True))
+    sv = dict(zip(DAYS, WEEKDAYS_SHORT_SV, strict=True))
     return "; ".join("-".join(sv[d] for d in key.split("-")) + f" {value}"
                      for key, value in spec.items())
 
@@ -146,7 +145,7 @@ def from_role(role: Role, with_protected: bool) -> RoleForm:
 
 
 def new_form() -> RoleForm:
-    f = RoleForm(values={"status": "aktiv", "on_holidays": "closed",
+    f = RoleForm(values={"status": Status.ACTIVE.value, "on_holidays": HolidayMode.CLOSED.value,
                          "review_interval_days": "365", "serves": [], "groups": [],
                          "concerns": [], "genders": [], "aliases": ""})
     for day in DAYS[:5]:
@@ -193,83 +192,91 @@ def keep_order(form: RoleForm, role: Role) -> None:
 # ---- form -> validated role ------------------------------------------------------------
 
 
-class _Fields:
-    """Numbers the form fields so that a Problem's line names the field it is about."""
+@dataclass
+class _Draft:
+    """The role document being built from a form, and for each part of it the form field a
+    problem with that part belongs beside."""
 
-    def __init__(self) -> None:
-        self.names: list[str] = ["_"]
+    doc: dict[str, Any] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # top-level key -> field
+    contact_rows: list[int] = field(default_factory=list)  # contacts[j] is row c-{i}
+    exception_rows: list[int] = field(default_factory=list)  # exceptions[j] is row ex-{i}
 
-    def number(self, name: str) -> int:
-        self.names.append(name)
-        return len(self.names) - 1
+    def put(self, key: str, value: Any, name: str) -> None:
+        self.doc[key] = value
+        self.names[key] = name
 
-    def node(self, items: dict[str, Any], names: dict[str, str], whole: str) -> LineDict:
-        d = LineDict(items)
-        d.line = self.number(whole)
-        d.key_lines = {k: self.number(n) for k, n in names.items()}
-        return d
+    def field_of(self, key: tuple[str | int, ...]) -> str:
+        """The form field a FieldError's key is about ('name' for the whole role)."""
+        head, rest = (key[0], key[1:]) if key else ("", ())
+        if head == "notice":
+            return f"notice-{rest[0]}" if rest and rest[0] in NOTICE_PARTS else "notice-text"
+        if head == "contacts":
+            if not rest or not isinstance(rest[0], int) or rest[0] >= len(self.contact_rows):
+                return "c-0-value"
+            part = rest[1] if len(rest) > 1 and rest[1] in CONTACT_FIELDS else "value"
+            return f"c-{self.contact_rows[rest[0]]}-{part}"
+        if head == "exceptions":
+            if rest and isinstance(rest[0], int) and rest[0] < len(self.exception_rows):
+                return f"ex-{self.exception_rows[rest[0]]}-date"
+            return "ex-0-date"
+        return self.names.get(str(head), "name")
 
-    def seq(self, items: list, names: list[str], whole: str) -> LineList:
-        out = LineList(items)
-        out.line = self.number(whole)
-        out.item_lines = [self.number(n) for n in names]
-        return out
+
+NOTICE_PARTS = ("text", "from", "to")
 
 
 def _blank(row: dict[str, str], keys: tuple[str, ...]) -> bool:
     return not any(row.get(k, "").strip() for k in keys)
 
 
-def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
-             taken: set[str] | frozenset[str] = frozenset(), scope: OrgScope | None = None,
-             before: Role | None = None) -> Role | None:
-    """The role the form describes, or None with form.errors filled in (Swedish). The
-    rules of directory.rules are checked too (the API checks the same), against the
-    organisation's scope and the role as stored (`before`)."""
+def _about(form: RoleForm, draft: _Draft, d: Directory, new: bool,
+           taken: set[str] | frozenset[str]) -> None:
+    """Id, name, kind, status, instructions and the legal sources."""
     v = form.values
-    fields = _Fields()
-    doc: dict[str, Any] = {}
-    names: dict[str, str] = {}
-
-    def put(key: str, value: Any, name: str) -> None:
-        doc[key] = value
-        names[key] = name
-
-    put("id", v.get("id", "").strip(), "id")
-    if new and doc["id"] in taken:
-        form.error("id", f"Id '{doc['id']}' används redan av en annan roll.")
-    put("name", v.get("name", "").strip(), "name")
-    put("kind", v.get("kind", ""), "kind")
-    if doc["kind"] not in d.kinds:
+    draft.put("id", v.get("id", "").strip(), "id")
+    if new and draft.doc["id"] in taken:
+        form.error("id", f"Id '{draft.doc['id']}' används redan av en annan roll.")
+    draft.put("name", v.get("name", "").strip(), "name")
+    draft.put("kind", v.get("kind", ""), "kind")
+    if draft.doc["kind"] not in d.kinds:
         form.error("kind", "Välj en funktion i listan.")
-    put("status", v.get("status", ""), "status")
-    put("instructions", v.get("instructions", "").strip(), "instructions")
-    unknown = [m for m in v.get("serves", []) if m not in d.municipalities]
-    if unknown:
-        form.error("serves", f"Okänd kommun: {', '.join(unknown)}.")
-    if v.get("serves"):
-        put("serves", list(v["serves"]), "serves")
-    put("groups", list(v.get("groups", [])), "groups")
-    put("concerns", list(v.get("concerns", [])), "concerns")
-    put("genders", list(v.get("genders", [])), "genders")
-    aliases = [a.strip() for a in str(v.get("aliases", "")).split(",") if a.strip()]
-    if any(len(a) > 60 for a in aliases):
-        form.error("aliases", "Ett namn får vara högst 60 tecken.")
-    put("aliases", aliases, "aliases")
-    interval = v.get("review_interval_days", "").strip()
-    put("review_interval_days", small_int(interval) if small_int(interval) is not None
-        else interval,
-        "review_interval_days")
-    put("on_holidays", v.get("on_holidays", ""), "on_holidays")
-    if v.get("before_holidays", "").strip():
-        put("before_holidays", v["before_holidays"].strip(), "before_holidays")
+    draft.put("status", v.get("status", ""), "status")
+    draft.put("instructions", v.get("instructions", "").strip(), "instructions")
     sources = [x.strip() for x in v.get("sources", "").replace(";", ",").split(",") if x.strip()]
     unknown_sources = [x for x in sources if x not in d.sources]
     if unknown_sources:
         form.error("sources", f"Okänt lagrum: {', '.join(unknown_sources)}.")
     if sources:
-        put("sources", sources, "sources")
+        draft.put("sources", sources, "sources")
 
+
+def _audience(form: RoleForm, draft: _Draft, d: Directory) -> None:
+    """Whom and where it serves, and the other names it is asked for by."""
+    v = form.values
+    unknown = [m for m in v.get("serves", []) if m not in d.municipalities]
+    if unknown:
+        form.error("serves", f"Okänd kommun: {', '.join(unknown)}.")
+    if v.get("serves"):
+        draft.put("serves", list(v["serves"]), "serves")
+    for name in ("groups", "concerns", "genders"):
+        draft.put(name, list(v.get(name, [])), name)
+    aliases = [a.strip() for a in str(v.get("aliases", "")).split(",") if a.strip()]
+    if any(len(a) > 60 for a in aliases):
+        form.error("aliases", "Ett namn får vara högst 60 tecken.")
+    draft.put("aliases", aliases, "aliases")
+    interval = v.get("review_interval_days", "").strip()
+    number = small_int(interval)
+    draft.put("review_interval_days", number if number is not None else interval,
+              "review_interval_days")
+
+
+def _hours(form: RoleForm, draft: _Draft) -> None:
+    """Weekly hours, holidays, the day before one, and the notice."""
+    v = form.values
+    draft.put("on_holidays", v.get("on_holidays", ""), "on_holidays")
+    if v.get("before_holidays", "").strip():
+        draft.put("before_holidays", v["before_holidays"].strip(), "before_holidays")
     hours = {}
     for day in DAYS:
         text = v.get(f"hours-{day}", "").strip()
@@ -280,18 +287,19 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
             hours[day] = text
         except HoursError as e:
             form.error(f"hours-{day}", str(e).capitalize() + ".")
-    put("hours", hours, "hours-mon")
-
-    notice = {k: v.get(f"notice-{k}", "").strip() for k in ("text", "from", "to")}
+    draft.put("hours", hours, "hours-mon")
+    notice = {k: v.get(f"notice-{k}", "").strip() for k in NOTICE_PARTS}
     if any(notice.values()):
         missing = [k for k, val in notice.items() if not val]
         for k in missing:
             form.error(f"notice-{k}", "Fyll i text, från och till – eller töm alla tre.")
         if not missing:
-            put("notice", fields.node(notice, {k: f"notice-{k}" for k in notice},
-                                      "notice-text"), "notice-text")
+            draft.put("notice", notice, "notice-text")
 
-    exceptions, ex_names = [], []
+
+def _exceptions(form: RoleForm, draft: _Draft) -> None:
+    """Dated exceptions, each row checked on its own."""
+    exceptions = []
     for i, row in enumerate(form.exceptions):
         if _blank(row, ("date", "hours", "note")) and not row.get("closed"):
             continue
@@ -311,11 +319,14 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
             form.error(f"ex-{i}-hours", str(e).capitalize() + ".")
             continue
         exceptions.append(item)
-        ex_names.append(f"ex-{i}-date")
+        draft.exception_rows.append(i)
     if exceptions:
-        put("exceptions", fields.seq(exceptions, ex_names, "ex-0-date"), "ex-0-date")
+        draft.put("exceptions", exceptions, "ex-0-date")
 
-    contacts, c_names = [], []
+
+def _contacts(form: RoleForm, draft: _Draft) -> None:
+    """Contact points in the order their rank says; removed and blank rows left out."""
+    contacts = []
     ranked = sorted(enumerate(form.contacts), key=lambda ir: _rank(ir[1], ir[0]))
     for i, row in ranked:
         if row.get("remove") or _blank(row, ("value", "label", "hours")):
@@ -331,12 +342,14 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
                 form.error(f"c-{i}-hours", str(e).capitalize() + ".")
         if row.get("rank", "").strip() and small_int(row["rank"].strip()) is None:
             form.error(f"c-{i}-rank", "Ordningen ska vara ett heltal.")
-        contacts.append(fields.node(item, {k: f"c-{i}-{k}" for k in item}, f"c-{i}-value"))
-        c_names.append(f"c-{i}-value")
+        contacts.append(item)
+        draft.contact_rows.append(i)
     if not contacts:
         form.error("c-0-value", "En roll behöver minst en kontaktväg.")
-    put("contacts", fields.seq(contacts, c_names, "c-0-value"), "c-0-value")
+    draft.put("contacts", contacts, "c-0-value")
 
+
+def _protected(form: RoleForm, draft: _Draft) -> None:
     protected: dict[str, str] = {}
     for i, row in enumerate(form.protected):
         key, value = row.get("field", "").strip(), row.get("value", "").strip()
@@ -352,20 +365,31 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
         else:
             protected[key] = value
     if protected:
-        put("protected", protected, "p-0-field")
+        draft.put("protected", protected, "p-0-field")
 
-    problems = Problems("formulär")
-    role = parse_role(fields.node(doc, names, "name"), org, problems)
-    for problem in problems.items:
-        name = fields.names[problem.line] if 0 < problem.line < len(fields.names) else ""
-        message = _sentence(problem.reason)
-        if name:
-            form.error(name, message)
-        else:
-            form.general.append(message)
+
+def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
+             taken: set[str] | frozenset[str] = frozenset(), scope: OrgScope | None = None,
+             before: Role | None = None) -> Role | None:
+    """The role the form describes, or None with form.errors filled in (Swedish). The
+    document is checked by the importer's own parser, whose errors name the field they are
+    about; the rules of directory.rules are checked too (the API checks the same), against
+    the organisation's scope and the role as stored (`before`)."""
+    draft = _Draft()
+    _about(form, draft, d, new, taken)
+    _audience(form, draft, d)
+    _hours(form, draft)
+    _exceptions(form, draft)
+    _contacts(form, draft)
+    _protected(form, draft)
+    problems = Problems("formulär", root=draft.doc)
+    role = parse_role(draft.doc, org, problems)
+    for error in problems.errors:
+        form.error(draft.field_of(error.key), _sentence(error.named(DOCUMENT_KEY_SV)))
     if role is not None:
-        issues = role_issues(role, scope, d.municipalities, frozenset(d.kinds), before)
-        report_issues(form, issues, c_names)
+        c_names = [f"c-{i}-value" for i in draft.contact_rows]
+        report_issues(form, role_issues(role, scope, d.municipalities, frozenset(d.kinds),
+                                        before), c_names)
     if form.errors or form.general or role is None:
         return None
     return role
@@ -395,16 +419,8 @@ def _rank(row: dict[str, str], index: int) -> tuple[int, int]:
     return (number if number is not None else 10_000 + index, index)
 
 
-KEYS_SV = {"'name'": "namnet", "'value'": "kontaktuppgiften", "'text'": "texten",
-           "'kind'": "funktionen", "'id'": "id", "'why'": "motiveringen",
-           "'channel'": "kanalen", "'visibility'": "synligheten", "'status'": "status",
-           "'on_holidays'": "helgdagar", "'when'": "när"}
-
-
 def _sentence(text: str) -> str:
     text = text.strip()
-    for key, sv in KEYS_SV.items():
-        text = text.replace(key, sv)
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 
@@ -435,7 +451,7 @@ ROW_LABELS = {
 def field_label(name: str) -> str:
     """A field's name as people read it, for the error summary."""
     if name.startswith("hours-") and name[6:] in DAYS:
-        return DAY_NAMES[DAYS.index(name[6:])]
+        return WEEKDAYS_SV[DAYS.index(name[6:])]
     m = re.fullmatch(r"([a-z]+)-(\d+)-([a-z]+)", name)
     if m and m.group(1) in ROW_LABELS:
         row, parts = ROW_LABELS[m.group(1)]
@@ -445,10 +461,11 @@ def field_label(name: str) -> str:
 
 def choices() -> dict[str, Any]:
     """Option lists for the template."""
-    return {"statuses": [(s, STATUS_SV[s]) for s in STATUSES],
-            "holidays": list(HOLIDAYS_SV.items()),
-            "channels": [(c, CHANNEL_FORM_SV[c]) for c in CHANNELS],
-            "visibilities": [(x, VISIBILITY_SV[x]) for x in VISIBILITIES],
-            "groups": list(GROUPS_SV.items()), "concerns": list(CONCERNS_SV.items()),
-            "genders": list(GENDERS_SV.items()),
-            "days": list(zip(DAYS, DAY_NAMES, strict=True))}
+    def pairs(labels: dict) -> list[tuple[str, str]]:
+        return [(value.value, label) for value, label in labels.items()]
+
+    return {"statuses": pairs(STATUS_CHOICE_SV), "holidays": pairs(HOLIDAYS_CHOICE_SV),
+            "channels": pairs(CHANNEL_SV), "visibilities": pairs(VISIBILITY_SV),
+            "groups": pairs(GROUP_CHOICE_SV), "concerns": pairs(CONCERN_CHOICE_SV),
+            "genders": pairs(GENDER_CHOICE_SV),
+            "days": list(zip(DAYS, WEEKDAYS_SV, strict=True))}

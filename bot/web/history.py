@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
 from bot.web.core import ID, add_route, q, render, require_org, see_other, service_of, user_of
-from directory.hours import STOCKHOLM, HoursError, WeeklyHours
+from directory.hours import HoursError, WeeklyHours
+from directory.labels import (
+    CHANNEL_SV,
+    HOLIDAYS_SHORT_SV,
+    STATUS_SV,
+    VISIBILITY_SV,
+    WEEKDAYS_SV,
+    WHEN_SV,
+    local_time,
+)
 from directory.store import Version
 
 LABELS = {
@@ -26,13 +34,11 @@ LABELS = {
     "genders": "Kön", "aliases": "Andra namn", "before_holidays": "Dag före helgdag",
     "sources": "Lagrum", "for": "bara för", "kinds": "Funktioner",
 }
-VALUES_SV = {
-    "channel": {"phone": "telefon", "email": "e-post", "secure-email": "säker e-post",
-                "web": "webb"},
-    "visibility": {"staff": "personal", "public": "allmänheten"},
-    "status": {"aktiv": "aktiv", "inaktiv": "inaktiv", "tillfalligt-stangd": "tillfälligt stängd"},
-    "on_holidays": {"closed": "stängt", "sunday": "som söndag", "normal": "som vanligt"},
-    "when": {"office": "kontorstid", "after": "utanför kontorstid", "always": "alltid"},
+# Values as words in a diff: "kanal telefon → säker e-post".
+VALUES_SV: dict[str, dict[str, str]] = {
+    "channel": {k: v.lower() for k, v in CHANNEL_SV.items()},
+    "visibility": {k: v.lower() for k, v in VISIBILITY_SV.items()},
+    "status": dict(STATUS_SV), "on_holidays": dict(HOLIDAYS_SHORT_SV), "when": dict(WHEN_SV),
 }
 ACTIONS = {"create": "Skapad", "update": "Ändrad", "restore": "Återställd",
            "verify": "Bekräftad som korrekt", "import": "Inläst från filer"}
@@ -40,7 +46,7 @@ ENTITY_SV = {"role": "Rolluppgifter", "verification": "Bekräftelse",
              "protected": "Skyddade uppgifter", "path": "Kontaktväg"}
 
 
-DAY_WORDS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+DAY_WORDS = tuple(day.lower() for day in WEEKDAYS_SV)
 FOLD_OVER = 12  # a whole document (created, imported, restored) with more rows is folded
 
 
@@ -102,16 +108,6 @@ def diff(before: dict | None, after: dict | None) -> list[Change]:
     return [Change(_label(k), a.get(k, "–"), b.get(k, "–")) for k in keys if a.get(k) != b.get(k)]
 
 
-def when_sv(iso: str) -> str:
-    try:
-        moment = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
-
-
 def entries(versions: list[Version], restorable: set[str]) -> list[dict]:
     """Newest first; protected values are never shown, only that they changed."""
     newest: set[str] = set()
@@ -123,7 +119,7 @@ def entries(versions: list[Version], restorable: set[str]) -> list[dict]:
                        and v.entity in newest)
         newest.add(v.entity)
         whole = v.before is None or v.action in ("import", "restore")
-        out.append({"version": v, "when": when_sv(v.at), "action": ACTIONS.get(v.action,
+        out.append({"version": v, "when": local_time(v.at), "action": ACTIONS.get(v.action,
                                                                                v.action),
                     "entity": ENTITY_SV.get(v.entity, v.entity), "changes": changes,
                     "summary": summary(changes), "fold": whole and len(changes) > FOLD_OVER,

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from directory.store.people import REPORT_REASONS
+from directory.vocabulary import (
+    Asker,
+    FreshnessState,
+    HolidayMode,
+    ReportReason,
+    Status,
+    UserRole,
+    values,
+)
 
 AUTH_TEXT = (
     "Två sätt att autentisera sig:\n\n"
@@ -50,7 +58,7 @@ SCHEMAS: dict[str, Any] = {
                                   "Standard: nu."},
             "kommun": {"type": "string", "description": "Förvald kommun när frågan inte "
                                                         "nämner någon"},
-            "asker": {"type": "string", "enum": ["vard", "socialtjanst", "myndighet"],
+            "asker": {"type": "string", "enum": list(values(Asker)),
                       "description": "Vem som frågar: väljer checklistans rader. Utan: alla "
                                      "rader, märkta med vem de gäller."},
         },
@@ -135,10 +143,10 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
             "organisation": {"type": "object", "properties": {"id": {"type": "string"},
                                                               "name": {"type": "string"}}},
-            "status": {"type": "string", "enum": ["aktiv", "inaktiv", "tillfalligt-stangd"]},
+            "status": {"type": "string", "enum": list(values(Status))},
             "serves": {"type": "array", "items": {"type": "string"}},
             "open_now": {"type": "boolean"}, "opens": NULLABLE_STR, "closes": NULLABLE_STR,
-            "freshness": {"type": "string", "enum": ["fresh", "due", "stale", "unverified"]},
+            "freshness": {"type": "string", "enum": list(values(FreshnessState))},
             "verified": NULLABLE_STR, "reported": {"type": "boolean"},
             "demo": {"type": "boolean"},
         },
@@ -150,7 +158,7 @@ SCHEMAS: dict[str, Any] = {
     "ReportRequest": {
         "type": "object", "required": ["role_id", "reason"], "additionalProperties": False,
         "properties": {"role_id": {"type": "string"},
-                       "reason": {"type": "string", "enum": list(REPORT_REASONS)},
+                       "reason": {"type": "string", "enum": list(values(ReportReason))},
                        "note": {"type": "string", "maxLength": 1000,
                                 "description": "Kort beskrivning, inga patientuppgifter"}},
     },
@@ -162,7 +170,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "Me": {"type": "object", "required": ["name", "role", "orgs"], "properties": {
         "name": {"type": "string"}, "role": {"type": "string",
-                                             "enum": ["staff", "coordinator", "admin"]},
+                                             "enum": list(values(UserRole))},
         "orgs": {"type": "array", "items": {"type": "string"}},
         "default_municipality": NULLABLE_STR,
         "csrf_token": {"type": "string", "description": "Bara för inloggad session"}}},
@@ -237,12 +245,11 @@ def document() -> dict[str, Any]:
                                        "name": {"type": "string"},
                                        "instructions": {"type": "string"},
                                        "status": {"type": "string",
-                                                  "enum": ["aktiv", "inaktiv",
-                                                           "tillfalligt-stangd"]},
+                                                  "enum": list(values(Status))},
                                        "notice": {"type": ["object", "null"]},
                                        "hours": {},
                                        "on_holidays": {"type": "string",
-                                                       "enum": ["closed", "sunday", "normal"]},
+                                                       "enum": list(values(HolidayMode))},
                                        "exceptions": {"type": "array"},
                                        "contacts": {"type": "array"},
                                        "serves": {"type": "array", "items": {"type": "string"}},

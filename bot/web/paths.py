@@ -9,12 +9,12 @@ from bot.web.forms import small_int
 from bot.web.history import entries
 from directory.coverage import gaps_opened_by_path, sentences
 from directory.documents import Problems, parse_steps
-from directory.model import PERSON_TAGS, WHENS, Path, Step
+from directory.labels import WHEN_CHOICE_SV
+from directory.model import ContactPath, Step
 from directory.snapshot import Directory
 from directory.store.writes import path_entity_id
+from directory.vocabulary import PERSON_TAGS, Status, When, values
 
-WHEN_SV = {"office": "På kontorstid", "after": "Utanför kontorstid (när inget kontor är öppet)",
-           "always": "Alltid"}
 STEP_FIELDS = ("rank", "target", "when", "for", "why", "sources", "remove")
 MAX_ROWS = 30
 
@@ -37,7 +37,7 @@ async def index(request: web.Request) -> web.Response:
     return await render(request, "paths_index.html", {"rows": rows})
 
 
-def _rows_from(path: Path | None) -> list[dict[str, str]]:
+def _rows_from(path: ContactPath | None) -> list[dict[str, str]]:
     rows = []
     for i, s in enumerate(path.steps if path else (), 1):
         rows.append({"rank": str(i), "target": f"kind:{s.kind}" if s.kind else f"role:{s.role}",
@@ -49,7 +49,7 @@ def _rows_from(path: Path | None) -> list[dict[str, str]]:
 def _targets(d: Directory, municipality: str) -> list[tuple[str, list[tuple[str, str]]]]:
     kinds = [(f"kind:{k.slug}", k.label) for k in d.kinds.values()]
     roles = [(f"role:{r.id}", f"{r.name}") for r in d.roles.values()
-             if municipality in d.areas.get(r.id, ()) and r.status != "inaktiv"]
+             if municipality in d.areas.get(r.id, ()) and r.status != Status.INACTIVE]
     return [("Funktion (alla roller av slaget som tjänar kommunen)", kinds),
             ("En bestämd roll", roles)]
 
@@ -61,7 +61,7 @@ async def _page(request: web.Request, d: Directory, municipality: str, topic: st
                                                                               municipality))
     return await render(request, "path_form.html", {
         "municipality": municipality, "topic": d.topics[topic], "rows": rows,
-        "errors": errors, "targets": _targets(d, municipality), "whens": WHEN_SV,
+        "errors": errors, "targets": _targets(d, municipality), "whens": WHEN_CHOICE_SV,
         "regional": d.regional_paths.get(topic), "kinds": d.kinds, "roles": d.roles,
         "local": (topic, municipality) in d.local_paths, "saved": saved, "gaps": gaps or [],
         "history": entries(versions, {"path"})}, status=status)
@@ -78,7 +78,7 @@ async def form_page(request: web.Request) -> web.Response:
     d = await service_of(request).directory()
     municipality, topic = _municipality(request, d), _topic(request, d)
     path = d.local_paths.get((topic, municipality)) or d.regional_paths.get(topic)
-    rows = _rows_from(path) + [{"rank": "", "when": "always"}]
+    rows = _rows_from(path) + [{"rank": "", "when": When.ALWAYS.value}]
     saved = {"1": "Kontaktvägen är sparad som en ny version.",
              "0": "Inget var ändrat – ingen ny version.",
              }.get(request.query.get("sparat", ""))
@@ -108,12 +108,12 @@ def validate(d: Directory, municipality: str, rows: list[dict[str, str]],
                                            f"'{d.kinds[value].label}' tjänar {municipality}.")
         elif kind_or_role == "role" and value in d.roles:
             role = d.roles[value]
-            if role.status == "inaktiv" or municipality not in d.areas.get(value, ()):
+            if role.status == Status.INACTIVE or municipality not in d.areas.get(value, ()):
                 errors[f"s-{i}-target"] = f"{role.name} är inaktiv eller tjänar inte " \
                                           f"{municipality}."
         else:
             errors[f"s-{i}-target"] = "Välj vem steget går till."
-        if row["when"] not in WHENS:
+        if row["when"] not in values(When):
             errors[f"s-{i}-when"] = "Välj när steget gäller."
         why = row["why"].strip()
         if not why:
@@ -154,13 +154,13 @@ async def save(request: web.Request) -> web.Response:
         count = 0
     rows = [{k: str(data.get(f"s-{i}-{k}", "")) for k in STEP_FIELDS} for i in range(count)]
     if data.get("action") == "rows":
-        rows += [{"rank": "", "when": "always"} for _ in range(2)]
+        rows += [{"rank": "", "when": When.ALWAYS.value} for _ in range(2)]
         return await _page(request, d, municipality, topic, rows, {})
     errors: dict[str, str] = {}
     steps = validate(d, municipality, rows, errors)
     if errors:
         return await _page(request, d, municipality, topic, rows, errors, status=400)
-    path = Path(topic, municipality, steps)
+    path = ContactPath(topic, municipality, steps)
     if data.get("action") != "save-gap":
         gaps = gaps_opened_by_path(d, path, today())
         if gaps:

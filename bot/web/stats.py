@@ -14,15 +14,14 @@ from directory.freshness import freshness
 from directory.model import Agreement
 from directory.snapshot import Directory
 from directory.store import Store
-
-STATES = ("fresh", "due", "stale", "unverified")
+from directory.vocabulary import FreshnessState, Status
 
 
 @dataclass
 class OrgFreshness:
     org_id: str
     name: str
-    counts: dict[str, int]
+    counts: dict[FreshnessState, int]
 
     @property
     def total(self) -> int:
@@ -31,16 +30,16 @@ class OrgFreshness:
     @property
     def share_ok(self) -> int:
         """Per cent of roles whose verification is within the review interval."""
-        ok = self.counts["fresh"] + self.counts["due"]
+        ok = self.counts[FreshnessState.FRESH] + self.counts[FreshnessState.DUE]
         return round(100 * ok / self.total) if self.total else 0
 
 
 def freshness_by_org(d: Directory, today: dt.date) -> list[OrgFreshness]:
     out = []
     for org in d.organisations.values():
-        counts = dict.fromkeys(STATES, 0)
+        counts = dict.fromkeys(FreshnessState, 0)
         for role in d.roles.values():
-            if role.org_id == org.id and role.status != "inaktiv":
+            if role.org_id == org.id and role.status != Status.INACTIVE:
                 counts[freshness(role, today).state] += 1
         out.append(OrgFreshness(org.id, org.name, counts))
     return out
@@ -78,7 +77,7 @@ async def verification_dates(store: Store, d: Directory) -> dict[str, list[dt.da
 def share_verified_over_time(d: Directory, dates: dict[str, list[dt.date]],
                              days: list[dt.date]) -> list[tuple[dt.date, int, int, int]]:
     """(day, roles within their review interval that day, roles, per cent) for each day."""
-    roles = [r for r in d.roles.values() if r.status != "inaktiv"]
+    roles = [r for r in d.roles.values() if r.status != Status.INACTIVE]
     out = []
     for day in days:
         ok = 0

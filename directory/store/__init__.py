@@ -8,6 +8,7 @@ and bumps the generation counter that tells in-memory snapshots to reload.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sqlite3
 from collections.abc import Callable
@@ -22,12 +23,12 @@ from directory.model import (
     ALL,
     Agreement,
     Bundle,
+    ContactPath,
     Example,
     Kind,
     LegalSource,
     Lexicon,
     Organisation,
-    Path,
     Place,
     Role,
     Topic,
@@ -153,11 +154,11 @@ class Store:
             out.setdefault(r["role_id"], []).append(r["municipality"])
         return {k: tuple(v) for k, v in out.items()}
 
-    async def paths(self) -> list[Path]:
+    async def paths(self) -> list[ContactPath]:
         return [rows.path(r) for r in await self.db.fetchall(
             "SELECT * FROM paths ORDER BY municipality IS NOT NULL, municipality, id")]
 
-    async def path(self, topic: str, municipality: str | None) -> Path | None:
+    async def path(self, topic: str, municipality: str | None) -> ContactPath | None:
         r = await self.db.fetchone("SELECT * FROM paths WHERE topic = ? AND municipality IS ?",
                                    (topic, municipality))
         return rows.path(r) if r else None
@@ -275,8 +276,10 @@ class Store:
         return await self.db.run_write(_versioned, writes.apply_bundle, bundle, actor, action)
 
     async def save_role(self, role: Role, actor: str, action: str = "update") -> bool:
-        """Save an edit. Verification is never changed by saving."""
-        return await self.db.run_write(_versioned, writes.save_role, role, actor, action)
+        """Save an edit. Verification is never changed by saving; the protected fields are
+        replaced only when the role brings some."""
+        save = functools.partial(writes.save_role, protected=dict(role.protected) or None)
+        return await self.db.run_write(_versioned, save, role, actor, action)
 
     async def save_protected(self, role_id: str, fields: dict[str, str], actor: str,
                              action: str = "update") -> None:
@@ -284,7 +287,7 @@ class Store:
         await self.db.run_write(_versioned, writes.put_protected, role_id, fields, actor,
                                 action)
 
-    async def save_path(self, path: Path, actor: str, action: str = "update") -> bool:
+    async def save_path(self, path: ContactPath, actor: str, action: str = "update") -> bool:
         return await self.db.run_write(_versioned, writes.put_path, path, actor, action)
 
     async def verify_role(self, role_id: str, actor: str, day: dt.date | None = None,

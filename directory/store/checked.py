@@ -12,7 +12,7 @@ from typing import Any
 
 from directory.model import Organisation, Role
 from directory.store import people, rows
-from directory.store.writes import Conn, _all, _one, _role_doc, put_role, record, verify_role
+from directory.store.writes import Conn, _all, _one, _role_doc, record, save_role, verify_role
 
 
 class Conflict(Exception):
@@ -130,8 +130,8 @@ def edit_role(conn: Conn, role_id: str, expected: int | set[int] | None, make: A
     issues = check(role, before, read_scope(conn, before.org_id))
     if issues:
         raise Refused(issues)
-    put_role(conn, role, actor, "update", at, keep_protected=not replace_protected,
-             keep_role_verification=True)
+    save_role(conn, role, actor, "update", at,
+              protected=dict(role.protected) if replace_protected else None)
     if verify_on is not None:
         verify(conn, role_id, actor, verify_on, resolution, at)
     version = role_version(conn, role_id)
@@ -147,5 +147,5 @@ def create_role(conn: Conn, role: Role, check: Any, actor: str, at: str) -> int:
     issues = check(role, None, read_scope(conn, role.org_id))
     if issues:
         raise Refused(issues)
-    put_role(conn, role, actor, "create", at, keep_role_verification=True)
+    save_role(conn, role, actor, "create", at, protected=dict(role.protected))
     return role_version(conn, role.id)

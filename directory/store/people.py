@@ -9,18 +9,20 @@ import json
 import secrets
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from directory.accounts import User
 from directory.db import Database
+from directory.labels import REPORT_REASON_SV, USER_ROLE_SV
 from directory.names import clash
 from directory.understand.redact import redact
+from directory.vocabulary import ReportReason, UserRole, values
 
-ROLES = ("staff", "coordinator", "admin")
-ROLE_SV = {"staff": "personal", "coordinator": "samordnare", "admin": "administratör"}
-REPORT_REASONS = {"fel-nummer": "Fel nummer", "svarar-inte": "Svarar inte",
-                  "fel-ansvarig": "Fel ansvarig", "annat": "Annat"}
+ROLES = values(UserRole)
+# Re-exported for the callers that still import them from here (bot/admin_cli.py).
+ROLE_SV = USER_ROLE_SV
+REPORT_REASONS = REPORT_REASON_SV
 INVITE_DAYS = 7
 
 
@@ -37,9 +39,48 @@ class Report:
     resolved_at: str | None
     resolution: str | None
 
+    @classmethod
+    def from_row(cls, row: Any) -> Report:
+        """From a `reports` row, by column name (the order of the columns does not matter)."""
+        return cls(**{f.name: row[f.name] for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class Invite:
+    """An invite as stored (never its code: only a hash of that is kept)."""
+
+    role: str
+    orgs: tuple[str, ...]
+    created_at: str = ""
+    created_by: str = ""
+    expires_at: str = ""
+    used_at: str | None = None
+
+    def state(self, now: dt.datetime) -> str:
+        """used | expired | open."""
+        if self.used_at:
+            return "used"
+        return "expired" if dt.datetime.fromisoformat(self.expires_at) < now else "open"
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One line of the audit log: who did what, when (ISO, UTC)."""
+
+    id: int
+    at: str
+    actor: str
+    action: str  # "login", "report.add", ...
+    detail: str
+
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _invite(row: Any) -> Invite:
+    return Invite(row["role"], tuple(json.loads(row["orgs"])), row["created_at"],
+                  row["created_by"], row["expires_at"], row["used_at"])
 
 
 def hash_code(code: str) -> str:
@@ -316,14 +357,14 @@ class People:
         await self.db.run_write(add)
         return code, expires
 
-    async def invite(self, code: str, now: dt.datetime | None = None) -> dict | None:
+    async def invite(self, code: str, now: dt.datetime | None = None) -> Invite | None:
         """The open, unexpired invite for a code, or None."""
         now = now or dt.datetime.now(dt.UTC)
         row = await self.db.fetchone("SELECT * FROM invites WHERE code_hash = ?",
                                      (hash_code(code),))
         if row is None or row["used_at"] or dt.datetime.fromisoformat(row["expires_at"]) < now:
             return None
-        return {"role": row["role"], "orgs": json.loads(row["orgs"])}
+        return _invite(row)
 
     async def redeem_invite(self, code: str, name: str, telegram_id: int | None = None,
                             password_hash: str | None = None) -> User | None:
@@ -353,8 +394,8 @@ class People:
         self.changed()
         return None if user_id is None else await self.user(user_id)
 
-    async def invites(self) -> list[dict]:
-        return [dict(r) for r in await self.db.fetchall(
+    async def invites(self) -> list[Invite]:
+        return [_invite(r) for r in await self.db.fetchall(
             "SELECT role, orgs, created_at, created_by, expires_at, used_at FROM invites "
             "ORDER BY created_at DESC")]
 
@@ -362,7 +403,7 @@ class People:
 
     async def add_report(self, role_id: str, reason: str, note: str, reporter: int | None
                          ) -> Report:
-        if reason not in REPORT_REASONS:
+        if reason not in values(ReportReason):
             raise ValueError(f"okänd orsak '{reason}'")
         note = redact(note)[0]  # callers redact; this is the last check before storing
 
@@ -377,7 +418,7 @@ class People:
 
     async def report(self, report_id: int) -> Report | None:
         row = await self.db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))
-        return Report(*tuple(row)) if row else None
+        return Report.from_row(row) if row else None
 
     async def open_reports(self, org_ids: list[str] | None = None) -> list[Report]:
         sql = ("SELECT r.* FROM reports r JOIN roles ro ON ro.id = r.role_id "
@@ -387,7 +428,7 @@ class People:
             sql += f" AND ro.org_id IN ({','.join('?' * len(org_ids))})"
             params = tuple(org_ids)
         rows = await self.db.fetchall(sql + " ORDER BY r.id", params)
-        return [Report(*tuple(r)) for r in rows]
+        return [Report.from_row(r) for r in rows]
 
     async def reported_roles(self) -> set[str]:
         rows = await self.db.fetchall("SELECT DISTINCT role_id FROM reports WHERE status='open'")
@@ -445,7 +486,7 @@ class People:
         await self.db.run_write(add_audit, actor, action, detail)
 
     async def audit_log(self, actor: str | None = None, action: str | None = None,
-                        limit: int = 500) -> list[dict]:
+                        limit: int = 500) -> list[AuditRow]:
         clauses, params = [], []
         if actor:
             clauses.append("actor = ?")
@@ -454,5 +495,7 @@ class People:
             clauses.append("action LIKE ?")
             params.append(action + "%")
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        return [dict(r) for r in await self.db.fetchall(
-            f"SELECT * FROM audit_log {where} ORDER BY id DESC LIMIT ?", (*params, limit))]
+        return [AuditRow(r["id"], r["at"], r["actor"], r["action"], r["detail"])
+                for r in await self.db.fetchall(
+                    "SELECT id, at, actor, action, detail FROM audit_log "
+                    f"{where} ORDER BY id DESC LIMIT ?", (*params, limit))]

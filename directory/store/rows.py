@@ -16,11 +16,11 @@ from directory.hours import (
 )
 from directory.model import (
     Contact,
+    ContactPath,
     DangerRule,
     Kind,
     Notice,
     Organisation,
-    Path,
     Role,
     Step,
     Swap,
@@ -146,12 +146,12 @@ def role_values(r: Role, position: int) -> dict[str, Any]:
     }
 
 
-def path(row: Any) -> Path:
+def path(row: Any) -> ContactPath:
     steps = tuple(Step(s["when"], s["why"], s.get("kind"), s.get("role"),
                        sources=tuple(s.get("sources") or ()),
                        only_for=tuple(s.get("for", ())))
                   for s in json.loads(row["steps"]))
-    return Path(row["topic"], row["municipality"], steps)
+    return ContactPath(row["topic"], row["municipality"], steps)
 
 
 def steps_json(steps: tuple[Step, ...]) -> str:

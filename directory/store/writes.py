@@ -17,10 +17,10 @@ from directory.model import (
     ALL,
     Agreement,
     Bundle,
+    ContactPath,
     LegalSource,
     Lexicon,
     Organisation,
-    Path,
     Role,
     Verification,
 )
@@ -128,27 +128,42 @@ def _verification(row: Any) -> Verification | None:
     return Verification(dt.date.fromisoformat(row["verified_at"]), row["verified_by"] or "")
 
 
-def save_role(conn: Conn, role: Role, actor: str, action: str, at: str) -> bool:
-    """An edit: the role's verification stays as stored (saving never verifies), its
-    protected fields are replaced only when the role brings some."""
-    return put_role(conn, role, actor, action, at, keep_protected=not role.protected,
-                    keep_role_verification=True)
+# A role is written in one of three ways, each its own operation: saved (an edit), imported
+# (from files) or restored (an old version written back).
 
 
-def put_role(conn: Conn, role: Role, actor: str, action: str, at: str,
-             position: int | None = None, keep_protected: bool = False,
-             keep_contact_verification: bool = True,
-             keep_role_verification: bool = False) -> bool:
-    """Upsert a role with its contacts, areas and protected fields; version if it changed.
-    With keep_role_verification the stored verification (none for a new role) replaces the
-    role's own."""
+def save_role(conn: Conn, role: Role, actor: str, action: str, at: str,
+              protected: dict[str, str] | None = None) -> bool:
+    """An edit or a new role: the stored verifications stay (saving never verifies; a new
+    role has none); `protected`, when given, replaces the protected fields."""
+    return _put_role(conn, role, actor, action, at, protected=protected, from_files=False)
+
+
+def import_role(conn: Conn, role: Role, actor: str, action: str, at: str,
+                position: int) -> bool:
+    """From files: written as the files say, verifications and protected fields included."""
+    return _put_role(conn, role, actor, action, at, position=position,
+                     protected=dict(role.protected), from_files=True)
+
+
+def restore_role(conn: Conn, role: Role, actor: str, at: str) -> bool:
+    """An old version written back: the current verifications and protected fields stay."""
+    return _put_role(conn, role, actor, "restore", at, protected=None, from_files=False)
+
+
+def _put_role(conn: Conn, role: Role, actor: str, action: str, at: str, *,
+              protected: dict[str, str] | None, from_files: bool,
+              position: int | None = None) -> bool:
+    """Upsert a role with its contacts and areas (and `protected`, unless None); version
+    if it changed. Unless `from_files`, the stored verifications of the role and of its
+    contacts (matched by channel and value) replace the role's own."""
     before, old, old_row = _role_doc(conn, role.id)
-    if keep_role_verification:
+    if not from_files:
         role = replace(role, verified=_verification(old_row))
-    if keep_contact_verification and old is not None:
-        known = {(c.channel, c.value): c.verified for c in old.contacts}
-        role = replace(role, contacts=tuple(
-            replace(c, verified=known.get((c.channel, c.value))) for c in role.contacts))
+        if old is not None:
+            known = {(c.channel, c.value): c.verified for c in old.contacts}
+            role = replace(role, contacts=tuple(
+                replace(c, verified=known.get((c.channel, c.value))) for c in role.contacts))
     if position is None:
         position = old_row["position"] if old_row is not None else 10_000
     values = rows.role_values(role, position)
@@ -166,8 +181,8 @@ def put_role(conn: Conn, role: Role, actor: str, action: str, at: str,
     conn.execute("DELETE FROM role_areas WHERE role_id = ?", (role.id,))
     conn.executemany("INSERT OR IGNORE INTO role_areas(role_id, municipality) VALUES (?, ?)",
                      [(role.id, m) for m in _areas(conn, role)])
-    if not keep_protected:
-        put_protected(conn, role.id, dict(role.protected), actor, action, at)
+    if protected is not None:
+        put_protected(conn, role.id, protected, actor, action, at)
     # The document as it reads back, built from the written values without reading them.
     after = _doc(rows.role(values, tuple(rows.contact(c) for c in contacts)))
     if before != after:
@@ -214,12 +229,12 @@ def path_entity_id(topic: str, municipality: str | None) -> str:
     return f"{topic}@{municipality or 'regional'}"
 
 
-def path_doc(path: Path) -> dict:
+def path_doc(path: ContactPath) -> dict:
     return {"topic": path.topic, "municipality": path.municipality,
             "steps": [documents.step_doc(s) for s in path.steps]}
 
 
-def put_path(conn: Conn, path: Path, actor: str, action: str, at: str) -> bool:
+def put_path(conn: Conn, path: ContactPath, actor: str, action: str, at: str) -> bool:
     old = _one(conn, "SELECT * FROM paths WHERE topic = ? AND municipality IS ?",
                (path.topic, path.municipality))
     before = path_doc(rows.path(old)) if old else None
@@ -351,8 +366,7 @@ def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -
             conn, org, org_position, actor, action, at)
         for role in roles:
             position += 1
-            changed["roles"] += put_role(conn, role, actor, action, at, position,
-                                         keep_contact_verification=False)
+            changed["roles"] += import_role(conn, role, actor, action, at, position)
         widen_scope(conn, org, roles, actor, action, at)
     for path in bundle.paths:
         changed["paths"] += put_path(conn, path, actor, action, at)
@@ -418,14 +432,13 @@ def restore(conn: Conn, entity: str, entity_id: str, doc: dict | None, actor: st
         role = parse_role(doc, rows.organisation(org_row), p)
         if p or role is None:
             raise ValueError("; ".join(str(x) for x in p.items))
-        put_role(conn, role, actor, "restore", at, keep_protected=True,
-                 keep_role_verification=True)
+        restore_role(conn, role, actor, at)
     elif entity == "path":
         p = Problems(f"version av {entity_id}")
         steps = parse_steps(doc["steps"], p)
         if p:
             raise ValueError("; ".join(str(x) for x in p.items))
-        put_path(conn, Path(doc["topic"], doc["municipality"], steps), actor, "restore", at)
+        put_path(conn, ContactPath(doc["topic"], doc["municipality"], steps), actor, "restore", at)
     elif entity == "organisation":
         org = Organisation(doc["id"], doc["name"], doc["type"], tuple(doc["municipalities"]),
                            bool(doc["demo"]))
