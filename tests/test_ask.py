@@ -83,3 +83,10 @@ async def test_a_unit_asked_for_by_its_own_name_comes_first_without_a_municipali
     assert "kvinnojouren västerbergslagen" in names["kvinnojour-vasterbergslagen"]
     # "Socialtjänsten Mora" is the head of two roles' names: it names neither alone
     assert not any("socialtjänsten mora" in n for n in names.values())
+
+
+async def test_a_unit_of_many_needs_named_alone_asks_which_need(service):
+    a = (await service.ask("soc i Säter", OFFICE)).to_json()
+    assert a["route"] == [] and a["clarify"]["field"] == "topic"
+    b = (await service.ask("kuratorn på Ludvika lasarett", OFFICE)).to_json()
+    assert b["route"][0]["kind"] == "kurator"  # "lasarett" names where, not another need

@@ -37,6 +37,7 @@ ASKING_NOW = frozenset({"vad", "vem", "hur", "vart", "vilken", "vilka", "what", 
                         "gora", "gor", "do", "ga", "vidare"})
 ASKING, WORKPLACE, YRKE, UNSURE = "efterfragan", "arbetsplats", "yrke", "osaker"
 CASE = "arende"  # "ett ärende", "a case": a case of ours, so a vague question is in scope
+UNIT = "enhet"  # "soc", "lasarettet", "vårdcentralen": a unit of many needs, named alone
 HERE = frozenset({"här", "here"})  # "kurator på vårdcentralen här." introduces the asker
 VAGUE_BELOW = 0.6  # a question the model does not find off-topic (P(nothing fits) below)
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -52,7 +53,8 @@ AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "man
 CLOSE_MARGIN = 0.08  # lexicon alone: share of the best score within which a runner-up competes
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
 # Concept names the code reads; the importer refuses a lexicon that lacks one of them.
-REQUIRED_CONCEPTS = (*persons.CONCEPTS, ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE)
+REQUIRED_CONCEPTS = (*persons.CONCEPTS, ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE,
+                     UNIT)
 
 
 @dataclass(frozen=True)
@@ -220,9 +222,12 @@ class Understander:
                                 analysis.concepts)
         asking = any(analysis.concepts.get(c, 0.0) >= 0.9 for c in (ASKING, UNSURE))
         about_a_case = analysis.concepts.get(CASE, 0.0) >= 0.9  # "ett ärende i Borlänge"
+        # "soc i Säter", "socialtjänsten Falun": a unit of many needs and nothing of the need
+        unit_alone = analysis.concepts.get(UNIT, 0.0) >= 0.9 and not self._more_than_names(r)
         vague = topic is None and not danger and asking and (
             not self._more_than_names(r)  # "vem ska jag ringa?", "Mora, vilket nummer?"
-            or (nothing < VAGUE_BELOW and (bool(r.hits) or bool(r.found))) or about_a_case)
+            or (nothing < VAGUE_BELOW and (bool(r.hits) or bool(r.found))) or about_a_case) or (
+                topic is None and not danger and unit_alone)
         return Understanding(
             query=r.query, redacted=r.had_number, topic=topic,
             confidence=round(min(confidence, 1.0), 2),
