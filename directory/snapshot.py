@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from directory.hours import STOCKHOLM, Schedule
@@ -97,8 +98,9 @@ class Directory:
     def update_role(self, role: Role, area: frozenset[str]) -> None:
         """Swap one role in place (an edit or a verification), keeping index order."""
         old = self.roles.get(role.id)
-        def named(r: Role | None) -> tuple[str, ...]:
-            return r.aliases if r is not None and r.status != Status.INACTIVE else ()
+        def named(r: Role | None) -> tuple:
+            return (r.aliases, r.name, r.org_id) if r is not None and \
+                r.status != Status.INACTIVE else ()
 
         if named(old) != named(role):
             self.alias_version += 1
@@ -214,9 +216,25 @@ class Directory:
         return self._conditions
 
     def unit_aliases(self) -> dict[str, tuple[str, ...]]:
-        """Role id -> the names staff use for that unit, for active roles that have some."""
-        return {r.id: r.aliases for r in self.roles.values()
-                if r.aliases and r.status != Status.INACTIVE}
+        """Role id -> the names staff use for that unit, for active roles: its aliases (data),
+        and, where they name this one unit alone, the role's name before " – " ("Kvinnojouren
+        Siljan", "BUP Mora") and its organisation's name when the organisation has one role."""
+        active = [r for r in self.roles.values() if r.status != Status.INACTIVE]
+        heads = Counter(_head(r.name) for r in active)
+        per_org = Counter(r.org_id for r in active)
+        out: dict[str, tuple[str, ...]] = {}
+        for r in active:
+            names = list(r.aliases)
+            head = _head(r.name)
+            if heads[head] == 1 and len(head.split()) >= 2:
+                names.append(head)
+            org = self.organisations.get(r.org_id)
+            if org is not None and per_org[r.org_id] == 1 and len(org.name.split()) >= 2:
+                names.append(_head(org.name))
+            unique = tuple(dict.fromkeys(n.casefold() for n in names))
+            if unique:
+                out[r.id] = unique
+        return out
 
     def places(self) -> PlaceFinder:
         """The municipality finder for this lexicon, built once per snapshot."""
@@ -234,6 +252,12 @@ class Directory:
     def is_demo(self, role: Role) -> bool:
         org = self.organisations.get(role.org_id)
         return bool(org and org.demo)
+
+
+def _head(name: str) -> str:
+    """"Kvinnojouren Siljan – stödtelefon" -> "Kvinnojouren Siljan"; "Kvinnofridslinjen
+    (Nationellt centrum för kvinnofrid)" -> "Kvinnofridslinjen"."""
+    return name.split(" – ")[0].split(" (")[0].strip()
 
 
 def _routed(role: Role) -> tuple:

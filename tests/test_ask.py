@@ -71,3 +71,22 @@ async def test_default_municipality_is_used_when_none_is_named(service):
     assert a["understood"]["municipality"] == "Orsa"
     assert a["understood"]["municipality_from"] == "default"
     assert a["route"][0]["role_id"].startswith("orsa-")
+
+
+async def test_a_unit_asked_for_by_its_own_name_comes_first_without_a_municipality(service):
+    """The names index: a role's name before " – " and a one-role organisation's name
+    that unit, though no alias was written for it and "Siljan" is no municipality."""
+    a = (await service.ask("Kvinnojouren Siljan, nummer?", OFFICE)).to_json()
+    assert a["route"][0]["role_id"] == "kvinnojour-siljan" and a["clarify"] is None
+    d = await service.directory()
+    names = d.unit_aliases()
+    assert "kvinnojouren västerbergslagen" in names["kvinnojour-vasterbergslagen"]
+    # "Socialtjänsten Mora" is the head of two roles' names: it names neither alone
+    assert not any("socialtjänsten mora" in n for n in names.values())
+
+
+async def test_a_unit_of_many_needs_named_alone_asks_which_need(service):
+    a = (await service.ask("soc i Säter", OFFICE)).to_json()
+    assert a["route"] == [] and a["clarify"]["field"] == "topic"
+    b = (await service.ask("kuratorn på Ludvika lasarett", OFFICE)).to_json()
+    assert b["route"][0]["kind"] == "kurator"  # "lasarett" names where, not another need

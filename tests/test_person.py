@@ -49,6 +49,15 @@ async def u(service) -> Understander:
                                                        "gender": "man"}),
     ("pat, 52, assaulted outside a bar in Mora", {"age": 52, "group": "vuxen"}),
     ("pensionerad lärare hotas av sitt barnbarn", {"group": "aldre"}),
+    # the one who uses violence against a partner: the partner's word gives a likely gender
+    ("17-åring som slår sin flickvän vill ha hjälp att sluta", {"age": 17, "gender": "man",
+                                                                 "uses_violence": True}),
+    # another person stands between: "hustrun" is the one who hits
+    ("pensionär 81, hustrun slår honom varje kväll", {"age": 81, "group": "aldre",
+                                                      "gender": "man"}),
+    # the client speaks of himself
+    ("klient medger att han slagit sin fru och vill sluta", {"group": "vuxen", "gender": "man",
+                                                             "uses_violence": True}),
     # "för två år sedan" is a time, no two-year-old
     ("kvinna slagen av exet för två år sedan", {"age": None, "group": "vuxen"}),
 ])

@@ -37,6 +37,7 @@ ASKING_NOW = frozenset({"vad", "vem", "hur", "vart", "vilken", "vilka", "what", 
                         "gora", "gor", "do", "ga", "vidare"})
 ASKING, WORKPLACE, YRKE, UNSURE = "efterfragan", "arbetsplats", "yrke", "osaker"
 CASE = "arende"  # "ett ärende", "a case": a case of ours, so a vague question is in scope
+UNIT = "enhet"  # "soc", "lasarettet", "vårdcentralen": a unit of many needs, named alone
 HERE = frozenset({"här", "here"})  # "kurator på vårdcentralen här." introduces the asker
 VAGUE_BELOW = 0.6  # a question the model does not find off-topic (P(nothing fits) below)
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -58,7 +59,7 @@ NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: th
 REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *persons.CONCEPTS, *persons.RELATIONS, *persons.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
-    ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE)))
+    ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE, UNIT)))
 
 
 @dataclass(frozen=True)
@@ -226,9 +227,12 @@ class Understander:
                                 analysis.concepts)
         asking = any(analysis.concepts.get(c, 0.0) >= 0.9 for c in (ASKING, UNSURE))
         about_a_case = analysis.concepts.get(CASE, 0.0) >= 0.9  # "ett ärende i Borlänge"
+        # "soc i Säter", "socialtjänsten Falun": a unit of many needs and nothing of the need
+        unit_alone = analysis.concepts.get(UNIT, 0.0) >= 0.9 and not self._more_than_names(r)
         vague = topic is None and not danger and asking and (
             not self._more_than_names(r)  # "vem ska jag ringa?", "Mora, vilket nummer?"
-            or (nothing < VAGUE_BELOW and (bool(r.hits) or bool(r.found))) or about_a_case)
+            or (nothing < VAGUE_BELOW and (bool(r.hits) or bool(r.found))) or about_a_case) or (
+                topic is None and not danger and unit_alone)
         return Understanding(
             query=r.query, redacted=r.had_number, topic=topic,
             confidence=round(min(confidence, 1.0), 2),

@@ -75,6 +75,8 @@ MAN_PRONOUN_AFTER = frozenset({"kan", "ska", "skall", "bor", "maste", "far", "be
                                "aldrig", "da", "sa", "hanvisa", "hanvisar", "gora", "anmala"})
 # "19-year-old", "85-åriga mamma": the age stands before the one it belongs to
 ATTRIBUTIVE_AGE = frozenset({"arig", "ariga", "arige", "old", "gammal", "gamla", "gamle"})
+HURT_VERBS = frozenset({"skada", "skadar", "skadade", "skadat", "hurt", "hurts", "injure",
+                        "injures", "injured"})  # verbs, not the nouns "skador", "injuries"
 COPULA = frozenset({"ar", "is", "var", "was"})  # "pojkvännen som är 19": the one before
 # "men" is Swedish for "but"; it is the English plural only after words like these
 ENGLISH_BEFORE_MEN = frozenset({"young", "older", "old", "the", "two", "three", "some", "many",
@@ -143,6 +145,7 @@ class Mention:
     grade: bool = False  # "går i åttan": an age said by a word, belongs to the one before
     patient: bool = False  # "brukaren", "pt": a person of no stated gender or age
     partner: bool = False  # "exmaken", "pojkvännen" not owned by anyone in the question
+    couple: bool = False  # a partner word at all: "sin fru", "flickvännen"
 
 
 def _man_is_pronoun(toks: list[str], i: int) -> bool:
@@ -220,7 +223,8 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         if concepts and concepts <= {"vuxen", "aldre"} and PRONOUNS.get(tok) is None and (
                 at.get(i + 1, set()) & {FEMALE, MALE}):
             continue  # "vuxna dottern", "äldre kvinna": the noun after is the person
-        if tok in POSSESSORS and i + 1 < len(toks) and toks[i + 1] not in SKIPPABLE | NOT_OWNED:
+        if tok in POSSESSORS and i + 1 < len(toks) and toks[i + 1] not in (
+                SKIPPABLE | NOT_OWNED | PRONOUNS.keys()):
             found.append(Mention(i, POSSESSORS[tok], possessor=True))
             continue
         gender = PRONOUNS.get(tok)
@@ -254,12 +258,14 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
             age = _bare_age(toks, i)
         relation = any(c in concepts for c in RELATIONS) and (
             bool(found) or _owned(toks, i))  # "mamma med två barn": the first is the subject
-        partner = any(c in concepts for c in PARTNERS) and not _owned(toks, i)
+        couple = any(c in concepts for c in PARTNERS)
         found.append(Mention(i, gender, group, age, relation=relation,
-                             patient=PATIENT in concepts, partner=partner,
+                             patient=PATIENT in concepts,
+                             partner=couple and not _owned(toks, i), couple=couple,
                              grade=age is not None and gender is None and group is None
                              and any(AGE_CONCEPT.match(c) for c in concepts)))
     found, consumed = _merge_ages(toks, found)
+    people_at = {m.index for m in found if not m.possessor and (m.gender or m.patient)}
     for m in found:
         if m.possessor:
             continue
@@ -277,10 +283,11 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
                       for j in after)  # "24 år" is no "är"
         hurt_after = [j for j in after if at.get(j, set()) & {"offer", "skada"}]
         verb_after = [j for j in after if "slar" in at.get(j, ())]
-        if verb_after and _owner_between(toks, m.index, verb_after[0]):
+        if verb_after and _subject_between(toks, people_at, m.index, verb_after[0]):
             verb_after = []  # "kvinna, hennes familj hotar henne": the family does it
-        deeds = [j for j in after if at.get(j, set()) & {"slar", "offer"}]
-        if deeds and _owner_between(toks, m.index, deeds[0]):
+        deeds = [j for j in after if at.get(j, set()) & {"slar", "offer"} or (
+            toks[j] in HURT_VERBS and _object_after(toks, j))]  # "skada sin fru"
+        if deeds and _subject_between(toks, people_at, m.index, deeds[0]):
             deeds = []
         acts = bool(deeds) and not passive and _object_after(toks, deeds[0])
         if not m.harms and not m.harmed and toks[m.index] not in OBJECT_PRONOUNS and (
@@ -325,8 +332,16 @@ def _owner_between(toks: list[str], i: int, verb: int) -> bool:
 
 
 def _object_after(toks: list[str], verb: int) -> bool:
-    """"… våldtog henne", "… hits her": an object pronoun right after the verb."""
-    return any(toks[k] in OBJECT_PRONOUNS for k in range(verb + 1, min(verb + 3, len(toks))))
+    """"… våldtog henne", "… hits her", "… skada sin fru": an object right after the verb."""
+    near = toks[verb + 1:verb + 3]
+    return any(t in OBJECT_PRONOUNS for t in near) or (
+        bool(near) and near[0] in ("sin", "sitt", "sina", "his", "her", "their"))
+
+
+def _subject_between(toks: list[str], people: set[int], i: int, verb: int) -> bool:
+    """Another person, or someone's relation, stands between this one and the verb: that
+    one does it ("pensionär 79, frun … slår honom", "kvinna, hennes familj hotar")."""
+    return _owner_between(toks, i, verb) or any(i < k < verb for k in people)
 
 
 def _reduced_passive(toks: list[str], verb: int) -> bool:
@@ -449,6 +464,12 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
             group = OLDER
     if gender is None and chosen is not None and not uses_violence:
         gender = _partner_of(found, chosen)
+    if uses_violence and chosen is not None:
+        if gender is None:  # "16-åring slår sin flickvän": her partner
+            gender = _partner_harmed(found, chosen)
+        speaker = [m for m in found if m.patient and m.index < chosen.index and not m.harmed]
+        if group is None and speaker and (chosen.gender or chosen.age is None):
+            group = speaker[0].group  # "klient … medger att han slagit frun"
     child_harmed = uses_violence and (
         concepts.get("barn", 0.0) >= 0.9
         or any(_is_child(m) for m in found if m is not chosen and not m.possessor))
@@ -491,6 +512,15 @@ def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
             age = said[0].age
             group = group if group is not None and _group(age) is None else _group(age)
     return age, group, gender
+
+
+def _partner_harmed(found: list[Mention], chosen: Mention) -> str | None:
+    """"slår sin flickvän", "hit his wife": the one who uses violence against a partner of
+    one gender is, most often, of the other (a guess only where nothing says otherwise)."""
+    partners = [m for m in found if m.harmed and m.couple and m.gender and m is not chosen]
+    if len({m.gender for m in partners}) == 1:
+        return FEMALE if partners[0].gender == MALE else MALE
+    return None
 
 
 def _partner_of(found: list[Mention], chosen: Mention) -> str | None:
