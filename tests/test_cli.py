@@ -1,19 +1,25 @@
 """The `kontaktvag` command as a user runs it: a real process, a real database file."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, Settings
+
+# ../shared/eval/questions.yaml, vendored (provenance in its header): `eval` without a file
+# reads KONTAKTVAG_EVAL_FILE, so the tests need nothing beside the clone.
+PUBLIC_QUESTIONS = PROJECT_ROOT / "tests" / "fixtures" / "public_questions.yaml"
+COPIED_BELOW = "# ---- the original follows, unchanged ----\n"
 
 
-def run(*args, db, stdin=None):
+def run(*args, db, stdin=None, env=None):
     return subprocess.run([sys.executable, "-m", "bot.cli", "--db", str(db), *args],
                           capture_output=True, text=True, input=stdin, cwd=PROJECT_ROOT,
-                          timeout=120)
+                          timeout=120, env={**os.environ, **(env or {})})
 
 
 @pytest.mark.parametrize("at, first, opens_day", [
@@ -86,9 +92,19 @@ def test_import_error_names_file_and_line_and_exits_nonzero(demo_db, tmp_path):
 
 
 def test_eval_prints_accuracy_and_misses(demo_db):
-    out = run("eval", db=demo_db)
+    out = run("eval", db=demo_db, env={"KONTAKTVAG_EVAL_FILE": str(PUBLIC_QUESTIONS)})
     assert out.returncode == 0, out.stderr
     assert "ämne" in out.stdout and "kommun" in out.stdout and "%" in out.stdout
+    assert out.stdout.startswith(f"{PUBLIC_QUESTIONS} – 40 frågor")
+
+
+def test_the_vendored_public_questions_equal_the_shared_ones():
+    vendored = PUBLIC_QUESTIONS.read_text(encoding="utf-8")
+    assert COPIED_BELOW in vendored
+    shared = Settings().eval_file  # ../shared/eval/questions.yaml
+    if not shared.exists():
+        pytest.skip(f"{shared} is not beside this clone: nothing to compare with")
+    assert vendored.split(COPIED_BELOW, 1)[1] == shared.read_text(encoding="utf-8")
 
 
 def test_asker_picks_the_checklist_lines(demo_db):
