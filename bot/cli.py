@@ -67,8 +67,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import snapshot_cache
+
     service = await open_service(settings)
     try:
+        await snapshot_cache.start(service, settings.db_path)
         d = await service.directory()
         if args.batch:
             return await _batch(service, args)

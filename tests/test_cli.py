@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -242,3 +243,71 @@ def test_ask_into_a_closed_pipe_exits_quietly(demo_db):
         shell=True, capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT)
     assert out.stdout.startswith("Tolkat som")
     assert "Traceback" not in out.stderr and "BrokenPipe" not in out.stderr
+
+
+def _cache(db: Path) -> Path:
+    return db.with_name(db.name + ".snapshot-cache")
+
+
+def _rename(db: Path, role_id: str, name: str) -> None:
+    """An edit by another process, as a coordinator's save while the CLI is not running."""
+    import asyncio
+
+    from directory.service import DirectoryService
+
+    async def edit() -> None:
+        service = await DirectoryService.open(db)
+        try:
+            await service.patch_role(role_id, {"name": name}, None, "test")
+        finally:
+            await service.close()
+
+    asyncio.run(edit())
+
+
+ASK_MORA = ("ask", "--json", "--at", "2026-11-24T10:15:00+01:00", "orosanmälan Mora")
+
+
+def test_ask_answers_from_its_snapshot_cache_until_the_directory_changes(demo_db):
+    """A one-shot ask keeps the loaded directory and matcher beside the database (0600) and
+    answers the next question from them exactly as from the database; any edit is seen."""
+    first = run(*ASK_MORA, db=demo_db)
+    assert first.returncode == 0, first.stderr
+    assert _cache(demo_db).exists() and _cache(demo_db).stat().st_mode & 0o777 == 0o600
+    cached = run(*ASK_MORA, db=demo_db)
+    assert cached.stdout == first.stdout
+    _rename(demo_db, "mora-socialtjanst-barn", "Barn och unga, Mora (nytt namn)")
+    after = json.loads(run(*ASK_MORA, db=demo_db).stdout)
+    assert after["route"][0]["name"] == "Barn och unga, Mora (nytt namn)"
+    _cache(demo_db).unlink()
+    assert run(*ASK_MORA, db=demo_db).stdout == json.dumps(after, ensure_ascii=False,
+                                                           indent=2) + "\n"
+
+
+def test_a_snapshot_cache_of_another_state_or_others_is_not_used(demo_db, tmp_path):
+    """A cache made for another history with as many changes (a restored backup edited
+    again) is not used; nor one that others may write, nor a damaged one."""
+    other = tmp_path / "other.db"
+    shutil.copy(demo_db, other)
+    _rename(demo_db, "mora-socialtjanst-barn", "Namn A")
+    _rename(other, "mora-socialtjanst-barn", "Namn B")  # same generation, same version id
+    assert run(*ASK_MORA, db=demo_db).returncode == 0
+    shutil.copy(_cache(demo_db), _cache(other))
+    assert json.loads(run(*ASK_MORA, db=other).stdout)["route"][0]["name"] == "Namn B"
+
+    _cache(demo_db).write_bytes(b"\x80\x05not a pickle")
+    out = run(*ASK_MORA, db=demo_db)
+    assert out.returncode == 0 and not out.stderr
+    assert json.loads(out.stdout)["route"][0]["name"] == "Namn A"
+
+
+def test_the_snapshot_cache_is_read_only_when_nobody_else_may_write_it(tmp_path):
+    from bot.snapshot_cache import _read, _write
+
+    path = tmp_path / "k.db.snapshot-cache"
+    _write(path, ("stamp",), ("directory", "matcher"))
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert _read(path, ("stamp",)) == ("directory", "matcher")
+    assert _read(path, ("another stamp",)) is None
+    path.chmod(0o620)
+    assert _read(path, ("stamp",)) is None
