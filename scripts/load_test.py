@@ -15,7 +15,7 @@ and whether the server ever logged "database is locked".
 Needs `wrk` (apt-get install wrk).
 
     uv run python scripts/load_test.py                       # 10 s a run, 32 connections
-    uv run python scripts/load_test.py --connections 12 --rate 300
+    uv run python scripts/load_test.py --connections 12 --rate 50
     uv run python scripts/load_test.py --mix --seconds 20
 """
 
@@ -268,7 +268,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--rate", type=float, default=300,
+    parser.add_argument("--rate", type=float, default=100,
                         help="the open-loop client's requests a second")
     parser.add_argument("--mix", action="store_true",
                         help="the mixed load (asks, webhook, edits) on the demo data")
