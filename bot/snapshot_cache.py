@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import pickle
 import sys
@@ -57,25 +58,35 @@ async def start(service: DirectoryService, db_path: Path) -> None:
 
 async def _stamp(service: DirectoryService) -> tuple:
     """The state of the database a snapshot depends on. Every change to the directory
-    moves `generation` (the snapshots' own signal); the last version's id and time tell a
-    restored older file from the one the cache was made from; the model's stamp and the
-    schema version are there to be sure."""
+    moves `generation` (the snapshots' own signal); the file's identity (a restored backup
+    or a copy is another file) and the last version's id, time and content tell another
+    history with as many changes from the one the cache was made from; the model's stamp
+    and the schema version are there to be sure."""
     store = service.store
     last = await store.last_version_id()
-    return (await service.db.schema_version(), await store.generation(), last,
-            await _version_at(store, last), await store.model_stamp(), _code_stamp())
+    return (_file(service), await service.db.schema_version(), await store.generation(), last,
+            await _version_mark(store, last), await store.model_stamp(), _code_stamp())
 
 
 async def _stamp_of(service: DirectoryService, d: Directory) -> tuple:
     """The stamp of the state a loaded snapshot was read in."""
     model = (d.model.digest, d.model.built_at) if d.model is not None else None
-    return (await service.db.schema_version(), d.generation, d.last_version,
-            await _version_at(service.store, d.last_version), model, _code_stamp())
+    return (_file(service), await service.db.schema_version(), d.generation, d.last_version,
+            await _version_mark(service.store, d.last_version), model, _code_stamp())
 
 
-async def _version_at(store: Store, version_id: int) -> str | None:
+def _file(service: DirectoryService) -> tuple[int, int]:
+    st = os.stat(service.db.path)
+    return st.st_dev, st.st_ino
+
+
+async def _version_mark(store: Store, version_id: int) -> tuple | None:
     version = await store.version(version_id) if version_id else None
-    return version.at if version is not None else None
+    if version is None:
+        return None
+    content = json.dumps([version.entity, version.entity_id, version.actor, version.action,
+                          version.before, version.after], sort_keys=True, ensure_ascii=False)
+    return version.at, hashlib.sha256(content.encode()).hexdigest()
 
 
 def _code_stamp() -> str:

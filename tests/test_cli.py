@@ -274,11 +274,14 @@ def test_ask_answers_from_its_snapshot_cache_until_the_directory_changes(demo_db
     first = run(*ASK_MORA, db=demo_db)
     assert first.returncode == 0, first.stderr
     assert _cache(demo_db).exists() and _cache(demo_db).stat().st_mode & 0o777 == 0o600
+    written = _cache(demo_db).stat().st_mtime_ns
     cached = run(*ASK_MORA, db=demo_db)
     assert cached.stdout == first.stdout
+    assert _cache(demo_db).stat().st_mtime_ns == written  # read, not made again
     _rename(demo_db, "mora-socialtjanst-barn", "Barn och unga, Mora (nytt namn)")
     after = json.loads(run(*ASK_MORA, db=demo_db).stdout)
     assert after["route"][0]["name"] == "Barn och unga, Mora (nytt namn)"
+    assert _cache(demo_db).stat().st_mtime_ns != written  # the new state's cache
     _cache(demo_db).unlink()
     assert run(*ASK_MORA, db=demo_db).stdout == json.dumps(after, ensure_ascii=False,
                                                            indent=2) + "\n"
