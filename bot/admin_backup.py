@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 
+from bot.cli_common import UsageError
 from bot.settings import Settings
 
 
-def add_backup_commands(sub: argparse._SubParsersAction, commands: dict,
+def add_backup_commands(sub: argparse._SubParsersAction,
                         parents: list[argparse.ArgumentParser] | None = None) -> None:
-    """Register `backup` and `restore` on the main parser and in `commands`."""
+    """Register `backup` and `restore` on the main parser."""
     b = sub.add_parser(
         "backup", help="säkerhetskopiera databasen (säkert medan serve körs)",
         description="Kopierar databasen med SQLites backup-API till en fil som kontrolleras "
@@ -24,8 +24,8 @@ def add_backup_commands(sub: argparse._SubParsersAction, commands: dict,
                     "databasen. Den gamla databasen sparas som <db>.replaced-<tid>.",
         parents=parents or [])
     r.add_argument("path", help="säkerhetskopian att återställa från")
-    commands["backup"] = cmd_backup
-    commands["restore"] = cmd_restore
+    b.set_defaults(func=cmd_backup)
+    r.set_defaults(func=cmd_restore)
 
 
 async def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
@@ -34,8 +34,7 @@ async def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     try:
         result = await asyncio.to_thread(backup, settings.db_path, args.path)
     except BackupError as e:
-        print(f"kontaktvag: backup: {e}", file=sys.stderr)
-        return 2
+        raise UsageError(f"backup: {e}") from None
     print(f"Säkerhetskopia skriven: {result.path} ({_size(result.size)}, schemaversion "
           f"{result.schema_version}, integritetskontroll ok).")
     print("Den innehåller skyddade uppgifter och konton: förvara den lika säkert som databasen.")
@@ -48,8 +47,7 @@ async def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     try:
         result = await asyncio.to_thread(restore, args.path, settings.db_path)
     except BackupError as e:
-        print(f"kontaktvag: restore: {e}", file=sys.stderr)
-        return 2
+        raise UsageError(f"restore: {e}") from None
     print(f"Databasen {result.db_path} är återställd från {result.source} "
           f"(schemaversion {result.schema_version}, integritetskontroll ok).")
     if result.replaced is not None:

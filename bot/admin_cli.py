@@ -5,18 +5,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from bot.cli_common import UsageError, open_service
 from bot.settings import Settings
 from directory.hours import STOCKHOLM
-from directory.service import DirectoryService
 from directory.store.people import ROLE_SV, ROLES
 
-
-class AdminError(Exception):
-    """A refused administration command: one line on stderr, exit status 2."""
-
+if TYPE_CHECKING:
+    from directory.service import DirectoryService
 
 PASSWORD_TRIES = 3
 
@@ -36,6 +34,7 @@ def add_admin_commands(sub: argparse._SubParsersAction,
                      help="läs lösenordet från standard in, en rad (annars frågas det två "
                           "gånger)")
     usub.add_parser("list", help="lista konton", parents=db)
+    users.set_defaults(func=cmd_users)
 
     invite = sub.add_parser("invite", help="skapa en inbjudan (engångskod, 7 dagar)",
                             parents=db)
@@ -43,31 +42,26 @@ def add_admin_commands(sub: argparse._SubParsersAction,
     invite.add_argument("--org", action="append", default=[])
     invite.add_argument("--bot", help="botens användarnamn för t.me-länken (annars "
                                       "KONTAKTVAG_BOT_USERNAME)")
+    invite.set_defaults(func=cmd_invite)
 
-    sub.add_parser("unanswered", help="frågor som inget i katalogen passade (rensade)",
-                   parents=db)
-    from bot.admin_backup import add_backup_commands
-
-    add_backup_commands(sub, ADMIN_COMMANDS, db)
-
-
-async def _open(settings: Settings) -> DirectoryService:
-    return await DirectoryService.open(settings.db_path, settings.demo_data)
+    unanswered = sub.add_parser("unanswered", help="frågor som inget i katalogen passade "
+                                "(rensade)", parents=db)
+    unanswered.set_defaults(func=cmd_unanswered)
 
 
 async def _check_orgs(service: DirectoryService, role: str, orgs: list[str]) -> None:
     known = {o.id for o in await service.store.organisations()}
     unknown = [o for o in orgs if o not in known]
     if unknown:
-        raise AdminError(f"okänd organisation: {', '.join(unknown)}")
+        raise UsageError(f"okänd organisation: {', '.join(unknown)}")
     if role == "coordinator" and not orgs:
-        raise AdminError("en samordnare behöver minst en --org")
+        raise UsageError("en samordnare behöver minst en --org")
 
 
 async def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     from bot.passwords import hash_password, password_problem
 
-    service = await _open(settings)
+    service = await open_service(settings, announce_new=False)
     try:
         if args.users_command == "list":
             for u in await service.people.users():
@@ -77,10 +71,10 @@ async def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         await _check_orgs(service, args.role, args.org)
         if await service.people.user_by_name(args.name):
-            raise AdminError(f"kontot '{args.name}' finns redan")
+            raise UsageError(f"kontot '{args.name}' finns redan")
         other = await service.people.lookalike(args.name)
         if other:
-            raise AdminError(f"kontonamnet '{args.name}' liknar '{other}' för mycket; "
+            raise UsageError(f"kontonamnet '{args.name}' liknar '{other}' för mycket; "
                              "välj ett annat")
         password = _read_password(args.password_stdin, password_problem)
         user = await service.people.add_user(args.name, args.role, args.org,
@@ -99,7 +93,7 @@ def _read_password(from_stdin: bool, problem_of: Callable[[str], str | None]) ->
         password = sys.stdin.readline().rstrip("\r\n")
         problem = problem_of(password)
         if problem:
-            raise AdminError(problem)
+            raise UsageError(problem)
         return password
     import getpass
 
@@ -113,12 +107,12 @@ def _read_password(from_stdin: bool, problem_of: Callable[[str], str | None]) ->
             print("Lösenorden är inte likadana. Försök igen.", file=sys.stderr)
             continue
         return password
-    raise AdminError(f"inget godtagbart lösenord efter {PASSWORD_TRIES} försök – "
+    raise UsageError(f"inget godtagbart lösenord efter {PASSWORD_TRIES} försök – "
                      "inget konto skapades")
 
 
 async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
-    service = await _open(settings)
+    service = await open_service(settings, announce_new=False)
     try:
         await _check_orgs(service, args.role, args.org)
         code, expires = await service.people.create_invite(args.role, args.org, "kommandoraden")
@@ -142,7 +136,7 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
-    service = await _open(settings)
+    service = await open_service(settings, announce_new=False)
     try:
         rows = await service.people.unanswered()
     finally:
@@ -153,20 +147,3 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
         last = dt.datetime.fromisoformat(r["last_at"]).astimezone(STOCKHOLM)
         print(f"{r['count']:>4}  {last:%Y-%m-%d %H:%M}  {r['query']}")
     return 0
-
-
-def _wrap(fn):
-    """A refused command prints one line and exits 2, as bad arguments do."""
-    async def run(args: argparse.Namespace, settings: Settings) -> int:
-        try:
-            return await fn(args, settings)
-        except AdminError as e:
-            print(f"kontaktvag: {e}", file=sys.stderr)
-            return 2
-    return run
-
-
-ADMIN_COMMANDS: dict[str, Callable[..., Coroutine[Any, Any, int]]] = {
-    "users": _wrap(cmd_users), "invite": _wrap(cmd_invite),
-    "unanswered": _wrap(cmd_unanswered),
-}

@@ -7,31 +7,16 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from bot.cli_common import DB_HELP, UsageError, db_option, open_service
 from bot.settings import Settings
 from directory.ask import canonical_municipality, parse_moment
 from directory.guidance import known_asker
-from directory.service import DirectoryService
 
-
-class UsageError(Exception):
-    """Bad arguments: one line on stderr, exit status 2."""
-
-
-DB_HELP = "SQLite-filen (annars KONTAKTVAG_DB eller var/kontaktvag.db)"
-
-
-def db_option() -> argparse.ArgumentParser:
-    """`--db PATH` for a subcommand, so that it may follow the subcommand as the README
-    writes it (`kontaktvag serve --db PATH`); before it (`kontaktvag --db PATH serve`) works
-    too. Its own dest: a subparser's default would otherwise overwrite the main one."""
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--db", dest="db_sub", metavar="PATH", help=DB_HELP,
-                        default=argparse.SUPPRESS)
-    return parent
+if TYPE_CHECKING:
+    from directory.service import DirectoryService
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,39 +36,42 @@ def _parser() -> argparse.ArgumentParser:
                    "(väljer checklistans rader; utan visas alla, märkta); i --batch för "
                    "rader utan egen \"asker\"")
     a.add_argument("--batch", help="JSON-rader, en fråga per rad ('-' för stdin)")
+    a.set_defaults(func=cmd_ask)
 
     e = sub.add_parser("eval", help="mät förståelse och vägval på en frågefil", parents=db)
     e.add_argument("file", nargs="?")
     e.add_argument("--blind", action="store_true",
                    help="bara siffror, inga frågetexter (för en förseglad frågefil)")
+    e.set_defaults(func=cmd_eval)
 
     i = sub.add_parser("import", help="läs in katalogfiler (allt eller inget)", parents=db)
     i.add_argument("path")
     i.add_argument("--as", dest="actor", default="import", help="vem som läser in")
+    i.set_defaults(func=cmd_import)
 
     x = sub.add_parser("export", help="skriv ut hela katalogen som filer", parents=db)
     x.add_argument("path", nargs="?", default="export")
+    x.set_defaults(func=cmd_export)
 
     s = sub.add_parser("serve", help="starta webbappen (och Telegram-boten om token finns)",
                        parents=db)
     s.add_argument("--host")
     s.add_argument("--port", type=int)
+    s.set_defaults(func=cmd_serve)
+    from bot.admin_backup import add_backup_commands
     from bot.admin_cli import add_admin_commands
 
-    add_admin_commands(sub, db)
+    add_admin_commands(sub, db)  # users, invite, unanswered
+    add_backup_commands(sub, db)  # backup, restore
     return p
 
 
-async def _open(settings: Settings) -> DirectoryService:
-    if not Path(settings.db_path).exists():
-        print("Skapar databasen med demokatalogen och bygger förståelsen av frågor "
-              "(några sekunder, bara första gången) …", file=sys.stderr, flush=True)
-    return await DirectoryService.open(settings.db_path, settings.demo_data)
-
-
 async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    service = await _open(settings)
+    from bot import snapshot_cache
+
+    service = await open_service(settings)
     try:
+        await snapshot_cache.start(service, settings.db_path)
         d = await service.directory()
         if args.batch:
             return await _batch(service, args)
@@ -172,7 +160,7 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         cases = load_cases(path)
     except (OSError, KeyError, TypeError, ValueError) as e:
         raise UsageError(f"eval: kan inte läsa {path}: {e}") from None
-    service = await _open(settings)
+    service = await open_service(settings)
     try:
         print(f"{path} – {len(cases)} frågor")
         print(report(await run(service, cases), misses=not args.blind))
@@ -184,7 +172,7 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from directory.importer import ImportFailed
 
-    service = await _open(settings)
+    service = await open_service(settings)
     warned: list = []
     try:
         changed = await service.import_files(Path(args.path), args.actor, warned=warned)
@@ -206,7 +194,7 @@ async def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from directory.exporter import export_to
 
-    service = await _open(settings)
+    service = await open_service(settings)
     try:
         written = await export_to(service.store, Path(args.path))
     finally:
@@ -221,12 +209,6 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     await serve(settings)
     return 0
-
-
-COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]] = {
-    "ask": cmd_ask, "eval": cmd_eval, "import": cmd_import, "export": cmd_export,
-    "serve": cmd_serve,
-}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -246,11 +228,8 @@ def _main(argv: list[str] | None) -> int:
     settings = Settings.from_env(db_path=Path(db) if db else None,
                                  host=getattr(args, "host", None),
                                  port=getattr(args, "port", None))
-    from bot.admin_cli import ADMIN_COMMANDS
-
-    handler = COMMANDS.get(args.command) or ADMIN_COMMANDS[args.command]
     try:
-        status = asyncio.run(handler(args, settings))
+        status = asyncio.run(args.func(args, settings))
         sys.stdout.flush()  # a closed pipe shows here, inside the BrokenPipeError handler
         return status
     except UsageError as e:

@@ -140,6 +140,12 @@ class DirectoryCache:
                 self._full = asyncio.get_running_loop().create_task(self._load())
         return await self._wait()
 
+    def adopt(self, d: Directory) -> None:
+        """Answer from `d`, a snapshot of the database as it is now (read from the one-shot
+        CLI's cache after checking its state): it counts as just read."""
+        self._current = d
+        self._seen = (self.store.db.local_commits, time.monotonic())
+
     async def _load(self) -> Directory:
         try:
             d = await asyncio.to_thread(load_in_thread, self.store.db.path)

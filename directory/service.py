@@ -98,6 +98,12 @@ class DirectoryService:
     async def directory(self) -> Directory:
         return await self.cache.get()
 
+    def adopt(self, d: Directory, understander: Understander) -> None:
+        """Start from a snapshot and its matcher made earlier for the database as it is
+        now (the one-shot CLI keeps them between runs: bot/snapshot_cache.py)."""
+        self.cache.adopt(d)
+        self._understander = understander
+
     async def understander(self) -> Understander:
         """The matcher for the current lexicon, aliases and model. A new one is built in a
         worker thread (it takes a tenth of a second at national size); meanwhile questions

@@ -1,19 +1,26 @@
 """The `kontaktvag` command as a user runs it: a real process, a real database file."""
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, Settings
+
+# ../shared/eval/questions.yaml, vendored (provenance in its header): `eval` without a file
+# reads KONTAKTVAG_EVAL_FILE, so the tests need nothing beside the clone.
+PUBLIC_QUESTIONS = PROJECT_ROOT / "tests" / "fixtures" / "public_questions.yaml"
+COPIED_BELOW = "# ---- the original follows, unchanged ----\n"
 
 
-def run(*args, db, stdin=None):
+def run(*args, db, stdin=None, env=None):
     return subprocess.run([sys.executable, "-m", "bot.cli", "--db", str(db), *args],
                           capture_output=True, text=True, input=stdin, cwd=PROJECT_ROOT,
-                          timeout=120)
+                          timeout=120, env={**os.environ, **(env or {})})
 
 
 @pytest.mark.parametrize("at, first, opens_day", [
@@ -86,9 +93,19 @@ def test_import_error_names_file_and_line_and_exits_nonzero(demo_db, tmp_path):
 
 
 def test_eval_prints_accuracy_and_misses(demo_db):
-    out = run("eval", db=demo_db)
+    out = run("eval", db=demo_db, env={"KONTAKTVAG_EVAL_FILE": str(PUBLIC_QUESTIONS)})
     assert out.returncode == 0, out.stderr
     assert "ämne" in out.stdout and "kommun" in out.stdout and "%" in out.stdout
+    assert out.stdout.startswith(f"{PUBLIC_QUESTIONS} – 40 frågor")
+
+
+def test_the_vendored_public_questions_equal_the_shared_ones():
+    vendored = PUBLIC_QUESTIONS.read_text(encoding="utf-8")
+    assert COPIED_BELOW in vendored
+    shared = Settings().eval_file  # ../shared/eval/questions.yaml
+    if not shared.exists():
+        pytest.skip(f"{shared} is not beside this clone: nothing to compare with")
+    assert vendored.split(COPIED_BELOW, 1)[1] == shared.read_text(encoding="utf-8")
 
 
 def test_asker_picks_the_checklist_lines(demo_db):
@@ -226,3 +243,74 @@ def test_ask_into_a_closed_pipe_exits_quietly(demo_db):
         shell=True, capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT)
     assert out.stdout.startswith("Tolkat som")
     assert "Traceback" not in out.stderr and "BrokenPipe" not in out.stderr
+
+
+def _cache(db: Path) -> Path:
+    return db.with_name(db.name + ".snapshot-cache")
+
+
+def _rename(db: Path, role_id: str, name: str) -> None:
+    """An edit by another process, as a coordinator's save while the CLI is not running."""
+    import asyncio
+
+    from directory.service import DirectoryService
+
+    async def edit() -> None:
+        service = await DirectoryService.open(db)
+        try:
+            await service.patch_role(role_id, {"name": name}, None, "test")
+        finally:
+            await service.close()
+
+    asyncio.run(edit())
+
+
+ASK_MORA = ("ask", "--json", "--at", "2026-11-24T10:15:00+01:00", "orosanmälan Mora")
+
+
+def test_ask_answers_from_its_snapshot_cache_until_the_directory_changes(demo_db):
+    """A one-shot ask keeps the loaded directory and matcher beside the database (0600) and
+    answers the next question from them exactly as from the database; any edit is seen."""
+    first = run(*ASK_MORA, db=demo_db)
+    assert first.returncode == 0, first.stderr
+    assert _cache(demo_db).exists() and _cache(demo_db).stat().st_mode & 0o777 == 0o600
+    written = _cache(demo_db).stat().st_mtime_ns
+    cached = run(*ASK_MORA, db=demo_db)
+    assert cached.stdout == first.stdout
+    assert _cache(demo_db).stat().st_mtime_ns == written  # read, not made again
+    _rename(demo_db, "mora-socialtjanst-barn", "Barn och unga, Mora (nytt namn)")
+    after = json.loads(run(*ASK_MORA, db=demo_db).stdout)
+    assert after["route"][0]["name"] == "Barn och unga, Mora (nytt namn)"
+    assert _cache(demo_db).stat().st_mtime_ns != written  # the new state's cache
+    _cache(demo_db).unlink()
+    assert run(*ASK_MORA, db=demo_db).stdout == json.dumps(after, ensure_ascii=False,
+                                                           indent=2) + "\n"
+
+
+def test_a_snapshot_cache_of_another_state_or_others_is_not_used(demo_db, tmp_path):
+    """A cache made for another history with as many changes (a restored backup edited
+    again) is not used; nor one that others may write, nor a damaged one."""
+    other = tmp_path / "other.db"
+    shutil.copy(demo_db, other)
+    _rename(demo_db, "mora-socialtjanst-barn", "Namn A")
+    _rename(other, "mora-socialtjanst-barn", "Namn B")  # same generation, same version id
+    assert run(*ASK_MORA, db=demo_db).returncode == 0
+    shutil.copy(_cache(demo_db), _cache(other))
+    assert json.loads(run(*ASK_MORA, db=other).stdout)["route"][0]["name"] == "Namn B"
+
+    _cache(demo_db).write_bytes(b"\x80\x05not a pickle")
+    out = run(*ASK_MORA, db=demo_db)
+    assert out.returncode == 0 and not out.stderr
+    assert json.loads(out.stdout)["route"][0]["name"] == "Namn A"
+
+
+def test_the_snapshot_cache_is_read_only_when_nobody_else_may_write_it(tmp_path):
+    from bot.snapshot_cache import _read, _write
+
+    path = tmp_path / "k.db.snapshot-cache"
+    _write(path, ("stamp",), ("directory", "matcher"))
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert _read(path, ("stamp",)) == ("directory", "matcher")
+    assert _read(path, ("another stamp",)) is None
+    path.chmod(0o620)
+    assert _read(path, ("stamp",)) is None

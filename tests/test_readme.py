@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from test_cli import _answer_prompts
+from test_cli import PUBLIC_QUESTIONS, _answer_prompts
 
 from bot.settings import PROJECT_ROOT
 
@@ -76,6 +76,7 @@ def test_the_readme_commands_run_as_written(tmp_path, demo_db):
     (tmp_path / "losenord.txt").write_text(PASSWORD + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("KONTAKTVAG_")}
     env["KONTAKTVAG_PORT"] = str(free_port())
+    env["KONTAKTVAG_EVAL_FILE"] = str(PUBLIC_QUESTIONS)  # `eval` without a file, in any clone
     ran = []
     for line in commands:
         command = line.replace("uv run kontaktvag", shlex.quote(str(SCRIPT)))

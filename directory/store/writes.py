@@ -10,7 +10,6 @@ import sqlite3
 from dataclasses import replace
 from typing import Any
 
-from directory import documents
 from directory.agreements import agreement_doc, agreement_row, agreement_values
 from directory.legal import line_doc, source_doc
 from directory.model import (
@@ -69,6 +68,8 @@ def record(conn: Conn, entity: str, entity_id: str, at: str, actor: str,
 
 def put_organisation(conn: Conn, org: Organisation, position: int, actor: str, action: str,
                      at: str) -> bool:
+    from directory import documents  # here: reading the store needs no YAML (a quick CLI)
+
     old = _one(conn, "SELECT * FROM organisations WHERE id = ?", (org.id,))
     before = documents.organisation_doc(rows.organisation(old)) if old else None
     after = documents.organisation_doc(org)
@@ -98,6 +99,8 @@ def _role_doc(conn: Conn, role_id: str) -> tuple[dict | None, Role | None, Any]:
 
 
 def _doc(role: Role) -> dict:
+    from directory import documents
+
     doc = documents.role_doc(role)
     doc["org_id"] = role.org_id
     return doc
@@ -230,6 +233,8 @@ def path_entity_id(topic: str, municipality: str | None) -> str:
 
 
 def path_doc(path: ContactPath) -> dict:
+    from directory import documents
+
     return {"topic": path.topic, "municipality": path.municipality,
             "steps": [documents.step_doc(s) for s in path.steps]}
 

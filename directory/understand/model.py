@@ -19,6 +19,7 @@ import json
 import math
 import zlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import mul
 
@@ -54,10 +55,12 @@ class Block:
     scale: float
     use_idf: bool
     index: dict[str, int]  # feature -> row
-    idf: list[float]
-    weights: list[float]  # row-major: row * n_classes + class
+    # Lists when trained, float32 arrays when read (`from_bytes`): the same numbers either
+    # way, and arrays load, copy and pickle without a Python float per weight.
+    idf: Sequence[float]
+    weights: Sequence[float]  # row-major: row * n_classes + class
 
-    by_class: tuple[list[float], ...] = ()  # the weights again, one list per class
+    by_class: tuple[Sequence[float], ...] = ()  # the weights again, one list per class
 
     def __post_init__(self) -> None:
         if not self.by_class and self.index:
@@ -125,14 +128,14 @@ class TopicModel:
                    doc["examples"], doc["built_at"])
 
 
-def _pack(values: list[float]) -> str:
+def _pack(values: Sequence[float]) -> str:
     return base64.b64encode(array.array("f", values).tobytes()).decode()
 
 
-def _unpack(text: str) -> list[float]:
+def _unpack(text: str) -> array.array:
     a = array.array("f")
     a.frombytes(base64.b64decode(text))
-    return a.tolist()
+    return a
 
 
 def digest(examples: list[tuple[str, str | None]], lexicon_doc: dict, settings: dict) -> str:
