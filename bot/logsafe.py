@@ -1,7 +1,9 @@
 """A last line of defence for logs: secrets and identity numbers never reach a handler.
 
 Code never logs message text; this factory also scrubs the bot token (library errors can
-quote request URLs, which contain it) and anything shaped like a personnummer.
+quote request URLs, which contain it) and anything shaped like a personnummer - in the
+message, and in the traceback and stack that a handler would print after it (aiohttp logs
+a request it cannot parse with the raw request line in the exception).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import logging
 from directory.understand.redact import redact
 
 _secrets: set[str] = set()
+_FORMATTER = logging.Formatter()
 _installed = False
 
 
@@ -32,6 +35,14 @@ def protect(*secrets: str | None) -> None:
         clean = scrub(message)
         if clean != message:
             record.msg, record.args = clean, ()
+        if record.exc_info and record.exc_info[0] is not None:
+            # Formatted now and kept as text: formatters print exc_text as it is.
+            record.exc_text = scrub(_FORMATTER.formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
         return record
 
     logging.setLogRecordFactory(factory)
