@@ -428,3 +428,14 @@ async def test_remembered_keys_and_sessions_end_at_once_here_and_within_a_second
     while (await client.get("/konto", allow_redirects=False)).status == 200:
         assert time.monotonic() < deadline, "still signed in after the account was switched off"
         await asyncio.sleep(0.1)
+
+
+async def test_odd_static_paths_are_404_not_500(web_env):
+    """The static files' handler asks the file system: a name longer than it allows (or
+    a NUL) must be "not found", not an error with the path in a traceback."""
+    client = await web_env.client()
+    for path in ("/static/" + "a" * 300, "/static/" + "a" * 300 + "/b.css",
+                 "/static/%00.css", "/static/" + "811218-9876" * 30):
+        resp = await client.get(path)
+        assert resp.status == 404, path
+        assert resp.headers["Cache-Control"] == "no-store"
