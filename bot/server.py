@@ -91,7 +91,11 @@ async def serve(settings: Settings) -> None:
     configure_logging()
     app = create_app(settings)
     runner = web.AppRunner(app, access_log=None)  # access logs would carry query strings
-    await runner.setup()
+    try:
+        await runner.setup()
+    except BaseException:  # close what did start (the database), or the process hangs
+        await runner.cleanup()
+        raise
     gc.freeze()  # the warmed-up directory and matcher live for good: keep them out of GC scans
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
