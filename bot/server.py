@@ -35,14 +35,15 @@ def configure_logging() -> None:
 
 
 async def _directory_ctx(app: web.Application) -> AsyncIterator[None]:
-    from bot.engine import Engine
+    from bot.engine import Engine, RateLimit
 
     settings = app[SETTINGS]
     service = await DirectoryService.open(settings.db_path, settings.demo_data,
                                           build_model=False)
     await service.warm_up()
     app[SERVICE] = service
-    app[ENGINE] = Engine(service, edit_url=settings.public_url)
+    app[ENGINE] = Engine(service, edit_url=settings.public_url,
+                         report_limit=RateLimit(settings.reports_per_hour, 3600.0))
     builder = app[MODEL_BUILDER] = ModelBuilder(settings.db_path)
     if not await service.model_is_current():  # a new database: answers use the lexicon
         builder.schedule(pause=0)               # alone for the few seconds this takes
