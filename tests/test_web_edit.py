@@ -262,6 +262,26 @@ async def test_local_path_editing(web_env):
     assert (await staff.get(page)).status == 403
 
 
+async def test_a_local_path_refuses_identity_numbers_and_control_characters(web_env):
+    """A step's "why" is directory text that every staff member reads: the same rules as
+    a role's texts (issue 11)."""
+    client = await web_env.signed_in("coordinator")
+    page = "/admin/vagar/Falun/sip"
+    before = await web_env.service.store.versions("path", "sip@Falun")
+    for why, problem in (("Ring om pat 811218\u20119876", "personnumret"),
+                         ("Ring\x00 dem", "styrtecken"), ("Ring \x1b[31mdem", "styrtecken")):
+        resp = await submit(client, page, page, {
+            "s-0-target": "role:falun-kvinnofridssamordnare", "s-0-when": "office",
+            "s-0-why": why, "action": "save-gap"})
+        assert resp.status == 400, why
+        assert problem in await resp.text(), why
+    assert await web_env.service.store.versions("path", "sip@Falun") == before
+    fine = await submit(client, page, page, {
+        "s-0-target": "role:falun-kvinnofridssamordnare", "s-0-when": "office",
+        "s-0-why": "Ring dem först.\r\nSedan socialtjänsten.", "action": "save-gap"})
+    assert fine.status == 200, await fine.text()
+
+
 async def test_report_queue_resolve(web_env):
     people = web_env.service.people
     own = await people.add_report(OWN_ROLE, "svarar-inte", "Ingen svarar", None)
