@@ -121,6 +121,22 @@ async def test_save_creates_a_version_and_normalises_the_phone(web_env):
     assert d.roles[OWN_ROLE].contacts[0].value == "08-465 004 77"
 
 
+async def test_line_breaks_typed_in_a_browser_are_kept_not_refused(web_env):
+    """A browser sends a textarea's line breaks as CRLF: text on two lines is saved with a
+    newline, not refused for a control character (the role form and protected fields)."""
+    owner = await web_env.signed_in("coordinator", name="jouren", orgs=("kvinnojouren-falun",))
+    page = "/admin/roles/kvinnojour-falun"
+    resp = await submit(owner, page, page, {
+        "instructions": "Ring först.\r\nFråga efter jourhavande.",
+        "notice-text": "Stängt i jul.\r\nRing socialjouren.",
+        "p-0-value": "Demo-gatan 1\r\n791 00 Falun", "action": "save-gap"})
+    assert resp.status == 200, await resp.text()
+    role = await web_env.service.store.role("kvinnojour-falun", with_protected=True)
+    assert role.instructions == "Ring först.\nFråga efter jourhavande."
+    assert role.notice.text == "Stängt i jul.\nRing socialjouren."
+    assert "Demo-gatan 1\n791 00 Falun" in dict(role.protected).values()
+
+
 async def test_add_and_remove_contacts_and_exceptions(web_env):
     client = await web_env.signed_in("coordinator")
     html = await (await client.get(EDIT)).text()
