@@ -65,7 +65,7 @@ async def _check_orgs(service: DirectoryService, role: str, orgs: list[str]) -> 
 
 
 async def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.passwords import hash_password, password_problem
+    from bot.passwords import hash_password, name_problem, password_problem
 
     service = await _open(settings)
     try:
@@ -76,6 +76,9 @@ async def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
                       f"\t{'telegram' if u.telegram_id else ''}")
             return 0
         await _check_orgs(service, args.role, args.org)
+        problem = name_problem(args.name)
+        if problem:
+            raise AdminError(problem[0].lower() + problem[1:].rstrip("."))
         if await service.people.user_by_name(args.name):
             raise AdminError(f"kontot '{args.name}' finns redan")
         other = await service.people.lookalike(args.name)

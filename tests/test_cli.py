@@ -226,3 +226,19 @@ def test_ask_into_a_closed_pipe_exits_quietly(demo_db):
         shell=True, capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT)
     assert out.stdout.startswith("Tolkat som")
     assert "Traceback" not in out.stderr and "BrokenPipe" not in out.stderr
+
+
+def test_users_add_refuses_the_names_the_web_refuses(demo_db):
+    """The command line creates accounts too: no personnummer as a name, no name that
+    differs from another only by spaces around it (sign-in strips them, so it could never
+    sign in), nothing the sign-up form would refuse."""
+    first = kontaktvag("users", "add", "anna", "--role", "staff", "--password-stdin",
+                       "--db", str(demo_db), stdin="ett-långt-lösenord\n")
+    assert first.returncode == 0, first.stderr
+    for name in ("811218-9876", "anna ", " anna", "a", "x" * 61, "an\tna", "an\x1bna"):
+        done = kontaktvag("users", "add", name, "--role", "staff", "--password-stdin",
+                          "--db", str(demo_db), stdin="ett-långt-lösenord\n")
+        assert done.returncode != 0, name
+        assert "Traceback" not in done.stderr and "9876" not in done.stderr, done.stderr
+    listed = kontaktvag("users", "list", "--db", str(demo_db)).stdout
+    assert listed.count("\tstaff") == 1, listed
