@@ -9,6 +9,7 @@ a request it cannot parse with the raw request line in the exception).
 from __future__ import annotations
 
 import logging
+import re
 
 from directory.understand.redact import redact
 
@@ -37,15 +38,32 @@ def protect(*secrets: str | None) -> None:
             record.msg, record.args = clean, ()
         if record.exc_info and record.exc_info[0] is not None:
             # Formatted now and kept as text: formatters print exc_text as it is.
-            record.exc_text = scrub(_FORMATTER.formatException(record.exc_info))
+            record.exc_text = scrub(_unescaped(_FORMATTER.formatException(record.exc_info)))
             record.exc_info = None
         elif record.exc_text:
-            record.exc_text = scrub(record.exc_text)
+            record.exc_text = scrub(_unescaped(record.exc_text))
         if record.stack_info:
-            record.stack_info = scrub(record.stack_info)
+            record.stack_info = scrub(_unescaped(record.stack_info))
         return record
 
     logging.setLogRecordFactory(factory)
+
+
+# A bytes repr (the raw request line in aiohttp's traceback) shows UTF-8 as \xNN escapes.
+_ESCAPED_UTF8 = re.compile(r"(?:\\x[89a-fA-F][0-9a-fA-F])+")
+
+
+def _unescaped(text: str) -> str:
+    """The escaped UTF-8 in a traceback read as the characters it stands for, so that a
+    number written with a non-ASCII dash is seen (invisible characters are dropped)."""
+    def decode(m: re.Match[str]) -> str:
+        try:
+            chars = bytes.fromhex(m.group(0).replace("\\x", "")).decode("utf-8")
+        except ValueError:
+            return m.group(0)
+        return "".join(c for c in chars if c.isprintable())
+
+    return _ESCAPED_UTF8.sub(decode, text)
 
 
 def scrub(text: str) -> str:
