@@ -7,6 +7,7 @@ import concurrent.futures
 import contextlib
 import contextvars
 import importlib.resources
+import os
 import re
 import sqlite3
 import threading
@@ -96,6 +97,10 @@ class Database:
     async def open(cls, path: str | Path) -> Database:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Protected fields, password hashes, sessions: a new file is for its owner only
+        # (SQLite gives the -wal and -shm files the same mode).
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         conn = await cls._connect(path)
         db = cls(conn, path)
         try:
