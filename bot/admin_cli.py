@@ -59,7 +59,7 @@ async def _check_orgs(service: DirectoryService, role: str, orgs: list[str]) -> 
 
 
 async def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.passwords import hash_password, password_problem
+    from bot.passwords import hash_password, name_problem, password_problem
 
     service = await open_service(settings, announce_new=False)
     try:
@@ -70,6 +70,9 @@ async def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
                       f"\t{'telegram' if u.telegram_id else ''}")
             return 0
         await _check_orgs(service, args.role, args.org)
+        problem = name_problem(args.name)
+        if problem:
+            raise UsageError(problem[0].lower() + problem[1:].rstrip("."))
         if await service.people.user_by_name(args.name):
             raise UsageError(f"kontot '{args.name}' finns redan")
         other = await service.people.lookalike(args.name)

@@ -37,6 +37,8 @@ NOTE_MINUTES = 15  # a report's comment must come this soon, else the text is a 
 UNKNOWN_USER = ("Den här tjänsten är bara för personal med inbjudan. Be din samordnare "
                 "eller administratör om en inbjudningslänk.")
 RATE_LIMITED = "Många frågor på kort tid – vänta en minut och försök igen."
+TOO_MANY_REPORTS = ("Du har skickat många rapporter den senaste timmen – rapporten skickades "
+                    "inte. Försök igen senare.")
 NOT_ALLOWED = "Du har inte behörighet för det här."
 EXPIRED = "Den frågan är för gammal – skriv den igen."
 
@@ -91,12 +93,15 @@ class RateLimit:
 class Engine:
     def __init__(self, service: DirectoryService, edit_url: str | None = None,
                  clock: Callable[[], dt.datetime] | None = None,
-                 rate_limit: RateLimit | None = None) -> None:
+                 rate_limit: RateLimit | None = None,
+                 report_limit: RateLimit | None = None) -> None:
         self.service = service
         self.people = service.people
         self.edit_url = edit_url.rstrip("/") if edit_url else None
         self.clock = clock or (lambda: dt.datetime.now(STOCKHOLM))
         self.rate = rate_limit or RateLimit()
+        # Each report messages the coordinators at once: as many per hour as the web allows.
+        self.report_rate = report_limit or RateLimit(30, 3600.0)
         self.contexts: dict[int, OrderedDict[int, Context]] = {}
         # user -> (role id, reason, monotonic time): a report waiting for its comment
         self.pending_note: dict[int, tuple[str, str, float]] = {}
@@ -340,6 +345,8 @@ class Engine:
         role = d.roles.get(role_id)
         if role is None:
             return Outcome(Reply(EXPIRED))
+        if not self.report_rate.allow(user.id):
+            return Outcome(Reply(TOO_MANY_REPORTS))
         report, had_number = await self.service.report_entry(role_id, reason, note, user.id)
         text = ("Tack! Rapporten är skickad till den som ansvarar för uppgiften. "
                 "Den visas som rapporterad tills den är kontrollerad.")

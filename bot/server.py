@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot import logsafe
-from bot.engine import Engine
+from bot.engine import Engine, RateLimit
 from bot.keys import ENGINE, MODEL_BUILDER, SERVICE, SETTINGS
 from bot.settings import DEFAULT_DB, Settings
 from bot.telegram.app import setup as setup_telegram
@@ -40,7 +40,8 @@ async def _directory_ctx(app: web.Application) -> AsyncIterator[None]:
                                           build_model=False)
     await service.warm_up()
     app[SERVICE] = service
-    app[ENGINE] = Engine(service, edit_url=settings.public_url)
+    app[ENGINE] = Engine(service, edit_url=settings.public_url,
+                         report_limit=RateLimit(settings.reports_per_hour, 3600.0))
     builder = app[MODEL_BUILDER] = ModelBuilder(settings.db_path)
     if not await service.model_is_current():  # a new database: answers use the lexicon
         builder.schedule(pause=0)               # alone for the few seconds this takes
@@ -80,7 +81,11 @@ async def serve(settings: Settings) -> None:
     configure_logging()
     app = create_app(settings)
     runner = web.AppRunner(app, access_log=None)  # access logs would carry query strings
-    await runner.setup()
+    try:
+        await runner.setup()
+    except BaseException:  # close what did start (the database), or the process hangs
+        await runner.cleanup()
+        raise
     gc.freeze()  # the warmed-up directory and matcher live for good: keep them out of GC scans
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()

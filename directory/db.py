@@ -6,6 +6,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import importlib.resources
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable
@@ -92,6 +93,10 @@ class Database:
     async def open(cls, path: str | Path) -> Database:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Protected fields, password hashes, sessions: a new file is for its owner only
+        # (SQLite gives the -wal and -shm files the same mode).
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         conn = await cls._connect(path)
         db = cls(conn, path)
         try:

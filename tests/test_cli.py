@@ -314,3 +314,19 @@ def test_the_snapshot_cache_is_read_only_when_nobody_else_may_write_it(tmp_path)
     assert _read(path, ("another stamp",)) is None
     path.chmod(0o620)
     assert _read(path, ("stamp",)) is None
+
+
+def test_users_add_refuses_the_names_the_web_refuses(demo_db):
+    """The command line creates accounts too: no personnummer as a name, no name that
+    differs from another only by spaces around it (sign-in strips them, so it could never
+    sign in), nothing the sign-up form would refuse."""
+    first = kontaktvag("users", "add", "anna", "--role", "staff", "--password-stdin",
+                       "--db", str(demo_db), stdin="ett-långt-lösenord\n")
+    assert first.returncode == 0, first.stderr
+    for name in ("811218-9876", "anna ", " anna", "a", "x" * 61, "an\tna", "an\x1bna"):
+        done = kontaktvag("users", "add", name, "--role", "staff", "--password-stdin",
+                          "--db", str(demo_db), stdin="ett-långt-lösenord\n")
+        assert done.returncode != 0, name
+        assert "Traceback" not in done.stderr and "9876" not in done.stderr, done.stderr
+    listed = kontaktvag("users", "list", "--db", str(demo_db)).stdout
+    assert listed.count("\tstaff") == 1, listed

@@ -27,7 +27,7 @@ ALLOWED = {
     "directory.backup",     # kontaktvag backup/restore
 }
 # The command line (bot/cli.py, bot/admin_cli.py) drives import, export and eval directly.
-CLI = {"bot/cli.py", "bot/admin_cli.py"}
+CLI = {"bot/cli.py", "bot/admin_cli.py", "bot/cli_common.py", "bot/snapshot_cache.py"}
 
 # Still reaching past the service (issue 13, not finished): the snapshot and the router
 # for the cards and the browser, the store for versions and its errors (Conflict,

@@ -103,3 +103,40 @@ def test_the_readme_commands_run_as_written(tmp_path, demo_db):
     assert "anna\tadmin" in names and "bo\tstaff" in names
     assert (tmp_path / "export").is_dir()
     assert len(ran) == len(commands)
+
+
+# Placeholders in the commands the README's text mentions, as someone would fill them in.
+FILLED = {"FILE": "tests/eval/learnt_a_questions.yaml", "<botusername>": "kontaktvag_test_bot",
+          "PATH": "kopia.db"}
+
+
+def inline_commands() -> list[str]:
+    """The `uv run kontaktvag …` commands written in the README's text (not its ```sh
+    blocks), whitespace as one space; a bare `uv run kontaktvag` is not a command."""
+    text = re.sub(r"```.*?```", "", README.read_text(encoding="utf-8"), flags=re.S)
+    found = [" ".join(c.split()) for c in re.findall(r"`([^`]*uv run kontaktvag [^`]+)`", text)]
+    return list(dict.fromkeys(c for c in found if c not in readme_commands()))
+
+
+def test_the_commands_in_the_readme_text_run_with_their_placeholders_filled(tmp_path,
+                                                                            demo_db):
+    commands = inline_commands()
+    assert any("backup PATH" in c for c in commands), commands
+    (tmp_path / "var").mkdir()
+    shutil.copy(demo_db, tmp_path / "var" / "kontaktvag.db")
+    (tmp_path / "tests").symlink_to(PROJECT_ROOT / "tests")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KONTAKTVAG_")}
+    ran = []
+    for line in commands:
+        if "<token>" in line:  # needs Telegram: tests/test_telegram.py runs the bot
+            continue
+        command = line.replace("uv run kontaktvag", shlex.quote(str(SCRIPT)))
+        for placeholder, value in FILLED.items():
+            command = command.replace(placeholder, value)
+        done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, text=True,
+                              capture_output=True, timeout=300)
+        assert done.returncode == 0, (line, done.stdout, done.stderr)
+        assert done.stdout.strip() and "Traceback" not in done.stderr, (line, done.stderr)
+        ran.append(line)
+    assert (tmp_path / "kopia.db").exists()
+    assert any("restore" in c for c in ran) and any("--bot" in c for c in ran), ran

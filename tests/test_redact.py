@@ -212,3 +212,19 @@ def phone_numbers(draw) -> str:
 def test_phone_numbers_stay_readable(phone):
     text = f"ring {phone} i dag"
     assert redact(text) == (text, False)
+
+
+@pytest.mark.parametrize("written", [
+    f"{VALID[:6]}--{VALID[6:]}", f"{VALID[:6]} -- {VALID[6:]}", f"19{VALID[:6]}--{VALID[6:]}",
+    f"{VALID[:6]}\u2013-{VALID[6:]}", f"{VALID[:6]}-\u2011{VALID[6:]}",
+    f"{BAD_CHECK[:6]}--{BAD_CHECK[6:]}",
+])
+def test_a_doubled_separator_does_not_hide_the_number(written):
+    """A slip of the finger, or "--" typed for a dash: still a separator."""
+    assert redact(f"pat {written} Mora") == (f"pat {PLACEHOLDER} Mora", True), written
+
+
+@pytest.mark.parametrize("text", ["v. 12--13 år 2026", "kl 10:00--12:00 2026-11-24",
+                                  "tel 070--174 06 05", "datum 2026-11-24, 1234 personer"])
+def test_doubled_separators_in_other_text_stay(text):
+    assert redact(text) == (text, False)

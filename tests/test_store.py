@@ -192,3 +192,22 @@ async def test_migration_4_keeps_local_agreement_titles(tmp_path):
                                  "'local_agreements'") is None
     finally:
         await db.close()
+
+
+async def test_a_new_database_is_for_its_owner_only(tmp_path):
+    """It holds protected fields, password hashes and sessions: 0600 like an export or a
+    backup, whatever the umask (the systemd unit sets 0077; `uv run` in a shell does not)."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        db = await Database.open(tmp_path / "ny.db")
+        try:
+            await db.fetchone("SELECT 1")
+            made = [p for p in tmp_path.iterdir() if p.name.startswith("ny.db")]
+            assert {p.name for p in made} >= {"ny.db", "ny.db-wal"}
+            assert {p.stat().st_mode & 0o777 for p in made} == {0o600}
+        finally:
+            await db.close()
+    finally:
+        os.umask(old)

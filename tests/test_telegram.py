@@ -337,3 +337,36 @@ async def test_html_in_a_role_name_and_a_question_reaches_telegram_escaped(bot, 
     assert answer["parse_mode"] == "HTML"
     assert " &lt;b&gt;&amp;" in answer["text"] and "<b>&" not in answer["text"]
     assert "<i>&amp;" not in answer["text"]
+
+
+async def test_a_rejected_token_stops_serve_at_once_without_printing_it(fake, demo_db):
+    """A wrong or revoked token: python-telegram-bot puts it in its exception, which a
+    crash would print to the journal. `serve` says what is wrong and exits instead."""
+    import os
+    import socket
+    import sys
+    from pathlib import Path
+
+    from bot import logsafe
+
+    refused = "987654321:AARevokedTokenNeverPrinted-abcdefgh"  # the fake answers 401
+    logsafe.protect(refused)  # the fake's own access log, in this process, shows it
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KONTAKTVAG_")}
+    env.update(KONTAKTVAG_TELEGRAM_TOKEN=refused, KONTAKTVAG_TELEGRAM_API_URL=fake.base)
+    proc = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "kontaktvag"), "serve", "--db", str(demo_db),
+        "--port", str(port), env=env, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT)
+    try:
+        out, _ = await asyncio.wait_for(proc.communicate(), 90)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    text = out.decode("utf-8", "replace")
+    assert proc.returncode not in (0, None), text
+    assert "AARevokedToken" not in text, text
+    assert "KONTAKTVAG_TELEGRAM_TOKEN" in text and "Traceback" not in text, text

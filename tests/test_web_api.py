@@ -404,3 +404,21 @@ async def test_the_unanswered_page_is_paginated(web_env):
     assert last.count('class="card"') == 20 and "Föregående sida" in last
     for odd in ("0", "-1", "²", "9" * 30, "x"):
         assert (await admin.get(f"/admin/obesvarade?sida={odd}")).status == 200
+
+
+async def test_an_error_never_echoes_an_identity_number(web_env):
+    """What the caller sent in a field that is wrong is named in the error, redacted: a
+    personnummer typed into the wrong field does not come back (issue 11)."""
+    client = await web_env.signed_in("staff")
+    csrf = {"X-CSRF-Token": (await (await client.get("/api/me")).json())["csrf_token"]}
+    for written in ("811218\u20119876", "81.12.18-9876", "\uff18\uff11\uff11\uff12\uff11\uff18"
+                    "-9876"):
+        for body in ({"q": "orosanmälan", "kommun": written},
+                     {"q": "orosanmälan", "at": written},
+                     {"q": "orosanmälan", "asker": written}):
+            resp = await client.post("/api/ask", json=body, headers=csrf)
+            text = await resp.text()
+            assert resp.status == 400 and "[personnummer]" in text, (body, text)
+            assert "9876" not in text, (body, text)
+        resp = await client.get("/api/roles", params={"kommun": written})
+        assert resp.status == 400 and "9876" not in await resp.text()

@@ -428,3 +428,38 @@ async def test_remembered_keys_and_sessions_end_at_once_here_and_within_a_second
     while (await client.get("/konto", allow_redirects=False)).status == 200:
         assert time.monotonic() < deadline, "still signed in after the account was switched off"
         await asyncio.sleep(0.1)
+
+
+async def test_odd_static_paths_are_404_not_500(web_env):
+    """The static files' handler asks the file system: a name longer than it allows (or
+    a NUL) must be "not found", not an error with the path in a traceback."""
+    client = await web_env.client()
+    for path in ("/static/" + "a" * 300, "/static/" + "a" * 300 + "/b.css",
+                 "/static/%00.css", "/static/" + "811218-9876" * 30):
+        resp = await client.get(path)
+        assert resp.status == 404, path
+        assert resp.headers["Cache-Control"] == "no-store"
+
+
+async def test_key_and_account_names_take_no_identity_number(web_env):
+    """Names are stored, shown to admins and written to the audit log: a personnummer in
+    an API key's or an account's name is refused like one in the directory's texts."""
+    client = await web_env.signed_in("staff", name="kim")
+    for name in ("nyckel 811218\u20119876", "19811218\u00ad9876", "nyckel\x00"):
+        csrf = await token(client, "/konto")
+        resp = await client.post("/konto/nycklar", data={"token_name": name,
+                                                         "csrf_token": csrf})
+        assert resp.status == 400, name
+        assert "9876" not in await resp.text()
+    service = web_env.service
+    assert await service.db.fetchall("SELECT name FROM api_tokens") == []
+    code, _ = await service.people.create_invite("staff", [], "test")
+    signup = await web_env.client()
+    csrf = await token(signup, f"/signup?code={code}")
+    resp = await signup.post("/signup", data={
+        "code": code, "name": "811218-9876", "password": PASSWORD, "repeat": PASSWORD,
+        "csrf_token": csrf})
+    assert resp.status == 400 and await service.people.user_by_name("811218-9876") is None
+    logged = " ".join(str(tuple(r)) for r in await service.db.fetchall(
+        "SELECT * FROM audit_log"))
+    assert "9876" not in logged

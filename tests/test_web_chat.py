@@ -219,3 +219,27 @@ async def test_html_in_a_role_name_and_a_question_reaches_the_chat_escaped(web_e
     html = await (await post(client, "/chatt", {"fraga": "orosanmälan Mora <i>&amp;"})).text()
     assert " &lt;b&gt;&amp;" in html and "<b>&" not in html
     assert "&lt;i&gt;&amp;amp;" in html and "<i>&amp;" not in html
+
+
+async def test_reports_from_the_chat_are_limited_per_user_too(demo_db, aiohttp_server,
+                                                               aiohttp_client):
+    """The chat's "Fel uppgift?" files a report (and messages the coordinators at once)
+    in two presses: it is limited per user (KONTAKTVAG_REPORTS_PER_HOUR) like the report
+    form and the API, or a script could flood the coordinators."""
+    from test_web_support import Web, settings_for
+
+    from bot.server import create_app
+
+    app = create_app(settings_for(demo_db, reports_per_hour=3))
+    env = Web(app, await aiohttp_server(app), aiohttp_client)
+    client = await env.signed_in("staff")
+    csrf, fetch = await token(client), {"X-Requested-With": "fetch"}  # the new entries only
+    replies = []
+    for _ in range(5):
+        for press in ("repr", "repn"):
+            resp = await client.post("/chatt/knapp", headers=fetch, data={
+                "data": f"{press}:{OWN_ROLE}:fel-nummer", "csrf_token": csrf})
+        replies.append(await resp.text())
+    assert ["Tack! Rapporten är skickad" in r for r in replies] == [True] * 3 + [False] * 2
+    assert len(await env.service.people.open_reports()) == 3
+    assert "många rapporter" in replies[-1]

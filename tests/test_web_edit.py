@@ -121,6 +121,22 @@ async def test_save_creates_a_version_and_normalises_the_phone(web_env):
     assert d.roles[OWN_ROLE].contacts[0].value == "08-465 004 77"
 
 
+async def test_line_breaks_typed_in_a_browser_are_kept_not_refused(web_env):
+    """A browser sends a textarea's line breaks as CRLF: text on two lines is saved with a
+    newline, not refused for a control character (the role form and protected fields)."""
+    owner = await web_env.signed_in("coordinator", name="jouren", orgs=("kvinnojouren-falun",))
+    page = "/admin/roles/kvinnojour-falun"
+    resp = await submit(owner, page, page, {
+        "instructions": "Ring först.\r\nFråga efter jourhavande.",
+        "notice-text": "Stängt i jul.\r\nRing socialjouren.",
+        "p-0-value": "Demo-gatan 1\r\n791 00 Falun", "action": "save-gap"})
+    assert resp.status == 200, await resp.text()
+    role = await web_env.service.store.role("kvinnojour-falun", with_protected=True)
+    assert role.instructions == "Ring först.\nFråga efter jourhavande."
+    assert role.notice.text == "Stängt i jul.\nRing socialjouren."
+    assert "Demo-gatan 1\n791 00 Falun" in dict(role.protected).values()
+
+
 async def test_add_and_remove_contacts_and_exceptions(web_env):
     client = await web_env.signed_in("coordinator")
     html = await (await client.get(EDIT)).text()
@@ -260,6 +276,26 @@ async def test_local_path_editing(web_env):
     assert versions[0].actor == "test-coordinator"
     staff = await web_env.signed_in("staff")
     assert (await staff.get(page)).status == 403
+
+
+async def test_a_local_path_refuses_identity_numbers_and_control_characters(web_env):
+    """A step's "why" is directory text that every staff member reads: the same rules as
+    a role's texts (issue 11)."""
+    client = await web_env.signed_in("coordinator")
+    page = "/admin/vagar/Falun/sip"
+    before = await web_env.service.store.versions("path", "sip@Falun")
+    for why, problem in (("Ring om pat 811218\u20119876", "personnumret"),
+                         ("Ring\x00 dem", "styrtecken"), ("Ring \x1b[31mdem", "styrtecken")):
+        resp = await submit(client, page, page, {
+            "s-0-target": "role:falun-kvinnofridssamordnare", "s-0-when": "office",
+            "s-0-why": why, "action": "save-gap"})
+        assert resp.status == 400, why
+        assert problem in await resp.text(), why
+    assert await web_env.service.store.versions("path", "sip@Falun") == before
+    fine = await submit(client, page, page, {
+        "s-0-target": "role:falun-kvinnofridssamordnare", "s-0-when": "office",
+        "s-0-why": "Ring dem först.\r\nSedan socialtjänsten.", "action": "save-gap"})
+    assert fine.status == 200, await fine.text()
 
 
 async def test_report_queue_resolve(web_env):

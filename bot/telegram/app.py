@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -99,7 +100,11 @@ async def _telegram_ctx(app: web.Application) -> AsyncIterator[None]:
     webhook = bool(settings.public_url)
     application = build_application(settings, app[ENGINE], webhook)
     app[TELEGRAM] = application
-    await application.initialize()
+    try:
+        await application.initialize()
+    except InvalidToken:  # its text holds the token: never printed, never logged
+        raise SystemExit("Telegram godtar inte KONTAKTVAG_TELEGRAM_TOKEN (fel eller "
+                         "återkallad). Hämta den igen hos @BotFather.") from None
     await application.start()
     if webhook:
         secret = settings.webhook_secret or secrets.token_urlsafe(32)

@@ -34,6 +34,7 @@ from directory.guidance import known_asker
 from directory.model import Role
 from directory.routing import open_state
 from directory.rules import summary
+from directory.service import DirectoryService
 from directory.snapshot import Directory
 from directory.store import Conflict, Refused
 from directory.store.people import Report
@@ -54,6 +55,11 @@ async def _body(request: web.Request) -> dict[str, Any]:
         return await jsonbody.read(request)
     except jsonbody.BadBody as e:
         raise BadRequest(str(e), e.status) from None
+
+
+def _shown(value: str) -> str:
+    """What the caller sent, as an error quotes it: redacted, and cut short."""
+    return DirectoryService.clean(value[:200])[0][:100]
 
 
 def _iso(moment) -> str | None:
@@ -78,7 +84,7 @@ async def ask(request: web.Request) -> web.Response:
         try:
             at = parse_moment(at_raw)
         except ValueError:
-            raise BadRequest(f"\"at\": '{at_raw}' är ingen tidpunkt i ISO 8601, "
+            raise BadRequest(f"\"at\": '{_shown(at_raw)}' är ingen tidpunkt i ISO 8601, "
                              "t.ex. 2026-11-24T23:30:00+01:00") from None
         kommun = None
         if kommun_raw is not None and kommun_raw != "":
@@ -86,14 +92,14 @@ async def ask(request: web.Request) -> web.Response:
                 raise BadRequest("\"kommun\" ska vara ett kommunnamn.")
             kommun = canonical_municipality(await service.directory(), kommun_raw)
             if kommun is None:
-                raise BadRequest(f"\"kommun\": okänd kommun '{kommun_raw}'")
+                raise BadRequest(f"\"kommun\": okänd kommun '{_shown(kommun_raw)}'")
         asker_raw = body.get("asker")
         if asker_raw is not None and not isinstance(asker_raw, str):
             raise BadRequest("\"asker\" ska vara vard, socialtjanst eller myndighet.")
         try:
             asker = known_asker(asker_raw)
         except ValueError as e:
-            raise BadRequest(f"\"asker\": {e}") from None
+            raise BadRequest(f"\"asker\": {_shown(str(e))}") from None
     except BadRequest as e:
         return json_error(e.status, str(e))
     answer = await service.ask(question, at, kommun, record=True, asker=asker)
@@ -121,7 +127,7 @@ async def list_roles(request: web.Request) -> web.Response:
     if kommun:
         name = canonical_municipality(d, kommun)
         if name is None:
-            return json_error(400, f"okänd kommun '{kommun}'")
+            return json_error(400, f"okänd kommun '{_shown(kommun)}'")
         kommun = name
     reported = await service.people.reported_roles()
     roles = [r for r in d.roles.values()

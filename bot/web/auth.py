@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections import deque
 
 from aiohttp import web
 
-from bot.passwords import check_password, hash_password, password_problem
+from bot.passwords import check_password, hash_password, name_problem, password_problem
 from bot.web import tokens
 from bot.web.chat import forget as forget_chat
 from bot.web.core import (
@@ -26,9 +25,9 @@ from bot.web.core import (
     user_of,
 )
 from bot.web.security import sign_in, sign_out
+from directory.service import DirectoryService
 from directory.store.people import NameTaken
 
-NAME = re.compile(r"^[\w.@-][\w .@-]{1,58}[\w.@-]$")
 # A real Argon2id hash of a random string: unknown names cost as much time as known ones.
 _DUMMY_HASH = hash_password("kontaktvag-dummy-" + str(time.time_ns()))
 
@@ -180,9 +179,8 @@ async def signup(request: web.Request) -> web.Response:
         ctx["errors"]["code"] = "Inbjudan är ogiltig, redan använd eller för gammal."
         return await render(request, "signup.html", ctx, status=400)
     errors = ctx["errors"]
-    if not NAME.match(name):
-        errors["name"] = ("Kontonamnet ska vara 3–60 tecken: bokstäver, siffror, mellanslag, "
-                          "punkt, @ eller bindestreck.")
+    if problem := name_problem(name):
+        errors["name"] = problem
     elif await people.user_by_name(name):
         errors["name"] = "Det kontonamnet är upptaget. Välj ett annat."
     elif await people.lookalike(name):
@@ -267,8 +265,10 @@ async def create_token(request: web.Request) -> web.Response:
     service = service_of(request)
     name = form.get("token_name", "").strip()
     errors = {}
-    if not 1 <= len(name) <= 60:
+    if not 1 <= len(name) <= 60 or not name.isprintable():
         errors["token_name"] = "Ge nyckeln ett namn (1–60 tecken), t.ex. vad den används till."
+    elif DirectoryService.clean(name)[1]:  # kept, and written to the audit log
+        errors["token_name"] = "Skriv inget personnummer i nyckelns namn."
     elif await tokens.count_active(service, user) >= tokens.MAX_PER_USER:
         errors["token_name"] = f"Du har redan {tokens.MAX_PER_USER} nycklar. Återkalla en först."
     if errors:

@@ -157,6 +157,12 @@ def new_form() -> RoleForm:
 # ---- post -> form --------------------------------------------------------------------
 
 
+def _text(data: MultiMapping[str], name: str) -> str:
+    """A posted field; a browser sends a textarea's line breaks as CRLF, kept as newlines
+    (the validator refuses a lone carriage return as a control character)."""
+    return str(data.get(name, "")).replace("\r\n", "\n")
+
+
 def _rows(data: MultiMapping[str], prefix: str, names: tuple[str, ...]) -> list[dict[str, str]]:
     try:
         count = min(int(str(data.get(f"n-{prefix}", "0"))), MAX_ROWS)
@@ -164,14 +170,14 @@ def _rows(data: MultiMapping[str], prefix: str, names: tuple[str, ...]) -> list[
         count = 0
     rows = []
     for i in range(count):
-        rows.append({n: str(data.get(f"{prefix}-{i}-{n}", "")) for n in names})
+        rows.append({n: _text(data, f"{prefix}-{i}-{n}") for n in names})
     return rows
 
 
 def from_post(data: MultiMapping[str]) -> RoleForm:
     f = RoleForm()
     for name in SCALARS:
-        f.values[name] = str(data.get(name, ""))
+        f.values[name] = _text(data, name)
     for name in LISTS:
         f.values[name] = [str(x) for x in data.getall(name, [])]
     f.contacts = _rows(data, "c", CONTACT_FIELDS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from aiohttp import web
 
 from bot.web.core import add_route, q, render, see_other, service_of, today, user_of
@@ -11,12 +13,15 @@ from directory.coverage import gaps_opened_by_path, sentences
 from directory.documents import Problems, parse_steps
 from directory.labels import WHEN_CHOICE_SV
 from directory.model import ContactPath, Step
+from directory.service import DirectoryService
 from directory.snapshot import Directory
 from directory.store.writes import path_entity_id
 from directory.vocabulary import PERSON_TAGS, Status, When, values
 
 STEP_FIELDS = ("rank", "target", "when", "for", "why", "sources", "remove")
 MAX_ROWS = 30
+# As for a role's texts (directory/rules.py): line breaks, but no other control characters.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _municipality(request: web.Request, d: Directory) -> str:
@@ -120,6 +125,11 @@ def validate(d: Directory, municipality: str, rows: list[dict[str, str]],
             errors[f"s-{i}-why"] = "Skriv varför personalen ska kontakta just den här."
         elif len(why) > 500:
             errors[f"s-{i}-why"] = "Högst 500 tecken."
+        elif DirectoryService.clean(why)[1]:
+            errors[f"s-{i}-why"] = ("Ta bort personnumret: katalogen får inte innehålla "
+                                    "personuppgifter.")
+        elif _CONTROL.search(why):
+            errors[f"s-{i}-why"] = "Texten innehåller styrtecken (t.ex. NUL); ta bort dem."
         only_for = [t.strip() for t in row.get("for", "").split(",") if t.strip()]
         unknown = [t for t in only_for if t not in PERSON_TAGS and t not in d.lexicon.concepts]
         if unknown:
@@ -152,7 +162,9 @@ async def save(request: web.Request) -> web.Response:
         count = min(int(str(data.get("n-s", "0"))), MAX_ROWS)
     except ValueError:
         count = 0
-    rows = [{k: str(data.get(f"s-{i}-{k}", "")) for k in STEP_FIELDS} for i in range(count)]
+    # A browser sends a textarea's line breaks as CRLF.
+    rows = [{k: str(data.get(f"s-{i}-{k}", "")).replace("\r\n", "\n") for k in STEP_FIELDS}
+            for i in range(count)]
     if data.get("action") == "rows":
         rows += [{"rank": "", "when": When.ALWAYS.value} for _ in range(2)]
         return await _page(request, d, municipality, topic, rows, {})

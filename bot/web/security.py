@@ -231,9 +231,15 @@ async def headers_middleware(request: web.Request, handler) -> web.StreamRespons
         else:
             _secure_headers(request, exc)
             raise
-    except Exception:
-        # The traceback names code, never the request body or form contents.
-        log.exception("oväntat fel på %s %s", request.method, request.path)
-        response = await _error_page(request, 500, None)
+    except Exception as exc:
+        if isinstance(exc, OSError) and isinstance(request.match_info.route.resource,
+                                                   web.StaticResource):
+            # A file name the file system refuses (too long): there is no such file.
+            response = await _error_page(request, 404, None)
+        else:
+            # The traceback names code, never the request body or form contents; the
+            # path is quoted, so that a newline in it cannot forge a log line.
+            log.exception("oväntat fel på %s %r", request.method, request.path)
+            response = await _error_page(request, 500, None)
     _secure_headers(request, response)
     return response

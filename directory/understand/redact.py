@@ -2,7 +2,8 @@
 
 Swedish personnummer and samordningsnummer, 10 or 12 digits, however people type them:
 YYMMDD-NNNC, YYMMDD+NNNC, YYYYMMDD-NNNC, YYMMDDNNNC, with a space, with `/ . _ :` as the
-separator, or with the date spelt out ("85.03.12-2387", "1985-03-12-2387").
+separator (or two of them: "850312--2387"), or with the date spelt out ("85.03.12-2387",
+"1985-03-12-2387").
 Samordningsnummer have the day + 60; Skatteverket issues some with an unknown month (00)
 or an unknown day (60).
 
@@ -45,7 +46,7 @@ _CANDIDATE = re.compile(
     r"(?<!\d)"
     r"(?P<century>\d{2})?(?P<yy>\d{2})"
     r"(?P<d1>[-/._ ]?)(?P<mm>\d{2})(?P=d1)(?P<dd>\d{2})"
-    r"(?P<s1> {0,3})(?P<sep>[-+/._:]?)(?P<s2> {0,3})"
+    r"(?P<s1> {0,3})(?P<sep>[-+/._:]{0,2})(?P<s2> {0,3})"
     r"(?P<serial>\d{3})(?P<check>\d)"
     r"(?!\d)"
 )

@@ -1,7 +1,9 @@
 """The pages in a real browser: Playwright driving Debian's chromium, axe-core on every page.
 
 Each of the three users - staff, coordinator, admin - is walked through their work on a
-phone (360 px) and a desktop (1280 px). Every page visited is checked: axe-core finds no
+phone (360 px) and a desktop (1280 px): each asks in the chat for a unit that is closed
+and gets what is open now in the same card; the coordinator and the admin press
+"Verifierad idag" with unsaved changes. Every page visited is checked: axe-core finds no
 serious or critical violation, the page does not scroll sideways, every phone number in
 its text is a tel: link; and a screenshot is saved in tests/artifacts/.
 
@@ -180,6 +182,21 @@ async def press(page, label: str):
     return page.locator("li.msg.theirs").last
 
 
+async def closed_unit_comes_with_what_is_open(page, site: Site, name: str) -> None:
+    """A unit asked for by name is closed at 03:00: the same card says what is open now,
+    with numbers to tap. Every user has the chat at /, where signing in lands."""
+    await page.goto(site.base + "/")
+    reply = await ask(page, "kvinnojouren falun")
+    text = await reply.inner_text()
+    assert page.url == site.base + "/"  # answered in place, by the script
+    assert "Kvinnojouren i Falun" in text and "Stängt nu" in text
+    instead = text[text.index("Öppet nu i stället"):]
+    assert "Öppet nu" in instead and re.search(r"\d{3}-\d{3} \d{2} \d{2}", instead)
+    alternative = reply.locator("a[href^='tel:']")
+    assert await alternative.count() >= 2  # the closed unit's number and the open one's
+    await check(page, name)
+
+
 # ---- staff -------------------------------------------------------------------------------
 
 
@@ -194,16 +211,7 @@ async def test_staff_asks_at_night_reports_and_browses(browser, site, viewport):
     await sign_in(page, site, "per.personal")
     await check(page, "chatt-tom")
 
-    # A unit asked for by name is closed at 03:00: the same card says what is open now.
-    reply = await ask(page, "kvinnojouren falun")
-    text = await reply.inner_text()
-    assert page.url == site.base + "/"  # answered in place, by the script
-    assert "Kvinnojouren i Falun" in text and "Stängt nu" in text
-    instead = text[text.index("Öppet nu i stället"):]
-    assert "Öppet nu" in instead and re.search(r"\d{3}-\d{3} \d{2} \d{2}", instead)
-    alternative = reply.locator("a[href^='tel:']")
-    assert await alternative.count() >= 2  # the closed unit's number and the open one's
-    await check(page, "chatt-stangd-enhet")
+    await closed_unit_comes_with_what_is_open(page, site, "chatt-stangd-enhet")
 
     # Acute danger: 112 first, and the next step's number in the same card.
     reply = await ask(page, "han hotar henne med kniv nu, Falun")
@@ -294,11 +302,41 @@ async def test_someone_else_saved_meanwhile(browser, site):
     no_csp_errors(site)
 
 
+async def unsaved_edits_are_never_verified_stale(page, site: Site, who: str, name: str
+                                                 ) -> None:
+    """"Verifierad idag" with unsaved changes never confirms the stored, stale data: with
+    an error in the form nothing is saved or confirmed; without one, what is on the
+    screen is saved and confirmed."""
+    store = site.app[SERVICE].store
+    await _make_stale(site, ROLE)
+    before = await store.role(ROLE)
+    await page.goto(f"{site.base}/admin/roles/{ROLE}")
+    phone = page.locator("#f-c-0-value")
+    await phone.fill("070-12")  # unsaved and wrong
+    await page.locator(".verify-box").get_by_role("button", name="Verifierad idag").click()
+    await page.locator("#felsammanfattning").wait_for()
+    assert "Inget är sparat eller bekräftat" in await page.locator(
+        "#felsammanfattning").inner_text()
+    assert await phone.input_value() == "070-12"  # what was typed is kept
+    assert await store.role(ROLE) == before  # nothing saved, nothing verified
+    await check(page, f"{name}-fel")
+    await phone.fill("08-465 004 99")  # unsaved and right
+    await page.locator(".verify-box").get_by_role("button", name="Verifierad idag").click()
+    await page.get_by_text("Ändringarna är sparade och uppgifterna bekräftade").wait_for()
+    after = await store.role(ROLE)
+    assert after.contacts[0].value == "08-465 004 99"  # the number on screen is what ...
+    assert after.verified.at == dt.datetime.now(STOCKHOLM).date()  # ... was confirmed
+    assert after.verified.by == who
+    assert "senast bekräftad" in await page.locator(".verify-box").inner_text()
+    await check(page, f"{name}-bekraftad")
+
+
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 async def test_coordinator_verifies_edits_and_sees_gaps(browser, site, viewport):
     store = site.app[SERVICE].store
     page = await new_page(browser, site, viewport)
     await sign_in(page, site, "sam.samordnare")
+    await closed_unit_comes_with_what_is_open(page, site, "chatt-samordnare")
     await visit(page, site, "/admin", "mina-uppgifter")
     # Every row's actions are on the screen, not off to the side.
     for label in ("Verifierad idag", "Historik"):
@@ -312,27 +350,7 @@ async def test_coordinator_verifies_edits_and_sees_gaps(browser, site, viewport)
     assert "är bekräftad som korrekt i dag" in await flash.inner_text()
     await check(page, "mina-uppgifter-bekraftad")
 
-    # "Verifierad idag" with unsaved changes never confirms the stored, stale data.
-    await _make_stale(site, ROLE)
-    before = await store.role(ROLE)
-    await page.goto(f"{site.base}/admin/roles/{ROLE}")
-    phone = page.locator("#f-c-0-value")
-    await phone.fill("070-12")  # unsaved and wrong
-    await page.locator(".verify-box").get_by_role("button", name="Verifierad idag").click()
-    await page.locator("#felsammanfattning").wait_for()
-    assert "Inget är sparat eller bekräftat" in await page.locator(
-        "#felsammanfattning").inner_text()
-    assert await phone.input_value() == "070-12"  # what was typed is kept
-    assert await store.role(ROLE) == before  # nothing saved, nothing verified
-    await check(page, "andra-roll-fel")
-    await phone.fill("08-465 004 99")  # unsaved and right
-    await page.locator(".verify-box").get_by_role("button", name="Verifierad idag").click()
-    await page.get_by_text("Ändringarna är sparade och uppgifterna bekräftade").wait_for()
-    after = await store.role(ROLE)
-    assert after.contacts[0].value == "08-465 004 99"  # the number on screen is what ...
-    assert after.verified.at == dt.datetime.now(STOCKHOLM).date()  # ... was confirmed
-    assert "senast bekräftad" in await page.locator(".verify-box").inner_text()
-    await check(page, "andra-roll-bekraftad")
+    await unsaved_edits_are_never_verified_stale(page, site, "sam.samordnare", "andra-roll")
 
     # A shorter Friday leaves reports of concern without an open way: warned first.
     await page.locator("#f-hours-fri").fill("07:45-15:00")
@@ -372,6 +390,7 @@ async def test_admin_audits_coverage_log_and_questions(browser, site, viewport):
     await site.app[SERVICE].store.verify_role(ROLE, "sam.samordnare")
     page = await new_page(browser, site, viewport)
     await sign_in(page, site, "anna.admin")
+    await closed_unit_comes_with_what_is_open(page, site, "chatt-admin")
     await visit(page, site, "/admin/tackning", "tackning")
     matrix = page.get_by_role("table", name=re.compile("Täckning per ämne"))
     cells = await matrix.locator("td").count()
@@ -402,6 +421,7 @@ async def test_admin_audits_coverage_log_and_questions(browser, site, viewport):
     await visit(page, site, "/konto", "konto")
     await visit(page, site, "/admin", "admin-start")
     await visit(page, site, f"/admin/roles/{ROLE}", "andra-roll-admin")
+    await unsaved_edits_are_never_verified_stale(page, site, "anna.admin", "andra-roll-admin")
     await visit(page, site, f"/admin/roles/{ROLE}/historik", "historik-admin")
     await visit(page, site, "/admin/org/kvinnojouren-falun", "organisation-admin")
     no_csp_errors(site)
