@@ -122,7 +122,10 @@ class DirectoryService:
         if current is None:
             understander = await asyncio.shield(task)
         else:
-            await asyncio.wait({task}, timeout=self.cache.RELOAD_WAIT)
+            # Only units' names changed (an alias, a renamed role): the one before answers
+            # until the new one is built; a lexicon or a model change is waited for.
+            names_only = (current.generation[0], *current.generation[2:]) == (key[0], *key[2:])
+            await asyncio.wait({task}, timeout=0 if names_only else self.cache.RELOAD_WAIT)
             if not task.done() or task.cancelled() or task.exception() is not None:
                 return current
             understander = task.result()

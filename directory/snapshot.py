@@ -6,8 +6,10 @@ queries; `directory.refresh` keeps it up to date when the store's generation cou
 
 from __future__ import annotations
 
+import bisect
 import copy
 import datetime as dt
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -64,9 +66,13 @@ class Directory:
     _schedule_list: list[Schedule] = field(init=False, repr=False)
     _moments: dict[dt.datetime, OpenAt] = field(init=False, repr=False)
     remembered: dict[tuple, bool] = field(init=False, repr=False)  # ask's routing facts
+    _order: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.forget_derived()
+        # Each role's place in load order: an edited role keeps its place in the index
+        # lists (a fresh load and a running server list a kind's roles alike).
+        self._order = {role_id: i for i, role_id in enumerate(self.roles)}
         for role in self.roles.values():
             self._index(role)
 
@@ -85,21 +91,27 @@ class Directory:
         self._schedules, self._schedule_list, self._moments = {}, [], {}
         self.remembered = {}
 
-    def _index(self, role: Role) -> None:
+    def _index(self, role: Role, in_place: bool = False) -> None:
         if role.status == Status.INACTIVE:
             return
         self.kinds_in_use.add(role.kind)
         area = self.areas.get(role.id, frozenset())
-        for m in area:
-            self.by_kind_area.setdefault((role.kind, m), []).append(role)
+        lists = [self.by_kind_area.setdefault((role.kind, m), []) for m in area]
         if self.municipalities and area >= frozenset(self.municipalities):
-            self.everywhere.setdefault(role.kind, []).append(role)
+            lists.append(self.everywhere.setdefault(role.kind, []))
+        for lst in lists:
+            if in_place:  # by load order, as a fresh load would have it
+                order = self._order
+                lst.insert(bisect.bisect_left(lst, order[role.id],
+                                              key=lambda r: order.get(r.id, 1 << 62)), role)
+            else:
+                lst.append(role)
 
     def update_role(self, role: Role, area: frozenset[str]) -> None:
         """Swap one role in place (an edit or a verification), keeping index order."""
         old = self.roles.get(role.id)
         def named(r: Role | None) -> tuple:
-            return (r.aliases, r.name, r.org_id) if r is not None and \
+            return (r.aliases, _head(r.name), r.org_id) if r is not None and \
                 r.status != Status.INACTIVE else ()
 
         if named(old) != named(role):
@@ -119,7 +131,8 @@ class Directory:
         self._open_keys.pop(role.id, None)
         self.roles[role.id] = role
         self.areas[role.id] = area
-        self._index(role)
+        self._order.setdefault(role.id, len(self._order))
+        self._index(role, in_place=True)
 
     def _forget(self, kind: str, area: frozenset[str]) -> None:
         for m in area:
@@ -219,21 +232,21 @@ class Directory:
         """Role id -> the names staff use for that unit, for active roles: its aliases (data),
         and, where they name this one unit alone, the role's name before " – " ("Kvinnojouren
         Siljan", "BUP Mora") and its organisation's name when the organisation has one role."""
-        active = [r for r in self.roles.values() if r.status != Status.INACTIVE]
-        heads = Counter(_head(r.name) for r in active)
-        per_org = Counter(r.org_id for r in active)
+        inactive = Status.INACTIVE.value
+        active = [(r, _head(r.name)) for r in self.roles.values() if r.status != inactive]
+        heads = Counter(head for _, head in active)
+        per_org = Counter(r.org_id for r, _ in active)
         out: dict[str, tuple[str, ...]] = {}
-        for r in active:
+        for r, head in active:
             names = list(r.aliases)
-            head = _head(r.name)
-            if heads[head] == 1 and len(head.split()) >= 2:
+            if heads[head] == 1 and " " in head:
                 names.append(head)
-            org = self.organisations.get(r.org_id)
-            if org is not None and per_org[r.org_id] == 1 and len(org.name.split()) >= 2:
-                names.append(_head(org.name))
-            unique = tuple(dict.fromkeys(n.casefold() for n in names))
-            if unique:
-                out[r.id] = unique
+            if per_org[r.org_id] == 1:
+                org = self.organisations.get(r.org_id)
+                if org is not None and " " in org.name:
+                    names.append(_head(org.name))
+            if names:
+                out[r.id] = tuple(dict.fromkeys(n.casefold() for n in names))
         return out
 
     def places(self) -> PlaceFinder:
@@ -254,6 +267,7 @@ class Directory:
         return bool(org and org.demo)
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _head(name: str) -> str:
     """"Kvinnojouren Siljan – stödtelefon" -> "Kvinnojouren Siljan"; "Kvinnofridslinjen
     (Nationellt centrum för kvinnofrid)" -> "Kvinnofridslinjen"."""

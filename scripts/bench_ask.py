@@ -40,7 +40,7 @@ from national import (  # noqa: E402
 
 from directory.ask import ask  # noqa: E402
 from directory.evaluate import load_cases  # noqa: E402
-from directory.model import Path as RoutePath  # noqa: E402
+from directory.model import ContactPath as RoutePath  # noqa: E402
 from directory.model import Step  # noqa: E402
 from directory.service import DirectoryService  # noqa: E402
 from directory.snapshot import Directory  # noqa: E402

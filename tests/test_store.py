@@ -80,10 +80,29 @@ async def test_the_snapshot_follows_writes_role_edits_in_place(service):
     assert d2.generation > generation
     assert d2.roles[role.id].name == "Mottagningen Mora"
     assert all(r.id != role.id for r in d2.by_kind_area[("socialtjanst-barn", "Mora")])
-    assert await service.understander() is matcher  # no lexicon change, no rebuild
+    assert await service.understander() is not matcher  # its name named it: rebuilt
+    matcher = await service.understander()
+    await service.store.save_role(dataclasses.replace(moved, instructions="Ny text."), "x")
+    assert await service.understander() is matcher  # nothing a question names: no rebuild
     await service.store.save_role(role, "x")
     d3 = await service.directory()
     assert [r.id for r in d3.by_kind_area[("socialtjanst-barn", "Mora")]] == [role.id]
+
+
+async def test_an_edited_role_keeps_its_place_among_its_kind_as_a_fresh_load_has_it(service):
+    """An answer lists three roles a step: an edit must not move a role to the end of its
+    kind's list in the running server while a fresh load keeps it where it was."""
+    from directory.refresh import load_directory
+
+    d = await service.directory()
+    key = max(d.by_kind_area, key=lambda k: len(d.by_kind_area[k]))
+    before = [r.id for r in d.by_kind_area[key]]
+    assert len(before) >= 3
+    first = await service.store.role(before[0])
+    await service.store.save_role(dataclasses.replace(first, name=first.name + " (ny)"), "x")
+    running = [r.id for r in (await service.directory()).by_kind_area[key]]
+    fresh = [r.id for r in (await load_directory(service.store)).by_kind_area[key]]
+    assert running == fresh == before
 
 
 async def test_a_path_or_lexicon_change_is_applied_in_place(service):
