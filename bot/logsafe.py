@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from directory.understand.redact import redact
+from directory.service import DirectoryService
 
 _secrets: set[str] = set()
 _installed = False
@@ -40,4 +40,4 @@ def protect(*secrets: str | None) -> None:
 def scrub(text: str) -> str:
     for secret in _secrets:
         text = text.replace(secret, "***")
-    return redact(text)[0]
+    return DirectoryService.clean(text)[0]

@@ -26,7 +26,7 @@ from bot.web.core import (
     user_of,
 )
 from bot.web.security import sign_in, sign_out
-from directory.store.people import NameTaken
+from directory.service import NameTaken
 
 NAME = re.compile(r"^[\w.@-][\w .@-]{1,58}[\w.@-]$")
 # A real Argon2id hash of a random string: unknown names cost as much time as known ones.
