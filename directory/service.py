@@ -23,6 +23,7 @@ from directory.snapshot import Directory
 from directory.store import Conflict, Refused, Store, Version
 from directory.store.checked import VERIFIED
 from directory.store.people import AuditRow, NameTaken, People, Report
+from directory.store.tokens import Tokens
 from directory.store.writes import path_entity_id
 from directory.understand import KIND_PREFIX, Understander
 from directory.understand import key as understand_key
@@ -54,6 +55,7 @@ class DirectoryService:
         self.db = db
         self.store = Store(db)
         self.people = People(db)
+        self.tokens = Tokens(db, self.people)
         self.cache = DirectoryCache(self.store)
         self._understander: Understander | None = None
         self._building: tuple[tuple, asyncio.Task[Understander]] | None = None

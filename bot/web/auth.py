@@ -269,8 +269,9 @@ async def create_token(request: web.Request) -> web.Response:
     errors = {}
     if not 1 <= len(name) <= 60:
         errors["token_name"] = "Ge nyckeln ett namn (1–60 tecken), t.ex. vad den används till."
-    elif await tokens.count_active(service, user) >= tokens.MAX_PER_USER:
-        errors["token_name"] = f"Du har redan {tokens.MAX_PER_USER} nycklar. Återkalla en först."
+    elif await tokens.count_active(service, user) >= service.tokens.MAX_PER_USER:
+        errors["token_name"] = (f"Du har redan {service.tokens.MAX_PER_USER} nycklar. "
+                                "Återkalla en först.")
     if errors:
         return await render(request, "account.html",
                       await _account_context(request, errors=errors), status=400)
