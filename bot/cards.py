@@ -19,9 +19,9 @@ from bot.render import (
 )
 from directory.ask import Answer
 from directory.labels import CHANNEL_SV, DEMO_LINE
+from directory.model import DANGER_KIND
 from directory.phones import dial_string, find_numbers
-from directory.routing import DANGER_KIND, RouteStep, build_step
-from directory.snapshot import Directory
+from directory.service import Directory, DirectoryService, RouteStep
 
 DEMO_HTML = f"<i>{DEMO_LINE}</i>"
 PRIVACY_LINE = ("⚠ Skicka inte personnummer eller andra patientuppgifter här – "
@@ -141,7 +141,7 @@ def hidden_card(d: Directory, answer: Answer, reported: set[str]) -> str:
     """The roles an answer left out (Answer.hidden), as cards without numbers."""
     lines = [header(d, answer), f"<b>Alla {len(answer.hidden)} som inte visades:</b>", ""]
     for pick in answer.hidden[:SHOWN_AT_MOST]:
-        step = build_step(d, pick.role, pick.why, answer.at, pick.sources)
+        step = DirectoryService.step(d, pick.role, pick.why, answer.at, pick.sources)
         lines += step_card(None, step, answer.at, step.role.id in reported) + [""]
     left = len(answer.hidden) - SHOWN_AT_MOST
     if left > 0:

@@ -21,8 +21,7 @@ from directory.clarify import TOPIC
 from directory.freshness import freshness
 from directory.hours import STOCKHOLM
 from directory.labels import FRESHNESS_SV, REPORT_REASON_SV, USER_ROLE_SV
-from directory.service import DirectoryService
-from directory.store.people import NameTaken
+from directory.service import DirectoryService, NameTaken
 from directory.vocabulary import FreshnessState
 
 HELP = ("Skriv situationen och kommunen, t.ex. <i>orosanmälan Mora</i> eller "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 
-from directory.understand.redact import redact
+from directory.service import DirectoryService
 
 _secrets: set[str] = set()
 _FORMATTER = logging.Formatter()
@@ -69,4 +69,4 @@ def _unescaped(text: str) -> str:
 def scrub(text: str) -> str:
     for secret in _secrets:
         text = text.replace(secret, "***")
-    return redact(text)[0]
+    return DirectoryService.clean(text)[0]

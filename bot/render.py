@@ -7,8 +7,7 @@ import datetime as dt
 from directory.ask import Answer
 from directory.labels import CHANNEL_SV, DEMO_LINE, GROUP_SV, PERSON_GENDER_SV, when_sv
 from directory.model import Person
-from directory.routing import RouteStep
-from directory.snapshot import Directory
+from directory.service import Directory, RouteStep
 from directory.vocabulary import FreshnessState, Group, Status
 
 

@@ -91,6 +91,10 @@ class Coverage:
     def all_gaps(self) -> list[Gap]:
         return [g for gaps in self.cells.values() for g in gaps]
 
+    def sentences(self, topic: str, municipality: str) -> list[str]:
+        """The cell's gaps as sentences, worst first (`sentences`)."""
+        return sentences(self.gaps(topic, municipality))
+
 
 def sentences(gaps: list[Gap]) -> list[str]:
     """The gaps as sentences, worst first; weekdays with the same gap share one sentence

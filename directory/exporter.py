@@ -9,6 +9,7 @@ from pathlib import Path as FsPath
 from directory.agreements import agreement_doc
 from directory.documents import organisation_doc, role_doc, step_doc
 from directory.legal import line_doc, source_doc
+from directory.lexicon_doc import file_docs
 from directory.store import Store
 from directory.store.rows import swaps_doc
 from directory.yamlio import dump
@@ -45,37 +46,8 @@ async def export_files(store: Store) -> dict[str, str]:
     sources = await store.sources()
     if sources:
         files["sources.yaml"] = HEADER + dump({"sources": [source_doc(s) for s in sources]})
-    lex = await store.lexicon()
-    forms: dict[str, list[str]] = {m: [] for m in lex.municipalities}
-    localities = []
-    for p in lex.places:
-        if p.kind == "form":
-            forms.setdefault(p.municipality, []).append(p.name)
-        else:
-            item = {"name": p.name, "municipality": p.municipality}
-            if p.common_word:
-                item["common_word"] = True
-            localities.append(item)
-    files["lexicon/places.yaml"] = HEADER + dump({
-        "municipalities": [{"name": m, "forms": forms.get(m, [])} for m in lex.municipalities],
-        "localities": localities,
-    })
-    topic_docs = {}
-    for t in topics:
-        entry = {}
-        if lex.phrases.get(t.slug):
-            entry["phrases"] = {lang: list(v) for lang, v in lex.phrases[t.slug].items()}
-        if lex.signals.get(t.slug):
-            entry["signals"] = dict(lex.signals[t.slug])
-        if entry:
-            topic_docs[t.slug] = entry
-    files["lexicon/topics.yaml"] = HEADER + dump({
-        "concepts": {c: ({"subject": True} if c in lex.subjects else {})
-                     | {lang: list(v) for lang, v in langs.items()}
-                     for c, langs in lex.concepts.items()},
-        "topics": topic_docs,
-        "danger": [rule.doc() for rule in lex.danger],
-    })
+    lexicon = file_docs(await store.lexicon(), [t.slug for t in topics])
+    files.update((name, HEADER + dump(doc)) for name, doc in lexicon.items())
     roles = await store.roles(with_protected=True)
     by_org: dict[str, list] = {}
     for r in roles:

@@ -15,20 +15,17 @@ from directory.documents import (
 from directory.import_checks import check_sources, warnings
 from directory.import_context import ImportContext
 from directory.legal import parse_checklist, parse_sources
+from directory.lexicon_doc import parse_lexicon
 from directory.model import (
     ALL,
     Bundle,
     ContactPath,
-    DangerRule,
     Example,
     Kind,
-    Lexicon,
-    Place,
     Swap,
     Topic,
 )
 from directory.store import Store
-from directory.understand import REQUIRED_CONCEPTS
 from directory.understand.redact import redact
 from directory.vocabulary import PERSON_TAGS, Group, values
 from directory.yamlio import LineDict, Problem, YamlError, load
@@ -214,125 +211,11 @@ def _read_paths(doc: dict, bundle: Bundle, p: Problems, ctx: ImportContext) -> N
             ctx.path_lines[(str(topic), municipality)] = (p.file, paths.line_of(str(topic)))
 
 
-def _read_lexicon(ctx: ImportContext, current: Lexicon | None,
-                  p_all: list[Problem]) -> Lexicon | None:
-    places_src, topics_src = ctx.places, ctx.topics_lexicon
-    if places_src is None and topics_src is None:
-        return None
-    municipalities = list(current.municipalities) if current else []
-    places = list(current.places) if current else []
-    concepts = dict(current.concepts) if current else {}
-    phrases = dict(current.phrases) if current else {}
-    signals = dict(current.signals) if current else {}
-    subjects = set(current.subjects) if current else set()
-    danger = list(current.danger) if current else []
-    if places_src:
-        doc, name = places_src
-        p = Problems(name)
-        municipalities, places = [], []
-        for key in ("municipalities", "localities"):
-            if not isinstance(doc.get(key) or [], list):
-                p.add(doc, key, f"'{key}' ska vara en lista")
-                doc = {k: v for k, v in doc.items() if k != key}
-        if not doc.get("municipalities"):
-            p.add(doc, None, "orterna behöver en lista 'municipalities' med minst en kommun")
-        for i, m in enumerate(doc.get("municipalities") or []):
-            if not isinstance(m, dict) or not m.get("name"):
-                p.add(doc["municipalities"], i, "en kommun behöver name")
-                continue
-            municipalities.append(str(m["name"]))
-            if not isinstance(m.get("forms") or [], list):
-                p.add(m, "forms", "'forms' ska vara en lista")
-                continue
-            for form in m.get("forms") or []:
-                places.append(Place(str(form), str(m["name"]), "form"))
-        for i, loc in enumerate(doc.get("localities") or []):
-            if not isinstance(loc, dict) or not loc.get("name") or not loc.get("municipality"):
-                p.add(doc["localities"], i, "en ort behöver name och municipality")
-                continue
-            if str(loc["municipality"]) not in municipalities:
-                p.add(loc, "municipality", f"okänd kommun '{loc['municipality']}'")
-                continue
-            places.append(Place(str(loc["name"]), str(loc["municipality"]), "ort",
-                                bool(loc.get("common_word", False))))
-        p_all.extend(p.items)
-    if topics_src:
-        doc, name = topics_src
-        p = Problems(name)
-        concepts, phrases, signals, subjects, danger = {}, {}, {}, set(), []
-        for key in ("concepts", "topics"):
-            if not isinstance(doc.get(key) or {}, dict):
-                p.add(doc, key, f"'{key}' ska vara en mappning")
-                doc = {k: v for k, v in doc.items() if k != key}
-        for concept, langs in (doc.get("concepts") or {}).items():
-            if not isinstance(langs, dict):
-                p.add(doc["concepts"], str(concept), "ett begrepp ska ha sv: och en: listor")
-                continue
-            if langs.get("subject"):
-                subjects.add(str(concept))
-            bad = [lang for lang in ("sv", "en") if not isinstance(langs.get(lang) or [], list)]
-            if bad:
-                p.add(langs, bad[0], f"'{bad[0]}' ska vara en lista med ord")
-                continue
-            concepts[str(concept)] = {lang: tuple(str(t) for t in (terms or []))
-                                      for lang, terms in langs.items() if lang in ("sv", "en")}
-        for topic, spec in (doc.get("topics") or {}).items():
-            if not isinstance(spec, dict):
-                p.add(doc["topics"], str(topic), "ett ämne ska ha phrases och signals")
-                continue
-            raw_phrases, raw_signals = spec.get("phrases") or {}, spec.get("signals") or {}
-            if not isinstance(raw_phrases, dict) or not isinstance(raw_signals, dict) or any(
-                    not isinstance(v or [], list) for v in raw_phrases.values()):
-                p.add(spec, None, "phrases ska vara sv:/en:-listor och signals begrepp: vikt")
-                continue
-            phrases[str(topic)] = {str(lang): tuple(str(t) for t in (terms or []))
-                                   for lang, terms in raw_phrases.items()}
-            sig = {}
-            for concept, weight in raw_signals.items():
-                if not isinstance(weight, int | float) or isinstance(weight, bool):
-                    p.add(spec["signals"], str(concept), "vikten ska vara ett tal")
-                    continue
-                if str(concept) not in concepts:
-                    p.add(spec["signals"], str(concept), f"okänt begrepp '{concept}'")
-                    continue
-                sig[str(concept)] = float(weight)
-            signals[str(topic)] = sig
-        raw_danger = doc.get("danger") or []
-        if not isinstance(raw_danger, list):
-            p.add(doc, "danger", "'danger' ska vara en lista med regler (listor av begrepp)")
-            raw_danger = []
-        for i, rule in enumerate(raw_danger):
-            names = rule.get("all") if isinstance(rule, dict) else None
-            reach = rule.get("reach", 5) if isinstance(rule, dict) else None
-            if not isinstance(names, list) or not names or not isinstance(reach, int) \
-                    or isinstance(reach, bool) or not 1 <= reach <= 20:
-                p.add(raw_danger, i, "en regel för akut fara är {all: [begrepp, ...], "
-                      "reach: 1–20 ord}")
-                continue
-            unless = rule.get("unless") or []
-            if not isinstance(unless, list):
-                p.add(raw_danger, i, "'unless' ska vara en lista med begrepp")
-                continue
-            unknown = [str(c) for c in [*names, *unless] if str(c) not in concepts]
-            if unknown:
-                p.add(raw_danger, i, f"okänt begrepp i regel för akut fara: {', '.join(unknown)}")
-                continue
-            danger.append(DangerRule(tuple(str(c) for c in names), reach,
-                                     tuple(str(c) for c in unless)))
-        missing = [c for c in REQUIRED_CONCEPTS if c not in concepts]
-        if missing:
-            p.add(doc, "concepts", "lexikonet saknar begrepp som förståelsen bygger på: "
-                  + ", ".join(missing))
-        p_all.extend(p.items)
-    return Lexicon(concepts, phrases, signals, tuple(municipalities), tuple(places),
-                   frozenset(subjects), tuple(danger))
-
-
 async def validate(root: Path, store: Store) -> Bundle:
     """Read and cross-check everything against the bundle and the database."""
     bundle, problems, ctx = read_bundle(root)
     current_lex = None if await store.is_empty() else await store.lexicon()
-    bundle.lexicon = _read_lexicon(ctx, current_lex, problems)
+    bundle.lexicon = parse_lexicon(ctx.places, ctx.topics_lexicon, current_lex, problems)
     topics = {t.slug for t in (bundle.topics or await store.topics())}
     kinds = {k.slug for k in (bundle.kinds or await store.kinds())}
     municipalities = set(bundle.lexicon.municipalities if bundle.lexicon

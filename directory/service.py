@@ -12,19 +12,34 @@ from typing import TYPE_CHECKING
 
 from directory.ask import Answer, ask
 from directory.db import Database
-from directory.model import Organisation, Role
+from directory.documents import FieldError, Problems, parse_role, parse_steps, role_doc
+from directory.guidance import Guidance, guide, known_asker
+from directory.legal import with_citation
+from directory.model import ContactPath, Kind, Organisation, Role, Step
 from directory.refresh import DirectoryCache
-from directory.rules import Issue, OrgScope, role_issues
+from directory.routing import ANSWER_CAP, Route, RouteStep, build_step, open_state, route
+from directory.rules import Issue, OrgScope, default_scope, role_issues, summary
 from directory.snapshot import Directory
-from directory.store import Refused, Store
+from directory.store import Conflict, Refused, Store, Version
 from directory.store.checked import VERIFIED
-from directory.store.people import People, Report
-from directory.understand import Understander
+from directory.store.people import AuditRow, NameTaken, People, Report
+from directory.store.tokens import Tokens
+from directory.store.writes import path_entity_id
+from directory.understand import KIND_PREFIX, Understander
 from directory.understand import key as understand_key
 from directory.understand.redact import redact
 
 if TYPE_CHECKING:  # imported where used: a one-shot `kontaktvag ask` needs none of them
     from directory.coverage import Coverage
+
+# The door's own types, for the front ends: what its reads return (the snapshot, a route's
+# steps, versions, reports, audit rows, a form's field errors, the rules' issues and an
+# organisation's scope) and what its writes raise (Conflict, Refused, NameTaken).
+__all__ = [
+    "DEMO_ACTOR", "AuditRow", "Conflict", "Directory", "DirectoryService", "FieldError",
+    "Issue", "NameTaken", "OrgScope", "Refused", "Report", "Route", "RouteStep", "Version",
+    "resolution_via",
+]
 
 log = logging.getLogger(__name__)
 DEMO_ACTOR = "demokatalogen"
@@ -40,6 +55,7 @@ class DirectoryService:
         self.db = db
         self.store = Store(db)
         self.people = People(db)
+        self.tokens = Tokens(db, self.people)
         self.cache = DirectoryCache(self.store)
         self._understander: Understander | None = None
         self._building: tuple[tuple, asyncio.Task[Understander]] | None = None
@@ -193,8 +209,6 @@ class DirectoryService:
         """Merge `changes` onto the role's document and save it, all in one transaction:
         (changed, new version). Raises Conflict (stale `expected`), Refused, KeyError."""
 
-        from directory.documents import Problems, parse_role, role_doc
-
         def make(before: Role, org: Organisation) -> Role:
             problems = Problems("begäran")
             role = parse_role(role_doc(before) | changes, org, problems)
@@ -229,3 +243,146 @@ class DirectoryService:
     async def create_role(self, role: Role, actor: str) -> int:
         """A new role, checked; its first version. Raises Refused."""
         return await self.store.create_role(role, await self.role_check(), actor)
+
+    async def scope(self, org: Organisation) -> OrgScope:
+        """Where an organisation's roles may serve and what they may be: as an admin set it,
+        else what it evidently does (its area and its roles')."""
+        return await self.store.scope(org.id) or default_scope(
+            org, await self.store.roles(org.id))
+
+    # ---- reads for the pages, the chat cards and the API ------------------------------
+
+    @staticmethod
+    def step(d: Directory, role: Role, why: str, at: dt.datetime,
+             sources: tuple[str, ...] = (), more: int = 0) -> RouteStep:
+        """A role as a step of a route at `at` (open now, next opening, the contacts staff
+        may give, freshness, notice): what a card or a directory page shows of it."""
+        return build_step(d, role, why, at, sources, more)
+
+    @staticmethod
+    def open_state(role: Role, at: dt.datetime
+                   ) -> tuple[bool, dt.datetime | None, dt.datetime | None]:
+        """(open now, next opening, closing time) of a role at `at`, closures honoured."""
+        return open_state(role, at)
+
+    async def municipality_steps(self, municipality: str, at: dt.datetime
+                                 ) -> list[tuple[Kind, list[RouteStep]]]:
+        """The directory of one municipality: per function, its active roles as steps."""
+        d = await self.directory()
+        out = []
+        for kind in d.kinds.values():
+            roles = d.by_kind_area.get((kind.slug, municipality), [])
+            if roles:
+                out.append((kind, [build_step(d, r, "", at) for r in roles]))
+        return out
+
+    async def topic_route(self, topic: str, municipality: str | None, at: dt.datetime,
+                          everything: bool = False) -> tuple[Route, Guidance]:
+        """A topic's route in a municipality as an answer lists it (or, with `everything`,
+        every role), and its guidance: the directory page of a topic."""
+        d = await self.directory()
+        r = route(d, topic, municipality, at, cap=None if everything else ANSWER_CAP)
+        g = guide(d, topic, municipality, r.local, [s.sources + s.role.sources for s in r.steps])
+        return r, g
+
+    @staticmethod
+    def with_citation(d: Directory, text: str, ids: tuple[str, ...]) -> str:
+        """The text followed by its legal sources in brackets, as staff read it."""
+        return with_citation(text, ids, d.sources)
+
+    @staticmethod
+    def asker(value: str | None) -> str | None:
+        """An asker key (vard, socialtjanst, myndighet) or None; ValueError for others."""
+        return known_asker(value)
+
+    @staticmethod
+    def role_document(role: Role, with_protected: bool = False) -> dict:
+        """The canonical document of a role (docs/data-format.md), as the API shows it."""
+        return role_doc(role, with_protected)
+
+    @staticmethod
+    def issues_text(issues: list[Issue]) -> str:
+        """The rules' issues as one Swedish sentence list, for the API."""
+        return summary(issues)
+
+    @staticmethod
+    def read_role_document(doc: dict, org: Organisation, d: Directory,
+                           scope: OrgScope | None, before: Role | None
+                           ) -> tuple[Role | None, list[FieldError], list[Issue]]:
+        """A role document typed into a form, read by the importer's own parser and checked
+        by the rules the writes check: (the role or None, its field errors, the rules'
+        issues against the scope and the role as stored)."""
+        problems = Problems("formulär", root=doc)
+        role = parse_role(doc, org, problems)
+        issues = [] if role is None else role_issues(
+            role, scope, d.municipalities, frozenset(d.kinds), before)
+        return role, problems.errors, issues
+
+    @staticmethod
+    def read_path_steps(raw: list[dict]) -> tuple[tuple[Step, ...], list[str]]:
+        """A path's steps typed into a form, read by the importer's parser: (the steps, the
+        reasons of its problems)."""
+        problems = Problems("formulär")
+        steps = parse_steps(raw, problems)
+        return steps, [p.reason for p in problems.items]
+
+    async def gaps_opened_by_role(self, role: Role, today: dt.date) -> list[str]:
+        """The gaps in coverage that saving `role` would open, as sentences, worst first."""
+        from directory.coverage import gaps_opened_by_role, sentences
+
+        return sentences(gaps_opened_by_role(await self.directory(), role, today))
+
+    async def gaps_opened_by_path(self, path: ContactPath, today: dt.date) -> list[str]:
+        """The gaps in coverage that saving a local path would open, as sentences."""
+        from directory.coverage import gaps_opened_by_path, sentences
+
+        return sentences(gaps_opened_by_path(await self.directory(), path, today))
+
+    async def path_versions(self, topic: str, municipality: str) -> list[Version]:
+        """The history of a municipality's local path for a topic."""
+        return await self.store.versions("path", path_entity_id(topic, municipality))
+
+    async def verification_dates(self) -> dict[str, list[dt.date]]:
+        """Every day each role is known to have been verified, from the version history."""
+        d = await self.directory()
+        dates: dict[str, set[dt.date]] = {r: set() for r in d.roles}
+        for entity in ("verification", "role"):
+            for v in await self.store.versions(entity, limit=1_000_000):
+                for doc in (v.before, v.after):
+                    at = (doc or {}).get("at") if entity == "verification" else (
+                        (doc or {}).get("verified") or {}).get("at")
+                    if at and v.entity_id in dates:
+                        try:
+                            dates[v.entity_id].add(dt.date.fromisoformat(str(at)[:10]))
+                        except ValueError:
+                            continue
+        for role in d.roles.values():
+            if role.verified:
+                dates[role.id].add(role.verified.at)
+        return {k: sorted(v) for k, v in dates.items()}
+
+    async def synonym_targets(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """What a new word can mean, as (value, Swedish label): the functions (a unit's other
+        name, e.g. "BUP", joins the concept kind-<slug> that names the function) and the
+        other concepts of the lexicon, each shown by its first Swedish words - never by its
+        code."""
+        d = await self.directory()
+        units = [(f"{KIND_PREFIX}{k.slug}", k.label) for k in d.kinds.values()]
+        words = []
+        for concept, langs in d.lexicon.concepts.items():
+            if concept.startswith(KIND_PREFIX):
+                continue
+            distinct: list[str] = []  # "mamma, pappa, fadern, förälder", not "mamma, mamman"
+            for term in langs.get("sv") or langs.get("en") or (concept,):
+                if not any(term.startswith(t[:5]) or t.startswith(term[:5]) for t in distinct):
+                    distinct.append(term)
+                if len(distinct) == 5:
+                    break
+            label = ", ".join(distinct)
+            words.append((concept, label[:1].upper() + label[1:]))
+        return units, sorted(words, key=lambda w: w[1].casefold())
+
+    @staticmethod
+    def names_unit(concept: str) -> bool:
+        """Does this lexicon concept name a function (kind-<slug>), not a word?"""
+        return concept.startswith(KIND_PREFIX)

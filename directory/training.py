@@ -75,11 +75,11 @@ def _pick(name: str) -> Callable[[dict[str, list[str]]], list[str]]:
 
 async def current_digest(service: DirectoryService) -> str:
     """The digest a model built now would have."""
-    from directory.store.writes import lexicon_doc
+    from directory.lexicon_doc import stored_doc
 
     examples = await service.store.examples()
     d = await service.directory()
-    return digest([(e.question, e.topic) for e in examples], lexicon_doc(d.lexicon), SETTINGS)
+    return digest([(e.question, e.topic) for e in examples], stored_doc(d.lexicon), SETTINGS)
 
 
 async def build(service: DirectoryService, force: bool = False) -> TopicModel | None:

@@ -32,7 +32,7 @@ async def test_freshness_dashboard(web_env):
 
 async def test_share_verified_over_time_follows_history(web_env):
     d = await web_env.service.directory()
-    dates = await stats.verification_dates(web_env.service.store, d)
+    dates = await web_env.service.verification_dates()
     days = stats.month_ends(today())
     series = stats.share_verified_over_time(d, dates, days)
     assert [s[0] for s in series] == days and days[-1] == today()

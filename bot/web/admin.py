@@ -22,14 +22,10 @@ from bot.web.core import (
     today,
     user_of,
 )
-from directory.coverage import sentences
 from directory.labels import FRESHNESS_SV, INVITE_STATE_SV, local_time
 from directory.model import Example
 from directory.service import DirectoryService
-from directory.snapshot import Directory
-from directory.store.people import ROLES
-from directory.understand.topics import KIND_PREFIX
-from directory.vocabulary import FreshnessState
+from directory.vocabulary import FreshnessState, UserRole, values
 
 PAGE = 50  # unanswered questions per page
 CELL = {"ok": ("✓", "täckt"), "stale": ("!", "inaktuell"), "missing": ("✗", "saknas")}
@@ -41,7 +37,7 @@ async def freshness_page(request: web.Request) -> web.Response:
     day = today()
     rows = stats.freshness_by_org(d, day)
     totals = {s: sum(r.counts[s] for r in rows) for s in FreshnessState}
-    dates = await stats.verification_dates(service.store, d)
+    dates = await service.verification_dates()
     series = stats.share_verified_over_time(d, dates, stats.month_ends(day))
     return await render(request, "freshness.html", {
         "rows": rows, "totals": totals, "total": sum(totals.values()), "series": series,
@@ -70,7 +66,7 @@ async def coverage_page(request: web.Request) -> web.Response:
     d = await service.directory()
     day = today()
     cov = await service.coverage(day)
-    cells = {(t, m): {"state": cov.state(t, m), "sentences": sentences(cov.gaps(t, m))}
+    cells = {(t, m): {"state": cov.state(t, m), "sentences": cov.sentences(t, m)}
              for t in d.topics for m in d.municipalities}
     counts = {s: sum(1 for c in cells.values() if c["state"] == s) for s in CELL}
     problems = [(d.topics[t], m, c) for (t, m), c in cells.items() if c["state"] != "ok"]
@@ -83,31 +79,11 @@ async def coverage_page(request: web.Request) -> web.Response:
         "agreements": agreements, "overdue": [a for a in agreements if a.state == "overdue"]})
 
 
-def synonym_targets(d: Directory) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """What a new word can mean, as (value, Swedish label): the functions (a unit's other
-    name, e.g. "BUP", joins the concept kind-<slug> that names the function) and the other
-    concepts of the lexicon, each shown by its first Swedish words - never by its code."""
-    units = [(f"{KIND_PREFIX}{k.slug}", k.label) for k in d.kinds.values()]
-    words = []
-    for concept, langs in d.lexicon.concepts.items():
-        if concept.startswith(KIND_PREFIX):
-            continue
-        distinct: list[str] = []  # "mamma, pappa, fadern, förälder", not "mamma, mamman"
-        for term in langs.get("sv") or langs.get("en") or (concept,):
-            if not any(term.startswith(t[:5]) or t.startswith(term[:5]) for t in distinct):
-                distinct.append(term)
-            if len(distinct) == 5:
-                break
-        label = ", ".join(distinct)
-        words.append((concept, label[:1].upper() + label[1:]))
-    return units, sorted(words, key=lambda w: w[1].casefold())
-
-
 async def _unanswered_page(request: web.Request, errors: dict | None = None,
                            values: dict | None = None, status: int = 200,
                            done: str | None = None) -> web.Response:
     service = service_of(request)
-    units, words = synonym_targets(await service.directory())
+    units, words = await service.synonym_targets()
     total = await service.people.count_unanswered()
     pages = max(1, -(-total // PAGE))
     raw = request.query.get("sida", "1")
@@ -136,7 +112,7 @@ async def add_synonym(request: web.Request) -> web.Response:
     form = await form_of(request)
     concept, lang, term = form.get("concept", ""), form.get("lang", ""), form.get("term", "")
     term = " ".join(term.split())
-    units, words = synonym_targets(await service.directory())
+    units, words = await service.synonym_targets()
     errors = {}
     if concept not in {value for value, _ in units + words}:
         errors["concept"] = "Välj en verksamhet eller ett ord i listan."
@@ -150,7 +126,7 @@ async def add_synonym(request: web.Request) -> web.Response:
         return await _unanswered_page(request, {item_id: errors}, {item_id: form}, 400)
     await service.store.add_terms(concept, lang, [term], user_of(request).name)
     await service.people.mark_unanswered_handled(int(item_id))
-    unit = concept.startswith(KIND_PREFIX)
+    unit = service.names_unit(concept)
     raise see_other(f"/admin/obesvarade?klart={'namn' if unit else 'synonym'}")
 
 
@@ -198,8 +174,8 @@ async def _users_page(request: web.Request, invite: dict | None = None,
     return await render(request, "users.html", {
         "users": await service.people.users(), "orgs": list(d.organisations.values()),
         "org_names": {o.id: o.name for o in d.organisations.values()},
-        "invites": invites, "roles": [(r, ROLE_SV[r]) for r in ROLES], "invite": invite,
-        "errors": errors or {}, "me": user_of(request),
+        "invites": invites, "roles": [(r, ROLE_SV[r]) for r in values(UserRole)],
+        "invite": invite, "errors": errors or {}, "me": user_of(request),
         "done": request.query.get("klart")}, status=status)
 
 
@@ -230,7 +206,7 @@ async def create_invite(request: web.Request) -> web.Response:
     orgs = [str(o) for o in data.getall("orgs", [])]
     known = {o.id for o in await service.store.organisations()}
     errors = {}
-    if role not in ROLES:
+    if role not in values(UserRole):
         errors["role"] = "Välj en roll."
     if any(o not in known for o in orgs):
         errors["orgs"] = "Okänd organisation."

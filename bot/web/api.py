@@ -28,16 +28,9 @@ from bot.web.core import (
 )
 from bot.web.openapi import document
 from directory.ask import canonical_municipality, parse_moment
-from directory.documents import role_doc
 from directory.freshness import freshness
-from directory.guidance import known_asker
 from directory.model import Role
-from directory.routing import open_state
-from directory.rules import summary
-from directory.service import DirectoryService
-from directory.snapshot import Directory
-from directory.store import Conflict, Refused
-from directory.store.people import Report
+from directory.service import Conflict, Directory, DirectoryService, Refused, Report
 from directory.vocabulary import ReportReason, values
 
 MAX_QUESTION = 2000
@@ -97,7 +90,7 @@ async def ask(request: web.Request) -> web.Response:
         if asker_raw is not None and not isinstance(asker_raw, str):
             raise BadRequest("\"asker\" ska vara vard, socialtjanst eller myndighet.")
         try:
-            asker = known_asker(asker_raw)
+            asker = DirectoryService.asker(asker_raw)
         except ValueError as e:
             raise BadRequest(f"\"asker\": {_shown(str(e))}") from None
     except BadRequest as e:
@@ -107,7 +100,7 @@ async def ask(request: web.Request) -> web.Response:
 
 
 def _summary(d: Directory, role: Role, reported: set[str]) -> dict[str, Any]:
-    open_now, opens, closes = open_state(role, now())
+    open_now, opens, closes = DirectoryService.open_state(role, now())
     f = freshness(role, today())
     org = d.organisations.get(role.org_id)
     return {
@@ -148,7 +141,7 @@ async def get_role(request: web.Request) -> web.Response:
         return json_error(404, "Den rollen finns inte.")
     reported = await service.people.reported_roles()
     out = _summary(d, role, reported)
-    out["document"] = role_doc(role, with_protected=False)
+    out["document"] = DirectoryService.role_document(role, with_protected=False)
     out["version"] = version
     resp = json_response(out)
     resp.headers["ETag"] = etag(version)
@@ -260,16 +253,17 @@ async def edit_role(request: web.Request) -> web.Response:
         resp = json_response({
             "error": "Rollen har ändrats sedan du hämtade den (If-Match stämmer inte). "
                      "Hämta den igen, gör om ändringen och skicka den nya ETag.",
-            "version": c.current, "document": role_doc(current)}, status=412)
+            "version": c.current,
+            "document": DirectoryService.role_document(current)}, status=412)
         resp.headers["ETag"] = etag(c.current)
         return resp
     except Refused as r:
-        return json_error(400, summary(r.issues))
+        return json_error(400, DirectoryService.issues_text(r.issues))
     except KeyError:
         return json_error(404, "Den rollen finns inte.")
     saved = await service.store.role(role.id)
     resp = json_response({"role_id": role.id, "version": version,
-                          "document": role_doc(saved)})
+                          "document": DirectoryService.role_document(saved)})
     resp.headers["ETag"] = etag(version)
     return resp
 

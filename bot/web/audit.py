@@ -16,9 +16,7 @@ from bot.web.core import ROLE_SV, add_route, q, render, service_of, today
 from bot.web.history import diff, summary
 from directory.hours import STOCKHOLM
 from directory.labels import REPORT_REASON_SV
-from directory.snapshot import Directory
-from directory.store import Version
-from directory.store.people import AuditRow
+from directory.service import AuditRow, Directory, Version
 
 CATEGORIES = {
     "inloggning": ("Inloggningar", ("login", "logout")),

@@ -25,8 +25,7 @@ from bot.web.core import (
     user_of,
 )
 from bot.web.security import sign_in, sign_out
-from directory.service import DirectoryService
-from directory.store.people import NameTaken
+from directory.service import DirectoryService, NameTaken
 
 # A real Argon2id hash of a random string: unknown names cost as much time as known ones.
 _DUMMY_HASH = hash_password("kontaktvag-dummy-" + str(time.time_ns()))
@@ -269,8 +268,9 @@ async def create_token(request: web.Request) -> web.Response:
         errors["token_name"] = "Ge nyckeln ett namn (1–60 tecken), t.ex. vad den används till."
     elif DirectoryService.clean(name)[1]:  # kept, and written to the audit log
         errors["token_name"] = "Skriv inget personnummer i nyckelns namn."
-    elif await tokens.count_active(service, user) >= tokens.MAX_PER_USER:
-        errors["token_name"] = f"Du har redan {tokens.MAX_PER_USER} nycklar. Återkalla en först."
+    elif await tokens.count_active(service, user) >= service.tokens.MAX_PER_USER:
+        errors["token_name"] = (f"Du har redan {service.tokens.MAX_PER_USER} nycklar. "
+                                "Återkalla en först.")
     if errors:
         return await render(request, "account.html",
                       await _account_context(request, errors=errors), status=400)

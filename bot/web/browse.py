@@ -13,14 +13,10 @@ from aiohttp import web
 from bot.render import freshness_line, open_line
 from bot.web import limits
 from bot.web.core import add_route, form_of, now, q, render, see_other, service_of, user_of
-from directory.guidance import guide
 from directory.hours import format_intervals
 from directory.labels import CHANNEL_SV, HOLIDAYS_SV, REPORT_REASON_SV, describe_weekly
-from directory.legal import with_citation
-from directory.model import Role
 from directory.phones import dial_string
-from directory.routing import ANSWER_CAP, RouteStep, build_step, route
-from directory.snapshot import Directory
+from directory.service import Directory, DirectoryService, RouteStep
 
 
 @dataclass
@@ -60,17 +56,16 @@ def contact_views(step: RouteStep) -> list[ContactView]:
     return out
 
 
-def role_view(d: Directory, role: Role, why: str, reported: set[str],
-              why_sources: tuple[str, ...] = (), more: int = 0) -> RoleView:
-    step = build_step(d, role, why, now(), why_sources, more)
+def role_view(d: Directory, step: RouteStep, reported: set[str]) -> RoleView:
+    role, why = step.role, step.why
     hours = describe_weekly(role.schedule.weekly)
     if role.schedule.before_holidays is not None:
         hours += f"; dag före helgdag {format_intervals(role.schedule.before_holidays)}"
     return RoleView(step, open_line(step, now()), hours,
                     HOLIDAYS_SV.get(role.schedule.on_holidays, ""), freshness_line(step),
                     contact_views(step), role.id in reported,
-                    with_citation(role.instructions, role.sources, d.sources),
-                    with_citation(why, why_sources, d.sources) if why else "")
+                    DirectoryService.with_citation(d, role.instructions, role.sources),
+                    DirectoryService.with_citation(d, why, step.sources) if why else "")
 
 
 async def index(request: web.Request) -> web.Response:
@@ -87,11 +82,8 @@ async def municipality(request: web.Request) -> web.Response:
     if name not in d.municipalities:
         raise web.HTTPNotFound(text="Den kommunen finns inte i katalogen.")
     reported = await service.people.reported_roles()
-    groups = []
-    for kind in d.kinds.values():
-        roles = d.by_kind_area.get((kind.slug, name), [])
-        if roles:
-            groups.append((kind, [role_view(d, r, "", reported) for r in roles]))
+    groups = [(kind, [role_view(d, s, reported) for s in steps])
+              for kind, steps in await service.municipality_steps(name, now())]
     return await render(request, "browse_municipality.html", {
         "name": name, "groups": groups, "demo": any(d.is_demo(r) for _, vs in groups
                                                      for r in (v.step.role for v in vs))})
@@ -108,10 +100,9 @@ async def topic(request: web.Request) -> web.Response:
     if chosen not in d.municipalities:
         chosen = None
     everything = request.query.get("alla") == "1"  # else what an answer lists (ANSWER_CAP)
-    r = route(d, slug, chosen, now(), cap=None if everything else ANSWER_CAP)
+    r, g = await service.topic_route(slug, chosen, now(), everything)
     reported = await service.people.reported_roles()
-    views = [role_view(d, s.role, s.why, reported, s.sources, s.more) for s in r.steps]
-    g = guide(d, slug, chosen, r.local, [s.sources + s.role.sources for s in r.steps])
+    views = [role_view(d, s, reported) for s in r.steps]
     return await render(request, "browse_topic.html", {
         "topic": topic_, "municipalities": d.municipalities, "chosen": chosen,
         "needs_municipality": r.needs_municipality and chosen is None, "views": views,

@@ -26,12 +26,10 @@ from bot.web.core import (
 )
 from bot.web.history import entries
 from directory.accounts import User
-from directory.coverage import gaps_opened_by_role, sentences
 from directory.freshness import freshness
 from directory.labels import FRESHNESS_SV, REPORT_REASON_SV
 from directory.model import ALL, Organisation, Role
-from directory.rules import OrgScope, default_scope
-from directory.store import Conflict, Refused
+from directory.service import Conflict, OrgScope, Refused
 from directory.vocabulary import FreshnessState
 
 FRESH_ICON = {FreshnessState.FRESH: "✓", FreshnessState.DUE: "…", FreshnessState.STALE: "!",
@@ -97,7 +95,7 @@ async def _org_page(request: web.Request, org: Organisation, errors: dict | None
     service = service_of(request)
     d = await service.directory()
     roles = await service.store.roles(org.id)
-    scope = await service.store.scope(org.id) or default_scope(org, roles)
+    scope = await service.scope(org)
     klart = request.query.get("klart", "")
     done = ("Organisationens område och funktioner är sparade." if klart == "omfang" else
             verified_flash(request, d.roles))
@@ -220,10 +218,10 @@ async def role_save(request: web.Request) -> web.Response:
         return await _form_page(request, form, org, role, status=400, version=started,
                                 verifying=verify)
     if not gaps_seen:
-        gaps = gaps_opened_by_role(d, new, today())
+        gaps = await service.gaps_opened_by_role(new, today())
         if gaps:
             return await _form_page(request, form, org, role, status=409, version=started,
-                                    gaps=sentences(gaps), verifying=verify)
+                                    gaps=gaps, verifying=verify)
     try:
         # The form holds every field, protected ones too: emptied there, they are cleared.
         # "Verifierad idag" confirms in the same transaction exactly what is saved.

@@ -1,10 +1,11 @@
 """The role form: a role <-> flat form fields, validated by the same code as the importer.
 
 The form is turned, section by section, into the role document of docs/data-format.md and
-checked by `directory.documents.parse_role`. Each problem it finds is a FieldError whose key
-(e.g. ("contacts", 1, "value")) says which field it is about and whose reason names that
-field in words (labels.DOCUMENT_KEY_SV). What was typed is kept as typed (RoleForm.values
-and rows), so a form with errors comes back unchanged, with the reasons beside the fields.
+checked by the importer's own parser (through DirectoryService.read_role_document). Each
+problem it finds is a FieldError whose key (e.g. ("contacts", 1, "value")) says which field
+it is about and whose reason names that field in words (labels.DOCUMENT_KEY_SV). What was
+typed is kept as typed (RoleForm.values and rows), so a form with errors comes back
+unchanged, with the reasons beside the fields.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 from multidict import MultiMapping
 
-from directory.documents import Problems, parse_role
 from directory.hours import (
     DAYS,
     ROUND_THE_CLOCK,
@@ -38,8 +38,7 @@ from directory.labels import (
     WEEKDAYS_SV,
 )
 from directory.model import Organisation, Role
-from directory.rules import Issue, OrgScope, role_issues
-from directory.snapshot import Directory
+from directory.service import Directory, DirectoryService, Issue, OrgScope
 from directory.vocabulary import HolidayMode, Status
 
 SV_TO_DAY = dict(zip(WEEKDAYS_SHORT_SV, DAYS, strict=True))
@@ -388,14 +387,12 @@ def validate(form: RoleForm, org: Organisation, d: Directory, new: bool,
     _exceptions(form, draft)
     _contacts(form, draft)
     _protected(form, draft)
-    problems = Problems("formulär", root=draft.doc)
-    role = parse_role(draft.doc, org, problems)
-    for error in problems.errors:
+    role, errors, issues = DirectoryService.read_role_document(draft.doc, org, d, scope,
+                                                               before)
+    for error in errors:
         form.error(draft.field_of(error.key), _sentence(error.named(DOCUMENT_KEY_SV)))
     if role is not None:
-        c_names = [f"c-{i}-value" for i in draft.contact_rows]
-        report_issues(form, role_issues(role, scope, d.municipalities, frozenset(d.kinds),
-                                        before), c_names)
+        report_issues(form, issues, [f"c-{i}-value" for i in draft.contact_rows])
     if form.errors or form.general or role is None:
         return None
     return role

@@ -18,7 +18,7 @@ from directory.labels import (
     WHEN_SV,
     local_time,
 )
-from directory.store import Version
+from directory.service import Version
 
 LABELS = {
     "id": "Id", "org_id": "Organisation", "name": "Namn", "kind": "Funktion",

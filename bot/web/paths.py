@@ -9,13 +9,9 @@ from aiohttp import web
 from bot.web.core import add_route, q, render, see_other, service_of, today, user_of
 from bot.web.forms import small_int
 from bot.web.history import entries
-from directory.coverage import gaps_opened_by_path, sentences
-from directory.documents import Problems, parse_steps
 from directory.labels import WHEN_CHOICE_SV
 from directory.model import ContactPath, Step
-from directory.service import DirectoryService
-from directory.snapshot import Directory
-from directory.store.writes import path_entity_id
+from directory.service import Directory, DirectoryService
 from directory.vocabulary import PERSON_TAGS, Status, When, values
 
 STEP_FIELDS = ("rank", "target", "when", "for", "why", "sources", "remove")
@@ -62,8 +58,7 @@ def _targets(d: Directory, municipality: str) -> list[tuple[str, list[tuple[str,
 async def _page(request: web.Request, d: Directory, municipality: str, topic: str,
                 rows: list[dict[str, str]], errors: dict[str, str], status: int = 200,
                 saved: str | None = None, gaps: list[str] | None = None) -> web.Response:
-    versions = await service_of(request).store.versions("path", path_entity_id(topic,
-                                                                              municipality))
+    versions = await service_of(request).path_versions(topic, municipality)
     return await render(request, "path_form.html", {
         "municipality": municipality, "topic": d.topics[topic], "rows": rows,
         "errors": errors, "targets": _targets(d, municipality), "whens": WHEN_CHOICE_SV,
@@ -146,10 +141,9 @@ def validate(d: Directory, municipality: str, rows: list[dict[str, str]],
         raw.append(step)
     if not raw:
         errors["s-0-target"] = "En kontaktväg behöver minst ett steg."
-    problems = Problems("formulär")
-    steps = parse_steps(raw, problems)
+    steps, problems = DirectoryService.read_path_steps(raw)
     if problems and not errors:
-        errors["s-0-target"] = " ".join(p.reason for p in problems.items)
+        errors["s-0-target"] = " ".join(problems)
     return steps
 
 
@@ -174,10 +168,10 @@ async def save(request: web.Request) -> web.Response:
         return await _page(request, d, municipality, topic, rows, errors, status=400)
     path = ContactPath(topic, municipality, steps)
     if data.get("action") != "save-gap":
-        gaps = gaps_opened_by_path(d, path, today())
+        gaps = await service.gaps_opened_by_path(path, today())
         if gaps:
             return await _page(request, d, municipality, topic, rows, {}, status=409,
-                               gaps=sentences(gaps))
+                               gaps=gaps)
     changed = await service.store.save_path(path, user_of(request).name)
     raise see_other(f"/admin/vagar/{q(municipality)}/{q(topic)}?sparat={int(changed)}")
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from directory.freshness import freshness
 from directory.model import Agreement
-from directory.snapshot import Directory
-from directory.store import Store
+from directory.service import Directory
 from directory.vocabulary import FreshnessState, Status
 
 
@@ -53,25 +52,6 @@ def month_ends(today: dt.date, months: int = 12) -> list[dt.date]:
         out.append(day)
         day = day.replace(day=1) - dt.timedelta(days=1)
     return list(reversed(out))
-
-
-async def verification_dates(store: Store, d: Directory) -> dict[str, list[dt.date]]:
-    """Every day each role is known to have been verified, from the version history."""
-    dates: dict[str, set[dt.date]] = {r: set() for r in d.roles}
-    for entity in ("verification", "role"):
-        for v in await store.versions(entity, limit=1_000_000):
-            for doc in (v.before, v.after):
-                at = (doc or {}).get("at") if entity == "verification" else (
-                    (doc or {}).get("verified") or {}).get("at")
-                if at and v.entity_id in dates:
-                    try:
-                        dates[v.entity_id].add(dt.date.fromisoformat(str(at)[:10]))
-                    except ValueError:
-                        continue
-    for role in d.roles.values():
-        if role.verified:
-            dates[role.id].add(role.verified.at)
-    return {k: sorted(v) for k, v in dates.items()}
 
 
 def share_verified_over_time(d: Directory, dates: dict[str, list[dt.date]],

@@ -12,6 +12,7 @@ from typing import Any
 
 from directory.agreements import agreement_doc, agreement_row, agreement_values
 from directory.legal import line_doc, source_doc
+from directory.lexicon_doc import stored_doc
 from directory.model import (
     ALL,
     Agreement,
@@ -257,21 +258,9 @@ def put_path(conn: Conn, path: ContactPath, actor: str, action: str, at: str) ->
     return True
 
 
-def lexicon_doc(lex: Lexicon) -> dict:
-    return {
-        "concepts": {c: {lang: list(t) for lang, t in v.items()} for c, v in lex.concepts.items()},
-        "phrases": {t: {lang: list(p) for lang, p in v.items()} for t, v in lex.phrases.items()},
-        "signals": lex.signals,
-        "municipalities": list(lex.municipalities),
-        "places": [[p.name, p.municipality, p.kind, p.common_word] for p in lex.places],
-        "subjects": sorted(lex.subjects),
-        "danger": [rule.doc() for rule in lex.danger],
-    }
-
-
 def put_lexicon(conn: Conn, lex: Lexicon, before: dict | None, actor: str, action: str,
                 at: str) -> bool:
-    after = lexicon_doc(lex)
+    after = stored_doc(lex)
     if before == after:
         return False
     for table in ("places", "concepts", "topic_phrases", "topic_signals", "concept_meta",
