@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from directory.hours import DAYS, ROUND_THE_CLOCK, STOCKHOLM, WeeklyHours
+from directory.hours import DAYS, STOCKHOLM, WeeklyHours
 from directory.vocabulary import (
     Asker,
     Channel,
@@ -91,8 +91,9 @@ REPORT_REASON_SV = {ReportReason.WRONG_NUMBER: "Fel nummer",
                     ReportReason.NO_ANSWER: "Svarar inte",
                     ReportReason.WRONG_UNIT: "Fel ansvarig", ReportReason.OTHER: "Annat"}
 INVITE_STATE_SV = {"used": "använd", "expired": "utgången", "open": "öppen"}
-ASKER_SV = {Asker.HEALTH_CARE: "Hälso- och sjukvården", Asker.SOCIAL_SERVICES: "Socialtjänsten",
-            Asker.AUTHORITY: "Försäkringskassan, Arbetsförmedlingen och Migrationsverket"}
+ASKER_SV: dict[str, str] = {
+    Asker.HEALTH_CARE: "Hälso- och sjukvården", Asker.SOCIAL_SERVICES: "Socialtjänsten",
+    Asker.AUTHORITY: "Försäkringskassan, Arbetsförmedlingen och Migrationsverket"}
 
 # A document's keys as a form's error names them: "Namnet saknas."
 DOCUMENT_KEY_SV = {"name": "namnet", "value": "kontaktuppgiften", "text": "texten",
@@ -132,7 +133,7 @@ def local_time(iso: str) -> str:
 def describe_weekly(weekly: WeeklyHours) -> str:
     """'mån–fre 08:00-16:30' style text for people."""
     spec = weekly.to_spec()
-    if spec == ROUND_THE_CLOCK:
+    if isinstance(spec, str):  # hours.ROUND_THE_CLOCK, the only text to_spec gives
         return "dygnet runt"
     short = dict(zip(DAYS, WEEKDAYS_SHORT_SV, strict=True))
     parts = []
