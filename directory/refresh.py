@@ -13,9 +13,11 @@ import asyncio
 import logging
 import sqlite3
 import time
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from directory.db import Params
 from directory.snapshot import Directory
 from directory.store import Store
 from directory.understand.model import TopicModel
@@ -64,11 +66,17 @@ class _Reader:
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("BEGIN")
 
-    async def fetchall(self, sql: str, params: tuple | dict = ()) -> list[Any]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Any]:
         return self.conn.execute(sql, params).fetchall()
 
-    async def fetchone(self, sql: str, params: tuple | dict = ()) -> Any:
+    async def fetchone(self, sql: str, params: Params = ()) -> Any:
         return self.conn.execute(sql, params).fetchone()
+
+    async def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        if row is None:
+            raise LookupError(f"no row from {sql!r}")
+        return row[0]
 
     def close(self) -> None:
         self.conn.close()
@@ -85,13 +93,17 @@ def load_in_thread(path: Path) -> Directory:
     return d
 
 
-def _run(coro: Any) -> Any:
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine that never waits (the reader's reads return at once) without an
     event loop; a loop of its own per load would only add its start-up."""
     try:
         coro.send(None)
     except StopIteration as done:
-        return done.value
+        result: T = done.value  # StopIteration carries the coroutine's return value
+        return result
     coro.close()
     raise RuntimeError("load_directory väntade på något: läsaren ska aldrig vänta")
 
@@ -219,12 +231,14 @@ class DirectoryCache:
                 role, area = roles[role_id]
                 d.update_role(role, frozenset(area))
         for (topic, municipality), path in paths.items():
-            table = d.local_paths if municipality else d.regional_paths
-            key = (topic, municipality) if municipality else topic
-            if path is None:
-                table.pop(key, None)  # type: ignore[call-overload]
+            if municipality and path is None:
+                d.local_paths.pop((topic, municipality), None)
+            elif municipality and path is not None:
+                d.local_paths[(topic, municipality)] = path
+            elif path is None:
+                d.regional_paths.pop(topic, None)
             else:
-                table[key] = path  # type: ignore[index]
+                d.regional_paths[topic] = path
         for org_id, org in organisations.items():
             if org is not None:
                 d.organisations[org_id] = org
