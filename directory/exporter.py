@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import unicodedata
 from pathlib import Path as FsPath
+from typing import Any
 
 from directory.agreements import agreement_doc
 from directory.documents import organisation_doc, role_doc, step_doc
 from directory.legal import line_doc, source_doc
+from directory.model import Role
 from directory.store import Store
 from directory.store.rows import swaps_doc
 from directory.yamlio import dump
@@ -47,12 +49,12 @@ async def export_files(store: Store) -> dict[str, str]:
         files["sources.yaml"] = HEADER + dump({"sources": [source_doc(s) for s in sources]})
     lex = await store.lexicon()
     forms: dict[str, list[str]] = {m: [] for m in lex.municipalities}
-    localities = []
+    localities: list[dict[str, Any]] = []
     for p in lex.places:
         if p.kind == "form":
             forms.setdefault(p.municipality, []).append(p.name)
         else:
-            item = {"name": p.name, "municipality": p.municipality}
+            item: dict[str, Any] = {"name": p.name, "municipality": p.municipality}
             if p.common_word:
                 item["common_word"] = True
             localities.append(item)
@@ -60,9 +62,9 @@ async def export_files(store: Store) -> dict[str, str]:
         "municipalities": [{"name": m, "forms": forms.get(m, [])} for m in lex.municipalities],
         "localities": localities,
     })
-    topic_docs = {}
+    topic_docs: dict[str, dict[str, Any]] = {}
     for t in topics:
-        entry = {}
+        entry: dict[str, Any] = {}
         if lex.phrases.get(t.slug):
             entry["phrases"] = {lang: list(v) for lang, v in lex.phrases[t.slug].items()}
         if lex.signals.get(t.slug):
@@ -77,15 +79,15 @@ async def export_files(store: Store) -> dict[str, str]:
         "danger": [rule.doc() for rule in lex.danger],
     })
     roles = await store.roles(with_protected=True)
-    by_org: dict[str, list] = {}
+    by_org: dict[str, list[Role]] = {}
     for r in roles:
         by_org.setdefault(r.org_id, []).append(r)
     for org in await store.organisations():
         doc = organisation_doc(org)
         doc["roles"] = [role_doc(r, with_protected=True) for r in by_org.get(org.id, [])]
         files[f"organisations/{org.id}.yaml"] = HEADER + dump(doc)
-    regional: dict = {}
-    local: dict[str, dict] = {}
+    regional: dict[str, list[dict[str, Any]]] = {}
+    local: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for path in await store.paths():
         steps = [step_doc(s) for s in path.steps]
         if path.municipality is None:
@@ -93,13 +95,13 @@ async def export_files(store: Store) -> dict[str, str]:
         else:
             local.setdefault(path.municipality, {})[path.topic] = steps
     files["paths/regional.yaml"] = HEADER + dump({"paths": regional})
-    by_source: dict[str, list[dict]] = {}
+    by_source: dict[str, list[dict[str, str | None]]] = {}
     for e in await store.examples():
         by_source.setdefault(e.source, []).append({"q": e.question, "topic": e.topic})
     for source, items in by_source.items():
         files[f"examples/{source}.yaml"] = EXAMPLES_HEADER + dump({"examples": items})
     agreements = await store.agreements()
-    regional_doc: dict = {}
+    regional_doc: dict[str, Any] = {}
     if agreements.get(None):
         regional_doc["agreement"] = agreement_doc(agreements[None])
     regional_doc["paths"] = regional
@@ -108,7 +110,7 @@ async def export_files(store: Store) -> dict[str, str]:
     for municipality in sorted(m for m in agreements if m is not None and m not in local):
         local[municipality] = {}
     for municipality, paths in local.items():
-        doc: dict = {"municipality": municipality}
+        doc = {"municipality": municipality}  # a dict[str, Any], as above
         if agreements.get(municipality):
             doc["agreement"] = agreement_doc(agreements[municipality])
         doc["paths"] = paths

@@ -8,7 +8,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from directory.ask import Answer, ask
 from directory.db import Database
@@ -25,6 +25,7 @@ from directory.understand.redact import redact
 
 if TYPE_CHECKING:  # imported where used: a one-shot `kontaktvag ask` needs none of them
     from directory.coverage import Coverage
+    from directory.yamlio import Problem
 
 log = logging.getLogger(__name__)
 DEMO_ACTOR = "demokatalogen"
@@ -42,8 +43,9 @@ class DirectoryService:
         self.people = People(db)
         self.cache = DirectoryCache(self.store)
         self._understander: Understander | None = None
-        self._building: tuple[tuple, asyncio.Task[Understander]] | None = None
-        self._coverage: tuple[tuple, Coverage] | None = None
+        self._building: tuple[tuple[int, int, str | None, str | None],
+                              asyncio.Task[Understander]] | None = None
+        self._coverage: tuple[tuple[int, int, dt.date], Coverage] | None = None
 
     @classmethod
     async def open(cls, path: str | Path, demo_data: Path | None = None,
@@ -62,7 +64,7 @@ class DirectoryService:
         return service
 
     async def import_files(self, root: Path, actor: str, build_model: bool = True,
-                           warned: list | None = None) -> dict:
+                           warned: list[Problem] | None = None) -> dict[str, int]:
         """Import (all or nothing), then rebuild the topic model if what it learns from
         changed. Raises ImportFailed with every problem; warnings go to `warned`."""
         from directory.importer import import_path
@@ -179,7 +181,7 @@ class DirectoryService:
 
         return check
 
-    async def patch_role(self, role_id: str, changes: dict, expected: int | None,
+    async def patch_role(self, role_id: str, changes: dict[str, Any], expected: int | None,
                          actor: str) -> tuple[bool, int]:
         """Merge `changes` onto the role's document and save it, all in one transaction:
         (changed, new version). Raises Conflict (stale `expected`), Refused, KeyError."""

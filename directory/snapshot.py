@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from directory.hours import STOCKHOLM, Schedule
 from directory.model import (
@@ -57,12 +58,14 @@ class Directory:
     # dataclasses.replace): (kind, municipality) -> roles nearest first; the same as
     # "briefs" per person (below); each role's opening key; open keys per minute.
     _nearest: dict[tuple[str, str], list[Role]] = field(init=False, repr=False)
-    _briefs: dict[tuple[str, str], dict] = field(init=False, repr=False)
+    _briefs: dict[tuple[str, str], dict[tuple[str | None, str | None] | None,
+                                        tuple[tuple[int, Role], ...]]] = field(
+        init=False, repr=False)
     _open_keys: dict[str, int] = field(init=False, repr=False)
     _schedules: dict[Schedule, int] = field(init=False, repr=False)
     _schedule_list: list[Schedule] = field(init=False, repr=False)
     _moments: dict[dt.datetime, OpenAt] = field(init=False, repr=False)
-    remembered: dict[tuple, bool] = field(init=False, repr=False)  # ask's routing facts
+    remembered: dict[tuple[Any, ...], bool] = field(init=False, repr=False)  # ask's facts
 
     def __post_init__(self) -> None:
         self.forget_derived()
@@ -108,7 +111,9 @@ class Directory:
             old_area = self.areas.get(role.id, frozenset())
             for lst in [self.by_kind_area.get((old.kind, m)) for m in old_area] + [
                     self.everywhere.get(old.kind)]:
-                for i, r in enumerate(lst or ()):
+                if lst is None:
+                    continue
+                for i, r in enumerate(lst):
                     if r.id == role.id:
                         del lst[i]
                         break
@@ -236,7 +241,7 @@ class Directory:
         return bool(org and org.demo)
 
 
-def _routed(role: Role) -> tuple:
+def _routed(role: Role) -> tuple[str, str, Schedule, tuple[str, ...], tuple[str, ...]]:
     """What of a role routing reads (besides its area)."""
     return (role.kind, role.status, role.schedule, role.groups, role.genders)
 
