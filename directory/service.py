@@ -181,8 +181,8 @@ class DirectoryService:
 
         return check
 
-    async def patch_role(self, role_id: str, changes: dict[str, Any], expected: int | None,
-                         actor: str) -> tuple[bool, int]:
+    async def patch_role(self, role_id: str, changes: dict[str, Any],
+                         expected: int | set[int] | None, actor: str) -> tuple[bool, int]:
         """Merge `changes` onto the role's document and save it, all in one transaction:
         (changed, new version). Raises Conflict (stale `expected`), Refused, KeyError."""
 

@@ -86,7 +86,7 @@ def small_int(text: str) -> int | None:
 def hours_text(weekly: WeeklyHours) -> str:
     """'mån-fre 08:00-12:00; lör 10:00-14:00' or 'dygnet runt'."""
     spec = weekly.to_spec()
-    if spec == ROUND_THE_CLOCK:
+    if isinstance(spec, str):  # ROUND_THE_CLOCK, the only text to_spec gives
         return "dygnet runt"
     sv = dict(zip(DAYS, WEEKDAYS_SHORT_SV, strict=True))
     return "; ".join("-".join(sv[d] for d in key.split("-")) + f" {value}"
@@ -157,7 +157,7 @@ def new_form() -> RoleForm:
 # ---- post -> form --------------------------------------------------------------------
 
 
-def _rows(data: MultiMapping[str], prefix: str, names: tuple[str, ...]) -> list[dict[str, str]]:
+def _rows(data: MultiMapping[object], prefix: str, names: tuple[str, ...]) -> list[dict[str, str]]:
     try:
         count = min(int(str(data.get(f"n-{prefix}", "0"))), MAX_ROWS)
     except ValueError:
@@ -168,7 +168,8 @@ def _rows(data: MultiMapping[str], prefix: str, names: tuple[str, ...]) -> list[
     return rows
 
 
-def from_post(data: MultiMapping[str]) -> RoleForm:
+def from_post(data: MultiMapping[object]) -> RoleForm:
+    """From `request.post()`: every value (text, or a file nobody should send) read by str()."""
     f = RoleForm()
     for name in SCALARS:
         f.values[name] = str(data.get(name, ""))
@@ -303,7 +304,8 @@ def _exceptions(form: RoleForm, draft: _Draft) -> None:
     for i, row in enumerate(form.exceptions):
         if _blank(row, ("date", "hours", "note")) and not row.get("closed"):
             continue
-        item = {"date": row.get("date", "").strip(), "note": row.get("note", "").strip()}
+        item: dict[str, Any] = {"date": row.get("date", "").strip(),
+                                "note": row.get("note", "").strip()}
         if row.get("closed"):
             item["closed"] = True
         else:

@@ -39,9 +39,8 @@ def _create(conn: sqlite3.Connection, user: User, name: str, token_hash: str) ->
 
 
 async def count_active(service: DirectoryService, user: User) -> int:
-    row = await service.db.fetchone(
-        "SELECT COUNT(*) FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL", (user.id,))
-    return int(row[0])
+    return int(await service.db.scalar(
+        "SELECT COUNT(*) FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL", (user.id,)))
 
 
 async def list_for(service: DirectoryService, user: User) -> list[dict]:

@@ -337,7 +337,7 @@ class Store:
     async def set_scope(self, scope: OrgScope, actor: str) -> bool:
         return await self.db.run_write(_versioned, checked.put_scope, scope, actor, "update")
 
-    async def edit_role(self, role_id: str, expected: int | None,
+    async def edit_role(self, role_id: str, expected: int | set[int] | None,
                         make: Callable[[Role, Organisation], Role],
                         check: Callable[..., list[Issue]], actor: str,
                         replace_protected: bool = False,

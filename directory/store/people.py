@@ -9,6 +9,7 @@ import json
 import secrets
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypedDict
 
@@ -442,7 +443,7 @@ class People:
         row = await self.db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))
         return Report.from_row(row) if row else None
 
-    async def open_reports(self, org_ids: list[str] | None = None) -> list[Report]:
+    async def open_reports(self, org_ids: Sequence[str] | None = None) -> list[Report]:
         sql = ("SELECT r.* FROM reports r JOIN roles ro ON ro.id = r.role_id "
                "WHERE r.status = 'open'")
         params: tuple[str, ...] = ()
