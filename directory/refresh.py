@@ -86,6 +86,7 @@ def load_in_thread(path: Path) -> Directory:
     """The whole directory read from `path` and indexed, in the calling (worker) thread."""
     reader = _Reader(path)
     try:
+        # The reader has the reads of Database that Store's reads use (and no writes).
         d = _run(load_directory(Store(reader)))  # type: ignore[arg-type]
     finally:
         reader.close()
@@ -129,18 +130,21 @@ class DirectoryCache:
         self.full_loads = 0  # for tests and the benchmarks
         self.role_batch = ROLE_BATCH
 
-    def _fresh(self) -> bool:
-        return (self._current is not None and self._full is None
+    def _fresh(self) -> Directory | None:
+        """The snapshot, when it needs no look at the database; else None."""
+        if (self._current is not None and self._full is None
                 and self.store.db.local_commits == self._seen[0]
-                and time.monotonic() - self._seen[1] < self.OTHER_WRITERS_EVERY)
+                and time.monotonic() - self._seen[1] < self.OTHER_WRITERS_EVERY):
+            return self._current
+        return None
 
     async def get(self) -> Directory:
-        if self._fresh():
-            return self._current  # type: ignore[return-value]
+        if (fresh := self._fresh()) is not None:
+            return fresh
         async with self._lock:  # one look at the database at a time
             if self._full is None:
-                if self._fresh():
-                    return self._current  # type: ignore[return-value]
+                if (fresh := self._fresh()) is not None:
+                    return fresh
                 self._seen = (self.store.db.local_commits, time.monotonic())
                 current = self._current
                 if current is not None:
@@ -166,7 +170,9 @@ class DirectoryCache:
     async def _wait(self) -> Directory:
         task = self._full
         if task is None:
-            return self._current  # type: ignore[return-value]
+            # The load finished meanwhile: it sets the snapshot before it clears the task.
+            assert self._current is not None
+            return self._current
         if self._current is None:
             return await asyncio.shield(task)
         await asyncio.wait({task}, timeout=self.RELOAD_WAIT)
