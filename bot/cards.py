@@ -154,6 +154,7 @@ def hidden_card(d: Directory, answer: Answer, reported: set[str]) -> str:
 def checklist_card(d: Directory, answer: Answer) -> str:
     """The checklist for whoever asks, each line with its sources in brackets, and below
     the sources with the day each was checked."""
+    assert answer.understanding.topic is not None  # the engine asks only with a topic
     topic = d.topics[answer.understanding.topic]
     lines = [f"<b>Vad ska jag göra?</b> – {escape(topic.label)}"]
     lines += [f"• {linked(item)}" for item in answer.checklist]
@@ -175,6 +176,7 @@ def clarify_card(d: Directory, answer: Answer) -> str:
         lines.append(PRIVACY_LINE)
     if answer.understanding.topic:
         lines.append(header(d, answer))
+    assert answer.clarify is not None  # the engine shows this card only for a clarification
     lines.append(escape(answer.clarify.question))
     return "\n".join(lines)
 

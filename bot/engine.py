@@ -180,7 +180,7 @@ class Engine:
 
     def _context(self, user: User, key: str) -> Context | None:
         try:
-            return self.contexts.get(user.id, {}).get(int(key))
+            return self.contexts.get(user.id, OrderedDict()).get(int(key))
         except ValueError:
             return None
 

@@ -25,7 +25,7 @@ def open_line(step: RouteStep, now: dt.datetime) -> str:
 
 def freshness_line(step: RouteStep) -> str:
     f = step.freshness
-    if f.state == FreshnessState.UNVERIFIED:
+    if f.state == FreshnessState.UNVERIFIED or f.verified is None:  # None only if unverified
         return "⚠ Uppgiften har aldrig bekräftats – kontrollera numret."
     text = f"Senast bekräftad {f.verified.isoformat()}"
     if f.state == FreshnessState.STALE:
@@ -59,7 +59,7 @@ def agreement_lines(answer: Answer) -> list[str]:
     g, out = answer.guidance, []
     line = g.agreement_line()
     if line:
-        overdue = g.agreement.overdue(answer.at.date())
+        overdue = g.agreement is not None and g.agreement.overdue(answer.at.date())
         out.append(line + (" (granskningsdatumet har passerat)" if overdue else ""))
     if g.note:
         out.append(g.note)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = Path("var") / "kontaktvag.db"
@@ -40,36 +41,36 @@ class Settings:
             value = env.get(f"KONTAKTVAG_{name}")
             return value if value not in (None, "") else None
 
-        values: dict[str, object] = {}
-        if get("DB"):
-            values["db_path"] = Path(get("DB"))
-        if get("DATA"):
-            values["demo_data"] = Path(get("DATA"))
-        if get("HOST"):
-            values["host"] = get("HOST")
-        if get("PORT"):
-            values["port"] = int(get("PORT"))
+        values: dict[str, Any] = {}  # keyword arguments of Settings, of their fields' types
+        if db := get("DB"):
+            values["db_path"] = Path(db)
+        if data := get("DATA"):
+            values["demo_data"] = Path(data)
+        if host := get("HOST"):
+            values["host"] = host
+        if port := get("PORT"):
+            values["port"] = int(port)
         for key, name in (("telegram_token", "TELEGRAM_TOKEN"),
                           ("telegram_api_url", "TELEGRAM_API_URL"),
                           ("public_url", "PUBLIC_URL"), ("webhook_secret", "WEBHOOK_SECRET"),
                           ("session_key", "SESSION_KEY")):
-            if get(name):
-                values[key] = get(name)
-        if get("TRUSTED_PROXIES"):
+            if value := get(name):
+                values[key] = value
+        if proxies := get("TRUSTED_PROXIES"):
             values["trusted_proxies"] = tuple(
-                p.strip() for p in get("TRUSTED_PROXIES").split(",") if p.strip())
+                p.strip() for p in proxies.split(",") if p.strip())
         for key, name in (("asks_per_minute", "ASKS_PER_MINUTE"),
                           ("reports_per_hour", "REPORTS_PER_HOUR")):
-            if get(name):
-                values[key] = int(get(name))
-        if get("BOT_USERNAME"):
-            values["bot_username"] = get("BOT_USERNAME").lstrip("@")
+            if number := get(name):
+                values[key] = int(number)
+        if bot := get("BOT_USERNAME"):
+            values["bot_username"] = bot.lstrip("@")
         if get("INSECURE_COOKIES") == "1":
             values["secure_cookies"] = False
-        if get("EVAL_FILE"):
-            values["eval_file"] = Path(get("EVAL_FILE"))
+        if eval_file := get("EVAL_FILE"):
+            values["eval_file"] = Path(eval_file)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)
 
     @property
     def base_url(self) -> str:

@@ -54,11 +54,11 @@ def parse_agreement(value: Any, scope: str | None, holder: Any, p: Any) -> Agree
                      tuple((str(k), v.strip()) for k, v in notes.items()))
 
 
-def agreement_doc(a: Agreement) -> str | dict:
+def agreement_doc(a: Agreement) -> str | dict[str, Any]:
     """The canonical form: the title alone when nothing else is known."""
     if not (a.url or a.signed or a.review or a.deviations or a.notes):
         return a.title
-    out: dict = {"title": a.title}
+    out: dict[str, Any] = {"title": a.title}
     if a.url:
         out["url"] = a.url
     if a.signed:
@@ -99,7 +99,8 @@ def agreement_json(a: Agreement, today: dt.date) -> dict[str, Any]:
 # ---- rows --------------------------------------------------------------------------------
 
 
-def agreement_values(a: Agreement) -> tuple:
+def agreement_values(a: Agreement
+                     ) -> tuple[str, str, str, str | None, str | None, str, str]:
     return (a.scope or "", a.title, a.url, a.signed.isoformat() if a.signed else None,
             a.review.isoformat() if a.review else None, a.deviations,
             json.dumps(dict(a.notes), ensure_ascii=False))

@@ -99,11 +99,11 @@ class Coverage:
 def sentences(gaps: list[Gap]) -> list[str]:
     """The gaps as sentences, worst first; weekdays with the same gap share one sentence
     ("Måndag–fredag 08:00–16:30: …", "Tisdag, torsdag 12:00–13:00: …")."""
-    week: dict[tuple, list[Gap]] = {}
+    week: dict[tuple[str, str, int, int, str], list[Gap]] = {}
     for g in gaps:
         if g.day.kind == "week":
             week.setdefault((g.topic, g.municipality, g.start, g.end, g.problem), []).append(g)
-    out: list[tuple[tuple, str]] = []
+    out: list[tuple[tuple[int, int, dt.date], str]] = []
     for group in week.values():
         numbers = sorted(WEEKDAYS_SV.index(g.day.label) for g in group)
         first = group[0]
@@ -251,7 +251,8 @@ def sweep(d: Directory, today: dt.date, municipalities: list[str] | None = None,
                             t.slug: _judge(d, t.slug, municipality, at, t.urgent, today)
                             for t in topic_list}
                 for t in topic_list:
-                    problem = verdicts.get(t.slug) if slot < SLOTS else None
+                    problem = (verdicts.get(t.slug)
+                               if slot < SLOTS and verdicts is not None else None)
                     run = runs[t.slug]
                     if run is not None and run[0] != problem:
                         found[t.slug].append(Gap(t.slug, t.label, municipality, day, run[1],
@@ -294,7 +295,7 @@ def _trial(d: Directory) -> Directory:
 
 def _new_gaps(before: Coverage, after: Coverage) -> list[Gap]:
     """Gaps of `after` (or parts of them) at moments that had no gap in `before`."""
-    def slots(cov: Coverage) -> set[tuple]:
+    def slots(cov: Coverage) -> set[tuple[str, str, dt.date, int, str]]:
         return {(g.topic, g.municipality, g.day.date, s, g.problem)
                 for g in cov.all_gaps() for s in range(g.start, g.end, SLOT_MINUTES)}
 

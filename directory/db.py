@@ -19,6 +19,8 @@ MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
            "PRAGMA busy_timeout=5000")
 T = TypeVar("T")
+# The parameters of one SQL statement: positional (?) or named (:name).
+Params = tuple[Any, ...] | dict[str, Any]
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -135,6 +137,7 @@ class Database:
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cur:
             row = await cur.fetchone()
+        assert row is not None  # PRAGMA user_version always answers
         return int(row[0])
 
     async def migrate(self) -> list[int]:
@@ -164,7 +167,7 @@ class Database:
             raise RuntimeError("databasen är stängd")
         return await asyncio.wrap_future(executor.submit(self._transaction, fn, args))
 
-    def _transaction(self, fn: Callable[..., T], args: tuple) -> T:
+    def _transaction(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
         """In the writer thread: one transaction around fn."""
         conn = self._writer
         assert conn is not None  # opened before the first write, closed after the last
@@ -195,15 +198,28 @@ class Database:
         await self.conn.execute("COMMIT")
         self.local_commits += 1
 
-    async def fetchall(self, sql: str, params: tuple | dict = ()) -> list[aiosqlite.Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         """A read on the reader connection: it sees every committed write. One round trip to
         the reader's thread (execute, fetch and close in one go, not three)."""
         return list(await self.reader.execute_fetchall(sql, params))
 
-    async def fetchone(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         """The first row of a query meant to return at most one; one round trip."""
-        found = await self.reader.execute_fetchall(sql, params)
-        return found[0] if found else None
+        return next(iter(await self.reader.execute_fetchall(sql, params)), None)
+
+    async def scalar(self, sql: str, params: Params = ()) -> Any:
+        """The first column of a query that always gives one row (COUNT, MAX …)."""
+        row = await self.fetchone(sql, params)
+        if row is None:
+            raise LookupError(f"no row from {sql!r}")
+        return row[0]
+
+
+def inserted_id(cur: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just made (sqlite3 types lastrowid as optional)."""
+    if cur.lastrowid is None:
+        raise LookupError("the statement inserted no row")
+    return cur.lastrowid
 
 
 def _statements(sql: str) -> list[str]:

@@ -7,6 +7,7 @@ the web forms, so one validator serves them all.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,8 +95,9 @@ class Problems:
     def add(self, node: Any, key: str | int | None, reason: str,
             subject: str | None = None) -> None:
         line = 0
-        if (isinstance(node, LineDict) and isinstance(key, str)) or (
-                isinstance(node, LineList) and isinstance(key, int)):
+        if isinstance(node, LineDict) and isinstance(key, str):  # noqa: SIM114 - for mypy
+            line = node.line_of(key)
+        elif isinstance(node, LineList) and isinstance(key, int):
             line = node.line_of(key)
         elif isinstance(node, LineDict | LineList):
             line = node.line
@@ -108,7 +110,7 @@ class Problems:
         return bool(self.items)
 
 
-def _text(doc: dict, key: str, p: Problems, required: bool = True) -> str:
+def _text(doc: dict[str, Any], key: str, p: Problems, required: bool = True) -> str:
     value = doc.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -120,15 +122,15 @@ def _text(doc: dict, key: str, p: Problems, required: bool = True) -> str:
     return str(value).strip()
 
 
-def _slug(doc: dict, key: str, p: Problems) -> str:
+def _slug(doc: dict[str, Any], key: str, p: Problems) -> str:
     value = _text(doc, key, p)
     if value and not SLUG.match(value):
         p.add(doc, key, f"'{value}' är ingen giltig id (små bokstäver a-z, siffror, bindestreck)")
     return value
 
 
-def _list(doc: dict, key: str, p: Problems, allowed: tuple[str, ...] | None = None,
-          legacy: dict[str, str] | None = None) -> tuple[str, ...]:
+def _list(doc: dict[str, Any], key: str, p: Problems, allowed: tuple[str, ...] | None = None,
+          legacy: Mapping[str, str] | None = None) -> tuple[str, ...]:
     value = doc.get(key)
     if value is None:
         return ()
@@ -145,7 +147,8 @@ def _list(doc: dict, key: str, p: Problems, allowed: tuple[str, ...] | None = No
     return tuple(out)
 
 
-def _choice(doc: dict, key: str, allowed: tuple[str, ...], default: str, p: Problems) -> str:
+def _choice(doc: dict[str, Any], key: str, allowed: tuple[str, ...], default: str,
+            p: Problems) -> str:
     value = doc.get(key, default)
     if value not in allowed:
         p.add(doc, key, f"ska vara en av: {', '.join(allowed)} (inte '{value}')", subject=key)
@@ -153,7 +156,7 @@ def _choice(doc: dict, key: str, allowed: tuple[str, ...], default: str, p: Prob
     return str(value)
 
 
-def _verification(doc: dict, p: Problems) -> Verification | None:
+def _verification(doc: dict[str, Any], p: Problems) -> Verification | None:
     v = doc.get("verified")
     if v is None:
         return None
@@ -168,7 +171,7 @@ def _verification(doc: dict, p: Problems) -> Verification | None:
     return Verification(at, str(v.get("by") or "").strip())
 
 
-def _schedule(doc: dict, p: Problems, hours_key: str = "hours") -> Schedule:
+def _schedule(doc: dict[str, Any], p: Problems, hours_key: str = "hours") -> Schedule:
     try:
         weekly = WeeklyHours.parse(doc.get(hours_key))
     except HoursError as e:
@@ -294,7 +297,7 @@ def parse_role(doc: Any, org: Organisation, p: Problems) -> Role | None:
     )
 
 
-def _source_ids(doc: dict, p: Problems) -> tuple[str, ...]:
+def _source_ids(doc: dict[str, Any], p: Problems) -> tuple[str, ...]:
     """A `sources:` list of legal source ids (checked against the registry by the importer)."""
     ids = _list(doc, "sources", p)
     for source_id in ids:
@@ -338,11 +341,11 @@ def parse_steps(raw: Any, p: Problems, holder: Any = None, key: str | None = Non
 # ---- model -> documents -------------------------------------------------------------
 
 
-def _verification_doc(v: Verification | None) -> dict | None:
+def _verification_doc(v: Verification | None) -> dict[str, str] | None:
     return None if v is None else {"at": v.at.isoformat(), "by": v.by}
 
 
-def _schedule_doc(s: Schedule, out: dict, with_holidays: bool = True) -> None:
+def _schedule_doc(s: Schedule, out: dict[str, Any], with_holidays: bool = True) -> None:
     out["hours"] = s.weekly.to_spec()
     if with_holidays:
         out["on_holidays"] = s.on_holidays
@@ -352,8 +355,8 @@ def _schedule_doc(s: Schedule, out: dict, with_holidays: bool = True) -> None:
         out["exceptions"] = [e.to_spec() for e in s.exceptions]
 
 
-def contact_doc(c: Contact) -> dict:
-    out: dict = {"channel": c.channel, "value": c.value}
+def contact_doc(c: Contact) -> dict[str, Any]:
+    out: dict[str, Any] = {"channel": c.channel, "value": c.value}
     if c.label:
         out["label"] = c.label
     out["visibility"] = c.visibility
@@ -364,9 +367,9 @@ def contact_doc(c: Contact) -> dict:
     return out
 
 
-def role_doc(r: Role, with_protected: bool = False) -> dict:
+def role_doc(r: Role, with_protected: bool = False) -> dict[str, Any]:
     """The canonical document of a role; protected fields only when asked for."""
-    out: dict = {"id": r.id, "kind": r.kind, "name": r.name}
+    out: dict[str, Any] = {"id": r.id, "kind": r.kind, "name": r.name}
     if r.serves:
         out["serves"] = list(r.serves)
     if r.groups:
@@ -395,13 +398,13 @@ def role_doc(r: Role, with_protected: bool = False) -> dict:
     return out
 
 
-def organisation_doc(o: Organisation) -> dict:
+def organisation_doc(o: Organisation) -> dict[str, Any]:
     return {"id": o.id, "name": o.name, "type": o.type,
             "municipalities": list(o.municipalities), "demo": o.demo}
 
 
-def step_doc(s: Step) -> dict:
-    out: dict = {"kind": s.kind} if s.kind else {"role": s.role}
+def step_doc(s: Step) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": s.kind} if s.kind else {"role": s.role}
     out["when"] = s.when
     if s.only_for:
         out["for"] = list(s.only_for)

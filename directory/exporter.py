@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import unicodedata
 from pathlib import Path as FsPath
+from typing import Any
 
 from directory.agreements import agreement_doc
 from directory.documents import organisation_doc, role_doc, step_doc
 from directory.legal import line_doc, source_doc
 from directory.lexicon_doc import file_docs
+from directory.model import Role
 from directory.store import Store
 from directory.store.rows import swaps_doc
 from directory.yamlio import dump
@@ -49,15 +51,15 @@ async def export_files(store: Store) -> dict[str, str]:
     lexicon = file_docs(await store.lexicon(), [t.slug for t in topics])
     files.update((name, HEADER + dump(doc)) for name, doc in lexicon.items())
     roles = await store.roles(with_protected=True)
-    by_org: dict[str, list] = {}
+    by_org: dict[str, list[Role]] = {}
     for r in roles:
         by_org.setdefault(r.org_id, []).append(r)
     for org in await store.organisations():
         doc = organisation_doc(org)
         doc["roles"] = [role_doc(r, with_protected=True) for r in by_org.get(org.id, [])]
         files[f"organisations/{org.id}.yaml"] = HEADER + dump(doc)
-    regional: dict = {}
-    local: dict[str, dict] = {}
+    regional: dict[str, list[dict[str, Any]]] = {}
+    local: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for path in await store.paths():
         steps = [step_doc(s) for s in path.steps]
         if path.municipality is None:
@@ -65,13 +67,13 @@ async def export_files(store: Store) -> dict[str, str]:
         else:
             local.setdefault(path.municipality, {})[path.topic] = steps
     files["paths/regional.yaml"] = HEADER + dump({"paths": regional})
-    by_source: dict[str, list[dict]] = {}
+    by_source: dict[str, list[dict[str, str | None]]] = {}
     for e in await store.examples():
         by_source.setdefault(e.source, []).append({"q": e.question, "topic": e.topic})
     for source, items in by_source.items():
         files[f"examples/{source}.yaml"] = EXAMPLES_HEADER + dump({"examples": items})
     agreements = await store.agreements()
-    regional_doc: dict = {}
+    regional_doc: dict[str, Any] = {}
     if agreements.get(None):
         regional_doc["agreement"] = agreement_doc(agreements[None])
     regional_doc["paths"] = regional
@@ -80,7 +82,7 @@ async def export_files(store: Store) -> dict[str, str]:
     for municipality in sorted(m for m in agreements if m is not None and m not in local):
         local[municipality] = {}
     for municipality, paths in local.items():
-        doc: dict = {"municipality": municipality}
+        doc = {"municipality": municipality}  # a dict[str, Any], as above
         if agreements.get(municipality):
             doc["agreement"] = agreement_doc(agreements[municipality])
         doc["paths"] = paths

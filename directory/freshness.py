@@ -29,9 +29,9 @@ class Freshness:
 
 def freshness(role: Role, today: dt.date) -> Freshness:
     """Judged against the day asked about, so answers and audits are reproducible."""
-    if role.verified is None:
-        return Freshness(FreshnessState.UNVERIFIED, None, None)
     due = role.next_review()
+    if role.verified is None or due is None:  # due is None exactly when never verified
+        return Freshness(FreshnessState.UNVERIFIED, None, None)
     if due < today:
         state = FreshnessState.STALE
     elif (due - today).days <= DUE_WINDOW_DAYS:

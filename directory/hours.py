@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from directory.vocabulary import HolidayMode
@@ -137,7 +138,7 @@ class Exception_:
     note: str = ""
 
     @classmethod
-    def parse(cls, item: dict) -> Exception_:
+    def parse(cls, item: object) -> Exception_:
         if not isinstance(item, dict) or "date" not in item:
             raise HoursError("ett undantag behöver ett datum (date: 2026-12-23)")
         date = parse_date(item["date"])
@@ -147,8 +148,8 @@ class Exception_:
             raise HoursError(f"undantaget {date} behöver hours: eller closed: true")
         return cls(date, intervals, closed, str(item.get("note", "") or ""))
 
-    def to_spec(self) -> dict:
-        out: dict = {"date": self.date.isoformat()}
+    def to_spec(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"date": self.date.isoformat()}
         if self.closed:
             out["closed"] = True
         else:

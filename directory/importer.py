@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from directory.agreements import parse_agreement
 from directory.documents import (
@@ -101,8 +102,9 @@ def read_bundle(root: Path) -> tuple[Bundle, list[Problem], ImportContext]:
     return bundle, problems, ctx
 
 
-def _read_taxonomy(doc: dict, p: Problems) -> tuple[list[Topic], list[Kind]]:
-    topics, kinds = [], []
+def _read_taxonomy(doc: dict[str, Any], p: Problems) -> tuple[list[Topic], list[Kind]]:
+    topics: list[Topic] = []
+    kinds: list[Kind] = []
     for key in ("topics", "kinds"):
         if not isinstance(doc.get(key) or [], list):
             p.add(doc, key, f"'{key}' ska vara en lista")
@@ -140,7 +142,7 @@ def _read_taxonomy(doc: dict, p: Problems) -> tuple[list[Topic], list[Kind]]:
     return topics, kinds
 
 
-def _swaps(k: dict, key: str, p: Problems) -> tuple[Swap, ...]:
+def _swaps(k: dict[str, Any], key: str, p: Problems) -> tuple[Swap, ...]:
     """`instead:`/`also:` of a kind: [{for: barn, kind: socialtjanst-barn, why: ...}]."""
     raw = k.get(key) or []
     if not isinstance(raw, list):
@@ -162,7 +164,7 @@ def _swaps(k: dict, key: str, p: Problems) -> tuple[Swap, ...]:
 MAX_EXAMPLE = 1000  # characters in one example question
 
 
-def _read_examples(doc: dict, source: str, bundle: Bundle, p: Problems,
+def _read_examples(doc: dict[str, Any], source: str, bundle: Bundle, p: Problems,
                    ctx: ImportContext) -> None:
     """A file of labelled questions: [{q: ..., topic: slug | null}]. Personal identity
     numbers are removed before anything is kept."""
@@ -193,7 +195,7 @@ def _read_examples(doc: dict, source: str, bundle: Bundle, p: Problems,
     bundle.examples[source] = out
 
 
-def _read_paths(doc: dict, bundle: Bundle, p: Problems, ctx: ImportContext) -> None:
+def _read_paths(doc: dict[str, Any], bundle: Bundle, p: Problems, ctx: ImportContext) -> None:
     municipality = doc.get("municipality")
     if municipality is not None:
         municipality = str(municipality)
@@ -208,7 +210,8 @@ def _read_paths(doc: dict, bundle: Bundle, p: Problems, ctx: ImportContext) -> N
         steps = parse_steps(raw, p, paths, topic)
         if steps:
             bundle.paths.append(ContactPath(str(topic), municipality, steps))
-            ctx.path_lines[(str(topic), municipality)] = (p.file, paths.line_of(str(topic)))
+            ctx.path_lines[(str(topic), municipality)] = (
+                p.file, paths.line_of(str(topic)) if isinstance(paths, LineDict) else 0)
 
 
 async def validate(root: Path, store: Store) -> Bundle:
@@ -223,7 +226,8 @@ async def validate(root: Path, store: Store) -> Bundle:
     if bundle.lexicon:
         for topic in list(bundle.lexicon.phrases) + list(bundle.lexicon.signals):
             if topic not in topics:
-                _, name = ctx.topics_lexicon
+                # Only the places file read: the phrases are the stored lexicon's.
+                name = ctx.topics_lexicon[1] if ctx.topics_lexicon else "lexicon/topics.yaml"
                 problems.append(Problem(name, 0, f"okänt ämne '{topic}' i lexikonet"))
     if bundle.lexicon is not None and ctx.places is not None:
         used = {m for o in await store.organisations() for m in o.municipalities}
@@ -321,7 +325,7 @@ async def _still_cited(bundle: Bundle, store: Store, known: set[str],
 
 
 async def import_path(root: Path, store: Store, actor: str, action: str = "import",
-                      warned: list[Problem] | None = None) -> dict:
+                      warned: list[Problem] | None = None) -> dict[str, int]:
     """Validate everything first; apply in one transaction only when there is no error.
     Warnings (not errors: the import goes on) are appended to `warned` when given."""
     bundle = await validate(Path(root), store)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from directory.hours import DAYS, ROUND_THE_CLOCK, STOCKHOLM, WeeklyHours
+from directory.hours import DAYS, STOCKHOLM, WeeklyHours
 from directory.vocabulary import (
     Asker,
     Channel,
@@ -35,6 +35,10 @@ DEMO_LINE = f"Demodata – {DEMO_TEXT}"  # under an answer or a page in text and
 
 # ---- values -----------------------------------------------------------------------------
 
+# A table keyed by a vocabulary's values. Typed by `str`, not by the enum: the model and the
+# database carry plain strings (a StrEnum member is one), and those are what is looked up.
+Labels = dict[str, str]
+
 
 @dataclass(frozen=True)
 class FreshnessWords:
@@ -51,47 +55,51 @@ FRESHNESS_SV = {
                                               "aldrig bekräftade"),
 }
 
-CHANNEL_SV = {Channel.PHONE: "Telefon", Channel.EMAIL: "E-post",
-              Channel.SECURE_EMAIL: "Säker e-post", Channel.WEB: "Webb"}
-VISIBILITY_SV = {Visibility.STAFF: "Personal", Visibility.PUBLIC: "Allmänheten"}
+CHANNEL_SV: Labels = {Channel.PHONE: "Telefon", Channel.EMAIL: "E-post",
+                      Channel.SECURE_EMAIL: "Säker e-post", Channel.WEB: "Webb"}
+VISIBILITY_SV: Labels = {Visibility.STAFF: "Personal", Visibility.PUBLIC: "Allmänheten"}
 
-STATUS_SV = {Status.ACTIVE: "aktiv", Status.INACTIVE: "inaktiv",
-             Status.TEMPORARILY_CLOSED: "tillfälligt stängd"}
-STATUS_CHOICE_SV = {Status.ACTIVE: "Aktiv", Status.INACTIVE: "Inaktiv (visas inte)",
-                    Status.TEMPORARILY_CLOSED: "Tillfälligt stängd"}
+STATUS_SV: Labels = {Status.ACTIVE: "aktiv", Status.INACTIVE: "inaktiv",
+                     Status.TEMPORARILY_CLOSED: "tillfälligt stängd"}
+STATUS_CHOICE_SV: Labels = {Status.ACTIVE: "Aktiv", Status.INACTIVE: "Inaktiv (visas inte)",
+                            Status.TEMPORARILY_CLOSED: "Tillfälligt stängd"}
 
-WHEN_SV = {When.OFFICE: "kontorstid", When.AFTER: "utanför kontorstid", When.ALWAYS: "alltid"}
-WHEN_CHOICE_SV = {When.OFFICE: "På kontorstid",
-                  When.AFTER: "Utanför kontorstid (när inget kontor är öppet)",
-                  When.ALWAYS: "Alltid"}
+WHEN_SV: Labels = {When.OFFICE: "kontorstid", When.AFTER: "utanför kontorstid",
+                   When.ALWAYS: "alltid"}
+WHEN_CHOICE_SV: Labels = {When.OFFICE: "På kontorstid",
+                          When.AFTER: "Utanför kontorstid (när inget kontor är öppet)",
+                          When.ALWAYS: "Alltid"}
 
-HOLIDAYS_SHORT_SV = {HolidayMode.CLOSED: "stängt", HolidayMode.SUNDAY: "som söndag",
-                     HolidayMode.NORMAL: "som vanligt"}
-HOLIDAYS_SV = {HolidayMode.CLOSED: "stängt på helgdagar och jul-, midsommar- och nyårsafton",
-               HolidayMode.SUNDAY: "helgdagar som söndag",
-               HolidayMode.NORMAL: "helgdagar som vanligt"}
-HOLIDAYS_CHOICE_SV = {
+HOLIDAYS_SHORT_SV: Labels = {HolidayMode.CLOSED: "stängt", HolidayMode.SUNDAY: "som söndag",
+                             HolidayMode.NORMAL: "som vanligt"}
+HOLIDAYS_SV: Labels = {
+    HolidayMode.CLOSED: "stängt på helgdagar och jul-, midsommar- och nyårsafton",
+    HolidayMode.SUNDAY: "helgdagar som söndag",
+    HolidayMode.NORMAL: "helgdagar som vanligt"}
+HOLIDAYS_CHOICE_SV: Labels = {
     HolidayMode.CLOSED: "Stängt på helgdagar och jul-, midsommar- och nyårsafton",
     HolidayMode.SUNDAY: "Helgdagar har söndagens tider",
     HolidayMode.NORMAL: "Helgdagar som vanliga dagar"}
 
-GROUP_SV = {Group.CHILD: "barn", Group.ADULT: "vuxen", Group.OLDER: "äldre"}
-GROUP_CHOICE_SV = {Group.CHILD: "Barn (under 18)", Group.ADULT: "Vuxna",
-                   Group.OLDER: "Äldre (65+)"}
+GROUP_SV: Labels = {Group.CHILD: "barn", Group.ADULT: "vuxen", Group.OLDER: "äldre"}
+GROUP_CHOICE_SV: Labels = {Group.CHILD: "Barn (under 18)", Group.ADULT: "Vuxna",
+                           Group.OLDER: "Äldre (65+)"}
 # (gender, is a child) -> the word for the person
-PERSON_GENDER_SV = {(Gender.WOMAN, True): "flicka", (Gender.MAN, True): "pojke",
-                    (Gender.WOMAN, False): "kvinna", (Gender.MAN, False): "man"}
-GENDER_CHOICE_SV = {Gender.WOMAN: "Kvinnor och flickor", Gender.MAN: "Män och pojkar"}
-CONCERN_CHOICE_SV = {Concern.VICTIMS: "Våldsutsatta", Concern.PERPETRATORS: "Våldsutövare",
-                     Concern.WITNESSED: "Barn som bevittnat våld"}
+PERSON_GENDER_SV: dict[tuple[str, bool], str] = {
+    (Gender.WOMAN, True): "flicka", (Gender.MAN, True): "pojke",
+    (Gender.WOMAN, False): "kvinna", (Gender.MAN, False): "man"}
+GENDER_CHOICE_SV: Labels = {Gender.WOMAN: "Kvinnor och flickor", Gender.MAN: "Män och pojkar"}
+CONCERN_CHOICE_SV: Labels = {Concern.VICTIMS: "Våldsutsatta", Concern.PERPETRATORS: "Våldsutövare",
+                             Concern.WITNESSED: "Barn som bevittnat våld"}
 
-USER_ROLE_SV = {UserRole.STAFF: "personal", UserRole.COORDINATOR: "samordnare",
-                UserRole.ADMIN: "administratör"}
-REPORT_REASON_SV = {ReportReason.WRONG_NUMBER: "Fel nummer",
-                    ReportReason.NO_ANSWER: "Svarar inte",
-                    ReportReason.WRONG_UNIT: "Fel ansvarig", ReportReason.OTHER: "Annat"}
+USER_ROLE_SV: Labels = {UserRole.STAFF: "personal", UserRole.COORDINATOR: "samordnare",
+                        UserRole.ADMIN: "administratör"}
+REPORT_REASON_SV: Labels = {ReportReason.WRONG_NUMBER: "Fel nummer",
+                            ReportReason.NO_ANSWER: "Svarar inte",
+                            ReportReason.WRONG_UNIT: "Fel ansvarig", ReportReason.OTHER: "Annat"}
 INVITE_STATE_SV = {"used": "använd", "expired": "utgången", "open": "öppen"}
-ASKER_SV = {Asker.HEALTH_CARE: "Hälso- och sjukvården", Asker.SOCIAL_SERVICES: "Socialtjänsten",
+ASKER_SV: Labels = {
+            Asker.HEALTH_CARE: "Hälso- och sjukvården", Asker.SOCIAL_SERVICES: "Socialtjänsten",
             Asker.AUTHORITY: "Försäkringskassan, Arbetsförmedlingen och Migrationsverket"}
 
 # A document's keys as a form's error names them: "Namnet saknas."
@@ -132,7 +140,7 @@ def local_time(iso: str) -> str:
 def describe_weekly(weekly: WeeklyHours) -> str:
     """'mån–fre 08:00-16:30' style text for people."""
     spec = weekly.to_spec()
-    if spec == ROUND_THE_CLOCK:
+    if isinstance(spec, str):  # hours.ROUND_THE_CLOCK, the only text to_spec gives
         return "dygnet runt"
     short = dict(zip(DAYS, WEEKDAYS_SHORT_SV, strict=True))
     parts = []

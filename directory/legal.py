@@ -74,8 +74,8 @@ def parse_sources(doc: Any, p: Any) -> list[LegalSource]:
     return out
 
 
-def source_doc(s: LegalSource) -> dict:
-    out: dict = {"id": s.id, "act": s.act}
+def source_doc(s: LegalSource) -> dict[str, str]:
+    out: dict[str, str] = {"id": s.id, "act": s.act}
     if s.short:
         out["short"] = s.short
     if s.section:
@@ -115,11 +115,11 @@ def parse_checklist(raw: Any, holder: Any, p: Any) -> tuple[ChecklistLine, ...]:
     return tuple(out)
 
 
-def line_doc(line: ChecklistLine) -> str | dict:
+def line_doc(line: ChecklistLine) -> str | dict[str, Any]:
     """The canonical form: a plain string when the line has neither sources nor askers."""
     if not line.sources and not line.askers:
         return line.text
-    out: dict = {"text": line.text}
+    out: dict[str, Any] = {"text": line.text}
     if line.askers:
         out["askers"] = list(line.askers)
     if line.sources:

@@ -137,16 +137,16 @@ def parse_lexicon(places_src: tuple[Any, str] | None, topics_src: tuple[Any, str
                    frozenset(subjects), tuple(danger))
 
 
-def file_docs(lex: Lexicon, topics: list[str]) -> dict[str, dict]:
+def file_docs(lex: Lexicon, topics: list[str]) -> dict[str, dict[str, Any]]:
     """The lexicon as its two files (relative path -> document), the way the importer reads
     them; `topics` are the taxonomy's topic slugs, in order."""
     forms: dict[str, list[str]] = {m: [] for m in lex.municipalities}
-    localities = []
+    localities: list[dict[str, Any]] = []
     for p in lex.places:
         if p.kind == "form":
             forms.setdefault(p.municipality, []).append(p.name)
         else:
-            item = {"name": p.name, "municipality": p.municipality}
+            item: dict[str, Any] = {"name": p.name, "municipality": p.municipality}
             if p.common_word:
                 item["common_word"] = True
             localities.append(item)
@@ -154,9 +154,9 @@ def file_docs(lex: Lexicon, topics: list[str]) -> dict[str, dict]:
         "municipalities": [{"name": m, "forms": forms.get(m, [])} for m in lex.municipalities],
         "localities": localities,
     }
-    topic_docs = {}
+    topic_docs: dict[str, dict[str, Any]] = {}
     for slug in topics:
-        entry = {}
+        entry: dict[str, Any] = {}
         if lex.phrases.get(slug):
             entry["phrases"] = {lang: list(v) for lang, v in lex.phrases[slug].items()}
         if lex.signals.get(slug):
@@ -173,7 +173,7 @@ def file_docs(lex: Lexicon, topics: list[str]) -> dict[str, dict]:
     return {PLACES_FILE: places, TOPICS_FILE: topics_doc}
 
 
-def stored_doc(lex: Lexicon) -> dict:
+def stored_doc(lex: Lexicon) -> dict[str, Any]:
     """The lexicon as the version history stores it and the topic model's digest reads it
     (byte-identical across versions: see the module's docstring)."""
     return {

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from directory.hours import Schedule
 from directory.labels import ASKER_SV
 from directory.vocabulary import CHILD_HARMED_TAG, PERPETRATOR_TAG, Status, Visibility
 from directory.vocabulary import PERSON_TAGS as PERSON_TAGS  # re-exported for routing
+
+if TYPE_CHECKING:
+    from directory.yamlio import Problem
 
 ALL = "alla"  # an area of "alla" means every municipality in the directory
 
@@ -102,7 +106,7 @@ class Person:
             out.add(CHILD_HARMED_TAG)
         return frozenset(out)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"age": self.age, "group": self.group, "gender": self.gender,
                 "uses_violence": self.uses_violence}
 
@@ -270,7 +274,7 @@ class DangerRule:
     reach: int = 5  # tokens within which all the concepts must be found
     unless: tuple[str, ...] = ()  # concepts that, anywhere in the question, undo the rule
 
-    def doc(self) -> dict:
+    def doc(self) -> dict[str, Any]:
         return ({"all": list(self.concepts)} | ({"reach": self.reach} if self.reach != 5 else {})
                 | ({"unless": list(self.unless)} if self.unless else {}))
 
@@ -298,6 +302,6 @@ class Bundle:
     agreements: dict[str | None, Agreement | None] = field(default_factory=dict)
     sources: list[LegalSource] | None = None
     # Things that are not errors but a person should look at (file, line, reason).
-    warnings: list = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     # source -> its examples, for the example files in this input (a source is replaced whole)
     examples: dict[str, list[Example]] = field(default_factory=dict)

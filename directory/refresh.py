@@ -13,9 +13,11 @@ import asyncio
 import logging
 import sqlite3
 import time
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from directory.db import Params
 from directory.snapshot import Directory
 from directory.store import Store
 from directory.understand.model import TopicModel
@@ -64,11 +66,17 @@ class _Reader:
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("BEGIN")
 
-    async def fetchall(self, sql: str, params: tuple | dict = ()) -> list[Any]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Any]:
         return self.conn.execute(sql, params).fetchall()
 
-    async def fetchone(self, sql: str, params: tuple | dict = ()) -> Any:
+    async def fetchone(self, sql: str, params: Params = ()) -> Any:
         return self.conn.execute(sql, params).fetchone()
+
+    async def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        if row is None:
+            raise LookupError(f"no row from {sql!r}")
+        return row[0]
 
     def close(self) -> None:
         self.conn.close()
@@ -78,6 +86,7 @@ def load_in_thread(path: Path) -> Directory:
     """The whole directory read from `path` and indexed, in the calling (worker) thread."""
     reader = _Reader(path)
     try:
+        # The reader has the reads of Database that Store's reads use (and no writes).
         d = _run(load_directory(Store(reader)))  # type: ignore[arg-type]
     finally:
         reader.close()
@@ -85,13 +94,17 @@ def load_in_thread(path: Path) -> Directory:
     return d
 
 
-def _run(coro: Any) -> Any:
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine that never waits (the reader's reads return at once) without an
     event loop; a loop of its own per load would only add its start-up."""
     try:
         coro.send(None)
     except StopIteration as done:
-        return done.value
+        result: T = done.value  # StopIteration carries the coroutine's return value
+        return result
     coro.close()
     raise RuntimeError("load_directory väntade på något: läsaren ska aldrig vänta")
 
@@ -117,18 +130,21 @@ class DirectoryCache:
         self.full_loads = 0  # for tests and the benchmarks
         self.role_batch = ROLE_BATCH
 
-    def _fresh(self) -> bool:
-        return (self._current is not None and self._full is None
+    def _fresh(self) -> Directory | None:
+        """The snapshot, when it needs no look at the database; else None."""
+        if (self._current is not None and self._full is None
                 and self.store.db.local_commits == self._seen[0]
-                and time.monotonic() - self._seen[1] < self.OTHER_WRITERS_EVERY)
+                and time.monotonic() - self._seen[1] < self.OTHER_WRITERS_EVERY):
+            return self._current
+        return None
 
     async def get(self) -> Directory:
-        if self._fresh():
-            return self._current  # type: ignore[return-value]
+        if (fresh := self._fresh()) is not None:
+            return fresh
         async with self._lock:  # one look at the database at a time
             if self._full is None:
-                if self._fresh():
-                    return self._current  # type: ignore[return-value]
+                if (fresh := self._fresh()) is not None:
+                    return fresh
                 self._seen = (self.store.db.local_commits, time.monotonic())
                 current = self._current
                 if current is not None:
@@ -160,7 +176,9 @@ class DirectoryCache:
     async def _wait(self) -> Directory:
         task = self._full
         if task is None:
-            return self._current  # type: ignore[return-value]
+            # The load finished meanwhile: it sets the snapshot before it clears the task.
+            assert self._current is not None
+            return self._current
         if self._current is None:
             return await asyncio.shield(task)
         await asyncio.wait({task}, timeout=self.RELOAD_WAIT)
@@ -225,12 +243,14 @@ class DirectoryCache:
                 role, area = roles[role_id]
                 d.update_role(role, frozenset(area))
         for (topic, municipality), path in paths.items():
-            table = d.local_paths if municipality else d.regional_paths
-            key = (topic, municipality) if municipality else topic
-            if path is None:
-                table.pop(key, None)  # type: ignore[call-overload]
+            if municipality and path is None:
+                d.local_paths.pop((topic, municipality), None)
+            elif municipality and path is not None:
+                d.local_paths[(topic, municipality)] = path
+            elif path is None:
+                d.regional_paths.pop(topic, None)
             else:
-                table[key] = path  # type: ignore[index]
+                d.regional_paths[topic] = path
         for org_id, org in organisations.items():
             if org is not None:
                 d.organisations[org_id] = org

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 
 from directory.freshness import Freshness, freshness
 from directory.hours import STOCKHOLM
-from directory.model import DANGER_KIND, PERSON_TAGS, Contact, NamedUnit, Person, Role, Step
+from directory.model import DANGER_KIND as DANGER_KIND  # re-exported: 112 first is routing's
+from directory.model import PERSON_TAGS, Contact, NamedUnit, Person, Role, Step
 from directory.snapshot import Directory, OpenAt
 
 PERSON_TAG_SET = frozenset(PERSON_TAGS)

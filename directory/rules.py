@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 
 from directory.model import ALL, Organisation, Role
@@ -40,7 +41,7 @@ class OrgScope:
     def serves(self, municipality: str) -> bool:
         return ALL in self.municipalities or municipality in self.municipalities
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, list[str]]:
         return {"municipalities": list(self.municipalities), "kinds": list(self.kinds)}
 
 
@@ -87,7 +88,7 @@ def _text_issues(field: str, text: str, limit: int, multiline: bool = False) -> 
 
 
 def role_issues(role: Role, scope: OrgScope | None, municipalities: tuple[str, ...] | list[str],
-                kinds: set[str] | frozenset[str] | dict, before: Role | None = None
+                kinds: Container[str], before: Role | None = None
                 ) -> list[Issue]:
     """Everything wrong with `role` (already parsed) beyond its document's shape; empty
     when it may be saved. `before` is the role as stored (None for a new role)."""

@@ -8,7 +8,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from directory.ask import Answer, ask
 from directory.db import Database
@@ -31,6 +31,7 @@ from directory.understand.redact import redact
 
 if TYPE_CHECKING:  # imported where used: a one-shot `kontaktvag ask` needs none of them
     from directory.coverage import Coverage
+    from directory.yamlio import Problem
 
 # The door's own types, for the front ends: what its reads return (the snapshot, a route's
 # steps, versions, reports, audit rows, a form's field errors, the rules' issues and an
@@ -58,8 +59,9 @@ class DirectoryService:
         self.tokens = Tokens(db, self.people)
         self.cache = DirectoryCache(self.store)
         self._understander: Understander | None = None
-        self._building: tuple[tuple, asyncio.Task[Understander]] | None = None
-        self._coverage: tuple[tuple, Coverage] | None = None
+        self._building: tuple[tuple[int, int, str | None, str | None],
+                              asyncio.Task[Understander]] | None = None
+        self._coverage: tuple[tuple[int, int, dt.date], Coverage] | None = None
 
     @classmethod
     async def open(cls, path: str | Path, demo_data: Path | None = None,
@@ -78,7 +80,7 @@ class DirectoryService:
         return service
 
     async def import_files(self, root: Path, actor: str, build_model: bool = True,
-                           warned: list | None = None) -> dict:
+                           warned: list[Problem] | None = None) -> dict[str, int]:
         """Import (all or nothing), then rebuild the topic model if what it learns from
         changed. Raises ImportFailed with every problem; warnings go to `warned`."""
         from directory.importer import import_path
@@ -204,8 +206,8 @@ class DirectoryService:
 
         return check
 
-    async def patch_role(self, role_id: str, changes: dict, expected: int | None,
-                         actor: str) -> tuple[bool, int]:
+    async def patch_role(self, role_id: str, changes: dict[str, Any],
+                         expected: int | set[int] | None, actor: str) -> tuple[bool, int]:
         """Merge `changes` onto the role's document and save it, all in one transaction:
         (changed, new version). Raises Conflict (stale `expected`), Refused, KeyError."""
 
@@ -296,7 +298,7 @@ class DirectoryService:
         return known_asker(value)
 
     @staticmethod
-    def role_document(role: Role, with_protected: bool = False) -> dict:
+    def role_document(role: Role, with_protected: bool = False) -> dict[str, Any]:
         """The canonical document of a role (docs/data-format.md), as the API shows it."""
         return role_doc(role, with_protected)
 
@@ -306,7 +308,7 @@ class DirectoryService:
         return summary(issues)
 
     @staticmethod
-    def read_role_document(doc: dict, org: Organisation, d: Directory,
+    def read_role_document(doc: dict[str, Any], org: Organisation, d: Directory,
                            scope: OrgScope | None, before: Role | None
                            ) -> tuple[Role | None, list[FieldError], list[Issue]]:
         """A role document typed into a form, read by the importer's own parser and checked
@@ -319,7 +321,7 @@ class DirectoryService:
         return role, problems.errors, issues
 
     @staticmethod
-    def read_path_steps(raw: list[dict]) -> tuple[tuple[Step, ...], list[str]]:
+    def read_path_steps(raw: list[dict[str, Any]]) -> tuple[tuple[Step, ...], list[str]]:
         """A path's steps typed into a form, read by the importer's parser: (the steps, the
         reasons of its problems)."""
         problems = Problems("formulär")

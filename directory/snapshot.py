@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from directory.hours import STOCKHOLM, Schedule
 from directory.model import (
@@ -60,12 +61,14 @@ class Directory:
     # dataclasses.replace): (kind, municipality) -> roles nearest first; the same as
     # "briefs" per person (below); each role's opening key; open keys per minute.
     _nearest: dict[tuple[str, str], list[Role]] = field(init=False, repr=False)
-    _briefs: dict[tuple[str, str], dict] = field(init=False, repr=False)
+    _briefs: dict[tuple[str, str], dict[tuple[str | None, str | None] | None,
+                                        tuple[tuple[int, Role], ...]]] = field(
+        init=False, repr=False)
     _open_keys: dict[str, int] = field(init=False, repr=False)
     _schedules: dict[Schedule, int] = field(init=False, repr=False)
     _schedule_list: list[Schedule] = field(init=False, repr=False)
     _moments: dict[dt.datetime, OpenAt] = field(init=False, repr=False)
-    remembered: dict[tuple, bool] = field(init=False, repr=False)  # ask's routing facts
+    remembered: dict[tuple[Any, ...], bool] = field(init=False, repr=False)  # ask's facts
     _order: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -110,7 +113,7 @@ class Directory:
     def update_role(self, role: Role, area: frozenset[str]) -> None:
         """Swap one role in place (an edit or a verification), keeping index order."""
         old = self.roles.get(role.id)
-        def named(r: Role | None) -> tuple:
+        def named(r: Role | None) -> tuple[object, ...]:
             return (r.aliases, _head(r.name), r.org_id) if r is not None and \
                 r.status != Status.INACTIVE else ()
 
@@ -122,7 +125,9 @@ class Directory:
             old_area = self.areas.get(role.id, frozenset())
             for lst in [self.by_kind_area.get((old.kind, m)) for m in old_area] + [
                     self.everywhere.get(old.kind)]:
-                for i, r in enumerate(lst or ()):
+                if lst is None:
+                    continue
+                for i, r in enumerate(lst):
                     if r.id == role.id:
                         del lst[i]
                         break
@@ -274,7 +279,7 @@ def _head(name: str) -> str:
     return name.split(" – ")[0].split(" (")[0].strip()
 
 
-def _routed(role: Role) -> tuple:
+def _routed(role: Role) -> tuple[str, str, Schedule, tuple[str, ...], tuple[str, ...]]:
     """What of a role routing reads (besides its area)."""
     return (role.kind, role.status, role.schedule, role.groups, role.genders)
 

@@ -57,6 +57,7 @@ REMINDER_EVERY = dt.timedelta(days=7)
 
 
 def build_application(settings: Settings, engine: Engine, webhook: bool) -> Application:
+    assert settings.telegram_token is not None  # the bot is set up only with a token
     builder = (ApplicationBuilder().token(settings.telegram_token)
                .rate_limiter(AIORateLimiter()))
     if settings.telegram_api_url:
@@ -88,7 +89,8 @@ async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Weekly: each coordinator hears what is due for review and what was reported."""
     engine: Engine = context.application.bot_data[handlers.ENGINE_KEY]
     for user, reply in await engine.weekly_reminders():
-        await handlers.send_all(context, user.telegram_id, reply)
+        if user.telegram_id is not None:  # weekly_reminders picks only users with one
+            await handlers.send_all(context, user.telegram_id, reply)
 
 
 async def _telegram_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -97,7 +99,8 @@ async def _telegram_ctx(app: web.Application) -> AsyncIterator[None]:
     # The library logs whole updates (message text) at DEBUG, httpx logs URLs with the token.
     logging.getLogger("telegram").setLevel(logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    webhook = bool(settings.public_url)
+    public_url = settings.public_url
+    webhook = bool(public_url)
     application = build_application(settings, app[ENGINE], webhook)
     app[TELEGRAM] = application
     try:
@@ -106,15 +109,16 @@ async def _telegram_ctx(app: web.Application) -> AsyncIterator[None]:
         raise SystemExit("Telegram godtar inte KONTAKTVAG_TELEGRAM_TOKEN (fel eller "
                          "återkallad). Hämta den igen hos @BotFather.") from None
     await application.start()
-    if webhook:
+    if public_url:  # webhook
         secret = settings.webhook_secret or secrets.token_urlsafe(32)
         logsafe.protect(secret)
         app[WEBHOOK_SECRET] = secret
         await application.bot.set_webhook(
-            url=settings.public_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret,
+            url=public_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret,
             allowed_updates=Update.ALL_TYPES)
         log.info("Telegram: webhook registrerad")
     else:
+        assert application.updater is not None  # built with one when there is no webhook
         await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         log.info("Telegram: long polling startad")
     try:

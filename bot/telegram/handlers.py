@@ -35,6 +35,7 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: O
     if edit and len(parts) == 1 and update.callback_query and update.callback_query.message:
         await update.callback_query.edit_message_text(**parts[0])
     else:
+        assert update.effective_chat is not None  # every handler here answers in a chat
         await send_all(context, update.effective_chat.id, outcome.reply)
     for user, reply in outcome.notify:
         if user.telegram_id:
@@ -48,6 +49,7 @@ async def send_all(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Repl
 
 async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any text in a private chat is a question."""
+    assert update.effective_message is not None  # a MessageHandler's update has one
     await deliver(update, context, await engine(context).on_text(
         await _user(update, context), update.effective_message.text or ""))
 
@@ -55,6 +57,7 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start [CODE]: link this Telegram account with an invite code."""
     sender = update.effective_user
+    assert sender is not None  # a command in a private chat has a sender
     code = context.args[0] if context.args else None
     await deliver(update, context, await engine(context).on_start(
         sender.id, sender.username or sender.first_name or "", code))
@@ -62,6 +65,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/kommun, /hjalp, /mina: handled by the engine."""
+    assert update.effective_message is not None  # a command is a message
     name = (update.effective_message.text or "/").split()[0][1:].split("@")[0].lower()
     await deliver(update, context, await engine(context).on_command(
         await _user(update, context), name, " ".join(context.args or [])))
@@ -70,6 +74,7 @@ async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button press; the engine checks the user's permission again."""
     query = update.callback_query
+    assert query is not None  # a CallbackQueryHandler's update has one
     await query.answer()
     data = query.data or ""
     await deliver(update, context, await engine(context).on_button(

@@ -10,6 +10,7 @@ links become numbers Telegram links by itself before the split.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -100,10 +101,10 @@ def split_html(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
-def messages(reply: Reply) -> list[dict]:
+def messages(reply: Reply) -> list[dict[str, Any]]:
     """The keyword arguments of each message the reply becomes; buttons on the last."""
     texts = split_html(telegram_html(reply.text))
-    out = [{"text": t, "parse_mode": ParseMode.HTML, "reply_markup": None,
+    out: list[dict[str, Any]] = [{"text": t, "parse_mode": ParseMode.HTML, "reply_markup": None,
             "disable_web_page_preview": True} for t in texts]
     out[-1]["reply_markup"] = markup(reply)
     return out

@@ -77,7 +77,7 @@ async def ask(request: web.Request) -> web.Response:
         try:
             at = parse_moment(at_raw)
         except ValueError:
-            raise BadRequest(f"\"at\": '{_shown(at_raw)}' är ingen tidpunkt i ISO 8601, "
+            raise BadRequest(f"\"at\": '{_shown(at_raw or '')}' är ingen tidpunkt i ISO 8601, "
                              "t.ex. 2026-11-24T23:30:00+01:00") from None
         kommun = None
         if kommun_raw is not None and kommun_raw != "":
@@ -250,6 +250,7 @@ async def edit_role(request: web.Request) -> web.Response:
         _, version = await service.patch_role(role.id, body, expected, user.name)
     except Conflict as c:
         current = await service.store.role(role.id)
+        assert current is not None  # nothing is hard-deleted
         resp = json_response({
             "error": "Rollen har ändrats sedan du hämtade den (If-Match stämmer inte). "
                      "Hämta den igen, gör om ändringen och skicka den nya ETag.",
@@ -262,6 +263,7 @@ async def edit_role(request: web.Request) -> web.Response:
     except KeyError:
         return json_error(404, "Den rollen finns inte.")
     saved = await service.store.role(role.id)
+    assert saved is not None  # just saved
     resp = json_response({"role_id": role.id, "version": version,
                           "document": DirectoryService.role_document(saved)})
     resp.headers["ETag"] = etag(version)

@@ -120,10 +120,11 @@ def _log_row(r: AuditRow, names: dict[int, str], d: Directory) -> Row:
     elif code in BY_USER_ID and detail.isdigit():
         detail = names.get(int(detail), f"konto {detail}")
     elif code == "invite.create":
-        role, _, orgs = detail.partition(" ")
+        user_role, _, orgs = detail.partition(" ")
         org_names = [d.organisations[o].name if o in d.organisations else o
                      for o in orgs.split(",") if o]
-        detail = ROLE_SV.get(role, role) + (f" ({', '.join(org_names)})" if org_names else "")
+        detail = (ROLE_SV.get(user_role, user_role)
+                  + (f" ({', '.join(org_names)})" if org_names else ""))
     elif code == "invite.redeem":
         detail = ROLE_SV.get(detail, detail)
     return Row(local(r.at), actor, code, ACTION_SV.get(code, code), detail, link)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from typing import Any
 
 from aiohttp import web
 
@@ -166,7 +167,8 @@ async def signup(request: web.Request) -> web.Response:
     people = service_of(request).people
     t = request.app[THROTTLE]["code"]
     ip = client_ip(request)
-    ctx = {"code": code, "values": {"name": name}, "errors": {}, "role_sv": ROLE_SV}
+    ctx: dict[str, Any] = {"code": code, "values": {"name": name}, "errors": {},
+                           "role_sv": ROLE_SV}
     if t.blocked_for(ip):
         ctx["invite"] = None
         ctx["errors"]["code"] = "För många försök med fel kod. Vänta en stund."
@@ -241,7 +243,9 @@ async def change_password(request: web.Request) -> web.Response:
     people = service_of(request).people
     await people.set_password(user.id, await asyncio.to_thread(hash_password, form["new"]),
                               user.name, keep_tokens=form.get("keep_tokens") == "1")
-    await sign_in(request, await people.user(user.id))  # every session ended: a new one here
+    signed_in = await people.user(user.id)
+    assert signed_in is not None  # the user of this request
+    await sign_in(request, signed_in)  # every session ended: a new one here
     raise see_other("/konto?sparat=pw")
 
 

@@ -143,6 +143,7 @@ async def _role_for_edit(request: web.Request) -> tuple[Role, Organisation, int]
         raise web.HTTPNotFound(text="Den rollen finns inte.")
     require_org(user_of(request), role.org_id)
     org = await service.store.organisation(role.org_id)
+    assert org is not None  # a role's organisation exists (a foreign key)
     return role, org, version
 
 

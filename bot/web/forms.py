@@ -85,7 +85,7 @@ def small_int(text: str) -> int | None:
 def hours_text(weekly: WeeklyHours) -> str:
     """'mån-fre 08:00-12:00; lör 10:00-14:00' or 'dygnet runt'."""
     spec = weekly.to_spec()
-    if spec == ROUND_THE_CLOCK:
+    if isinstance(spec, str):  # ROUND_THE_CLOCK, the only text to_spec gives
         return "dygnet runt"
     sv = dict(zip(DAYS, WEEKDAYS_SHORT_SV, strict=True))
     return "; ".join("-".join(sv[d] for d in key.split("-")) + f" {value}"
@@ -156,13 +156,13 @@ def new_form() -> RoleForm:
 # ---- post -> form --------------------------------------------------------------------
 
 
-def _text(data: MultiMapping[str], name: str) -> str:
+def _text(data: MultiMapping[object], name: str) -> str:
     """A posted field; a browser sends a textarea's line breaks as CRLF, kept as newlines
     (the validator refuses a lone carriage return as a control character)."""
     return str(data.get(name, "")).replace("\r\n", "\n")
 
 
-def _rows(data: MultiMapping[str], prefix: str, names: tuple[str, ...]) -> list[dict[str, str]]:
+def _rows(data: MultiMapping[object], prefix: str, names: tuple[str, ...]) -> list[dict[str, str]]:
     try:
         count = min(int(str(data.get(f"n-{prefix}", "0"))), MAX_ROWS)
     except ValueError:
@@ -173,7 +173,8 @@ def _rows(data: MultiMapping[str], prefix: str, names: tuple[str, ...]) -> list[
     return rows
 
 
-def from_post(data: MultiMapping[str]) -> RoleForm:
+def from_post(data: MultiMapping[object]) -> RoleForm:
+    """From `request.post()`: every value (text, or a file nobody should send) read by str()."""
     f = RoleForm()
     for name in SCALARS:
         f.values[name] = _text(data, name)
@@ -308,7 +309,8 @@ def _exceptions(form: RoleForm, draft: _Draft) -> None:
     for i, row in enumerate(form.exceptions):
         if _blank(row, ("date", "hours", "note")) and not row.get("closed"):
             continue
-        item = {"date": row.get("date", "").strip(), "note": row.get("note", "").strip()}
+        item: dict[str, Any] = {"date": row.get("date", "").strip(),
+                                "note": row.get("note", "").strip()}
         if row.get("closed"):
             item["closed"] = True
         else:

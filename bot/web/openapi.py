@@ -198,7 +198,7 @@ ROLE_ID = {"name": "role_id", "in": "path", "required": True, "schema": {"type":
 
 
 def document() -> dict[str, Any]:
-    security = [{"bearer": []}, {"session": []}]
+    security: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kontaktväg API", "version": "1",

@@ -19,6 +19,7 @@ import secrets
 import time
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from aiohttp_session import get_session, new_session, session_middleware
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
@@ -66,7 +67,7 @@ def session_key(settings_key: str | None) -> Fernet:
     return Fernet(Fernet.generate_key())
 
 
-def sessions(app: web.Application) -> web.Middleware:
+def sessions(app: web.Application) -> Middleware:
     settings = app[SETTINGS]
     storage = EncryptedCookieStorage(
         session_key(settings.session_key), cookie_name=COOKIE_NAME, httponly=True,

@@ -23,6 +23,7 @@ from directory.model import (
     ALL,
     Agreement,
     Bundle,
+    Contact,
     ContactPath,
     Example,
     Kind,
@@ -33,7 +34,7 @@ from directory.model import (
     Role,
     Topic,
 )
-from directory.rules import OrgScope, scope_from_row
+from directory.rules import Issue, OrgScope, scope_from_row
 from directory.store import checked, learning, rows, writes
 from directory.store.checked import Conflict, Refused
 from directory.understand.model import TopicModel
@@ -49,8 +50,8 @@ class Version:
     at: str
     actor: str
     action: str
-    before: dict | None
-    after: dict | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
 
 
 # Role rows with their contact points as a JSON list (sorted by rank in Python: before
@@ -71,7 +72,7 @@ ROLE_WITH_CONTACTS_AND_PROTECTED = (
     f"SELECT r.*, {CONTACTS_JSON}, {PROTECTED_JSON} FROM roles r WHERE r.id = ?")
 
 
-def _contacts(row: Any) -> tuple:
+def _contacts(row: Any) -> tuple[Contact, ...]:
     return tuple(rows.contact(c) for c in sorted(json.loads(row["contacts_json"]),
                                                   key=lambda c: c["rank"]))
 
@@ -125,11 +126,11 @@ class Store:
         where, params = ("WHERE org_id = ?", (org_id,)) if org_id else ("", ())
         role_rows = await self.db.fetchall(
             f"SELECT * FROM roles {where} ORDER BY position, id", params)
-        contacts: dict[str, list] = {}
+        contacts: dict[str, list[Contact]] = {}
         for r in await self.db.fetchall(
                 "SELECT * FROM contact_points ORDER BY role_id, rank"):
             contacts.setdefault(r["role_id"], []).append(rows.contact(r))
-        protected: dict[str, list] = {}
+        protected: dict[str, list[tuple[str, str]]] = {}
         if with_protected:
             for r in await self.db.fetchall("SELECT * FROM protected_fields ORDER BY rowid"):
                 protected.setdefault(r["role_id"], []).append((r["field"], r["value"]))
@@ -143,7 +144,7 @@ class Store:
                                    ROLE_WITH_CONTACTS_AND_PROTECTED, (role_id,))
         if r is None:
             return None
-        protected: tuple = ()
+        protected: tuple[tuple[str, str], ...] = ()
         if with_protected:
             protected = tuple((f, v) for _, f, v in sorted(json.loads(r["protected_json"])))
         return rows.role(r, _contacts(r), protected)
@@ -232,11 +233,11 @@ class Store:
     async def last_version_id(self, entities: tuple[str, ...] | None = None) -> int:
         if entities:
             marks = ",".join("?" * len(entities))
-            row = await self.db.fetchone(
+            last = await self.db.scalar(
                 f"SELECT COALESCE(MAX(id), 0) FROM versions WHERE entity IN ({marks})", entities)
         else:
-            row = await self.db.fetchone("SELECT COALESCE(MAX(id), 0) FROM versions")
-        return row[0]
+            last = await self.db.scalar("SELECT COALESCE(MAX(id), 0) FROM versions")
+        return int(last)
 
     async def generation_and_changes(self, version_id: int
                                      ) -> tuple[int, list[tuple[str, str, int]]]:
@@ -271,7 +272,8 @@ class Store:
     # Each is one transaction run in the writer thread by `Database.run_write`: one hop from
     # the event loop, however many statements.
 
-    async def apply_bundle(self, bundle: Bundle, actor: str, action: str = "import") -> dict:
+    async def apply_bundle(self, bundle: Bundle, actor: str, action: str = "import"
+                           ) -> dict[str, int]:
         """Write a validated bundle in one transaction; returns counts of what changed."""
         return await self.db.run_write(_versioned, writes.apply_bundle, bundle, actor, action)
 
@@ -322,8 +324,7 @@ class Store:
 
     async def role_version(self, role_id: str) -> int:
         """The newest version id of the role or its protected fields (its ETag)."""
-        row = await self.db.fetchone(checked.ROLE_VERSION, (role_id,))
-        return int(row[0])
+        return int(await self.db.scalar(checked.ROLE_VERSION, (role_id,)))
 
     async def scope(self, org_id: str) -> OrgScope | None:
         r = await self.db.fetchone("SELECT * FROM org_scope WHERE org_id = ?", (org_id,))
@@ -336,9 +337,9 @@ class Store:
     async def set_scope(self, scope: OrgScope, actor: str) -> bool:
         return await self.db.run_write(_versioned, checked.put_scope, scope, actor, "update")
 
-    async def edit_role(self, role_id: str, expected: int | None,
+    async def edit_role(self, role_id: str, expected: int | set[int] | None,
                         make: Callable[[Role, Organisation], Role],
-                        check: Callable[..., list], actor: str,
+                        check: Callable[..., list[Issue]], actor: str,
                         replace_protected: bool = False,
                         verify_on: dt.date | None = None,
                         resolution: str = checked.VERIFIED) -> tuple[bool, int, Role]:
@@ -350,7 +351,7 @@ class Store:
                                        check, actor, replace_protected, verify_on,
                                        resolution)
 
-    async def create_role(self, role: Role, check: Callable[..., list], actor: str) -> int:
+    async def create_role(self, role: Role, check: Callable[..., list[Issue]], actor: str) -> int:
         return await self.db.run_write(_versioned, checked.create_role, role, check, actor)
 
 

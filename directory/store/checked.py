@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from directory.model import Organisation, Role
+from directory.rules import Issue
 from directory.store import people, rows
 from directory.store.writes import Conn, _all, _one, _role_doc, record, save_role, verify_role
 
@@ -26,7 +27,7 @@ class Conflict(Exception):
 class Refused(Exception):
     """The edit breaks a rule (directory.rules.Issue items in `issues`)."""
 
-    def __init__(self, issues: list) -> None:
+    def __init__(self, issues: list[Issue]) -> None:
         super().__init__("; ".join(i.message for i in issues))
         self.issues = issues
 
@@ -37,7 +38,7 @@ ROLE_VERSION = ("SELECT COALESCE(MAX(id), 0) FROM versions "
 
 def role_version(conn: Conn, role_id: str) -> int:
     """The id of the newest version of the role or its protected fields: the role's ETag."""
-    return _one(conn, ROLE_VERSION, (role_id,))[0]
+    return int(_one(conn, ROLE_VERSION, (role_id,))[0])
 
 
 def read_scope(conn: Conn, org_id: str) -> Any:

@@ -9,11 +9,14 @@ import json
 import secrets
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, TypedDict
+
+import aiosqlite
 
 from directory.accounts import User
-from directory.db import Database
+from directory.db import Database, Params, inserted_id
 from directory.labels import REPORT_REASON_SV, USER_ROLE_SV
 from directory.names import clash
 from directory.understand.redact import redact
@@ -24,6 +27,8 @@ ROLES = values(UserRole)
 ROLE_SV = USER_ROLE_SV
 REPORT_REASONS = REPORT_REASON_SV
 INVITE_DAYS = 7
+# What People remembers a lookup under: ("telegram", id), ("session", hash), ("token", hash).
+LookupKey = tuple[str, int | str]
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,22 @@ class Report:
     def from_row(cls, row: Any) -> Report:
         """From a `reports` row, by column name (the order of the columns does not matter)."""
         return cls(**{f.name: row[f.name] for f in fields(cls)})
+
+
+class Unanswered(TypedDict):
+    """A question nothing fitted, as the `unanswered` table keeps it (a row as a dict)."""
+
+    id: int
+    query: str
+    count: int
+    first_at: str
+    last_at: str
+    handled: int
+
+
+def _unanswered(row: aiosqlite.Row) -> Unanswered:
+    return Unanswered(id=row["id"], query=row["query"], count=row["count"],
+                      first_at=row["first_at"], last_at=row["last_at"], handled=row["handled"])
 
 
 @dataclass(frozen=True)
@@ -90,7 +111,7 @@ def hash_code(code: str) -> str:
 # Writes: plain functions run in the writer thread inside one transaction (Database.run_write).
 
 
-def _execute(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> None:
+def _execute(conn: sqlite3.Connection, sql: str, params: Params = ()) -> None:
     conn.execute(sql, params)
 
 
@@ -116,7 +137,7 @@ USER_WITH_ORGS = ("SELECT u.*, o.org_id AS org_id FROM users u "
                   "LEFT JOIN user_orgs o ON o.user_id = u.id WHERE {where} ORDER BY o.org_id")
 
 
-def user_from_rows(found: list) -> User | None:
+def user_from_rows(found: list[aiosqlite.Row]) -> User | None:
     """The user in the rows of a USER_WITH_ORGS-shaped query (None when there are none)."""
     if not found:
         return None
@@ -160,21 +181,21 @@ class People:
         # question needs it. Any change here to users, sessions or keys moves `epoch`, which
         # forgets them all at once; a change by another process holds within LOOKUP_TTL.
         self.epoch = 0
-        self._lookups: dict[tuple, tuple[int, float, Any]] = {}
-        self._pending: set[asyncio.Task] = set()
+        self._lookups: dict[LookupKey, tuple[int, float, Any]] = {}
+        self._pending: set[asyncio.Task[None]] = set()
 
     def changed(self) -> None:
         """Users, sessions or API keys changed: forget every remembered lookup."""
         self.epoch += 1
         self._lookups.clear()
 
-    def remembered(self, key: tuple) -> tuple[bool, Any]:
+    def remembered(self, key: LookupKey) -> tuple[bool, Any]:
         hit = self._lookups.get(key)
         if hit is not None and hit[0] == self.epoch and time.monotonic() - hit[1] < LOOKUP_TTL:
             return True, hit[2]
         return False, None
 
-    def remember(self, key: tuple, epoch: int, value: Any) -> None:
+    def remember(self, key: LookupKey, epoch: int, value: Any) -> None:
         """Keep `value`, looked up while the epoch was `epoch` (stale if it moved since)."""
         if epoch != self.epoch:
             return
@@ -184,9 +205,7 @@ class People:
 
     # ---- users ---------------------------------------------------------------------
 
-    async def _user(self, row) -> User | None:
-        if row is None:
-            return None
+    async def _user(self, row: aiosqlite.Row) -> User:
         orgs = tuple(r["org_id"] for r in await self.db.fetchall(
             "SELECT org_id FROM user_orgs WHERE user_id = ? ORDER BY org_id", (row["id"],)))
         return User(row["id"], row["name"], row["role"], orgs, row["telegram_id"],
@@ -207,6 +226,7 @@ class People:
     async def user_by_telegram(self, telegram_id: int) -> User | None:
         """Runs on every Telegram update: remembered (see `epoch`)."""
         key = ("telegram", telegram_id)
+        user: User | None
         known, user = self.remembered(key)
         if not known:
             epoch = self.epoch
@@ -227,8 +247,7 @@ class People:
         return [await self._user(r) for r in rows]
 
     async def count_admins(self) -> int:
-        row = await self.db.fetchone("SELECT COUNT(*) FROM users WHERE role = 'admin'")
-        return row[0]
+        return int(await self.db.scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'"))
 
     async def add_user(self, name: str, role: str, orgs: list[str] | tuple[str, ...] = (),
                        password_hash: str | None = None, telegram_id: int | None = None,
@@ -241,7 +260,7 @@ class People:
             cur = conn.execute(
                 "INSERT INTO users(name, role, password_hash, telegram_id, created_at) "
                 "VALUES (?, ?, ?, ?, ?)", (name, role, password_hash, telegram_id, _now()))
-            user_id = cur.lastrowid
+            user_id = inserted_id(cur)
             conn.executemany("INSERT INTO user_orgs(user_id, org_id) VALUES (?, ?)",
                              [(user_id, o) for o in orgs])
             add_audit(conn, actor, "user.add", f"{name} ({role})")
@@ -249,7 +268,9 @@ class People:
 
         user_id = await self.db.run_write(add)
         self.changed()
-        return await self.user(user_id)
+        user = await self.user(user_id)
+        assert user is not None  # just added
+        return user
 
     async def set_password(self, user_id: int, password_hash: str, actor: str,
                            keep_tokens: bool = False) -> None:
@@ -309,6 +330,7 @@ class People:
         """The active user of a live session, or None. Runs on every request: remembered
         (see `epoch`), with the session's end checked on every use."""
         key = ("session", session_hash(session_id))
+        found: tuple[User | None, str] | None  # the user and the session's end
         known, found = self.remembered(key)
         if not known:
             epoch = self.epoch
@@ -331,10 +353,9 @@ class People:
         self.changed()
 
     async def live_sessions(self, user_id: int) -> int:
-        row = await self.db.fetchone(
+        return int(await self.db.scalar(
             "SELECT COUNT(*) FROM web_sessions WHERE user_id = ? AND ended_at IS NULL "
-            "AND expires_at > ?", (user_id, _now()))
-        return int(row[0])
+            "AND expires_at > ?", (user_id, _now())))
 
     # ---- invites -------------------------------------------------------------------
 
@@ -382,7 +403,7 @@ class People:
                 "INSERT INTO users(name, role, password_hash, telegram_id, created_at) "
                 "VALUES (?, ?, ?, ?, ?)", (name, row["role"], password_hash, telegram_id,
                                            now.isoformat(timespec="seconds")))
-            user_id = cur.lastrowid
+            user_id = inserted_id(cur)
             conn.executemany("INSERT INTO user_orgs(user_id, org_id) VALUES (?, ?)",
                              [(user_id, o) for o in json.loads(row["orgs"])])
             conn.execute("UPDATE invites SET used_at = ?, used_by = ? WHERE code_hash = ?",
@@ -412,18 +433,20 @@ class People:
                 "INSERT INTO reports(role_id, reason, note, reporter, created_at) "
                 "VALUES (?, ?, ?, ?, ?)", (role_id, reason, note[:1000], reporter, _now()))
             add_audit(conn, str(reporter), "report.add", f"{role_id} {reason}")
-            return cur.lastrowid
+            return inserted_id(cur)
 
-        return await self.report(await self.db.run_write(add))
+        report = await self.report(await self.db.run_write(add))
+        assert report is not None  # just added
+        return report
 
     async def report(self, report_id: int) -> Report | None:
         row = await self.db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))
         return Report.from_row(row) if row else None
 
-    async def open_reports(self, org_ids: list[str] | None = None) -> list[Report]:
+    async def open_reports(self, org_ids: Sequence[str] | None = None) -> list[Report]:
         sql = ("SELECT r.* FROM reports r JOIN roles ro ON ro.id = r.role_id "
                "WHERE r.status = 'open'")
-        params: tuple = ()
+        params: tuple[str, ...] = ()
         if org_ids is not None:
             sql += f" AND ro.org_id IN ({','.join('?' * len(org_ids))})"
             params = tuple(org_ids)
@@ -461,22 +484,21 @@ class People:
             await asyncio.wait(set(self._pending))
 
     async def unanswered(self, include_handled: bool = False, limit: int = 10_000,
-                         offset: int = 0) -> list[dict]:
+                         offset: int = 0) -> list[Unanswered]:
         await self.settle()
         where = "" if include_handled else "WHERE handled = 0"
-        return [dict(r) for r in await self.db.fetchall(
+        return [_unanswered(r) for r in await self.db.fetchall(
             f"SELECT * FROM unanswered {where} ORDER BY count DESC, last_at DESC, id "
             "LIMIT ? OFFSET ?", (limit, offset))]
 
-    async def unanswered_item(self, unanswered_id: int) -> dict | None:
+    async def unanswered_item(self, unanswered_id: int) -> Unanswered | None:
         await self.settle()
         row = await self.db.fetchone("SELECT * FROM unanswered WHERE id = ?", (unanswered_id,))
-        return dict(row) if row else None
+        return _unanswered(row) if row else None
 
     async def count_unanswered(self) -> int:
         await self.settle()
-        row = await self.db.fetchone("SELECT COUNT(*) FROM unanswered WHERE handled = 0")
-        return int(row[0])
+        return int(await self.db.scalar("SELECT COUNT(*) FROM unanswered WHERE handled = 0"))
 
     async def mark_unanswered_handled(self, unanswered_id: int) -> None:
         await self.db.run_write(_execute, "UPDATE unanswered SET handled = 1 WHERE id = ?",

@@ -63,7 +63,7 @@ def swaps_doc(k: Kind) -> dict[str, list[dict[str, str]]]:
             for key, swaps in (("instead", k.instead), ("also", k.also)) if swaps}
 
 
-def danger_rule(doc: dict) -> DangerRule:
+def danger_rule(doc: dict[str, Any]) -> DangerRule:
     return DangerRule(tuple(doc["all"]), int(doc.get("reach", 5)), tuple(doc.get("unless", ())))
 
 
@@ -95,7 +95,7 @@ def contact_hours_json(c: Contact) -> str | None:
     if c.schedule is None:
         return None
     s = c.schedule
-    data = {"hours": s.weekly.to_spec(), "on_holidays": s.on_holidays,
+    data: dict[str, Any] = {"hours": s.weekly.to_spec(), "on_holidays": s.on_holidays,
             "exceptions": [e.to_spec() for e in s.exceptions]}
     if s.before_holidays is not None:
         data["before_holidays"] = eve_text(s)

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 import sqlite3
+from typing import Any, cast
 
 from directory.accounts import User
 from directory.db import Database
@@ -40,9 +41,10 @@ class Tokens:
         row = await self.db.fetchone(
             "SELECT COUNT(*) FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL",
             (user.id,))
+        assert row is not None  # COUNT(*) always gives a row
         return int(row[0])
 
-    async def list_for(self, user: User) -> list[dict]:
+    async def list_for(self, user: User) -> list[dict[str, Any]]:
         return [dict(r) for r in await self.db.fetchall(
             "SELECT id, name, created_at, last_used_on FROM api_tokens "
             "WHERE user_id = ? AND revoked_at IS NULL ORDER BY id", (user.id,))]
@@ -60,9 +62,9 @@ class Tokens:
             return None
         people = self.people
         key = ("token", _hash(token))
-        known, user = people.remembered(key)
+        known, remembered = people.remembered(key)
         if known:
-            return user
+            return cast("User | None", remembered)
         epoch = people.epoch
         found = await self.db.fetchall(
             "SELECT u.*, o.org_id AS org_id, t.id AS token_id, t.last_used_on AS last_used_on "

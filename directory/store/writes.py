@@ -17,6 +17,7 @@ from directory.model import (
     ALL,
     Agreement,
     Bundle,
+    Contact,
     ContactPath,
     LegalSource,
     Lexicon,
@@ -29,11 +30,11 @@ from directory.store import rows
 Conn = sqlite3.Connection
 
 
-def _one(conn: Conn, sql: str, params: tuple = ()) -> Any:
+def _one(conn: Conn, sql: str, params: tuple[Any, ...] = ()) -> Any:
     return conn.execute(sql, params).fetchone()
 
 
-def _all(conn: Conn, sql: str, params: tuple = ()) -> list:
+def _all(conn: Conn, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
     return conn.execute(sql, params).fetchall()
 
 
@@ -51,7 +52,8 @@ INSERT_VERSION = ("INSERT INTO versions(entity, entity_id, at, actor, action, be
 
 
 def _version_values(entity: str, entity_id: str, at: str, actor: str, action: str,
-                    before: Any, after: Any) -> tuple:
+                    before: Any, after: Any
+                    ) -> tuple[str, str, str, str, str, str | None, str | None]:
     def enc(doc: Any) -> str | None:
         return None if doc is None else json.dumps(doc, ensure_ascii=False, sort_keys=True)
 
@@ -88,7 +90,7 @@ def put_organisation(conn: Conn, org: Organisation, position: int, actor: str, a
     return False
 
 
-def _role_doc(conn: Conn, role_id: str) -> tuple[dict | None, Role | None, Any]:
+def _role_doc(conn: Conn, role_id: str) -> tuple[dict[str, Any] | None, Role | None, Any]:
     """(document with org_id, role, its row) as stored now, or (None, None, None)."""
     r = _one(conn, "SELECT * FROM roles WHERE id = ?", (role_id,))
     if r is None:
@@ -99,7 +101,7 @@ def _role_doc(conn: Conn, role_id: str) -> tuple[dict | None, Role | None, Any]:
     return _doc(role), role, r
 
 
-def _doc(role: Role) -> dict:
+def _doc(role: Role) -> dict[str, Any]:
     from directory import documents
 
     doc = documents.role_doc(role)
@@ -107,7 +109,7 @@ def _doc(role: Role) -> dict:
     return doc
 
 
-def _contact_values(role_id: str, contacts: tuple) -> list[dict[str, Any]]:
+def _contact_values(role_id: str, contacts: tuple[Contact, ...]) -> list[dict[str, Any]]:
     return [{"role_id": role_id, "rank": rank, "channel": c.channel, "value": c.value,
              "label": c.label, "visibility": c.visibility, "hours": rows.contact_hours_json(c),
              "verified_at": c.verified.at.isoformat() if c.verified else None,
@@ -233,7 +235,7 @@ def path_entity_id(topic: str, municipality: str | None) -> str:
     return f"{topic}@{municipality or 'regional'}"
 
 
-def path_doc(path: ContactPath) -> dict:
+def path_doc(path: ContactPath) -> dict[str, Any]:
     from directory import documents
 
     return {"topic": path.topic, "municipality": path.municipality,
@@ -258,8 +260,8 @@ def put_path(conn: Conn, path: ContactPath, actor: str, action: str, at: str) ->
     return True
 
 
-def put_lexicon(conn: Conn, lex: Lexicon, before: dict | None, actor: str, action: str,
-                at: str) -> bool:
+def put_lexicon(conn: Conn, lex: Lexicon, before: dict[str, Any] | None, actor: str,
+                action: str, at: str) -> bool:
     after = stored_doc(lex)
     if before == after:
         return False
@@ -316,7 +318,8 @@ def add_terms(conn: Conn, concept: str, lang: str, terms: list[str], actor: str,
                {"concept": concept, "lang": lang, "terms": added})
 
 
-def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -> dict:
+def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str
+                 ) -> dict[str, int]:
     from directory.store.checked import widen_scope  # checked.py builds on this module
     from directory.store.learning import put_examples
 
@@ -352,8 +355,9 @@ def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -
     if bundle.lexicon is not None:
         before_row = _one(conn, "SELECT after FROM versions WHERE entity = 'lexicon' "
                           "ORDER BY id DESC LIMIT 1")
-        before = json.loads(before_row[0]) if before_row and before_row[0] else None
-        changed["lexicon"] = int(put_lexicon(conn, bundle.lexicon, before, actor, action, at))
+        lexicon_before = json.loads(before_row[0]) if before_row and before_row[0] else None
+        changed["lexicon"] = int(put_lexicon(conn, bundle.lexicon, lexicon_before, actor, action,
+                                             at))
     position = 0
     for org_position, (org, roles) in enumerate(bundle.organisations):
         changed["organisations"] += put_organisation(
@@ -372,7 +376,7 @@ def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str) -
     return changed
 
 
-def taxonomy_doc(conn: Conn) -> dict:
+def taxonomy_doc(conn: Conn) -> dict[str, Any]:
     """The topics and kinds as stored."""
     return {table: [dict(r) for r in _all(conn, f"SELECT * FROM {table} ORDER BY position")]
             for table in ("topics", "kinds")}
@@ -413,7 +417,7 @@ def put_agreement(conn: Conn, scope: str | None, agreement: Agreement | None, ac
     return True
 
 
-def restore(conn: Conn, entity: str, entity_id: str, doc: dict | None, actor: str,
+def restore(conn: Conn, entity: str, entity_id: str, doc: dict[str, Any] | None, actor: str,
             at: str) -> None:
     """Write an old document back; the current verification is kept as it is."""
     from directory.documents import Problems, parse_role, parse_steps

@@ -124,7 +124,7 @@ def in_danger(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str] | None
     return False
 
 
-def key(d: Directory) -> tuple:
+def key(d: Directory) -> tuple[int, int, str | None, str | None]:
     """What an Understander is built from: rebuilt only when this changes."""
     return (d.lexicon_version, d.alias_version, d.model.digest if d.model else None,
             d.model.built_at if d.model else None)

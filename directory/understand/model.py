@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import mul
+from typing import Any
 
 FEATURES_VERSION = 1  # bump when a feature function changes: stored models are then stale
 NONE = ""  # the class of questions nothing in the directory fits
@@ -31,7 +32,7 @@ CHAR_SIZES = (2, 3, 4, 5)
 
 def char_grams(toks: list[str]) -> list[str]:
     """Character n-grams inside each word, with the word's edges marked by spaces."""
-    out = []
+    out: list[str] = []
     for tok in toks:
         w = f" {tok} "
         for n in CHAR_SIZES:
@@ -132,13 +133,14 @@ def _pack(values: Sequence[float]) -> str:
     return base64.b64encode(array.array("f", values).tobytes()).decode()
 
 
-def _unpack(text: str) -> array.array:
+def _unpack(text: str) -> array.array[float]:
     a = array.array("f")
     a.frombytes(base64.b64decode(text))
     return a
 
 
-def digest(examples: list[tuple[str, str | None]], lexicon_doc: dict, settings: dict) -> str:
+def digest(examples: list[tuple[str, str | None]], lexicon_doc: dict[str, Any],
+           settings: dict[str, float]) -> str:
     """What a model was built from; a stored model with another digest is stale."""
     h = hashlib.sha256()
     h.update(json.dumps([FEATURES_VERSION, settings, lexicon_doc, sorted(

@@ -159,7 +159,8 @@ def _man_is_pronoun(toks: list[str], i: int) -> bool:
 def _near(toks: list[str], i: int, step: int, reach: int) -> list[int]:
     """Indices next to i in one direction, passing over little words that change nothing
     (and numbers: "kvinna 38 som slår")."""
-    out, j = [], i + step
+    out: list[int] = []
+    j = i + step
     while 0 <= j < len(toks) and len(out) < reach + 3:
         out.append(j)
         counts = toks[j] not in SKIPPABLE and not toks[j].isdigit() and toks[j] not in AGE_WORDS
@@ -178,7 +179,7 @@ def _age_part(toks: list[str], k: int) -> bool:
 def _acts_on_own(toks: list[str], at: dict[int, set[str]], i: int) -> bool:
     """"sonen sin 85-åriga mamma" with a verb of harm before: the son does it."""
     reflexive = i + 1 < len(toks) and toks[i + 1] in ("sin", "sitt", "sina")
-    verb = any("slar" in at.get(j, ()) for j in range(max(0, i - 2), i))
+    verb = any("slar" in at.get(j, set()) for j in range(max(0, i - 2), i))
     return reflexive and verb
 
 
@@ -235,15 +236,15 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
                 gender = MALE
         age = age_at.get(i)
         for c in concepts:
-            m = AGE_CONCEPT.match(c)
-            if m:
-                age = int(m.group(1))
-        before = at.get(i - 1, set()) if i > 0 and not _in_age_phrase(toks, i - 1) else set()
+            hit = AGE_CONCEPT.match(c)
+            if hit:
+                age = int(hit.group(1))
+        prev = at.get(i - 1, set()) if i > 0 and not _in_age_phrase(toks, i - 1) else set()
         if not concepts and gender is None:
-            before = set()  # "hemtjänsten i ...": only a person word is an older person
-        if "aldre" in concepts or "aldre" in before:
+            prev = set()  # "hemtjänsten i ...": only a person word is an older person
+        if "aldre" in concepts or "aldre" in prev:
             group = OLDER
-        elif "vuxen" in before and "barn" not in concepts:
+        elif "vuxen" in prev and "barn" not in concepts:
             group = ADULT
         elif "barn" in concepts or "minderarig" in concepts:
             group = CHILD
@@ -277,12 +278,12 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         elif agent and _is_agent(toks, at, agent[0], m):
             m.harms = True
         elif agent or (toks[m.index] not in SUBJECT_PRONOUNS and any(
-                "slar" in at.get(j, ()) for j in before)) or _target_of(toks, m.index):
+                "slar" in at.get(j, set()) for j in before)) or _target_of(toks, m.index):
             m.harmed = True
         passive = any(toks[j] in PASSIVE and not (toks[j] == "ar" and toks[j - 1].isdigit())
                       for j in after)  # "24 år" is no "är"
         hurt_after = [j for j in after if at.get(j, set()) & {"offer", "skada"}]
-        verb_after = [j for j in after if "slar" in at.get(j, ())]
+        verb_after = [j for j in after if "slar" in at.get(j, set())]
         if verb_after and _subject_between(toks, people_at, m.index, verb_after[0]):
             verb_after = []  # "kvinna, hennes familj hotar henne": the family does it
         deeds = [j for j in after if at.get(j, set()) & {"slar", "offer"} or (
@@ -352,7 +353,7 @@ def _reduced_passive(toks: list[str], verb: int) -> bool:
 def _armed(toks: list[str], at: dict[int, set[str]], i: int) -> bool:
     """"han står utanför dörren med kniv", "exet väntar med ett vapen": armed, so harms."""
     for k in range(i + 1, min(i + 7, len(toks))):
-        if WEAPON in at.get(k, ()):
+        if WEAPON in at.get(k, set()):
             return True
         if toks[k] in PASSIVE or toks[k] in OBJECT_PRONOUNS or toks[k] in TARGET_CUES or \
                 at.get(k, set()) & {"offer", "slar", "skada"}:
@@ -369,7 +370,7 @@ def _is_agent(toks: list[str], at: dict[int, set[str]], cue: int, m: Mention) ->
     j = cue - 1
     while j >= 0 and toks[j] in SKIPPABLE:
         j -= 1
-    return j < 0 or "offer" in at.get(j, ()) or "slar" in at.get(j, ())
+    return j < 0 or "offer" in at.get(j, set()) or "slar" in at.get(j, set())
 
 
 def _participle(toks: list[str], verbs: list[int]) -> bool:

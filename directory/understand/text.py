@@ -9,9 +9,16 @@ import re
 import sys
 import types
 import unicodedata
+from typing import Protocol
 
 
-def _swedish_stemmer():  # noqa: ANN202 - snowballstemmer's SwedishStemmer
+class _Stemmer(Protocol):
+    """What we use of snowballstemmer's stemmers (the package has no type information)."""
+
+    def stemWord(self, word: str) -> str: ...  # noqa: N802 - snowballstemmer's name
+
+
+def _swedish_stemmer() -> _Stemmer:
     """snowballstemmer's Swedish stemmer alone: the package imports the stemmers of every
     language it has (a seventh of a second at every start of the CLI). Its Swedish module
     is loaded as part of a private package over the same files, so the real package is
@@ -25,8 +32,10 @@ def _swedish_stemmer():  # noqa: ANN202 - snowballstemmer's SwedishStemmer
     if name not in sys.modules:  # not a plain package on disk: the ordinary way
         import snowballstemmer  # noqa: PLC0415
 
-        return snowballstemmer.stemmer("swedish")
-    return importlib.import_module(f"{name}.swedish_stemmer").SwedishStemmer()
+        stemmer: _Stemmer = snowballstemmer.stemmer("swedish")
+        return stemmer
+    swedish: _Stemmer = importlib.import_module(f"{name}.swedish_stemmer").SwedishStemmer()
+    return swedish
 
 
 _STEMMER = _swedish_stemmer()
