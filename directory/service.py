@@ -108,6 +108,10 @@ class DirectoryService(PeopleDoor):
         await self.cache.close()
         await self.db.close()
 
+    async def database_answers(self) -> bool:
+        """Does the database answer a trivial query? (the server's health check)"""
+        return await self.db.fetchone("SELECT 1") is not None
+
     async def warm_up(self) -> None:
         """Build the snapshot and the matcher and load the holiday calendar now, so that the
         first question after a start is as fast as the rest."""
