@@ -95,7 +95,6 @@ class Engine:
                  rate_limit: RateLimit | None = None,
                  report_limit: RateLimit | None = None) -> None:
         self.service = service
-        self.people = service.people
         self.edit_url = edit_url.rstrip("/") if edit_url else None
         self.clock = clock or (lambda: dt.datetime.now(STOCKHOLM))
         self.rate = rate_limit or RateLimit()
@@ -124,7 +123,7 @@ class Engine:
 
     async def on_start(self, telegram_id: int, display_name: str, code: str | None) -> Outcome:
         """/start [CODE]: link a Telegram account with a single-use invite."""
-        user = await self.people.user_by_telegram(telegram_id)
+        user = await self.service.user_by_telegram(telegram_id)
         if user is not None:
             return Outcome(Reply(f"Välkommen tillbaka.\n\n{HELP}"))
         if not code:
@@ -133,10 +132,10 @@ class Engine:
         shown = " ".join(self.service.clean(display_name[:200])[0].split())[:40].strip(" .@-")
         name = f"{shown or 'telegram'}-{telegram_id}"
         try:
-            user = await self.people.redeem_invite(code, name, telegram_id=telegram_id)
+            user = await self.service.redeem_invite(code, name, telegram_id=telegram_id)
         except NameTaken:
-            user = await self.people.redeem_invite(code, f"telegram-{telegram_id}",
-                                                   telegram_id=telegram_id)
+            user = await self.service.redeem_invite(code, f"telegram-{telegram_id}",
+                                                    telegram_id=telegram_id)
         if user is None:
             return Outcome(Reply("Inbjudan är ogiltig, redan använd eller för gammal. "
                                  "Be om en ny."))
@@ -201,7 +200,7 @@ class Engine:
             buttons = [Button(label, f"clar:{key}:{field_}:{i}")
                        for i, label in enumerate(c.shown)]
             return Reply(cards.clarify_card(d, answer), _rows(buttons, 3 if field_ == "m" else 1))
-        reported = await self.people.reported_roles()
+        reported = await self.service.reported_roles()
         return Reply(cards.first_card(d, answer, reported), [
             [Button("Fler vägar", f"more:{key}"), Button("Vad ska jag göra?", f"todo:{key}")],
             [Button("Annan kommun", f"mun:{key}"), Button("Fel uppgift?", f"rep:{key}")],
@@ -217,7 +216,7 @@ class Engine:
             return Outcome(Reply(EXPIRED))
         buttons = [[Button(f"{cards.SHOW_ALL} ({len(answer.hidden)})", f"all:{rest}")]] \
             if answer.hidden else []
-        return Outcome(Reply(cards.rest_card(d, answer, await self.people.reported_roles()),
+        return Outcome(Reply(cards.rest_card(d, answer, await self.service.reported_roles()),
                              buttons))
 
     async def _all(self, user: User, rest: str) -> Outcome:
@@ -230,8 +229,8 @@ class Engine:
             return Outcome(Reply(EXPIRED))
         d = await self.service.directory()
         if not answer.hidden:
-            return Outcome(Reply(cards.rest_card(d, answer, await self.people.reported_roles())))
-        return Outcome(Reply(cards.hidden_card(d, answer, await self.people.reported_roles())))
+            return Outcome(Reply(cards.rest_card(d, answer, await self.service.reported_roles())))
+        return Outcome(Reply(cards.hidden_card(d, answer, await self.service.reported_roles())))
 
     async def _todo(self, user: User, rest: str) -> Outcome:
         ctx = self._context(user, rest)
@@ -284,7 +283,7 @@ class Engine:
         if name is None:
             return Reply("Den kommunen känner jag inte igen. Kommuner: "
                          + escape(", ".join(d.municipalities)))
-        await self.people.set_default_municipality(user.id, name)
+        await self.service.set_default_municipality(user.id, name)
         return Reply(f"Förvald kommun: {escape(name)}. "
                      f"Frågor utan kommun gäller nu {escape(name)}.")
 
@@ -356,7 +355,7 @@ class Engine:
                    f"{escape(REPORT_REASON_SV[reason])}"
                    + (f" – {cards.linked(report.note)}" if report.note else "")
                    + "\nSe /mina.")
-        for coordinator in await self.people.coordinators_of(role.org_id):
+        for coordinator in await self.service.coordinators_of(role.org_id):
             notify.append((coordinator, Reply(message, self._entry_buttons(role_id))))
         return Outcome(Reply(text), notify)
 
@@ -377,7 +376,7 @@ class Engine:
         orgs = set(d.organisations if in_charge is None else in_charge)
         due = [r for r in d.roles.values() if r.org_id in orgs
                and freshness(r, today).state != FreshnessState.FRESH]
-        reports = await self.people.open_reports(sorted(orgs))
+        reports = await self.service.open_reports(sorted(orgs))
         if not due and not reports:
             return Reply("Allt är bekräftat och inga rapporter väntar. Tack!")
         lines, buttons = [], []
@@ -409,7 +408,7 @@ class Engine:
         role = d.roles.get(role_id)
         if role is None:
             return Outcome(Reply(EXPIRED))
-        fresh_user = await self.people.user(user.id)  # permission checked on every press
+        fresh_user = await self.service.user(user.id)  # permission checked on every press
         if fresh_user is None or not fresh_user.active or not fresh_user.may_edit_role(role):
             return Outcome(Reply(NOT_ALLOWED))
         today = self.clock().astimezone(STOCKHOLM).date()
@@ -420,7 +419,7 @@ class Engine:
     async def weekly_reminders(self) -> list[tuple[User, Reply]]:
         """What each coordinator with Telegram should be reminded of this week."""
         out = []
-        for user in await self.people.users():
+        for user in await self.service.users():
             if not user.is_coordinator or not user.active or user.telegram_id is None:
                 continue
             reply = await self.my_entries(user)

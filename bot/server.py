@@ -67,8 +67,7 @@ def create_app(settings: Settings) -> web.Application:
 async def healthz(request: web.Request) -> web.Response:
     """Liveness and a cheap database check, for load balancers and monitoring."""
     service = request.app[SERVICE]
-    row = await service.db.fetchone("SELECT 1")
-    return web.json_response({"ok": row is not None})
+    return web.json_response({"ok": await service.database_answers()})
 
 
 def first_admin_command(settings: Settings) -> str:
@@ -92,7 +91,7 @@ async def serve(settings: Settings) -> None:
     service = app[SERVICE]
     print(f"Kontaktväg körs på http://{settings.host}:{settings.port}/ "
           f"(databas {settings.db_path})", flush=True)
-    if await service.people.count_admins() == 0:
+    if await service.count_admins() == 0:
         print("Ingen administratör finns ännu. Skapa den första med:\n"
               f"  {first_admin_command(settings)}\n"
               f"och logga sedan in på {settings.base_url}/login", flush=True)

@@ -15,10 +15,11 @@ from directory.db import Database
 from directory.documents import FieldError, Problems, parse_role, parse_steps, role_doc
 from directory.guidance import Guidance, guide, known_asker
 from directory.legal import with_citation
-from directory.model import ContactPath, Kind, Organisation, Role, Step
+from directory.model import ContactPath, Example, Kind, Organisation, Role, Step
 from directory.refresh import DirectoryCache
 from directory.routing import ANSWER_CAP, Route, RouteStep, build_step, open_state, route
 from directory.rules import Issue, OrgScope, default_scope, role_issues, summary
+from directory.service_people import PeopleDoor
 from directory.snapshot import Directory
 from directory.store import Conflict, Refused, Store, Version
 from directory.store.checked import VERIFIED
@@ -51,7 +52,11 @@ def resolution_via(via: str) -> str:
     return f"{VERIFIED} via {via}"
 
 
-class DirectoryService:
+class DirectoryService(PeopleDoor):
+    """The one door of the front ends: asks, reads and writes of the directory here, and
+    of accounts, sessions, invites, reports and tokens in PeopleDoor (service_people.py).
+    Its `db`, `store`, `people` and `tokens` are its own (and the command line's)."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
         self.store = Store(db)
@@ -102,6 +107,10 @@ class DirectoryService:
         await self.people.settle()
         await self.cache.close()
         await self.db.close()
+
+    async def database_answers(self) -> bool:
+        """Does the database answer a trivial query? (the server's health check)"""
+        return await self.db.fetchone("SELECT 1") is not None
 
     async def warm_up(self) -> None:
         """Build the snapshot and the matcher and load the holiday calendar now, so that the
@@ -252,6 +261,31 @@ class DirectoryService:
         return await self.store.scope(org.id) or default_scope(
             org, await self.store.roles(org.id))
 
+    async def stored_scope(self, org_id: str) -> OrgScope | None:
+        """The scope an admin set for an organisation, or None (see `scope` for the one
+        in force)."""
+        return await self.store.scope(org_id)
+
+    async def set_scope(self, scope: OrgScope, actor: str) -> bool:
+        """Set an organisation's scope, versioned; whether it changed."""
+        return await self.store.set_scope(scope, actor)
+
+    async def save_path(self, path: ContactPath, actor: str) -> bool:
+        """Save a municipality's local path for a topic, versioned; whether it changed."""
+        return await self.store.save_path(path, actor)
+
+    async def restore(self, version_id: int, actor: str) -> None:
+        """Write an old version's document back as a new version (history stays)."""
+        await self.store.restore(version_id, actor)
+
+    async def add_terms(self, concept: str, lang: str, terms: list[str], actor: str) -> None:
+        """Add words to a lexicon concept, versioned (the matcher is rebuilt)."""
+        await self.store.add_terms(concept, lang, terms, actor)
+
+    async def add_example(self, example: Example, actor: str) -> bool:
+        """Keep a labelled question for the next build of the topic model."""
+        return await self.store.add_example(example, actor)
+
     # ---- reads for the pages, the chat cards and the API ------------------------------
 
     @staticmethod
@@ -339,6 +373,36 @@ class DirectoryService:
         from directory.coverage import gaps_opened_by_path, sentences
 
         return sentences(gaps_opened_by_path(await self.directory(), path, today))
+
+    async def role(self, role_id: str, with_protected: bool = False) -> Role | None:
+        """One role as stored now (with its protected fields if asked), or None: fresher
+        than the snapshot, for edits and their conflicts."""
+        return await self.store.role(role_id, with_protected)
+
+    async def roles(self, org_id: str) -> list[Role]:
+        """An organisation's roles as stored now."""
+        return await self.store.roles(org_id)
+
+    async def organisation(self, org_id: str) -> Organisation | None:
+        """One organisation as stored now, or None."""
+        return await self.store.organisation(org_id)
+
+    async def organisations(self) -> list[Organisation]:
+        """Every organisation as stored now, in load order."""
+        return await self.store.organisations()
+
+    async def role_version(self, role_id: str) -> int:
+        """The newest version id of a role or its protected fields (its ETag)."""
+        return await self.store.role_version(role_id)
+
+    async def versions(self, entity: str | None = None, entity_id: str | None = None,
+                       limit: int = 200) -> list[Version]:
+        """The version history, newest first, of one entity, one kind of entity or all."""
+        return await self.store.versions(entity, entity_id, limit)
+
+    async def version(self, version_id: int) -> Version | None:
+        """One version of the history, or None."""
+        return await self.store.version(version_id)
 
     async def path_versions(self, topic: str, municipality: str) -> list[Version]:
         """The history of a municipality's local path for a topic."""

@@ -2,7 +2,8 @@
 reach the core through its one door, the service (directory/service.py, whose __all__
 also names the types its reads return and the errors its writes raise), plus the types,
 vocabulary and pure helpers listed here. What reaches past the service would be listed by
-file in REACHING_PAST, which is empty: a new entry fails."""
+file in REACHING_PAST, which is empty: a new entry fails. And they call the service's own
+methods, never reaching through it into its store, people, tokens or database."""
 
 from __future__ import annotations
 
@@ -73,3 +74,50 @@ def test_redaction_is_the_cores_own():
                    for path in (ROOT / "bot").rglob("*.py")
                    if "directory.understand.redact" in _imports(path))
     assert users == []
+
+
+# The service's parts that are its own (and the command line's): a front end outside CLI
+# asks the service itself (DirectoryService and its PeopleDoor), never these.
+SERVICE_INTERNALS = {"store", "people", "tokens", "db"}
+
+
+def _internals_reached(path: Path) -> list[str]:
+    """Every `x.store`, `x.people`, `x.tokens`, `x.db` (whatever x is: service, svc,
+    self.service, request.app[SERVICE], an alias) and getattr(x, "store") in a file."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        attribute = isinstance(node, ast.Attribute) and node.attr in SERVICE_INTERNALS
+        by_name = (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                   and node.func.id in ("getattr", "setattr", "hasattr") and len(node.args) > 1
+                   and isinstance(node.args[1], ast.Constant)
+                   and node.args[1].value in SERVICE_INTERNALS)
+        if attribute or by_name:
+            found.append(f"{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_the_front_ends_do_not_reach_through_the_service():
+    reached = {}
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel not in CLI and (found := _internals_reached(path)):
+            reached[rel] = found
+    assert not reached, ("front ends reach through the service into its internals (give "
+                         f"DirectoryService a method instead): {reached}")
+
+
+def test_the_check_for_reaching_through_finds_what_it_should(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("async def f(service, request, svc, self):\n"
+                   "    await service.store.role('x')\n"
+                   "    people = request.app[SERVICE].people\n"
+                   "    svc.tokens.MAX_PER_USER\n"
+                   "    await self.service.db.fetchone('SELECT 1')\n"
+                   "    getattr(service, 'people')\n", encoding="utf-8")
+    assert len(_internals_reached(bad)) == 5
+    good = tmp_path / "good.py"
+    good.write_text("async def f(service, settings, tokens):\n"
+                    "    await service.role('x')\n"
+                    "    settings.db_path\n"
+                    "    await tokens.create(service, None, 'n')\n", encoding="utf-8")
+    assert _internals_reached(good) == []

@@ -24,7 +24,7 @@ async def _user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | No
     sender = update.effective_user
     if sender is None:
         return None
-    return await engine(context).people.user_by_telegram(sender.id)
+    return await engine(context).service.user_by_telegram(sender.id)
 
 
 async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome,

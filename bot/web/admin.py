@@ -84,11 +84,11 @@ async def _unanswered_page(request: web.Request, errors: dict | None = None,
                            done: str | None = None) -> web.Response:
     service = service_of(request)
     units, words = await service.synonym_targets()
-    total = await service.people.count_unanswered()
+    total = await service.count_unanswered()
     pages = max(1, -(-total // PAGE))
     raw = request.query.get("sida", "1")
     page = min(int(raw), pages) if re.fullmatch(r"[0-9]{1,6}", raw) and int(raw) > 0 else 1
-    rows = await service.people.unanswered(limit=PAGE, offset=(page - 1) * PAGE)
+    rows = await service.unanswered(limit=PAGE, offset=(page - 1) * PAGE)
     topics = [(t.slug, t.label) for t in (await service.directory()).topics.values()]
     return await render(request, "unanswered.html", {
         "rows": rows, "units": units, "words": words, "page": page, "pages": pages,
@@ -124,8 +124,8 @@ async def add_synonym(request: web.Request) -> web.Response:
         errors["term"] = "Ett personnummer kan inte bli en synonym."
     if errors:
         return await _unanswered_page(request, {item_id: errors}, {item_id: form}, 400)
-    await service.store.add_terms(concept, lang, [term], user_of(request).name)
-    await service.people.mark_unanswered_handled(int(item_id))
+    await service.add_terms(concept, lang, [term], user_of(request).name)
+    await service.mark_unanswered_handled(int(item_id))
     unit = service.names_unit(concept)
     raise see_other(f"/admin/obesvarade?klart={'namn' if unit else 'synonym'}")
 
@@ -142,7 +142,7 @@ async def label_question(request: web.Request) -> web.Response:
     form = await form_of(request)
     topic = form.get("topic", "")
     d = await service.directory()
-    item = await service.people.unanswered_item(int(item_id))
+    item = await service.unanswered_item(int(item_id))
     if item is None:
         raise web.HTTPNotFound(text="Den frågan finns inte.")
     if topic != NOTHING_FITS and topic not in d.topics:
@@ -150,15 +150,15 @@ async def label_question(request: web.Request) -> web.Response:
                                       {item_id: form}, 400)
     example = Example(DirectoryService.clean(item["query"])[0],
                       None if topic == NOTHING_FITS else topic, LEARNED_SOURCE)
-    await service.store.add_example(example, user_of(request).name)
-    await service.people.mark_unanswered_handled(int(item_id))
+    await service.add_example(example, user_of(request).name)
+    await service.mark_unanswered_handled(int(item_id))
     rebuild_model_soon(request)
     raise see_other("/admin/obesvarade?klart=amne")
 
 
 async def mark_handled(request: web.Request) -> web.Response:
     item_id = request.match_info["item_id"]
-    await service_of(request).people.mark_unanswered_handled(int(item_id))
+    await service_of(request).mark_unanswered_handled(int(item_id))
     raise see_other("/admin/obesvarade?klart=hanterad")
 
 
@@ -170,9 +170,9 @@ async def _users_page(request: web.Request, invite: dict | None = None,
     invites = [{"role": inv.role, "created_by": inv.created_by,
                 "state": INVITE_STATE_SV[inv.state(now)], "when": local_time(inv.created_at),
                 "expires": local_time(inv.expires_at)}
-               for inv in await service.people.invites()]
+               for inv in await service.invites()]
     return await render(request, "users.html", {
-        "users": await service.people.users(), "orgs": list(d.organisations.values()),
+        "users": await service.users(), "orgs": list(d.organisations.values()),
         "org_names": {o.id: o.name for o in d.organisations.values()},
         "invites": invites, "roles": [(r, ROLE_SV[r]) for r in values(UserRole)],
         "invite": invite, "errors": errors or {}, "me": user_of(request),
@@ -186,7 +186,7 @@ async def users_page(request: web.Request) -> web.Response:
 async def set_active(request: web.Request) -> web.Response:
     service = service_of(request)
     user_id = request.match_info["user_id"]
-    target = await service.people.user(int(user_id))
+    target = await service.user(int(user_id))
     if target is None:
         raise web.HTTPNotFound(text="Det kontot finns inte.")
     me = user_of(request)
@@ -195,7 +195,7 @@ async def set_active(request: web.Request) -> web.Response:
     if target.id == me.id and not active:
         return await _users_page(request, errors={"users": "Du kan inte stänga av ditt eget "
                                                            "konto."}, status=400)
-    await service.people.set_active(target.id, active, me.name)
+    await service.set_active(target.id, active, me.name)
     raise see_other("/admin/anvandare?klart=1")
 
 
@@ -204,7 +204,7 @@ async def create_invite(request: web.Request) -> web.Response:
     data = await request.post()
     role = str(data.get("role", ""))
     orgs = [str(o) for o in data.getall("orgs", [])]
-    known = {o.id for o in await service.store.organisations()}
+    known = {o.id for o in await service.organisations()}
     errors = {}
     if role not in values(UserRole):
         errors["role"] = "Välj en roll."
@@ -214,7 +214,7 @@ async def create_invite(request: web.Request) -> web.Response:
         errors["orgs"] = "En samordnare behöver minst en organisation."
     if errors:
         return await _users_page(request, errors=errors, status=400)
-    code, expires = await service.people.create_invite(role, orgs, user_of(request).name)
+    code, expires = await service.create_invite(role, orgs, user_of(request).name)
     settings = request.app[SETTINGS]
     base = settings.public_url or f"{request.scheme}://{request.host}"
     bot = settings.bot_username

@@ -122,7 +122,7 @@ async def list_roles(request: web.Request) -> web.Response:
         if name is None:
             return json_error(400, f"okänd kommun '{_shown(kommun)}'")
         kommun = name
-    reported = await service.people.reported_roles()
+    reported = await service.reported_roles()
     roles = [r for r in d.roles.values()
              if (not kommun or kommun in d.areas.get(r.id, ()))
              and (not kind or r.kind == kind) and (not org or r.org_id == org)]
@@ -134,12 +134,12 @@ async def get_role(request: web.Request) -> web.Response:
     role_id = request.match_info["role_id"]
     # The version first: the snapshot read after it is at least as new, so a PATCH with
     # this ETag can only be refused too often, never accepted over a change unseen.
-    version = await service.store.role_version(role_id)
+    version = await service.role_version(role_id)
     d = await service.directory()
     role = d.roles.get(role_id)  # the snapshot has no protected fields
     if role is None:
         return json_error(404, "Den rollen finns inte.")
-    reported = await service.people.reported_roles()
+    reported = await service.reported_roles()
     out = _summary(d, role, reported)
     out["document"] = DirectoryService.role_document(role, with_protected=False)
     out["version"] = version
@@ -177,13 +177,13 @@ async def add_report(request: web.Request) -> web.Response:
 async def list_reports(request: web.Request) -> web.Response:
     user = user_of(request)
     orgs = user.orgs_in_charge()
-    reports = await service_of(request).people.open_reports(orgs)
+    reports = await service_of(request).open_reports(orgs)
     return json_response({"reports": [_report_json(r) for r in reports]})
 
 
 async def _own_role(request: web.Request) -> Role | web.Response:
     """The role in the URL if the user may change it, else the error response."""
-    role = await service_of(request).store.role(request.match_info["role_id"])
+    role = await service_of(request).role(request.match_info["role_id"])
     if role is None:
         return json_error(404, "Den rollen finns inte.")
     if not user_of(request).may_edit_role(role):
@@ -249,7 +249,7 @@ async def edit_role(request: web.Request) -> web.Response:
     try:
         _, version = await service.patch_role(role.id, body, expected, user.name)
     except Conflict as c:
-        current = await service.store.role(role.id)
+        current = await service.role(role.id)
         assert current is not None  # nothing is hard-deleted
         resp = json_response({
             "error": "Rollen har ändrats sedan du hämtade den (If-Match stämmer inte). "
@@ -262,7 +262,7 @@ async def edit_role(request: web.Request) -> web.Response:
         return json_error(400, DirectoryService.issues_text(r.issues))
     except KeyError:
         return json_error(404, "Den rollen finns inte.")
-    saved = await service.store.role(role.id)
+    saved = await service.role(role.id)
     assert saved is not None  # just saved
     resp = json_response({"role_id": role.id, "version": version,
                           "document": DirectoryService.role_document(saved)})

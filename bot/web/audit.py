@@ -135,9 +135,9 @@ async def audit_rows(request: web.Request, limit: int) -> tuple[list[Row], dict]
     d = await service.directory()
     f = {k: request.query.get(k, "").strip() for k in ("vem", "typ", "fran", "till")}
     prefixes = CATEGORIES.get(f["typ"], (None, ()))[1]
-    names = {u.id: u.name for u in await service.people.users()}
-    rows = [_log_row(r, names, d) for r in await service.people.audit_log(limit=5000)]
-    rows += [_version_row(v, d) for v in await service.store.versions(limit=5000)]
+    names = {u.id: u.name for u in await service.users()}
+    rows = [_log_row(r, names, d) for r in await service.audit_rows(limit=5000)]
+    rows += [_version_row(v, d) for v in await service.versions(limit=5000)]
     if f["vem"]:
         rows = [r for r in rows if r.actor == f["vem"]]
     if prefixes:

@@ -127,20 +127,20 @@ async def login(request: web.Request) -> web.Response:
                                                      "error": text}, status=429)
         resp.headers["Retry-After"] = str(max(wait, slow))
         return resp
-    people = service_of(request).people
-    user = await people.user_by_name(name) if name else None
+    service = service_of(request)
+    user = await service.user_by_name(name) if name else None
     stored = user.password_hash if user else _DUMMY_HASH
     ok = await asyncio.to_thread(check_password, stored, password)
     if not ok or user is None or not user.active:
         for key, value in (("pair", pair_key), ("ip", ip), ("account", name_key)):
             t[key].fail(value)
-        await people.audit(user.name if user else "okänt konto", "login.fail", "webben")
+        await service.audit(user.name if user else "okänt konto", "login.fail", "webben")
         return await render(request, "login.html", {
             "next": target, "name": name,
             "error": "Fel kontonamn eller lösenord, eller så är kontot avstängt."}, status=401)
     t["pair"].clear(pair_key)
     await sign_in(request, user)
-    await people.audit(user.name, "login", "webben")
+    await service.audit(user.name, "login", "webben")
     raise see_other(target)
 
 
@@ -148,13 +148,13 @@ async def logout(request: web.Request) -> web.Response:
     user = user_of(request)
     forget_chat(request.app, user.id)
     await sign_out(request)
-    await service_of(request).people.audit(user.name, "logout", "webben")
+    await service_of(request).audit(user.name, "logout", "webben")
     raise see_other("/login?ut=1")
 
 
 async def signup_page(request: web.Request) -> web.Response:
     code = request.query.get("code", "").strip()[:100]
-    invite = await service_of(request).people.invite(code) if code else None
+    invite = await service_of(request).invite(code) if code else None
     return await render(request, "signup.html", {"code": code, "invite": invite, "values": {},
                                            "errors": {}, "role_sv": ROLE_SV})
 
@@ -164,7 +164,7 @@ async def signup(request: web.Request) -> web.Response:
     code = form.get("code", "").strip()[:100]
     name = form.get("name", "").strip()
     password, repeat = form.get("password", ""), form.get("repeat", "")
-    people = service_of(request).people
+    service = service_of(request)
     t = request.app[THROTTLE]["code"]
     ip = client_ip(request)
     ctx: dict[str, Any] = {"code": code, "values": {"name": name}, "errors": {},
@@ -173,7 +173,7 @@ async def signup(request: web.Request) -> web.Response:
         ctx["invite"] = None
         ctx["errors"]["code"] = "För många försök med fel kod. Vänta en stund."
         return await render(request, "signup.html", ctx, status=429)
-    invite = await people.invite(code) if code else None
+    invite = await service.invite(code) if code else None
     ctx["invite"] = invite
     if invite is None:
         t.fail(ip)
@@ -182,9 +182,9 @@ async def signup(request: web.Request) -> web.Response:
     errors = ctx["errors"]
     if problem := name_problem(name):
         errors["name"] = problem
-    elif await people.user_by_name(name):
+    elif await service.user_by_name(name):
         errors["name"] = "Det kontonamnet är upptaget. Välj ett annat."
-    elif await people.lookalike(name):
+    elif await service.name_lookalike(name):
         errors["name"] = ("Kontonamnet liknar ett befintligt konto för mycket (t.ex. samma "
                           "bokstäver i ett annat alfabet). Välj ett annat.")
     problem = password_problem(password)
@@ -196,7 +196,7 @@ async def signup(request: web.Request) -> web.Response:
         return await render(request, "signup.html", ctx, status=400)
     hashed = await asyncio.to_thread(hash_password, password)
     try:
-        user = await people.redeem_invite(code, name, password_hash=hashed)
+        user = await service.redeem_invite(code, name, password_hash=hashed)
     except NameTaken:
         errors["name"] = "Det kontonamnet är upptaget eller liknar ett befintligt. Välj ett annat."
         return await render(request, "signup.html", ctx, status=400)
@@ -204,7 +204,7 @@ async def signup(request: web.Request) -> web.Response:
         errors["code"] = "Inbjudan hann användas eller gå ut. Be om en ny."
         return await render(request, "signup.html", ctx, status=400)
     await sign_in(request, user)
-    await people.audit(user.name, "login", "webben, efter registrering")
+    await service.audit(user.name, "login", "webben, efter registrering")
     raise see_other("/")
 
 
@@ -240,10 +240,10 @@ async def change_password(request: web.Request) -> web.Response:
     if errors:
         return await render(request, "account.html",
                       await _account_context(request, errors=errors), status=400)
-    people = service_of(request).people
-    await people.set_password(user.id, await asyncio.to_thread(hash_password, form["new"]),
-                              user.name, keep_tokens=form.get("keep_tokens") == "1")
-    signed_in = await people.user(user.id)
+    service = service_of(request)
+    await service.set_password(user.id, await asyncio.to_thread(hash_password, form["new"]),
+                               user.name, keep_tokens=form.get("keep_tokens") == "1")
+    signed_in = await service.user(user.id)
     assert signed_in is not None  # the user of this request
     await sign_in(request, signed_in)  # every session ended: a new one here
     raise see_other("/konto?sparat=pw")
@@ -258,7 +258,7 @@ async def set_municipality(request: web.Request) -> web.Response:
     if value and value not in d.municipalities:
         return await render(request, "account.html", await _account_context(
             request, errors={"kommun": "Välj en kommun i listan."}), status=400)
-    await service.people.set_default_municipality(user.id, value or None)
+    await service.set_default_municipality(user.id, value or None)
     raise see_other("/konto?sparat=kommun")
 
 
@@ -272,8 +272,8 @@ async def create_token(request: web.Request) -> web.Response:
         errors["token_name"] = "Ge nyckeln ett namn (1–60 tecken), t.ex. vad den används till."
     elif DirectoryService.clean(name)[1]:  # kept, and written to the audit log
         errors["token_name"] = "Skriv inget personnummer i nyckelns namn."
-    elif await tokens.count_active(service, user) >= service.tokens.MAX_PER_USER:
-        errors["token_name"] = (f"Du har redan {service.tokens.MAX_PER_USER} nycklar. "
+    elif await tokens.count_active(service, user) >= service.MAX_TOKENS:
+        errors["token_name"] = (f"Du har redan {service.MAX_TOKENS} nycklar. "
                                 "Återkalla en först.")
     if errors:
         return await render(request, "account.html",

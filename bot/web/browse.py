@@ -81,7 +81,7 @@ async def municipality(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     if name not in d.municipalities:
         raise web.HTTPNotFound(text="Den kommunen finns inte i katalogen.")
-    reported = await service.people.reported_roles()
+    reported = await service.reported_roles()
     groups = [(kind, [role_view(d, s, reported) for s in steps])
               for kind, steps in await service.municipality_steps(name, now())]
     return await render(request, "browse_municipality.html", {
@@ -101,7 +101,7 @@ async def topic(request: web.Request) -> web.Response:
         chosen = None
     everything = request.query.get("alla") == "1"  # else what an answer lists (ANSWER_CAP)
     r, g = await service.topic_route(slug, chosen, now(), everything)
-    reported = await service.people.reported_roles()
+    reported = await service.reported_roles()
     views = [role_view(d, s, reported) for s in r.steps]
     return await render(request, "browse_topic.html", {
         "topic": topic_, "municipalities": d.municipalities, "chosen": chosen,

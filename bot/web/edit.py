@@ -66,8 +66,7 @@ async def home(request: web.Request) -> web.Response:
     service = service_of(request)
     d = await service.directory()
     orgs = visible_orgs(user, d.organisations)
-    reports = await service.people.open_reports(None if user.is_admin
-                                                else [o.id for o in orgs])
+    reports = await service.open_reports(None if user.is_admin else [o.id for o in orgs])
     summary = []
     for org in orgs:
         rows = _rows([r for r in d.roles.values() if r.org_id == org.id])
@@ -94,7 +93,7 @@ async def _org_page(request: web.Request, org: Organisation, errors: dict | None
                     chosen: OrgScope | None = None, status: int = 200) -> web.Response:
     service = service_of(request)
     d = await service.directory()
-    roles = await service.store.roles(org.id)
+    roles = await service.roles(org.id)
     scope = await service.scope(org)
     klart = request.query.get("klart", "")
     done = ("Organisationens område och funktioner är sparade." if klart == "omfang" else
@@ -129,7 +128,7 @@ async def set_scope(request: web.Request) -> web.Response:
     scope = OrgScope(org.id, (ALL,) if ALL in area else tuple(area), tuple(kinds))
     if errors:
         return await _org_page(request, org, errors, scope, status=400)
-    await service.store.set_scope(scope, user_of(request).name)
+    await service.set_scope(scope, user_of(request).name)
     raise see_other(f"/admin/org/{q(org.id)}?klart=omfang")
 
 
@@ -137,12 +136,12 @@ async def _role_for_edit(request: web.Request) -> tuple[Role, Organisation, int]
     """The role (with protected fields), its organisation and its version; the version is
     read first, so the form can only be newer than it says, never older."""
     service = service_of(request)
-    version = await service.store.role_version(request.match_info["role_id"])
-    role = await service.store.role(request.match_info["role_id"], with_protected=True)
+    version = await service.role_version(request.match_info["role_id"])
+    role = await service.role(request.match_info["role_id"], with_protected=True)
     if role is None:
         raise web.HTTPNotFound(text="Den rollen finns inte.")
     require_org(user_of(request), role.org_id)
-    org = await service.store.organisation(role.org_id)
+    org = await service.organisation(role.org_id)
     assert org is not None  # a role's organisation exists (a foreign key)
     return role, org, version
 
@@ -158,7 +157,7 @@ async def _form_page(request: web.Request, form: forms.RoleForm, org: Organisati
         "form": form, "org": org, "role": role, "new": role is None, "saved": saved,
         "kinds": list(d.kinds.values()), "municipalities": d.municipalities,
         "fresh": f, "fresh_sv": FRESHNESS_SV[f.state].badge if f else None, "version": version,
-        "meanwhile": meanwhile, "scope": await service.store.scope(org.id),
+        "meanwhile": meanwhile, "scope": await service.stored_scope(org.id),
         "gaps": gaps or [], "verifying": verifying, **forms.choices()}, status=status)
 
 
@@ -184,7 +183,7 @@ async def _changes_since(request: web.Request, role_id: str, version: int) -> li
     """What others saved after `version`: the history entries, newest first."""
     service = service_of(request)
     found = [v for entity in ("role", "protected")
-             for v in await service.store.versions(entity, role_id, limit=20) if v.id > version]
+             for v in await service.versions(entity, role_id, limit=20) if v.id > version]
     return entries(sorted(found, key=lambda v: v.id, reverse=True)[:20], set())
 
 
@@ -211,7 +210,7 @@ async def role_save(request: web.Request) -> web.Response:
     service = service_of(request)
     user = user_of(request)
     d = await service.directory()
-    new = forms.validate(form, org, d, new=False, scope=await service.store.scope(org.id),
+    new = forms.validate(form, org, d, new=False, scope=await service.stored_scope(org.id),
                          before=role)
     if new is None:
         if verify:
@@ -231,7 +230,7 @@ async def role_save(request: web.Request) -> web.Response:
     except Conflict as c:
         # Someone saved meanwhile: what they changed is shown, what was typed is kept, and
         # the form now carries the newest version, so saving again is a deliberate choice.
-        current = await service.store.role(role.id, with_protected=True)
+        current = await service.role(role.id, with_protected=True)
         return await _form_page(request, form, org, current or role, status=409,
                                 version=c.current, verifying=verify,
                                 meanwhile=await _changes_since(request, role.id, started))
@@ -252,7 +251,7 @@ async def new_role_form(request: web.Request) -> web.Response:
 
 
 async def _org_for_new(request: web.Request) -> Organisation:
-    org = await service_of(request).store.organisation(request.match_info["org_id"])
+    org = await service_of(request).organisation(request.match_info["org_id"])
     if org is None:
         raise web.HTTPNotFound(text="Den organisationen finns inte.")
     require_org(user_of(request), org.id)
@@ -269,7 +268,7 @@ async def new_role_save(request: web.Request) -> web.Response:
     service = service_of(request)
     d = await service.directory()
     role = forms.validate(form, org, d, new=True, taken=set(d.roles),
-                          scope=await service.store.scope(org.id))
+                          scope=await service.stored_scope(org.id))
     if role is None:
         return await _form_page(request, form, org, None, status=400)
     try:
@@ -282,7 +281,7 @@ async def new_role_save(request: web.Request) -> web.Response:
 
 async def verify(request: web.Request) -> web.Response:
     service = service_of(request)
-    role = await service.store.role(request.match_info["role_id"])
+    role = await service.role(request.match_info["role_id"])
     if role is None:
         raise web.HTTPNotFound(text="Den rollen finns inte.")
     user = user_of(request)
@@ -300,7 +299,7 @@ async def reports(request: web.Request) -> web.Response:
     orgs = user.orgs_in_charge()
     rows = [{"report": r, "role": d.roles.get(r.role_id),
              "reason": REPORT_REASON_SV.get(r.reason, r.reason)}
-            for r in await service.people.open_reports(orgs)]
+            for r in await service.open_reports(orgs)]
     return await render(request, "reports.html", {"rows": rows, "errors": {},
                                             "done": request.query.get("klart") == "1"})
 
@@ -309,10 +308,10 @@ async def resolve(request: web.Request) -> web.Response:
     user = user_of(request)
     service = service_of(request)
     report_id = request.match_info["report_id"]
-    report = await service.people.report(int(report_id))
+    report = await service.report(int(report_id))
     if report is None:
         raise web.HTTPNotFound(text="Den rapporten finns inte.")
-    role = await service.store.role(report.role_id)
+    role = await service.role(report.role_id)
     require_org(user, role.org_id if role else "")
     form = await form_of(request)
     if report.status == "open":

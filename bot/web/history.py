@@ -137,13 +137,13 @@ def summary(changes: list[Change], limit: int = 3) -> str:
 
 async def role_history(request: web.Request) -> web.Response:
     service = service_of(request)
-    role = await service.store.role(request.match_info["role_id"])
+    role = await service.role(request.match_info["role_id"])
     if role is None:
         raise web.HTTPNotFound(text="Den rollen finns inte.")
     require_org(user_of(request), role.org_id)
     versions = []
     for entity in ("role", "verification", "protected"):
-        versions += await service.store.versions(entity, role.id)
+        versions += await service.versions(entity, role.id)
     versions.sort(key=lambda v: v.id, reverse=True)
     return await render(request, "history.html", {
         "title": role.name, "back": f"/admin/roles/{q(role.id)}",
@@ -155,11 +155,11 @@ async def restore(request: web.Request) -> web.Response:
     service = service_of(request)
     user = user_of(request)
     version_id = request.match_info["version_id"]
-    version = await service.store.version(int(version_id))
+    version = await service.version(int(version_id))
     if version is None or version.entity not in ("role", "path") or version.after is None:
         raise web.HTTPNotFound(text="Den versionen kan inte återställas.")
     if version.entity == "role":
-        role = await service.store.role(version.entity_id)
+        role = await service.role(version.entity_id)
         require_org(user, role.org_id if role else version.after.get("org_id", ""))
         target = f"/admin/roles/{q(version.entity_id)}/historik?aterstalld=1"
     else:
@@ -169,7 +169,7 @@ async def restore(request: web.Request) -> web.Response:
             raise web.HTTPForbidden(text="Du får bara ändra din kommuns kontaktvägar.")
         target = f"/admin/vagar/{q(municipality)}/{q(topic)}?aterstalld=1"
     try:
-        await service.store.restore(version.id, user.name)
+        await service.restore(version.id, user.name)
     except ValueError as e:
         raise web.HTTPBadRequest(text=f"Versionen kunde inte återställas: {e}") from None
     raise see_other(target)

@@ -172,7 +172,7 @@ async def save(request: web.Request) -> web.Response:
         if gaps:
             return await _page(request, d, municipality, topic, rows, {}, status=409,
                                gaps=gaps)
-    changed = await service.store.save_path(path, user_of(request).name)
+    changed = await service.save_path(path, user_of(request).name)
     raise see_other(f"/admin/vagar/{q(municipality)}/{q(topic)}?sparat={int(changed)}")
 
 

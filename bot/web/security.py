@@ -78,7 +78,7 @@ def sessions(app: web.Application) -> Middleware:
 async def sign_in(request: web.Request, user: User) -> None:
     """A fresh session (no fixation) with a new CSRF token, kept on the server."""
     session = await new_session(request)
-    session["sid"] = await request.app[SERVICE].people.start_session(user.id)
+    session["sid"] = await request.app[SERVICE].start_session(user.id)
     session["csrf"] = secrets.token_urlsafe(32)
     session["since"] = int(time.time())
     request[USER_KEY] = user
@@ -89,7 +89,7 @@ async def sign_out(request: web.Request) -> None:
     session = await get_session(request)
     sid = session.get("sid")
     if isinstance(sid, str):
-        await request.app[SERVICE].people.end_session(sid, "logout")
+        await request.app[SERVICE].end_session(sid, "logout")
     session.invalidate()
     request[USER_KEY] = None
 
@@ -107,7 +107,7 @@ async def _session_user(request: web.Request) -> User | None:
     sid = session.get("sid")
     if not isinstance(sid, str):
         return None
-    user = await request.app[SERVICE].people.session_user(sid)
+    user = await request.app[SERVICE].session_user(sid)
     if user is None:  # ended (sign-out, new password, switched off) or expired
         session.invalidate()
     return user
