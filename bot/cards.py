@@ -102,6 +102,7 @@ def first_card(d: Directory, answer: Answer, reported: set[str]) -> str:
     lines.append(header(d, answer))
     if u.danger:
         lines.append(f"<b>AKUT FARA – ring {tel('112')} först.</b>")
+    lines += [f"⚠ {linked(note)}" for note in u.risks]
     lines += [f"📄 {linked(x)}" for x in agreement_lines(answer)]
     shown = first_steps(answer)
     for position, i in enumerate(shown):

@@ -124,6 +124,7 @@ def answer_text(d: Directory, answer: Answer) -> str:
         return "\n".join(lines)
     if u.danger:
         lines.append("AKUT FARA: ring 112 först.")
+    lines += [f"⚠ {note}" for note in u.risks]
     lines += agreement_lines(answer)
     lines.append("")
     for i, step in enumerate(answer.route, 1):

@@ -44,6 +44,8 @@ class Answer:
             notices.append(DEMO_NOTICE)
         if u.redacted:
             notices.append(REDACTED_NOTICE)
+        if self.route:
+            notices += u.risks
         return {
             "query": u.query,
             "understood": {

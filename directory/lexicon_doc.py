@@ -122,12 +122,17 @@ def parse_lexicon(places_src: tuple[Any, str] | None, topics_src: tuple[Any, str
             if not isinstance(unless, list):
                 p.add(raw_danger, i, "'unless' ska vara en lista med begrepp")
                 continue
+            note = rule.get("note", "")
+            if not isinstance(note, str) or len(note) > 400:
+                p.add(raw_danger, i, "'note' ska vara en text (högst 400 tecken): en riskmarkör "
+                      "som visas i svaret i stället för att 112 kommer först")
+                continue
             unknown = [str(c) for c in [*names, *unless] if str(c) not in concepts]
             if unknown:
                 p.add(raw_danger, i, f"okänt begrepp i regel för akut fara: {', '.join(unknown)}")
                 continue
             danger.append(DangerRule(tuple(str(c) for c in names), reach,
-                                     tuple(str(c) for c in unless)))
+                                     tuple(str(c) for c in unless), note.strip()))
         missing = [c for c in REQUIRED_CONCEPTS if c not in concepts]
         if missing:
             p.add(doc, "concepts", "lexikonet saknar begrepp som förståelsen bygger på: "

@@ -273,10 +273,14 @@ class DangerRule:
     concepts: tuple[str, ...]
     reach: int = 5  # tokens within which all the concepts must be found
     unless: tuple[str, ...] = ()  # concepts that, anywhere in the question, undo the rule
+    # A risk marker, not immediate danger: the rule adds this note to the answer instead of
+    # putting 112 first ("stryptag": strangulation is a strong sign of lethal violence).
+    note: str = ""
 
     def doc(self) -> dict[str, Any]:
         return ({"all": list(self.concepts)} | ({"reach": self.reach} if self.reach != 5 else {})
-                | ({"unless": list(self.unless)} if self.unless else {}))
+                | ({"unless": list(self.unless)} if self.unless else {})
+                | ({"note": self.note} if self.note else {}))
 
 
 @dataclass(frozen=True)

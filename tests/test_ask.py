@@ -90,3 +90,9 @@ async def test_a_unit_of_many_needs_named_alone_asks_which_need(service):
     assert a["route"] == [] and a["clarify"]["field"] == "topic"
     b = (await service.ask("kuratorn på Ludvika lasarett", OFFICE)).to_json()
     assert b["route"][0]["kind"] == "kurator"  # "lasarett" names where, not another need
+
+
+async def test_a_risk_marker_is_a_notice_of_the_answer(service):
+    a = (await service.ask("kvinna med strypmärken på halsen, Falun", OFFICE)).to_json()
+    assert a["route"][0]["kind"] != "larmnummer" and not a["understood"]["danger"]
+    assert any("Strypvåld" in n for n in a["notices"])

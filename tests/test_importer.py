@@ -188,3 +188,16 @@ async def test_a_concept_a_danger_rule_names_cannot_be_renamed_away(service, tmp
     problems = [str(p) for p in failed.value.problems]
     assert any("akut fara" in p and concept in p for p in problems), problems
     assert await snapshot_tables(service) == before
+
+
+async def test_a_risk_markers_note_must_be_text(service, tmp_path):
+    """A danger rule's `note` makes it a risk marker shown in the answer; a note that is no
+    text is an import error naming the file and the line, and changes nothing."""
+    root = broken_copy(tmp_path, {
+        "lexicon/topics.yaml": ("  note: 'Strypvåld är", "  note: [1, 2]\n  x: 'Strypvåld är")})
+    before = await snapshot_tables(service)
+    with pytest.raises(ImportFailed) as failed:
+        await import_path(root, service.store, "test")
+    problems = [str(p) for p in failed.value.problems]
+    assert any(p.startswith("lexicon/topics.yaml:") and "'note'" in p for p in problems), problems
+    assert await snapshot_tables(service) == before

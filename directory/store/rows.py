@@ -64,7 +64,8 @@ def swaps_doc(k: Kind) -> dict[str, list[dict[str, str]]]:
 
 
 def danger_rule(doc: dict[str, Any]) -> DangerRule:
-    return DangerRule(tuple(doc["all"]), int(doc.get("reach", 5)), tuple(doc.get("unless", ())))
+    return DangerRule(tuple(doc["all"]), int(doc.get("reach", 5)), tuple(doc.get("unless", ())),
+                      str(doc.get("note", "")))
 
 
 def kind(row: Any) -> Kind:

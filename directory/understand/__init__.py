@@ -91,6 +91,7 @@ class Understanding:
     mentions: list[persons.Mention] = field(default_factory=list)
     rival: str | None = None  # a second topic too close to call
     vague: bool = False  # asks whom to call about someone, but says nothing of what happened
+    risks: tuple[str, ...] = ()  # the notes of risk markers found ("stryptag")
 
     @property
     def said(self) -> frozenset[str]:
@@ -104,24 +105,32 @@ def in_danger(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str] | None
               ) -> bool:
     """A danger rule holds when all its concepts are found within its reach of each other.
     A concept counts only at full strength (not negated, not a weak typo match), and "nu"
-    not when it asks what to do now ("vad gör jag nu", "who do I call now")."""
-    toks = toks or []
+    not when it asks what to do now ("vad gör jag nu", "who do I call now"). Rules with a
+    note are risk markers, not immediate danger (`risk_notes`)."""
+    return any(not rule.note and _holds(rule, a, toks or []) for rule in rules)
 
+
+def risk_notes(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str] | None = None
+               ) -> tuple[str, ...]:
+    """The notes of the risk-marker rules that hold ("stryptag": a strong sign of lethal
+    violence, whenever it happened), each once."""
+    return tuple(dict.fromkeys(rule.note for rule in rules
+                               if rule.note and _holds(rule, a, toks or [])))
+
+
+def _holds(rule: DangerRule, a: Analysis, toks: list[str]) -> bool:
     def counts(concept: str, p: int) -> bool:
         return not (concept == NOW_CONCEPT
                     and any(t in ASKING_NOW for t in toks[max(0, p - 3):p]))
 
-    for rule in rules:
-        if any(a.concepts.get(c, 0.0) >= 0.9 for c in rule.unless):
-            continue  # "hotade henne med kniv förra veckan": told, not happening
-        where = [[p for p in a.positions.get(c, []) if a.concepts.get(c, 0.0) >= 0.9
-                  and counts(c, p)] for c in rule.concepts]
-        if not all(where):
-            continue
-        first, *rest = where
-        if any(all(any(abs(p - q) <= rule.reach for q in ps) for ps in rest) for p in first):
-            return True
-    return False
+    if any(a.concepts.get(c, 0.0) >= 0.9 for c in rule.unless):
+        return False  # "hotade henne med kniv förra veckan": told, not happening
+    where = [[p for p in a.positions.get(c, []) if a.concepts.get(c, 0.0) >= 0.9
+              and counts(c, p)] for c in rule.concepts]
+    if not all(where):
+        return False
+    first, *rest = where
+    return any(all(any(abs(p - q) <= rule.reach for q in ps) for ps in rest) for p in first)
 
 
 def key(d: Directory) -> tuple[int, int, str | None, str | None]:
@@ -215,6 +224,7 @@ class Understander:
                   if not any(n.kind == k for n in named)]
         asks_for_named = self._asks_for(r, named)
         danger = in_danger(analysis, self.danger_rules, r.toks)
+        risks = risk_notes(analysis, self.danger_rules, r.toks)
         if topic is None and danger and DANGER_KIND in self.kind_topics:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
         if asks_for_named and nothing >= NAMED_BUT_NOTHING and self._more_than_names(r):
@@ -241,7 +251,7 @@ class Understander:
             runners_up=[(t, round(p, 2)) for t, p in ranked[1:4]
                         if topic and t not in (NONE, topic) and p >= RUNNER_UP_FROM],
             analysis=analysis, person=person, asks_for_named=asks_for_named,
-            mentions=r.found, rival=rival, vague=vague,
+            mentions=r.found, rival=rival, vague=vague, risks=risks,
         )
 
     def _blend(self, probabilities: dict[str, float], lex_topic: str | None
@@ -325,4 +335,5 @@ class Understander:
         return u.rival if u.topic and not u.asks_for_named else None
 
 
-__all__ = ["KIND_PREFIX", "REQUIRED_CONCEPTS", "Understander", "Understanding", "in_danger"]
+__all__ = ["KIND_PREFIX", "REQUIRED_CONCEPTS", "Understander", "Understanding", "in_danger",
+           "risk_notes"]
