@@ -105,15 +105,13 @@ def test_immediate_danger(u, question, danger):
 
 def test_strangulation_is_a_risk_marker_not_immediate_danger_unless_now(u):
     """The contract's immediate danger is violence now, a threat to kill tonight, a weapon,
-    the perpetrator outside now; strangulation days ago is a strong risk sign, said in the
-    answer (a rule with a note), not 112 first."""
+    the perpetrator outside now; strangulation told as past is a strong risk sign, said in
+    the answer (a rule with a note), not 112 first."""
     past = u.understand("han tog strypgrepp på henne i fredags, Mora")
     assert not past.danger and any("riskmarkör" in n for n in past.risks)
     now = u.understand("han tar stryptag på henne nu, Mora")
     assert now.danger and now.risks == past.risks
     assert u.understand("han slog henne förra året").risks == ()
-    # within the day (the issue's "stryptag igår"): an acute medical risk, 112 first
-    assert u.understand("stryptag igår, kvinna på akuten").danger
 
 
 def test_named_function_is_detected(u):
