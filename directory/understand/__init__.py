@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from directory.model import DANGER_KIND, DangerRule, NamedUnit, Person
+from directory.understand import grammar
 from directory.understand import person as persons
 from directory.understand.model import NONE, PLACE, char_grams, word_grams
 from directory.understand.places import PlaceHit, choose
@@ -57,7 +58,7 @@ NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: th
 # silently switch off who the person is, their age group or the asker's own workplace).
 # The danger rules are data and name their concepts themselves; the importer checks those.
 REQUIRED_CONCEPTS = tuple(dict.fromkeys((
-    *persons.CONCEPTS, *persons.RELATIONS, *persons.USES_VIOLENCE,
+    *grammar.CONCEPTS, *grammar.RELATIONS, *grammar.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
     ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE, UNIT)))
 

@@ -2,7 +2,8 @@
 
 The words are data (lexicon concepts: `kvinna`, `man`, `barn`, `minderarig`, `aldre`,
 `vuxen`, `offer`, `slar`, `skada`, relations such as `partner`, ages as `alder-<n>`); this
-module holds the grammar that says which person in the question a word belongs to. "Man,
+module finds the person words and chooses the one the question is about, with the grammar
+of `grammar.py` saying which person in the question a word belongs to. "Man,
 45, slagen av sin fru" is about a man; "kvinna misshandlad av sin man" about a woman; "han
 slår henne" about her; "hennes man hotar" about her too; "pappa som slår sin dotter"
 about the daughter, unless the question is about the one who uses violence.
@@ -10,81 +11,53 @@ about the daughter, unless the question is about the one who uses violence.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from directory.model import Person
+from directory.understand.grammar import (
+    ADULT,
+    ADULT_FROM,
+    ADULT_NOUNS,
+    AGE_CONCEPT,
+    AGE_WORDS,
+    AGENT_CUES,
+    ATTRIBUTIVE_AGE,
+    CHILD,
+    CONCEPTS,
+    COPULA,
+    ENGLISH_BEFORE_MEN,
+    FEMALE,
+    HURT_VERBS,
+    MALE,
+    NOT_OWNED,
+    OBJECT_PRONOUNS,
+    OLDER,
+    OLDER_FROM,
+    PARTNERS,
+    PASSIVE,
+    PATIENT,
+    POSSESSORS,
+    PRONOUNS,
+    RELATIONS,
+    SKIPPABLE,
+    SUBJECT_PRONOUNS,
+    USES_VIOLENCE,
+    YOUNG_PATIENTS,
+    acts_on_own,
+    armed,
+    bare_age,
+    in_age_phrase,
+    man_is_pronoun,
+    nearby,
+    object_after,
+    owned,
+    owner_in,
+    participle,
+    reduced_passive,
+    subject_between,
+    target_of,
+)
 from directory.understand.text import tokens, words
-
-ADULT_FROM, OLDER_FROM = 18, 65
-CHILD, ADULT, OLDER = "barn", "vuxen", "aldre"
-FEMALE, MALE = "kvinna", "man"
-# Concepts of the lexicon this module reads; the importer refuses a lexicon without them.
-PATIENT = "patient"  # "pt", "brukaren", "klienten": a person, of no stated gender or age
-WEAPON = "vapen"  # "han står utanför med kniv": the one with the weapon is the one who harms
-CONCEPTS = (FEMALE, MALE, PATIENT, "barn", "minderarig", "aldre", "vuxen", "offer", "slar",
-            "skada", WEAPON)
-RELATIONS = ("partner", "pojkvan", "foralder", "syskon", "sondotter", "farmor", "forovare")
-PARTNERS = ("partner", "pojkvan")  # "exmaken står i väntrummet": with no verb, likely the one
-USES_VIOLENCE = ("sluta", "utovare", "ilska")  # concepts that say the asker means them
-AGE_CONCEPT = re.compile(r"^alder-(\d{1,3})$")  # "nian" -> alder-15, "spädbarn" -> alder-0
-
-# Grammar, not domain policy: pronouns, and the little words that say who does what.
-PRONOUNS = {"hon": FEMALE, "henne": FEMALE, "she": FEMALE, "her": FEMALE, "han": MALE,
-            "honom": MALE, "he": MALE, "him": MALE}
-YOUNG_PATIENTS = frozenset({"elev", "eleven", "student", "studenten"})  # no age implied
-OWNERS = frozenset({"sin", "sitt", "sina", "hennes", "hans", "min", "mitt", "mina", "din",
-                    "deras", "her", "his", "their", "my", "your", "vara", "our", "vars",
-                    "whose"})
-# after "her"/"his" these say it is not "her husband" but "hits her when ..."
-NOT_OWNED = frozenset({"nu", "now", "att", "to", "when", "because", "if", "in", "at", "with",
-                       "again", "every", "for", "so", "but", "after", "before", "while",
-                       "up", "down", "out", "off", "on", "or", "of", "till", "med", "nar",
-                       "och", "and", "badly", "hard", "too", "also", "there", "here"})
-SUBJECT_PRONOUNS = frozenset({"han", "hon", "he", "she"})  # never the one a verb before hits
-OBJECT_PRONOUNS = frozenset({"henne", "honom", "him", "her"})  # never the one who does it
-POSSESSORS = {"hennes": FEMALE, "her": FEMALE, "hans": MALE, "his": MALE}  # "hennes man"
-ADULT_NOUNS = frozenset({"kvinna", "kvinnan", "kvinnor", "man", "mannen", "woman",
-                         "women", "men", "dam", "damen", "herre", "herren", "lady", "manlig",
-                         "kvinnlig", "male", "female", "mamma", "mamman", "pappa", "pappan",
-                         "make", "maken", "maka", "makan", "fru", "frun", "hustru", "hustrun",
-                         "husband", "wife", "mother", "father", "mum", "dad"})
-AGENT_CUES = frozenset({"av", "fran", "by", "from"})  # "slagen av sin man"
-TARGET_CUES = frozenset({"mot", "against", "towards"})  # "våld mot kvinna"
-PASSIVE = frozenset({"blir", "blev", "blivit", "bli", "is", "was", "been", "got", "gets",
-                     "being", "were", "are", "ar"})
-PERFECT = frozenset({"har", "hade", "has", "had"})
-AGE_WORDS = frozenset({"ar", "aring", "arig", "ariga", "arige", "years", "year", "old", "yo",
-                       "manader", "manad", "man", "veckor", "vecka", "months", "weeks"})
-SKIPPABLE = PASSIVE | PERFECT | frozenset({
-    "sin", "sitt", "sina", "hennes", "hans", "min", "mitt", "mina", "din", "deras", "her",
-    "his", "their", "my", "the", "a", "an", "en", "ett", "som", "who", "that", "ska", "will",
-    "f", "d", "fd", "ex", "nya", "gamla", "forra", "nuvarande", "egen", "egna", "own",
-    "former", "new", "old", "yngre", "vuxna", "vuxne", "stora", "lilla", "tidigare", "nu",
-    "now", "ofta", "often", "upprepat", "repeatedly", "ibland", "sometimes", "och", "and",
-    "just", "right", "also", "ocksa", "aven", "inte", "not", "kan", "may", "might", "ar",
-    "nagon", "nagra", "alltid", "always", "igen", "again", "been", "kanske", "ca", "cirka",
-    "runt", "about", "around", "maybe", "approx"})
-# "man" is also the Swedish "one": "hur anmäler man", "man kan ringa".
-MAN_PRONOUN_BEFORE = frozenset({"hur", "var", "nar", "vad", "vart", "kan", "ska", "skall",
-                                "bor", "maste", "far", "gor", "vet", "om", "brukar",
-                                "behover", "innan", "sa", "da", "kanske", "ocksa", "eller"})
-QUESTION_WORDS = frozenset({"hur", "var", "nar", "vad", "vart", "vem", "vilken", "om"})
-MAN_PRONOUN_AFTER = frozenset({"kan", "ska", "skall", "bor", "maste", "far", "behover", "gor",
-                               "ringer", "anmaler", "kontaktar", "vet", "inte", "ju", "alltid",
-                               "aldrig", "da", "sa", "hanvisa", "hanvisar", "gora", "anmala"})
-# "19-year-old", "85-åriga mamma": the age stands before the one it belongs to
-ATTRIBUTIVE_AGE = frozenset({"arig", "ariga", "arige", "old", "gammal", "gamla", "gamle"})
-HURT_VERBS = frozenset({"skada", "skadar", "skadade", "skadat", "hurt", "hurts", "injure",
-                        "injures", "injured"})  # verbs, not the nouns "skador", "injuries"
-COPULA = frozenset({"ar", "is", "var", "was"})  # "pojkvännen som är 19": the one before
-# "men" is Swedish for "but"; it is the English plural only after words like these
-ENGLISH_BEFORE_MEN = frozenset({"young", "older", "old", "the", "two", "three", "some", "many",
-                                "gay", "adult", "for", "of", "by", "with", "violent", "and"})
-NOT_AN_AGE_AFTER = frozenset({"kg", "kr", "min", "minuter", "timmar", "tim", "h", "st",
-                              "procent", "gram", "cm", "mg", "ml", "dagar", "dygn", "hours",
-                              "minutes", "days", "kronor", "ganger", "times", "barn",
-                              "children", "kids", "veckor", "weeks"})
 
 
 class PersonWords:
@@ -148,61 +121,6 @@ class Mention:
     couple: bool = False  # a partner word at all: "sin fru", "flickvännen"
 
 
-def _man_is_pronoun(toks: list[str], i: int) -> bool:
-    """"man kan ringa", "hur gör man", "hur polisanmäler man": the pronoun "one"."""
-    before = toks[i - 1] if i > 0 else ""
-    after = toks[i + 1] if i + 1 < len(toks) else ""
-    asked = i > 1 and toks[i - 2] in QUESTION_WORDS and before.endswith("r")
-    return before in MAN_PRONOUN_BEFORE or after in MAN_PRONOUN_AFTER or asked
-
-
-def _near(toks: list[str], i: int, step: int, reach: int) -> list[int]:
-    """Indices next to i in one direction, passing over little words that change nothing
-    (and numbers: "kvinna 38 som slår")."""
-    out: list[int] = []
-    j = i + step
-    while 0 <= j < len(toks) and len(out) < reach + 3:
-        out.append(j)
-        counts = toks[j] not in SKIPPABLE and not toks[j].isdigit() and toks[j] not in AGE_WORDS
-        if counts and len([k for k in out if toks[k] not in SKIPPABLE
-                           and not _age_part(toks, k)]) >= reach:
-            break
-        j += step
-    return out
-
-
-def _age_part(toks: list[str], k: int) -> bool:
-    """"85" and "åriga" in "85-åriga": the number of an age and its unit."""
-    return toks[k].isdigit() or (toks[k] in AGE_WORDS and k > 0 and toks[k - 1].isdigit())
-
-
-def _acts_on_own(toks: list[str], at: dict[int, set[str]], i: int) -> bool:
-    """"sonen sin 85-åriga mamma" with a verb of harm before: the son does it."""
-    reflexive = i + 1 < len(toks) and toks[i + 1] in ("sin", "sitt", "sina")
-    verb = any("slar" in at.get(j, set()) for j in range(max(0, i - 2), i))
-    return reflexive and verb
-
-
-def _owned(toks: list[str], i: int) -> bool:
-    """"sin man", "hennes pappa", "barnets mamma": a relation of someone else."""
-    before = [toks[j] for j in range(max(0, i - 2), i)]
-    return any(t in OWNERS or (len(t) > 3 and t.endswith("s")) for t in before)
-
-
-def _bare_age(toks: list[str], i: int) -> int | None:
-    """"kvinna 34", "man, 45", "pat 83": a number right after a person is their age."""
-    for j in (i + 1, i + 2):
-        if j < len(toks) and toks[j].isdigit():
-            after = toks[j + 1] if j + 1 < len(toks) else ""
-            value = int(toks[j])
-            if 0 < value <= 110 and after not in NOT_AN_AGE_AFTER | ATTRIBUTIVE_AGE:
-                return value
-            return None
-        if j < len(toks) and toks[j] not in SKIPPABLE:
-            return None
-    return None
-
-
 def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int]],
              skip: frozenset[int]) -> list[Mention]:
     """Every person the question mentions, in order, with the role the grammar gives it.
@@ -214,7 +132,7 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
     for i, tok in enumerate(toks):
         if i in skip:
             continue
-        if _in_age_phrase(toks, i):
+        if in_age_phrase(toks, i):
             continue  # "19-year-old", "77 år gammal": part of an age, not a person
         concepts = at.get(i, set())
         if tok == "men" and (i == 0 or toks[i - 1] not in ENGLISH_BEFORE_MEN):
@@ -232,14 +150,14 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         if gender is None:
             if FEMALE in concepts:
                 gender = FEMALE
-            elif MALE in concepts and not (tok == "man" and _man_is_pronoun(toks, i)):
+            elif MALE in concepts and not (tok == "man" and man_is_pronoun(toks, i)):
                 gender = MALE
         age = age_at.get(i)
         for c in concepts:
             hit = AGE_CONCEPT.match(c)
             if hit:
                 age = int(hit.group(1))
-        prev = at.get(i - 1, set()) if i > 0 and not _in_age_phrase(toks, i - 1) else set()
+        prev = at.get(i - 1, set()) if i > 0 and not in_age_phrase(toks, i - 1) else set()
         if not concepts and gender is None:
             prev = set()  # "hemtjänsten i ...": only a person word is an older person
         if "aldre" in concepts or "aldre" in prev:
@@ -256,13 +174,13 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         if gender is None and group is None and age is None and PATIENT not in concepts:
             continue
         if age is None and (gender or group or PATIENT in concepts):
-            age = _bare_age(toks, i)
+            age = bare_age(toks, i)
         relation = any(c in concepts for c in RELATIONS) and (
-            bool(found) or _owned(toks, i))  # "mamma med två barn": the first is the subject
+            bool(found) or owned(toks, i))  # "mamma med två barn": the first is the subject
         couple = any(c in concepts for c in PARTNERS)
         found.append(Mention(i, gender, group, age, relation=relation,
                              patient=PATIENT in concepts,
-                             partner=couple and not _owned(toks, i), couple=couple,
+                             partner=couple and not owned(toks, i), couple=couple,
                              grade=age is not None and gender is None and group is None
                              and any(AGE_CONCEPT.match(c) for c in concepts)))
     found, consumed = _merge_ages(toks, found)
@@ -270,35 +188,35 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
     for m in found:
         if m.possessor:
             continue
-        before = _near(toks, m.index, -1, 2)
-        after = _near(toks, m.index, 1, 3)
+        before = nearby(toks, m.index, -1, 2)
+        after = nearby(toks, m.index, 1, 3)
         agent = [j for j in before[:3] if toks[j] in AGENT_CUES]
-        if _acts_on_own(toks, at, m.index):
+        if acts_on_own(toks, at, m.index):
             m.harms = True  # "slog sonen sin mamma": the one before "sin" acts
         elif agent and _is_agent(toks, at, agent[0], m):
             m.harms = True
         elif agent or (toks[m.index] not in SUBJECT_PRONOUNS and any(
-                "slar" in at.get(j, set()) for j in before)) or _target_of(toks, m.index):
+                "slar" in at.get(j, set()) for j in before)) or target_of(toks, m.index):
             m.harmed = True
         passive = any(toks[j] in PASSIVE and not (toks[j] == "ar" and toks[j - 1].isdigit())
                       for j in after)  # "24 år" is no "är"
         hurt_after = [j for j in after if at.get(j, set()) & {"offer", "skada"}]
         verb_after = [j for j in after if "slar" in at.get(j, set())]
-        if verb_after and _subject_between(toks, people_at, m.index, verb_after[0]):
+        if verb_after and subject_between(toks, people_at, m.index, verb_after[0]):
             verb_after = []  # "kvinna, hennes familj hotar henne": the family does it
         deeds = [j for j in after if at.get(j, set()) & {"slar", "offer"} or (
-            toks[j] in HURT_VERBS and _object_after(toks, j))]  # "skada sin fru"
-        if deeds and _subject_between(toks, people_at, m.index, deeds[0]):
+            toks[j] in HURT_VERBS and object_after(toks, j))]  # "skada sin fru"
+        if deeds and subject_between(toks, people_at, m.index, deeds[0]):
             deeds = []
-        acts = bool(deeds) and not passive and _object_after(toks, deeds[0])
+        acts = bool(deeds) and not passive and object_after(toks, deeds[0])
         if not m.harms and not m.harmed and toks[m.index] not in OBJECT_PRONOUNS and (
-                acts or _armed(toks, at, m.index)):
+                acts or armed(toks, at, m.index)):
             m.harms = True  # "kompisen våldtog henne", "han står utanför med kniv"
         elif not m.harms and (hurt_after or (passive and verb_after) or (
-                verb_after and _reduced_passive(toks, verb_after[0]))):
+                verb_after and reduced_passive(toks, verb_after[0]))):
             m.harmed = True
         elif not m.harmed and verb_after and toks[m.index] not in OBJECT_PRONOUNS and not (
-                passive and _participle(toks, verb_after)):
+                passive and participle(toks, verb_after)):
             m.harms = True
             m.described = any(toks[j] in ("som", "who") for j in after if j < verb_after[0])
     # an age written beside a person ("kvinna 34 år", "34-årig kvinna") is that person's
@@ -309,56 +227,6 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         if near:
             min(near, key=lambda m: abs(m.index - i)).age = age
     return found
-
-
-def _in_age_phrase(toks: list[str], i: int) -> bool:
-    """"old" in "19 year old", "gammal" in "77 år gammal": a word of the age, no person."""
-    if toks[i] not in ATTRIBUTIVE_AGE or i == 0:
-        return False
-    return toks[i - 1].isdigit() or toks[i - 1] in AGE_WORDS
-
-
-def _target_of(toks: list[str], i: int) -> bool:
-    """"våld mot kvinnan", "violence against her": the cue stands right before the person
-    (not "mot sin vilja, maken …")."""
-    j = i - 1
-    while j >= 0 and (toks[j] in SKIPPABLE or toks[j].isdigit() or toks[j] in AGE_WORDS):
-        j -= 1
-    return j >= 0 and toks[j] in TARGET_CUES
-
-
-def _owner_between(toks: list[str], i: int, verb: int) -> bool:
-    """"kvinna, hennes familj hotar": another person, owned, is the subject of the verb."""
-    return any(toks[k] in POSSESSORS or toks[k] in ("vars", "whose") for k in range(i + 1, verb))
-
-
-def _object_after(toks: list[str], verb: int) -> bool:
-    """"… våldtog henne", "… hits her", "… skada sin fru": an object right after the verb."""
-    near = toks[verb + 1:verb + 3]
-    return any(t in OBJECT_PRONOUNS for t in near) or (
-        bool(near) and near[0] in ("sin", "sitt", "sina", "his", "her", "their"))
-
-
-def _subject_between(toks: list[str], people: set[int], i: int, verb: int) -> bool:
-    """Another person, or someone's relation, stands between this one and the verb: that
-    one does it ("pensionär 79, frun … slår honom", "kvinna, hennes familj hotar")."""
-    return _owner_between(toks, i, verb) or any(i < k < verb for k in people)
-
-
-def _reduced_passive(toks: list[str], verb: int) -> bool:
-    """"student, 22, sexually assaulted at a party": an English participle with no object."""
-    return toks[verb].endswith("ed") and not _object_after(toks, verb)
-
-
-def _armed(toks: list[str], at: dict[int, set[str]], i: int) -> bool:
-    """"han står utanför dörren med kniv", "exet väntar med ett vapen": armed, so harms."""
-    for k in range(i + 1, min(i + 7, len(toks))):
-        if WEAPON in at.get(k, set()):
-            return True
-        if toks[k] in PASSIVE or toks[k] in OBJECT_PRONOUNS or toks[k] in TARGET_CUES or \
-                at.get(k, set()) & {"offer", "slar", "skada"}:
-            return False  # "hotad med kniv", "hotar henne med kniv": done to them
-    return False
 
 
 def _is_agent(toks: list[str], at: dict[int, set[str]], cue: int, m: Mention) -> bool:
@@ -373,12 +241,6 @@ def _is_agent(toks: list[str], at: dict[int, set[str]], cue: int, m: Mention) ->
     return j < 0 or "offer" in at.get(j, set()) or "slar" in at.get(j, set())
 
 
-def _participle(toks: list[str], verbs: list[int]) -> bool:
-    """English participles after "was/has been" ("was hit", "has been abused")."""
-    return any(toks[j].endswith(("ed", "en")) or toks[j] in ("hit", "beat", "hurt")
-               for j in verbs)
-
-
 def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], set[int]]:
     """"kvinna 34 år", "34-årig kvinna", "6-year-old boy": the age is the person's beside
     it, whatever little words stand between."""
@@ -388,7 +250,7 @@ def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], s
     for m in found:
         if m.gender is None and m.group is None and m.age is not None and not m.possessor \
                 and not m.patient:
-            near = [p for p in people if not _owner_in(toks, p.index, m.index) and (
+            near = [p for p in people if not owner_in(toks, p.index, m.index) and (
                 abs(p.index - m.index) <= 2 or (m.grade and 0 < m.index - p.index <= 4) or (
                     abs(p.index - m.index) <= 4 and all(
                         toks[k] in AGE_WORDS or toks[k] in SKIPPABLE or toks[k].isdigit()
@@ -408,11 +270,6 @@ def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], s
                 continue
         out.append(m)
     return out, consumed
-
-
-def _owner_in(toks: list[str], a: int, b: int) -> bool:
-    """An owner word between two places ("19-åring, hennes kille"): two different people."""
-    return any(toks[k] in OWNERS for k in range(min(a, b) + 1, max(a, b)))
 
 
 def _group(age: int | None) -> str | None:
