@@ -72,6 +72,7 @@ class _Reading:
     analysis: Analysis
     toks: list[str]
     found: list[persons.Mention]
+    at: dict[int, set[str]]  # token index -> the concepts found there (computed once)
 
 
 @dataclass
@@ -102,21 +103,21 @@ class Understanding:
         return frozenset(c for c, v in self.analysis.concepts.items() if v >= 0.9)
 
 
-def in_danger(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str] | None = None
-              ) -> bool:
-    """A danger rule holds when all its concepts are found within its reach of each other.
-    A concept counts only at full strength (not negated, not a weak typo match), and "nu"
-    not when it asks what to do now ("vad gör jag nu", "who do I call now"). Rules with a
-    note are risk markers, not immediate danger (`risk_notes`)."""
-    return any(not rule.note and _holds(rule, a, toks or []) for rule in rules)
-
-
-def risk_notes(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str] | None = None
-               ) -> tuple[str, ...]:
-    """The notes of the risk-marker rules that hold ("stryptag": a strong sign of lethal
-    violence, whenever it happened), each once."""
-    return tuple(dict.fromkeys(rule.note for rule in rules
-                               if rule.note and _holds(rule, a, toks or [])))
+def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str] | None = None
+                     ) -> tuple[bool, tuple[str, ...]]:
+    """Whether the danger is immediate, and the notes of the risk markers that hold, in one
+    pass over the lexicon's rules. A rule holds when all its concepts are found within its
+    reach of each other; a concept counts only at full strength (not negated, not a weak
+    typo match), and "nu" not when it asks what to do now ("vad gör jag nu"). A rule with a
+    note is a risk marker ("stryptag": a strong sign of lethal violence), not danger."""
+    danger, notes = False, []
+    for rule in rules:
+        if (rule.note or not danger) and _holds(rule, a, toks or []):
+            if rule.note:
+                notes.append(rule.note)
+            else:
+                danger = True
+    return danger, tuple(dict.fromkeys(notes))
 
 
 def _holds(rule: DangerRule, a: Analysis, toks: list[str]) -> bool:
@@ -173,7 +174,8 @@ class Understander:
         analysis = self.topics.analyse(query, skip)
         toks = tokens(query)
         found = persons.mentions(toks, self.person_words.at(query), analysis.ages, skip)
-        return _Reading(query, had_number, hits, skip, analysis, toks, found)
+        return _Reading(query, had_number, hits, skip, analysis, toks, found,
+                        analysis.concepts_at())
 
     def features(self, text: str) -> dict[str, list[str]]:
         """The topic model's features of a question (the same for training and answering)."""
@@ -224,8 +226,7 @@ class Understander:
         named += [NamedUnit(k) for k in self.topics.named_kinds(analysis)
                   if not any(n.kind == k for n in named)]
         asks_for_named = self._asks_for(r, named)
-        danger = in_danger(analysis, self.danger_rules, r.toks)
-        risks = risk_notes(analysis, self.danger_rules, r.toks)
+        danger, risks = danger_and_risks(analysis, self.danger_rules, r.toks)
         if topic is None and danger and DANGER_KIND in self.kind_topics:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
         if asks_for_named and nothing >= NAMED_BUT_NOTHING and self._more_than_names(r):
@@ -236,14 +237,17 @@ class Understander:
             confidence, rival = (0.5 if topic else 0.0), None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
                                 analysis.concepts)
-        asking = any(analysis.concepts.get(c, 0.0) >= 0.9 for c in (ASKING, UNSURE))
-        about_a_case = analysis.concepts.get(CASE, 0.0) >= 0.9  # "ett ärende i Borlänge"
-        # "soc i Säter", "socialtjänsten Falun": a unit of many needs and nothing of the need
-        unit_alone = analysis.concepts.get(UNIT, 0.0) >= 0.9 and not self._more_than_names(r)
-        vague = topic is None and not danger and asking and (
-            not self._more_than_names(r)  # "vem ska jag ringa?", "Mora, vilket nummer?"
-            or (nothing < VAGUE_BELOW and (bool(r.hits) or bool(r.found))) or about_a_case) or (
-                topic is None and not danger and unit_alone)
+        vague = False
+        if topic is None and not danger:
+            said = analysis.concepts
+            more = self._more_than_names(r)
+            asking = any(said.get(c, 0.0) >= 0.9 for c in (ASKING, UNSURE))
+            vague = (asking and (
+                not more  # "vem ska jag ringa?", "Mora, vilket nummer?"
+                or (nothing < VAGUE_BELOW and (bool(r.hits) or bool(r.found)))
+                or said.get(CASE, 0.0) >= 0.9)  # "ett ärende i Borlänge"
+            ) or (said.get(UNIT, 0.0) >= 0.9 and not more)  # "soc i Säter": a unit of many
+            # needs, and nothing of the need
         return Understanding(
             query=r.query, redacted=r.had_number, topic=topic,
             confidence=round(min(confidence, 1.0), 2),
@@ -269,7 +273,7 @@ class Understander:
         """Nothing but who ("barn", "kvinna 40 år", "pappa"): no situation to route."""
         if r.analysis.situation >= MIN_SITUATION:
             return False
-        at = r.analysis.concepts_at()
+        at = r.at
         for i, tok in enumerate(r.toks):
             if i in r.skip or len(tok) < 2 or tok.isdigit() or is_stop(tok) or tok in AGE_WORDS:
                 continue
@@ -279,7 +283,7 @@ class Understander:
 
     def _more_than_names(self, r: _Reading) -> bool:
         """Words beyond units, places, who and how to reach: something else is asked."""
-        at = r.analysis.concepts_at()
+        at = r.at
         for i, tok in enumerate(r.toks):
             if i in r.skip or len(tok) < 3 or tok.isdigit() or is_stop(tok):
                 continue
@@ -295,7 +299,7 @@ class Understander:
         if not named:
             return False
         a = r.analysis
-        at = a.concepts_at()
+        at = r.at
         units = sorted(i for c, where in a.positions.items()
                        if c.startswith((KIND_PREFIX, ROLE_PREFIX)) for i in where)
         first_word = next((i for i, t in enumerate(r.toks)
@@ -336,5 +340,5 @@ class Understander:
         return u.rival if u.topic and not u.asks_for_named else None
 
 
-__all__ = ["KIND_PREFIX", "REQUIRED_CONCEPTS", "Understander", "Understanding", "in_danger",
-           "risk_notes"]
+__all__ = ["KIND_PREFIX", "REQUIRED_CONCEPTS", "Understander", "Understanding",
+           "danger_and_risks"]
