@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# Account roles, lowest first: each may do what the ones before it may.
-RANK = {"staff": 1, "coordinator": 2, "admin": 3}
+from directory.vocabulary import UserRole
+
+# Account roles, lowest first (the vocabulary's order): each may do what the ones before may.
+RANK: dict[str, int] = {role.value: i for i, role in enumerate(UserRole, 1)}
 
 
 @dataclass(frozen=True)
@@ -24,12 +26,12 @@ class User:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == UserRole.ADMIN
 
     @property
     def is_coordinator(self) -> bool:
         """A coordinator (not an admin): looks after the entries of their organisations."""
-        return self.role == "coordinator"
+        return self.role == UserRole.COORDINATOR
 
     @property
     def may_review(self) -> bool:

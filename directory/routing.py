@@ -14,6 +14,7 @@ from directory.hours import STOCKHOLM
 from directory.model import DANGER_KIND as DANGER_KIND  # re-exported: 112 first is routing's
 from directory.model import PERSON_TAGS, Contact, NamedUnit, Person, Role, Step
 from directory.snapshot import Directory, OpenAt
+from directory.vocabulary import Status
 
 PERSON_TAG_SET = frozenset(PERSON_TAGS)
 DANGER_WHY = "Akut fara: ring 112 först, sedan vidare enligt kontaktvägen nedan."
@@ -89,7 +90,7 @@ def _resolve(d: Directory, step: Step, municipality: str | None,
     municipality only the first and the first open one (Directory.brief)."""
     if step.role:
         role = d.roles.get(step.role)
-        ok = role is not None and role.status != "inaktiv" and role.serves_person(person)
+        ok = role is not None and role.status != Status.INACTIVE and role.serves_person(person)
         return ([role] if ok and role else []), False
     if municipality is not None:
         if is_open is not None:
@@ -108,7 +109,7 @@ def open_state(role: Role, at: dt.datetime) -> tuple[bool, dt.datetime | None, d
     """(open now, next opening, closing time) with temporary closures honoured."""
     at = at.astimezone(STOCKHOLM)
     local_day = at.date()
-    if role.status == "tillfalligt-stangd":
+    if role.status == Status.TEMPORARILY_CLOSED:
         reopen_from = at
         if role.notice and role.notice.end >= local_day:
             reopen_from = dt.datetime.combine(role.notice.end + dt.timedelta(days=1),
@@ -326,7 +327,7 @@ def _named_steps(d: Directory, unit: NamedUnit, steps: list[Pick],
     if unit.role:
         present = [s for s in steps if s.role.id == unit.role]
         role = d.roles.get(unit.role)
-        if present or role is None or role.status == "inaktiv":
+        if present or role is None or role.status == Status.INACTIVE:
             return present
         return [Pick(role, NAMED_WHY, is_open(role))]
     present = [s for s in steps if s.role.kind == unit.kind]

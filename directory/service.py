@@ -255,11 +255,13 @@ class DirectoryService(PeopleDoor):
         """A new role, checked; its first version. Raises Refused."""
         return await self.store.create_role(role, await self.role_check(), actor)
 
-    async def scope(self, org: Organisation) -> OrgScope:
+    async def scope(self, org: Organisation, roles: list[Role] | None = None) -> OrgScope:
         """Where an organisation's roles may serve and what they may be: as an admin set it,
-        else what it evidently does (its area and its roles')."""
-        return await self.store.scope(org.id) or default_scope(
-            org, await self.store.roles(org.id))
+        else what it evidently does (its area and its roles'; pass them if already read)."""
+        stored = await self.store.scope(org.id)
+        if stored is not None:
+            return stored
+        return default_scope(org, roles if roles is not None else await self.store.roles(org.id))
 
     async def stored_scope(self, org_id: str) -> OrgScope | None:
         """The scope an admin set for an organisation, or None (see `scope` for the one

@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import copy
 import datetime as dt
-import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,8 +104,8 @@ class Directory:
         for lst in lists:
             if in_place:  # by load order, as a fresh load would have it
                 order = self._order
-                lst.insert(bisect.bisect_left(lst, order[role.id],
-                                              key=lambda r: order.get(r.id, 1 << 62)), role)
+                lst.insert(bisect.bisect_left(lst, order[role.id], key=lambda r: order[r.id]),
+                           role)
             else:
                 lst.append(role)
 
@@ -272,7 +271,6 @@ class Directory:
         return bool(org and org.demo)
 
 
-@functools.lru_cache(maxsize=1 << 18)
 def _head(name: str) -> str:
     """"Kvinnojouren Siljan – stödtelefon" -> "Kvinnojouren Siljan"; "Kvinnofridslinjen
     (Nationellt centrum för kvinnofrid)" -> "Kvinnofridslinjen"."""

@@ -40,13 +40,13 @@ from national import (  # noqa: E402
 
 from directory.ask import ask  # noqa: E402
 from directory.evaluate import load_cases  # noqa: E402
+from directory.hours import STOCKHOLM  # noqa: E402
 from directory.model import ContactPath as RoutePath  # noqa: E402
 from directory.model import Step  # noqa: E402
 from directory.service import DirectoryService  # noqa: E402
 from directory.snapshot import Directory  # noqa: E402
 from directory.understand import Understander  # noqa: E402
 
-STOCKHOLM = dt.timezone(dt.timedelta(hours=1))
 SUNDAY_EVENING = dt.datetime(2026, 11, 29, 18, 0, tzinfo=STOCKHOLM)
 
 

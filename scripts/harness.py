@@ -30,7 +30,6 @@ def free_port() -> int:
 
 async def prepare_database(path: Path, template: Path | None = None) -> str:
     """A demo database with a coordinator account and its API token; returns the token."""
-    from bot.web import tokens
     from directory.service import DirectoryService
 
     if template and template.exists():
@@ -41,7 +40,7 @@ async def prepare_database(path: Path, template: Path | None = None) -> str:
         user = await service.people.user_by_name("lasttest")
         if user is None:
             user = await service.people.add_user("lasttest", "admin", orgs[:1])
-        token = await tokens.create(service, user, "last- och krasch-test")
+        token = await service.create_token(user, "last- och krasch-test")
         await service.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         await service.close()

@@ -214,13 +214,12 @@ async def test_patch_role_edits_after_commit_and_respects_ownership(aiohttp_clie
     from bot.keys import SERVICE
     from bot.server import create_app
     from bot.settings import Settings
-    from bot.web import tokens
     from tests.conftest import DATA
 
     client = await aiohttp_client(create_app(Settings(db_path=demo_db, demo_data=DATA)))
     service = client.app[SERVICE]
     user = await service.people.add_user("samordnare-api", "coordinator", ["mora-kommun"])
-    headers = {"Authorization": f"Bearer {await tokens.create(service, user, 'test')}"}
+    headers = {"Authorization": f"Bearer {await service.create_token(user, 'test')}"}
     before = await service.store.role("mora-socialtjanst-barn")
     tag = (await client.get("/api/roles/mora-socialtjanst-barn", headers=headers)
            ).headers["ETag"]
@@ -290,10 +289,9 @@ async def test_odd_ids_are_404_not_500(web_env):
 # -- optimistic concurrency and the shared validator through the API (issue 11) ------------
 
 async def _api_coordinator(web_env, name: str, orgs: tuple[str, ...]) -> dict[str, str]:
-    from bot.web import tokens
 
     user = await web_env.user(name, "coordinator", orgs)
-    return {"Authorization": f"Bearer {await tokens.create(web_env.service, user, name)}"}
+    return {"Authorization": f"Bearer {await web_env.service.create_token(user, name)}"}
 
 
 async def test_patch_needs_if_match_and_a_stale_one_is_412(web_env):

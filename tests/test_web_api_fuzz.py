@@ -16,7 +16,6 @@ from test_web_support import settings_for
 from bot.keys import SERVICE
 from bot.passwords import hash_password
 from bot.server import create_app
-from bot.web import tokens
 
 schemathesis = pytest.importorskip("schemathesis")
 
@@ -50,7 +49,7 @@ class LiveServer:
         service = app[SERVICE]
         user = await service.people.add_user("fuzz", "coordinator", ["falun-kommun"],
                                              hash_password("fuzz-lösenord-12345"))
-        self.token = await tokens.create(service, user, "schemathesis")
+        self.token = await service.create_token(user, "schemathesis")
 
     def __enter__(self) -> LiveServer:
         self.thread.start()

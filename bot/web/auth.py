@@ -10,7 +10,6 @@ from typing import Any
 from aiohttp import web
 
 from bot.passwords import check_password, hash_password, name_problem, password_problem
-from bot.web import tokens
 from bot.web.chat import forget as forget_chat
 from bot.web.core import (
     ID,
@@ -212,7 +211,7 @@ async def _account_context(request: web.Request, **extra) -> dict:
     user = user_of(request)
     service = service_of(request)
     d = await service.directory()
-    ctx = {"municipalities": d.municipalities, "tokens": await tokens.list_for(service, user),
+    ctx = {"municipalities": d.municipalities, "tokens": await service.tokens_of(user),
            "errors": {}, "new_token": None, "saved": None, "role_sv": ROLE_SV,
            "org_names": {o: d.organisations[o].name for o in user.orgs
                          if o in d.organisations}}
@@ -272,20 +271,20 @@ async def create_token(request: web.Request) -> web.Response:
         errors["token_name"] = "Ge nyckeln ett namn (1–60 tecken), t.ex. vad den används till."
     elif DirectoryService.clean(name)[1]:  # kept, and written to the audit log
         errors["token_name"] = "Skriv inget personnummer i nyckelns namn."
-    elif await tokens.count_active(service, user) >= service.MAX_TOKENS:
+    elif await service.count_tokens(user) >= service.MAX_TOKENS:
         errors["token_name"] = (f"Du har redan {service.MAX_TOKENS} nycklar. "
                                 "Återkalla en först.")
     if errors:
         return await render(request, "account.html",
                       await _account_context(request, errors=errors), status=400)
-    token = await tokens.create(service, user, name)
+    token = await service.create_token(user, name)
     return await render(request, "account.html", await _account_context(request, new_token=token))
 
 
 async def revoke_token(request: web.Request) -> web.Response:
     user = user_of(request)
     token_id = request.match_info["token_id"]
-    if not await tokens.revoke(service_of(request), user, int(token_id)):
+    if not await service_of(request).revoke_token(user, int(token_id)):
         raise web.HTTPNotFound(text="Den API-nyckeln finns inte.")
     raise see_other("/konto?sparat=token")
 

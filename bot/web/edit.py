@@ -94,7 +94,7 @@ async def _org_page(request: web.Request, org: Organisation, errors: dict | None
     service = service_of(request)
     d = await service.directory()
     roles = await service.roles(org.id)
-    scope = await service.scope(org)
+    scope = await service.scope(org, roles)
     klart = request.query.get("klart", "")
     done = ("Organisationens område och funktioner är sparade." if klart == "omfang" else
             verified_flash(request, d.roles))

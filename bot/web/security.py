@@ -24,7 +24,6 @@ from aiohttp_session import get_session, new_session, session_middleware
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
-from bot.web import tokens
 from bot.web.core import (
     ROUTE_LEVELS,
     SERVICE,
@@ -122,7 +121,7 @@ async def auth_middleware(request: web.Request, handler) -> web.StreamResponse:
     request[VIA_TOKEN] = False
     bearer = request.headers.get("Authorization", "")
     if is_api(request) and bearer.lower().startswith("bearer "):
-        user = await tokens.user_for(request.app[SERVICE], bearer[7:].strip())
+        user = await request.app[SERVICE].user_for_token(bearer[7:].strip())
         if user is None:
             return json_error(401, "Ogiltig eller återkallad API-nyckel.")
         request[VIA_TOKEN] = True

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from directory.accounts import User
 from directory.db import Database
+from directory.store import now_iso
 from directory.store.people import People, add_audit, user_from_rows
 
 PREFIX = "kv_"
@@ -20,13 +21,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
 class Tokens:
-    MAX_PER_USER = MAX_PER_USER
-
     def __init__(self, db: Database, people: People) -> None:
         self.db, self.people = db, people
 
@@ -85,14 +80,14 @@ class Tokens:
 def _create(conn: sqlite3.Connection, user: User, name: str, token_hash: str) -> None:
     conn.execute(
         "INSERT INTO api_tokens(user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
-        (user.id, name, token_hash, _now()))
+        (user.id, name, token_hash, now_iso()))
     add_audit(conn, user.name, "token.create", name)
 
 
 def _revoke(conn: sqlite3.Connection, user: User, token_id: int) -> bool:
     cur = conn.execute(
         "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? "
-        "AND revoked_at IS NULL", (_now(), token_id, user.id))
+        "AND revoked_at IS NULL", (now_iso(), token_id, user.id))
     if cur.rowcount > 0:
         add_audit(conn, user.name, "token.revoke", str(token_id))
         return True
