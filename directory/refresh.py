@@ -251,9 +251,15 @@ class DirectoryCache:
                 d.regional_paths.pop(topic, None)
             else:
                 d.regional_paths[topic] = path
-        for org_id, org in organisations.items():
-            if org is not None:
-                d.organisations[org_id] = org
+        if any(org is not None for org in organisations.values()):
+            orgs = dict(d.organisations)  # replaced whole: a matcher being built reads it
+            for org_id, org in organisations.items():
+                if org is not None:
+                    old = orgs.get(org_id)
+                    if old is None or old.name != org.name:
+                        d.alias_version += 1  # its name may name its unit (unit_aliases)
+                    orgs[org_id] = org
+            d.organisations = orgs
         if taxonomy is not None:
             d.topics = {t.slug: t for t in taxonomy[0]}
             d.kinds = {k.slug: k for k in taxonomy[1]}

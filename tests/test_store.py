@@ -142,6 +142,20 @@ async def test_sources_agreements_organisations_and_the_model_in_place(service):
     assert service.cache.full_loads == 1
 
 
+async def test_a_renamed_one_role_organisation_is_found_by_its_new_name(service):
+    """A one-role organisation's name names its unit (the names index): renaming the
+    organisation must reach the matcher as renaming the role does."""
+    d = await service.directory()
+    org = d.organisations["kvinnojouren-siljan"]
+    assert "kvinnojouren siljan" in d.unit_aliases()["kvinnojour-siljan"]
+    version = d.alias_version
+    await service.store.apply_bundle(Bundle(organisations=[(
+        dataclasses.replace(org, name="Siljansbygdens kvinnojour"), [])]), "x")
+    d = await service.directory()
+    assert d.alias_version > version
+    assert "siljansbygdens kvinnojour" in d.unit_aliases()["kvinnojour-siljan"]
+
+
 async def test_an_import_of_many_roles_loads_again_beside_the_answers(service):
     cache = service.cache
     d1 = await service.directory()
