@@ -252,14 +252,14 @@ class DirectoryCache:
             else:
                 d.regional_paths[topic] = path
         if any(org is not None for org in organisations.values()):
-            orgs = dict(d.organisations)  # replaced whole: a matcher being built reads it
+            changed_orgs = dict(d.organisations)  # replaced whole: a matcher being built reads it
             for org_id, org in organisations.items():
                 if org is not None:
-                    old = orgs.get(org_id)
+                    old = changed_orgs.get(org_id)
                     if old is None or old.name != org.name:
                         d.alias_version += 1  # its name may name its unit (unit_aliases)
-                    orgs[org_id] = org
-            d.organisations = orgs
+                    changed_orgs[org_id] = org
+            d.organisations = changed_orgs
         if taxonomy is not None:
             d.topics = {t.slug: t for t in taxonomy[0]}
             d.kinds = {k.slug: k for k in taxonomy[1]}
