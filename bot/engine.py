@@ -17,7 +17,7 @@ from html import escape
 from bot import cards
 from directory.accounts import User
 from directory.ask import Answer, canonical_municipality
-from directory.clarify import TOPIC
+from directory.clarify import MUNICIPALITY_QUESTION, TOPIC
 from directory.freshness import freshness
 from directory.hours import STOCKHOLM
 from directory.labels import FRESHNESS_SV, REPORT_REASON_SV, USER_ROLE_SV
@@ -246,7 +246,7 @@ class Engine:
             return Outcome(Reply(EXPIRED))
         d = await self.service.directory()
         buttons = [Button(m, f"setm:{rest}:{i}") for i, m in enumerate(d.municipalities)]
-        return Outcome(Reply("Vilken kommun gäller det?", _rows(buttons, 3)))
+        return Outcome(Reply(MUNICIPALITY_QUESTION, _rows(buttons, 3)))
 
     async def _set_mun(self, user: User, rest: str) -> Outcome:
         key, _, index = rest.partition(":")

@@ -10,6 +10,8 @@ from directory.model import Topic
 TOPIC, MUNICIPALITY = "topic", "municipality"
 
 
+MUNICIPALITY_QUESTION = "Vilken kommun gäller det?"
+
 @dataclass(frozen=True)
 class Clarification:
     """What to ask, which field of the understanding the reply sets, and the choices (topic
@@ -27,7 +29,7 @@ class Clarification:
 
     @classmethod
     def municipality(cls, names: list[str]) -> Clarification:
-        return cls("Vilken kommun gäller det?", MUNICIPALITY, tuple(names))
+        return cls(MUNICIPALITY_QUESTION, MUNICIPALITY, tuple(names))
 
     @property
     def shown(self) -> tuple[str, ...]:
