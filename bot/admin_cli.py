@@ -141,7 +141,7 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
     service = await open_service(settings, announce_new=False)
     try:
-        rows = await service.people.unanswered()
+        rows = await service.reports.unanswered()
     finally:
         await service.close()
     if not rows:

@@ -23,7 +23,8 @@ from directory.service_people import PeopleDoor
 from directory.snapshot import Directory
 from directory.store import Conflict, Refused, Store, Version
 from directory.store.checked import VERIFIED
-from directory.store.people import AuditRow, NameTaken, People, Report
+from directory.store.people import AuditRow, NameTaken, People
+from directory.store.reports import Report, Reports
 from directory.store.tokens import Tokens
 from directory.store.writes import path_entity_id
 from directory.understand import KIND_PREFIX, Understander
@@ -55,12 +56,13 @@ def resolution_via(via: str) -> str:
 class DirectoryService(PeopleDoor):
     """The one door of the front ends: asks, reads and writes of the directory here, and
     of accounts, sessions, invites, reports and tokens in PeopleDoor (service_people.py).
-    Its `db`, `store`, `people` and `tokens` are its own (and the command line's)."""
+    Its `db`, `store`, `people`, `reports` and `tokens` are its own (and the command line's)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.store = Store(db)
         self.people = People(db)
+        self.reports = Reports(db)
         self.tokens = Tokens(db, self.people)
         self.cache = DirectoryCache(self.store)
         self._understander: Understander | None = None
@@ -104,7 +106,7 @@ class DirectoryService(PeopleDoor):
         return d.model is not None and d.model.digest == await current_digest(self)
 
     async def close(self) -> None:
-        await self.people.settle()
+        await self.reports.settle()
         await self.cache.close()
         await self.db.close()
 
@@ -180,7 +182,7 @@ class DirectoryService(PeopleDoor):
         answer = ask(d, await self.understander(), question, at, default_municipality, topic,
                      municipality, asker)
         if record and answer.understanding.topic is None:
-            self.people.record_unanswered_soon(answer.understanding.query)
+            self.reports.record_unanswered_soon(answer.understanding.query)
         return answer
 
     # ---- free text from people: redacted here, the one door --------------------------
@@ -196,12 +198,12 @@ class DirectoryService(PeopleDoor):
         """A report of a wrong entry, its note redacted: (the report, whether the note
         held an identity number)."""
         clean, had_number = redact(note.strip())
-        return await self.people.add_report(role_id, reason, clean.strip(), reporter), had_number
+        return await self.reports.add_report(role_id, reason, clean.strip(), reporter), had_number
 
     async def resolve_report(self, report_id: int, actor: str, note: str) -> None:
         """Resolve one report by hand, with the coordinator's note (redacted)."""
         resolution = redact(note[:2000])[0].strip()[:1000] or "Åtgärdad"
-        await self.people.resolve_report(report_id, actor, resolution)
+        await self.reports.resolve_report(report_id, actor, resolution)
 
     # ---- edits of roles, checked by directory.rules inside the write transaction ------
 

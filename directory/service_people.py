@@ -1,6 +1,7 @@
 """The service's door to the people side of the database: accounts, sessions, invites,
 reports, unanswered questions, the audit log and API tokens. DirectoryService inherits
-these, so a front end asks the service and never reaches into its People or Tokens."""
+these, so a front end asks the service and never reaches into its People, Reports or
+Tokens."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from directory.accounts import User
-from directory.store.people import AuditRow, Invite, People, Report, Unanswered
+from directory.store.people import AuditRow, Invite, People
+from directory.store.reports import Report, Reports, Unanswered
 from directory.store.tokens import MAX_PER_USER, Tokens
 
 
 class PeopleDoor:
-    """Thin, documented delegations to People and Tokens (set by DirectoryService)."""
+    """Thin, documented delegations to People, Reports and Tokens (set by
+    DirectoryService)."""
 
     people: People
+    reports: Reports
     tokens: Tokens
     MAX_TOKENS = MAX_PER_USER  # active API tokens a user may hold
 
@@ -103,33 +107,33 @@ class PeopleDoor:
 
     async def report(self, report_id: int) -> Report | None:
         """One report, or None."""
-        return await self.people.report(report_id)
+        return await self.reports.report(report_id)
 
     async def open_reports(self, org_ids: Sequence[str] | None = None) -> list[Report]:
         """The open reports on the roles of these organisations (None: of all)."""
-        return await self.people.open_reports(org_ids)
+        return await self.reports.open_reports(org_ids)
 
     async def reported_roles(self) -> set[str]:
         """The ids of the roles with an open report (cards and pages mark them)."""
-        return await self.people.reported_roles()
+        return await self.reports.reported_roles()
 
     # ---- unanswered questions ----------------------------------------------------------
 
     async def unanswered(self, limit: int = 10_000, offset: int = 0) -> list[Unanswered]:
         """The questions nothing fitted that no one has handled yet, a page of them."""
-        return await self.people.unanswered(limit=limit, offset=offset)
+        return await self.reports.unanswered(limit=limit, offset=offset)
 
     async def unanswered_item(self, unanswered_id: int) -> Unanswered | None:
         """One unanswered question, or None."""
-        return await self.people.unanswered_item(unanswered_id)
+        return await self.reports.unanswered_item(unanswered_id)
 
     async def count_unanswered(self) -> int:
         """How many unanswered questions no one has handled yet."""
-        return await self.people.count_unanswered()
+        return await self.reports.count_unanswered()
 
     async def mark_unanswered_handled(self, unanswered_id: int) -> None:
         """An unanswered question is dealt with: it leaves the list."""
-        await self.people.mark_unanswered_handled(unanswered_id)
+        await self.reports.mark_unanswered_handled(unanswered_id)
 
     # ---- the audit log -----------------------------------------------------------------
 

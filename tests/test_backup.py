@@ -111,7 +111,7 @@ async def test_restore_round_trip_keeps_the_replaced_database(demo_db, tmp_path)
     saved = backup(demo_db, tmp_path / "saved.db").path
     service = await DirectoryService.open(demo_db)
     try:
-        await service.people.record_unanswered("en fråga efter säkerhetskopian")
+        await service.reports.record_unanswered("en fråga efter säkerhetskopian")
     finally:
         await service.close()
 
@@ -124,7 +124,7 @@ async def test_restore_round_trip_keeps_the_replaced_database(demo_db, tmp_path)
     assert not Path(f"{demo_db}-wal").exists() and not Path(f"{demo_db}-shm").exists()
     service = await DirectoryService.open(demo_db)
     try:
-        assert await service.people.unanswered() == []
+        assert await service.reports.unanswered() == []
         assert await service.db.schema_version() == schema_version_expected()
         d = await service.directory()
         assert d.roles

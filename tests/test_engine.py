@@ -58,7 +58,7 @@ async def test_no_match_and_rate_limit(engine, nurse):
 async def test_unanswered_questions_are_kept_redacted_and_counted(engine, service, nurse):
     await engine.on_text(nurse, "hur byter jag lösenord 811218-9876")
     await engine.on_text(nurse, "hur byter jag lösenord 811218-9876")
-    rows = await service.people.unanswered()
+    rows = await service.reports.unanswered()
     assert rows[0]["count"] == 2 and "811218" not in rows[0]["query"]
 
 
@@ -91,7 +91,7 @@ async def test_coordinator_notice_and_names_carry_no_identity_number(engine, ser
         assert who.id == coordinator.id
         assert "811218" not in notice.text and "[personnummer]" in notice.text
         assert "Skicka inte personnummer" in out.reply.text
-    notes = [r.note for r in await service.people.open_reports(["mora-kommun"])]
+    notes = [r.note for r in await service.reports.open_reports(["mora-kommun"])]
     assert len(notes) == 4 and not any("9876" in n for n in notes)
     code, _ = await service.people.create_invite("staff", [], "test")
     await engine.on_start(4242, "Anna 811218\u20119876 " + "x" * 300, code)

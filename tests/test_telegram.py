@@ -142,7 +142,7 @@ async def test_report_reaches_the_coordinator_who_confirms_with_stammer(bot, fak
     assert "bekräftad 2026-11-24" in done["text"]
     role = await bot.app[SERVICE].store.role("mora-socialtjanst-barn")
     assert role.verified.at == dt.date(2026, 11, 24)
-    assert await bot.app[SERVICE].people.open_reports(["mora-kommun"]) == []
+    assert await bot.app[SERVICE].reports.open_reports(["mora-kommun"]) == []
 
 
 async def test_staff_cannot_press_stammer(bot, fake):
@@ -160,7 +160,7 @@ async def test_a_report_can_carry_a_comment(bot, fake):
     assert set(keyboard(ask)) == {"Skicka utan kommentar", "Avbryt"}
     thanks = await say(fake, NURSE, "rätt nummer är 0980-31 92 99")
     assert "Tack" in thanks["text"]
-    reports = await bot.app[SERVICE].people.open_reports(["mora-kommun"])
+    reports = await bot.app[SERVICE].reports.open_reports(["mora-kommun"])
     assert reports[0].reason == "fel-nummer" and reports[0].note == "rätt nummer är 0980-31 92 99"
     ask = await press(fake, NURSE, "repr:mora-socialtjanst-vuxen:svarar-inte")
     thanks = await press(fake, NURSE, keyboard(ask)["Skicka utan kommentar"])
@@ -169,7 +169,7 @@ async def test_a_report_can_carry_a_comment(bot, fake):
     await press(fake, NURSE, keyboard(ask)["Avbryt"])
     answer = await say(fake, NURSE, "orosanmälan Mora")  # a question again, not a comment
     assert "Socialtjänsten Mora" in answer["text"]
-    reasons = [r.reason for r in await bot.app[SERVICE].people.open_reports(["mora-kommun"])]
+    reasons = [r.reason for r in await bot.app[SERVICE].reports.open_reports(["mora-kommun"])]
     assert reasons == ["fel-nummer", "svarar-inte"]
 
 
@@ -191,7 +191,7 @@ async def test_other_reason_takes_a_redacted_note(bot, fake):
     await link(bot, fake, NURSE, "staff", [])
     await press(fake, NURSE, "repr:mora-socialtjanst-barn:annat")
     await say(fake, NURSE, "numret går till fel enhet, gällde 811218-9876")
-    reports = await bot.app[SERVICE].people.open_reports(["mora-kommun"])
+    reports = await bot.app[SERVICE].reports.open_reports(["mora-kommun"])
     assert reports[0].reason == "annat"
     assert "811218" not in reports[0].note and "[personnummer]" in reports[0].note
 
@@ -280,10 +280,10 @@ async def test_a_reply_over_4000_characters_arrives_whole_in_balanced_parts(bot,
     """/mina with long report notes: Telegram refuses over 4,096 characters and unbalanced
     HTML, so the reply is split at element boundaries and every part arrives."""
     await link(bot, fake, COORDINATOR, "coordinator", ["mora-kommun"])
-    people = bot.app[SERVICE].people
+    reports = bot.app[SERVICE].reports
     notes = [f"Rapport {i}: " + " ".join(["svarar <inte> & fel växel"] * 30) for i in range(8)]
     for note in notes:
-        await people.add_report("mora-socialtjanst-barn", "annat", note, None)
+        await reports.add_report("mora-socialtjanst-barn", "annat", note, None)
     before = len(fake.sent(chat_id=COORDINATOR))
     fake.push(fake.text_message(COORDINATOR, "/mina"))
     await fake.wait_for("sendMessage", COORDINATOR, before + 2)

@@ -11,18 +11,18 @@ from test_web_support import OWN_ROLE, post, submit, web_env_fixture  # noqa: F4
 
 from bot.engine import Engine
 from directory.hours import STOCKHOLM
-from directory.store import people
+from directory.store import reports
 
 DAY = dt.date(2026, 11, 24)
 
 
 async def _open_reports(service, role_id: str) -> list:
-    return [r for r in await service.people.open_reports() if r.role_id == role_id]
+    return [r for r in await service.reports.open_reports() if r.role_id == role_id]
 
 
 async def _reported(service, role_id: str, n: int = 2) -> None:
     for reason in ("fel-nummer", "svarar-inte")[:n]:
-        await service.people.add_report(role_id, reason, "", None)
+        await service.reports.add_report(role_id, reason, "", None)
     assert len(await _open_reports(service, role_id)) == n
 
 
@@ -35,7 +35,7 @@ async def test_the_core_verifies_and_resolves_in_one_go(service):
     assert len(await _open_reports(service, other)) == 1  # only the verified role's
     role = await service.store.role(OWN_ROLE)
     assert role.verified.at == DAY and role.verified.by == "sam"
-    resolved = await service.people.report(1)
+    resolved = await service.reports.report(1)
     assert resolved.status == "resolved" and resolved.resolved_by == "sam"
     assert resolved.resolution == "Bekräftad som korrekt via test"
     with pytest.raises(KeyError):
@@ -50,7 +50,7 @@ async def test_a_failure_leaves_neither_half(service, monkeypatch):
     def broken(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(people, "resolve_reports", broken)
+    monkeypatch.setattr(reports, "resolve_reports", broken)
     with pytest.raises(RuntimeError):
         await service.verify(OWN_ROLE, "sam", DAY, via="test")
     assert (await service.store.role(OWN_ROLE)).verified == before.verified
@@ -66,7 +66,7 @@ async def test_telegram_stammer_resolves_open_reports(service):
     out = await engine.on_button(coordinator, f"ok:{OWN_ROLE}")
     assert "bekräftad" in out.reply.text
     assert await _open_reports(service, OWN_ROLE) == []
-    assert (await service.people.report(1)).resolution == \
+    assert (await service.reports.report(1)).resolution == \
         "Bekräftad som korrekt via Stämmer"
 
 

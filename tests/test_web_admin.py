@@ -88,7 +88,7 @@ async def test_audit_log_filter_and_csv(web_env):
     anon = await web_env.client()
     await login(anon, "kim", "fel-fel-fel-fel-fel")
     await login(anon, "kim", PASSWORD)
-    await web_env.service.people.add_report(OWN_ROLE, "fel-nummer", "", kim.id)
+    await web_env.service.reports.add_report(OWN_ROLE, "fel-nummer", "", kim.id)
     client = await web_env.signed_in("admin", name="admin")
     await post(client, f"/admin/roles/{OWN_ROLE}/verifiera")
     await post(client, f"/admin/anvandare/{kim.id}/aktiv", {"active": "0"},
@@ -136,8 +136,8 @@ async def test_csv_cells_cannot_be_formulas(web_env):
 async def test_unanswered_add_synonym(web_env):
     service = web_env.service
     question = "kollegan blev knuffad av sin sambo i Falun"
-    await service.people.record_unanswered(question)
-    item = (await service.people.unanswered())[0]
+    await service.reports.record_unanswered(question)
+    item = (await service.reports.unanswered())[0]
     client = await web_env.signed_in("admin")
     html = await (await client.get("/admin/obesvarade")).text()
     assert question in html
@@ -153,7 +153,7 @@ async def test_unanswered_add_synonym(web_env):
     assert "Synonymen är tillagd" in await resp.text()
     lex = (await service.directory()).lexicon
     assert "knuffad" in lex.concepts[concept]["sv"]
-    assert await service.people.unanswered() == []
+    assert await service.reports.unanswered() == []
     versions = await service.store.versions("synonym", concept)
     assert versions[0].after["terms"] == ["knuffad"]
 
@@ -161,7 +161,7 @@ async def test_unanswered_add_synonym(web_env):
 async def test_unanswered_shows_swedish_labels_and_takes_a_unit_alias(web_env):
     service = web_env.service
     for _ in range(4):
-        await service.people.record_unanswered("barnpsyk")
+        await service.reports.record_unanswered("barnpsyk")
     client = await web_env.signed_in("admin")
     html = await (await client.get("/admin/obesvarade")).text()
     assert "4 gånger" in html
@@ -174,7 +174,7 @@ async def test_unanswered_shows_swedish_labels_and_takes_a_unit_alias(web_env):
     assert 'value="barnpsyk"' in html  # a short question is offered as the word to add
     # ("BUP" itself is in the demo lexicon now; "barnpsyk" is not, yet.)
     assert not (await service.understander()).understand("barnpsyk i Falun").named
-    item = (await service.people.unanswered())[0]
+    item = (await service.reports.unanswered())[0]
     resp = await post(client, f"/admin/obesvarade/{item['id']}/synonym",
                       {"concept": "kind-bup", "lang": "sv", "term": "barnpsyk"},
                       page="/admin/obesvarade")
@@ -226,9 +226,9 @@ async def test_an_unanswered_question_labelled_with_its_topic_becomes_an_example
     """The admin says what it was about; it is kept as an example, redacted, the next build
     learns from it, and a rebuild is asked for."""
     service = web_env.service
-    await service.people.record_unanswered("grannen sa att pappan låste in 9-åringen "
+    await service.reports.record_unanswered("grannen sa att pappan låste in 9-åringen "
                                            "i förrådet, 850312-2387")
-    item = (await service.people.unanswered())[0]
+    item = (await service.reports.unanswered())[0]
     assert "[personnummer]" in item["query"]
     client = await web_env.signed_in("admin")
     html = await (await client.get("/admin/obesvarade")).text()
@@ -241,11 +241,11 @@ async def test_an_unanswered_question_labelled_with_its_topic_becomes_an_example
     assert "sparad som exempel" in await resp.text()
     learned = [e for e in await service.store.examples() if e.source == "personalens-fragor"]
     assert [(e.question, e.topic) for e in learned] == [(item["query"], "barn-utsatt-for-vald")]
-    assert await service.people.unanswered() == []
+    assert await service.reports.unanswered() == []
     assert not await service.model_is_current()  # the next build learns it
     off = "var ställer jag cykeln vid personalingången"
-    await service.people.record_unanswered(off)
-    other = (await service.people.unanswered())[0]
+    await service.reports.record_unanswered(off)
+    other = (await service.reports.unanswered())[0]
     await post(client, f"/admin/obesvarade/{other['id']}/amne", {"topic": "inget"},
                page="/admin/obesvarade")
     learned = [e for e in await service.store.examples() if e.source == "personalens-fragor"]

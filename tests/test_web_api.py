@@ -88,7 +88,7 @@ async def test_unanswered_questions_are_kept_redacted(web_env):
     client = await web_env.signed_in("staff")
     await client.post("/api/ask", json={"q": "var ligger matsalen 19121212-1212"},
                       headers=await csrf_header(client))
-    kept = [r["query"] for r in await web_env.service.people.unanswered()]
+    kept = [r["query"] for r in await web_env.service.reports.unanswered()]
     assert kept == ["var ligger matsalen [personnummer]"]
 
 
@@ -163,7 +163,7 @@ async def test_reports_through_the_api(web_env):
                  {"role_id": OWN_ROLE, "reason": "annat", "note": 5}):
         assert (await staff.post("/api/reports", json=body, headers=headers)).status == 400
     assert (await staff.get("/api/reports")).status == 403
-    await web_env.service.people.add_report(OTHER_ROLE, "annat", "Mora", None)
+    await web_env.service.reports.add_report(OTHER_ROLE, "annat", "Mora", None)
     coordinator = await web_env.signed_in("coordinator")
     reports = (await (await coordinator.get("/api/reports")).json())["reports"]
     assert [r["role_id"] for r in reports] == [OWN_ROLE]
@@ -382,7 +382,7 @@ async def test_asks_and_reports_are_limited_per_user_with_retry_after(
         statuses.append(resp.status)
     assert statuses == [200] * 5 + [429, 429]
     assert 1 <= int(resp.headers["Retry-After"]) <= 60 and "Vänta" in (await resp.json())["error"]
-    assert len(await env.service.people.unanswered()) == 5  # nothing kept past the limit
+    assert len(await env.service.reports.unanswered()) == 5  # nothing kept past the limit
     other = await _api_coordinator(env, "api-mora", ("mora-kommun",))
     assert (await client.post("/api/ask", json={"q": "x"}, headers=other)).status == 200
     report = {"role_id": OWN_ROLE, "reason": "fel-nummer"}
@@ -393,7 +393,7 @@ async def test_asks_and_reports_are_limited_per_user_with_retry_after(
 
 async def test_the_unanswered_page_is_paginated(web_env):
     for i in range(120):
-        await web_env.service.people.record_unanswered(f"obesvarad fråga nummer {i:03d}")
+        await web_env.service.reports.record_unanswered(f"obesvarad fråga nummer {i:03d}")
     admin = await web_env.signed_in("admin")
     first = await (await admin.get("/admin/obesvarade")).text()
     assert first.count('class="card"') == 50 and "Sida 1 av 3 (120 frågor)" in first

@@ -145,7 +145,7 @@ async def test_report_a_wrong_entry(web_env):
                                      "note": "Numret går till fel växel, 19121212-1212"},
                       page=page)
     assert "Tack! Rapporten är skickad" in await resp.text()
-    reports = await web_env.service.people.open_reports()
+    reports = await web_env.service.reports.open_reports()
     assert reports[-1].role_id == OWN_ROLE and "[personnummer]" in reports[-1].note
     assert (await client.get("/rapport/finns-inte")).status == 404
 
@@ -176,7 +176,7 @@ async def test_slippery_numbers_are_not_echoed_stored_or_shown(web_env):
         assert "[personnummer]" in html and "Skicka inte personnummer" in html
         # Unanswered: kept for the admins, redacted.
         await post(client, "/chatt", {"fraga": f"var ligger matsalen {written}"})
-    kept = [r["query"] for r in await web_env.service.people.unanswered()]
+    kept = [r["query"] for r in await web_env.service.reports.unanswered()]
     assert kept and all(not shows_number(q) for q in kept)
     assert not shows_number(await (await admin.get("/admin/obesvarade")).text())
 
@@ -201,7 +201,7 @@ async def test_the_report_form_never_puts_the_number_back(web_env):
         assert not shows_number(html), written
         assert "gäller [personnummer]" in html and "Personnumret är borttaget" in html
         await post(client, page, {"reason": "annat", "note": f"gäller {written}"}, page=page)
-    notes = [r.note for r in await web_env.service.people.open_reports()]
+    notes = [r.note for r in await web_env.service.reports.open_reports()]
     assert len(notes) == len(SLIPPERY) and all(not shows_number(n) for n in notes)
 
 
@@ -241,5 +241,5 @@ async def test_reports_from_the_chat_are_limited_per_user_too(demo_db, aiohttp_s
                 "data": f"{press}:{OWN_ROLE}:fel-nummer", "csrf_token": csrf})
         replies.append(await resp.text())
     assert ["Tack! Rapporten är skickad" in r for r in replies] == [True] * 3 + [False] * 2
-    assert len(await env.service.people.open_reports()) == 3
+    assert len(await env.service.reports.open_reports()) == 3
     assert "många rapporter" in replies[-1]

@@ -299,9 +299,9 @@ async def test_a_local_path_refuses_identity_numbers_and_control_characters(web_
 
 
 async def test_report_queue_resolve(web_env):
-    people = web_env.service.people
-    own = await people.add_report(OWN_ROLE, "svarar-inte", "Ingen svarar", None)
-    other = await people.add_report(OTHER_ROLE, "fel-nummer", "", None)
+    reports = web_env.service.reports
+    own = await reports.add_report(OWN_ROLE, "svarar-inte", "Ingen svarar", None)
+    other = await reports.add_report(OTHER_ROLE, "fel-nummer", "", None)
     client = await web_env.signed_in("coordinator")
     html = await (await client.get("/admin/rapporter")).text()
     assert "Ingen svarar" in html and f"/admin/rapporter/{other.id}" not in html
@@ -309,9 +309,9 @@ async def test_report_queue_resolve(web_env):
     assert denied.status == 403
     resp = await post(client, f"/admin/rapporter/{own.id}", {"note": "Växeln var trasig"})
     assert "markerad som åtgärdad" in await resp.text()
-    done = await people.report(own.id)
+    done = await reports.report(own.id)
     assert done.status == "resolved" and done.resolution == "Växeln var trasig"
-    assert (await people.report(other.id)).status == "open"
+    assert (await reports.report(other.id)).status == "open"
 
 
 async def test_local_path_history_and_restore(web_env):
@@ -594,8 +594,8 @@ async def test_verifying_from_the_list_confirms_which_entry(web_env):
 
 
 async def test_report_queue_shows_stockholm_time(web_env):
-    people = web_env.service.people
-    report = await people.add_report(OWN_ROLE, "fel-nummer", "rätt är 08-465 004 99", None)
+    reports = web_env.service.reports
+    report = await reports.add_report(OWN_ROLE, "fel-nummer", "rätt är 08-465 004 99", None)
     utc = dt.datetime.fromisoformat(report.created_at)
     local = utc.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
     client = await web_env.signed_in("coordinator")

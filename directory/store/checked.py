@@ -12,7 +12,7 @@ from typing import Any
 
 from directory.model import Organisation, Role
 from directory.rules import Issue
-from directory.store import people, rows
+from directory.store import reports, rows
 from directory.store.writes import Conn, _all, _one, _role_doc, record, save_role, verify_role
 
 
@@ -102,7 +102,7 @@ def verify(conn: Conn, role_id: str, actor: str, day: dt.date, resolution: str,
     open_ids = [r[0] for r in _all(
         conn, "SELECT id FROM reports WHERE role_id = ? AND status = 'open' ORDER BY id",
         (role_id,))]
-    people.resolve_reports(conn, open_ids, actor, resolution)
+    reports.resolve_reports(conn, open_ids, actor, resolution)
     return len(open_ids)
 
 

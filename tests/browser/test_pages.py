@@ -239,7 +239,7 @@ async def test_staff_asks_at_night_reports_and_browses(browser, site, viewport):
     assert "kommentar" in await reply.inner_text()
     reply = await ask(page, "numret går till fel enhet, rätt är 070-174 06 99")
     assert "Tack" in await reply.inner_text()
-    reports = await site.app[SERVICE].people.open_reports()
+    reports = await site.app[SERVICE].reports.open_reports()
     assert reports and reports[-1].note == "numret går till fel enhet, rätt är 070-174 06 99"
     await check(page, "chatt-rapport")
 
@@ -384,9 +384,9 @@ async def test_coordinator_verifies_edits_and_sees_gaps(browser, site, viewport)
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 async def test_admin_audits_coverage_log_and_questions(browser, site, viewport):
-    people = site.app[SERVICE].people
+    reports = site.app[SERVICE].reports
     for _ in range(4):
-        await people.record_unanswered("barnpsyk")
+        await reports.record_unanswered("barnpsyk")
     await site.app[SERVICE].store.verify_role(ROLE, "sam.samordnare")
     page = await new_page(browser, site, viewport)
     await sign_in(page, site, "anna.admin")
