@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import datetime as dt
 import importlib.resources
 import os
 import re
@@ -213,6 +214,16 @@ class Database:
         if row is None:
             raise LookupError(f"no row from {sql!r}")
         return row[0]
+
+
+def now_iso() -> str:
+    """The moment written into rows (UTC, to the second)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def execute(conn: sqlite3.Connection, sql: str, params: Params = ()) -> None:
+    """One statement, as a write for `Database.run_write`."""
+    conn.execute(sql, params)
 
 
 def inserted_id(cur: sqlite3.Cursor) -> int:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from directory.agreements import agreement_row
-from directory.db import Database
+from directory.db import Database, now_iso
 from directory.hours import parse_date
 from directory.legal import parse_checklist
 from directory.model import (
@@ -75,10 +75,6 @@ ROLE_WITH_CONTACTS_AND_PROTECTED = (
 def _contacts(row: Any) -> tuple[Contact, ...]:
     return tuple(rows.contact(c) for c in sorted(json.loads(row["contacts_json"]),
                                                   key=lambda c: c["rank"]))
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class Store:

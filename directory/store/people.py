@@ -15,7 +15,7 @@ from typing import Any
 import aiosqlite
 
 from directory.accounts import User
-from directory.db import Database, Params, inserted_id
+from directory.db import Database, execute, inserted_id, now_iso
 from directory.labels import REPORT_REASON_SV, USER_ROLE_SV
 from directory.names import clash
 from directory.vocabulary import UserRole, values
@@ -58,9 +58,6 @@ class AuditRow:
     detail: str
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
 
 def _invite(row: Any) -> Invite:
     return Invite(row["role"], tuple(json.loads(row["orgs"])), row["created_at"],
@@ -74,13 +71,10 @@ def hash_code(code: str) -> str:
 # Writes: plain functions run in the writer thread inside one transaction (Database.run_write).
 
 
-def _execute(conn: sqlite3.Connection, sql: str, params: Params = ()) -> None:
-    conn.execute(sql, params)
-
 
 def add_audit(conn: sqlite3.Connection, actor: str, action: str, detail: str) -> None:
     conn.execute("INSERT INTO audit_log(at, actor, action, detail) VALUES (?, ?, ?, ?)",
-                 (_now(), actor, action, detail))
+                 (now_iso(), actor, action, detail))
 
 
 # One user (id, name and telegram_id are unique) with its organisations, in one query: a
@@ -120,7 +114,7 @@ def session_hash(session_id: str) -> str:
 
 def end_sessions(conn: sqlite3.Connection, user_id: int, why: str) -> None:
     conn.execute("UPDATE web_sessions SET ended_at = ?, ended_why = ? "
-                 "WHERE user_id = ? AND ended_at IS NULL", (_now(), why, user_id))
+                 "WHERE user_id = ? AND ended_at IS NULL", (now_iso(), why, user_id))
 
 
 LOOKUP_TTL = 1.0  # seconds a remembered sign-in lookup holds (edits by other processes)
@@ -210,7 +204,7 @@ class People:
             refuse_lookalike(conn, name)
             cur = conn.execute(
                 "INSERT INTO users(name, role, password_hash, telegram_id, created_at) "
-                "VALUES (?, ?, ?, ?, ?)", (name, role, password_hash, telegram_id, _now()))
+                "VALUES (?, ?, ?, ?, ?)", (name, role, password_hash, telegram_id, now_iso()))
             user_id = inserted_id(cur)
             conn.executemany("INSERT INTO user_orgs(user_id, org_id) VALUES (?, ?)",
                              [(user_id, o) for o in orgs])
@@ -233,7 +227,7 @@ class People:
             end_sessions(conn, user_id, "password")
             if not keep_tokens:
                 conn.execute("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? "
-                             "AND revoked_at IS NULL", (_now(), user_id))
+                             "AND revoked_at IS NULL", (now_iso(), user_id))
             add_audit(conn, actor, "user.password",
                       f"{user_id}" + (", API-nycklar behölls" if keep_tokens else
                                       ", API-nycklar återkallade"))
@@ -242,7 +236,7 @@ class People:
         self.changed()
 
     async def set_default_municipality(self, user_id: int, municipality: str | None) -> None:
-        await self.db.run_write(_execute, "UPDATE users SET default_municipality = ? "
+        await self.db.run_write(execute, "UPDATE users SET default_municipality = ? "
                                 "WHERE id = ?", (municipality, user_id))
         self.changed()
 
@@ -290,23 +284,23 @@ class People:
                 "FROM web_sessions s JOIN users u ON u.id = s.user_id "
                 "LEFT JOIN user_orgs o ON o.user_id = u.id "
                 "WHERE s.id_hash = ? AND s.ended_at IS NULL AND s.expires_at > ? "
-                "AND u.active = 1 ORDER BY o.org_id", (key[1], _now()))
+                "AND u.active = 1 ORDER BY o.org_id", (key[1], now_iso()))
             found = (user_from_rows(rows_), rows_[0]["expires_at"]) if rows_ else None
             self.remember(key, epoch, found)
-        if found is None or found[1] <= _now():
+        if found is None or found[1] <= now_iso():
             return None
         return found[0]
 
     async def end_session(self, session_id: str, why: str = "logout") -> None:
         await self.db.run_write(
-            _execute, "UPDATE web_sessions SET ended_at = ?, ended_why = ? "
-            "WHERE id_hash = ? AND ended_at IS NULL", (_now(), why, session_hash(session_id)))
+            execute, "UPDATE web_sessions SET ended_at = ?, ended_why = ? "
+            "WHERE id_hash = ? AND ended_at IS NULL", (now_iso(), why, session_hash(session_id)))
         self.changed()
 
     async def live_sessions(self, user_id: int) -> int:
         return int(await self.db.scalar(
             "SELECT COUNT(*) FROM web_sessions WHERE user_id = ? AND ended_at IS NULL "
-            "AND expires_at > ?", (user_id, _now())))
+            "AND expires_at > ?", (user_id, now_iso())))
 
     # ---- invites -------------------------------------------------------------------
 

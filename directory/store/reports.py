@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -11,7 +10,7 @@ from typing import Any, TypedDict
 
 import aiosqlite
 
-from directory.db import Database, Params, inserted_id
+from directory.db import Database, execute, inserted_id, now_iso
 from directory.store.people import add_audit
 from directory.understand.redact import redact
 from directory.vocabulary import ReportReason, values
@@ -52,15 +51,9 @@ def _unanswered(row: aiosqlite.Row) -> Unanswered:
                       first_at=row["first_at"], last_at=row["last_at"], handled=row["handled"])
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
 
 # Writes: plain functions run in the writer thread inside one transaction (Database.run_write).
 
-
-def _execute(conn: sqlite3.Connection, sql: str, params: Params = ()) -> None:
-    conn.execute(sql, params)
 
 
 def resolve_reports(conn: sqlite3.Connection, report_ids: list[int], actor: str,
@@ -70,7 +63,7 @@ def resolve_reports(conn: sqlite3.Connection, report_ids: list[int], actor: str,
     for report_id in report_ids:
         conn.execute(
             "UPDATE reports SET status = 'resolved', resolved_by = ?, resolved_at = ?, "
-            "resolution = ? WHERE id = ?", (actor, _now(), resolution, report_id))
+            "resolution = ? WHERE id = ?", (actor, now_iso(), resolution, report_id))
         add_audit(conn, actor, "report.resolve", str(report_id))
 
 
@@ -90,7 +83,7 @@ class Reports:
         def add(conn: sqlite3.Connection) -> int:
             cur = conn.execute(
                 "INSERT INTO reports(role_id, reason, note, reporter, created_at) "
-                "VALUES (?, ?, ?, ?, ?)", (role_id, reason, note[:1000], reporter, _now()))
+                "VALUES (?, ?, ?, ?, ?)", (role_id, reason, note[:1000], reporter, now_iso()))
             add_audit(conn, str(reporter), "report.add", f"{role_id} {reason}")
             return inserted_id(cur)
 
@@ -124,9 +117,9 @@ class Reports:
     async def record_unanswered(self, query: str) -> None:
         """Keep a redacted question that nothing fitted, counted."""
         query = redact(query)[0]  # already redacted by the understanding: a last check
-        now = _now()
+        now = now_iso()
         await self.db.run_write(
-            _execute, "INSERT INTO unanswered(query, first_at, last_at) VALUES (?, ?, ?) "
+            execute, "INSERT INTO unanswered(query, first_at, last_at) VALUES (?, ?, ?) "
             "ON CONFLICT(query) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
             (query[:500], now, now))
 
@@ -160,5 +153,5 @@ class Reports:
         return int(await self.db.scalar("SELECT COUNT(*) FROM unanswered WHERE handled = 0"))
 
     async def mark_unanswered_handled(self, unanswered_id: int) -> None:
-        await self.db.run_write(_execute, "UPDATE unanswered SET handled = 1 WHERE id = ?",
+        await self.db.run_write(execute, "UPDATE unanswered SET handled = 1 WHERE id = ?",
                                 (unanswered_id,))

@@ -9,8 +9,7 @@ import sqlite3
 from typing import Any, cast
 
 from directory.accounts import User
-from directory.db import Database
-from directory.store import now_iso
+from directory.db import Database, now_iso
 from directory.store.people import People, add_audit, user_from_rows
 
 PREFIX = "kv_"
