@@ -118,7 +118,9 @@ class Times:
         self.cpu: list[float] = []
 
     def ask(self, d: Directory, understander: Understander, case, at: dt.datetime,
-            also: Times | None = None) -> None:
+            also: Times | None = None, remembered: bool = False) -> None:
+        if not remembered:
+            understander.forget()  # measure reading the question, not the memo
         t0, c0 = time.perf_counter(), time.thread_time()
         ask(d, understander, case.q, at, case.kommun)
         wall, cpu = (time.perf_counter() - t0) * 1000, (time.thread_time() - c0) * 1000
@@ -161,6 +163,11 @@ async def run_scale(n_roles: int, db: Path, edits: bool) -> None:
     for i, case in enumerate(cases * 2):  # Sunday 18:00, and each question a minute later
         evening.ask(d, understander, case, SUNDAY_EVENING)
         minutes.ask(d, understander, case, SUNDAY_EVENING + dt.timedelta(minutes=i + 1))
+    remembered = Times()  # the same questions again, each remembered by the matcher
+    for case in cases:
+        understander.understand(case.q, case.kommun)
+    for case in cases:
+        remembered.ask(d, understander, case, case.at, remembered=True)
     found = sum(ask(d, understander, c.q, c.at, c.kommun).understanding.municipality
                 == c.municipality for c in cases if c.municipality)
     aimed = sum(1 for c in cases if c.municipality)
@@ -182,7 +189,8 @@ async def run_scale(n_roles: int, db: Path, edits: bool) -> None:
     print(f"   varv 2–3         {warm}")
     print(f"     med kommun     {named}")
     print(f"   söndag 18:00     {evening}")
-    print(f"   varje fråga en ny minut från söndag 18:01\n                    {minutes}",
+    print(f"   varje fråga en ny minut från söndag 18:01\n                    {minutes}")
+    print(f"   samma fråga igen (ihågkommen av matcharen)\n                    {remembered}",
           flush=True)
     if n_roles == 1000:
         accuracy(d, understander)

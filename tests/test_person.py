@@ -58,6 +58,13 @@ async def u(service) -> Understander:
     # the client speaks of himself
     ("klient medger att han slagit sin fru och vill sluta", {"group": "vuxen", "gender": "man",
                                                              "uses_violence": True}),
+    # "vuxen son" is one phrase and one person; an age that opens the question is the
+    # one it is about, not the partner named after it; "y/o"; "mamma 52" is her age
+    ("en vuxen son 31 år hotas av sin mamma", {"age": 31, "group": "vuxen", "gender": "man"}),
+    ("23 år, flickvännen kontrollerar och slår honom", {"age": 23, "group": "vuxen",
+                                                         "gender": "man"}),
+    ("17 y/o boy hit by his stepdad", {"age": 17, "group": "barn", "gender": "man"}),
+    ("kvinna 52 misshandlas av sin make", {"age": 52, "group": "vuxen", "gender": "kvinna"}),
     # "för två år sedan" is a time, no two-year-old
     ("kvinna slagen av exet för två år sedan", {"age": None, "group": "vuxen"}),
 ])

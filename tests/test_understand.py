@@ -98,6 +98,12 @@ def test_confidence_falls_when_two_topics_compete(u):
     ("han slog henne förra året", False), ("skyddat boende ikväll", False),
     ("jaktvapnen står i hallen och han hotar", True),  # any weapon (the vapen rule)
     ("han hotade med kniv för fem år sedan", False),  # "N år sedan": told, not happening
+    # "öppet nu?" asks about opening hours; a threat of suicide is not this danger; waiting
+    # outside told as past
+    ("har kvinnojouren öppet nu? hon har blivit slagen", False),
+    ("han hotar att ta livet av sig om hon går", False),
+    ("han har sagt att han ska ta livet av henne i natt", True),
+    ("exet väntade utanför hennes port i fredags", False),
 ])
 def test_immediate_danger(u, question, danger):
     assert u.understand(question).danger is danger
@@ -128,3 +134,41 @@ async def test_named_function_routes_to_it(service):
         "2026-11-24T10:15:00+01:00"))).to_json()
     assert a["route"][0]["kind"] == "kvinnojour"
     assert a["understood"]["municipality"] == "Hedemora"
+
+
+def test_a_question_asked_again_is_remembered_redacted_and_each_caller_gets_its_own(u):
+    first = u.understand("misshandlad kvinna 19850412-3459 Mora")
+    first.topic, first.municipality = "sip", "Falun"  # ask.py sets a chosen topic like this
+    again = u.understand("misshandlad kvinna 19850412-3459 Mora")
+    assert (again.topic, again.municipality) == ("vuxen-valdsutsatt", "Mora")
+    assert again is not first and again.redacted
+    assert all("3459" not in text for text, _had, _default in u._memo)
+    assert u.understand("misshandlad kvinna Mora", "Leksand").municipality == "Mora"
+    assert u.understand("misshandlad kvinna", "Leksand").municipality == "Leksand"
+    assert u.understand("misshandlad kvinna", "Orsa").municipality == "Orsa"
+
+
+def test_the_pickled_matcher_forgets_the_questions_it_remembers(u):
+    import pickle
+
+    u.understand("misshandlad kvinna Mora")
+    assert u._memo
+    copy = pickle.loads(pickle.dumps(u))
+    assert copy._memo == {} and u._memo
+    assert copy.understand("misshandlad kvinna Mora").topic == "vuxen-valdsutsatt"
+
+
+@pytest.mark.parametrize("question", [
+    "våld, Orsa, vart vänder jag mig", "misstänkt misshandel Säter, hur går jag vidare",
+    "abuse suspected, Avesta, who do I call"])
+def test_violence_with_nobody_it_is_done_to_asks_the_topic(u, question):
+    understood = u.understand(question)
+    assert understood.topic is None and understood.vague
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("våld i nära relation Orsa", "vuxen-valdsutsatt"),
+    ("ekonomiskt utnyttjande av äldre, Avesta", "aldre-valdsutsatt"),
+    ("misshandel av ett barn, Säter", "barn-utsatt-for-vald")])
+def test_violence_with_more_said_is_answered(u, question, topic):
+    assert u.understand(question).topic == topic

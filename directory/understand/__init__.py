@@ -6,6 +6,7 @@ can add a synonym or a locality without a release.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 import unicodedata
@@ -35,10 +36,17 @@ NOW_CONCEPT = "nu"
 # "vad gör jag nu", "vem ringer jag nu", "what now": "nu" of the asker's next step
 ASKING_NOW = frozenset({"vad", "vem", "hur", "vart", "vilken", "vilka", "what", "who", "how",
                         "where", "which", "ringa", "ringer", "ring", "call", "kontakta",
-                        "gora", "gor", "do", "ga", "vidare"})
+                        "gora", "gor", "do", "ga", "vidare",
+                        # "öppet nu?", "are they open now": asks about opening hours
+                        "oppen", "oppet", "oppna", "open", "stangt", "stangd", "closed"})
+REFLEXIVE = frozenset({"sig", "himself", "herself", "themselves", "myself"})
 ASKING, WORKPLACE, YRKE, UNSURE = "efterfragan", "arbetsplats", "yrke", "osaker"
 CASE = "arende"  # "ett ärende", "a case": a case of ours, so a vague question is in scope
 UNIT = "enhet"  # "soc", "lasarettet", "vårdcentralen": a unit of many needs, named alone
+VIOLENCE = "vald"  # "våld", "misshandel", "abuse": violence, and nothing of whose
+# Violence said with nothing of whom it is done to or by ("våld Hedemora, vem ringer jag",
+# "suspected abuse"): the first contact differs for a child and an adult, so ask.
+ONLY_VIOLENCE = frozenset({VIOLENCE, "slar", "offer", "utovare"})
 HERE = frozenset({"här", "here"})  # "kurator på vårdcentralen här." introduces the asker
 VAGUE_BELOW = 0.6  # a question the model does not find off-topic (P(nothing fits) below)
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -52,6 +60,7 @@ NAMED_BUT_NOTHING = 0.5  # a unit named beside other words the model finds off-t
 AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "manader",
                        "manad", "veckor", "vecka", "months", "weeks"})
 CLOSE_MARGIN = 0.08  # lexicon alone: share of the best score within which a runner-up competes
+MEMO_SIZE = 4096  # understood questions remembered per matcher (the same text, the same result)
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
 # Concept names the code reads by name, gathered from the modules that read them: the
 # importer refuses a lexicon that lacks one of them (a rename in the data would otherwise
@@ -60,7 +69,7 @@ NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: th
 REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *grammar.CONCEPTS, *grammar.RELATIONS, *grammar.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
-    ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE, UNIT)))
+    ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE, UNIT, *ONLY_VIOLENCE)))
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,8 @@ def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
 
 def _holds(rule: DangerRule, a: Analysis, toks: list[str]) -> bool:
     def counts(concept: str, p: int) -> bool:
+        if any(t in REFLEXIVE for t in toks[p + 1:p + 3]):
+            return False  # "ta livet av sig", "kill himself": not a threat to another
         return not (concept == NOW_CONCEPT
                     and any(t in ASKING_NOW for t in toks[max(0, p - 3):p]))
 
@@ -166,9 +177,25 @@ class Understander:
         self.kind_topics = {k.slug: k.topic for k in directory.kinds.values() if k.topic}
         self.danger_rules = directory.lexicon.danger
         self.person_words = persons.PersonWords(directory.lexicon.concepts)
+        # Understanding is a pure function of the redacted text and the default
+        # municipality for one matcher, so a question asked again (a button, a retry, a
+        # common short question) is not read again. Keyed on the redacted text only.
+        self._memo: dict[tuple[str, bool, str | None], Understanding] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (the snapshot cache) without the questions it remembers."""
+        state = self.__dict__.copy()
+        state["_memo"] = {}
+        return state
+
+    def forget(self) -> None:
+        """Forget the questions remembered (benchmarks that measure reading a question)."""
+        self._memo.clear()
 
     def _read(self, text: str) -> _Reading:
-        query, had_number = redact(text)
+        return self._read_redacted(*redact(text))
+
+    def _read_redacted(self, query: str, had_number: bool) -> _Reading:
         hits = self.places.find(query, original_words(query))
         skip = frozenset(i for h in hits for i in range(h.start, h.end))
         analysis = self.topics.analyse(query, skip)
@@ -191,7 +218,23 @@ class Understander:
         return {"char": char_grams(masked), "word": word_grams(masked), "concept": concept}
 
     def understand(self, text: str, default_municipality: str | None = None) -> Understanding:
-        r = self._read(text)
+        """What a question is about, where, for whom; a copy the caller may change."""
+        query, had_number = redact(text)
+        memo = self._memo
+        memo_key = (query, had_number, default_municipality)
+        found = memo.pop(memo_key, None)
+        if found is None:
+            found = self._understand(self._read_redacted(query, had_number),
+                                     default_municipality)
+            if len(memo) >= MEMO_SIZE:
+                try:
+                    del memo[next(iter(memo))]  # the least recently asked
+                except (KeyError, RuntimeError, StopIteration):  # another thread got there
+                    pass
+        memo[memo_key] = found
+        return copy.copy(found)
+
+    def _understand(self, r: _Reading, default_municipality: str | None) -> Understanding:
         analysis = r.analysis
         municipality, options = choose(r.hits)
         source = "question" if municipality else "none"
@@ -235,10 +278,14 @@ class Understander:
             topic = next((self.kind_topics[n.kind] for n in named if n.kind in self.kind_topics),
                          topic)
             confidence, rival = (0.5 if topic else 0.0), None
+        only_violence = (topic is not None and not danger and not named
+                         and self._only_violence(r))
+        if only_violence:
+            topic, confidence, rival = None, 0.0, None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
                                 analysis.concepts)
-        vague = False
-        if topic is None and not danger:
+        vague = only_violence
+        if topic is None and not danger and not only_violence:
             said = analysis.concepts
             more = self._more_than_names(r)
             asking = any(said.get(c, 0.0) >= 0.9 for c in (ASKING, UNSURE))
@@ -280,6 +327,18 @@ class Understander:
             if not at.get(i) or not at[i] <= self.topics.subjects:
                 return False
         return True
+
+    @staticmethod
+    def _only_violence(r: _Reading) -> bool:
+        """Violence, and nobody it is done to or by, and nothing more of what happened."""
+        said = {c for c, v in r.analysis.concepts.items() if v >= 0.9}
+        neutral = {ASKING, UNSURE, WORKPLACE, YRKE}
+        if not (VIOLENCE in said and not r.found and not r.analysis.phrases
+                and said - neutral <= ONLY_VIOLENCE):
+            return False
+        covered = r.analysis.covered  # "ekonomiskt utnyttjande": a word more is said
+        return all(i in covered or i in r.skip or len(t) < 4 or t.isdigit() or is_stop(t)
+                   for i, t in enumerate(r.toks))
 
     def _more_than_names(self, r: _Reading) -> bool:
         """Words beyond units, places, who and how to reach: something else is asked."""

@@ -139,9 +139,11 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
             concepts = concepts - {MALE}  # Swedish "men" ("but")
         if tok == "far" and i + 1 < len(toks) and toks[i + 1] == "illa":
             continue  # "far illa": fares badly, no father
-        if concepts and concepts <= {"vuxen", "aldre"} and PRONOUNS.get(tok) is None and (
-                at.get(i + 1, set()) & {FEMALE, MALE}):
-            continue  # "vuxna dottern", "äldre kvinna": the noun after is the person
+        if concepts and concepts - (at.get(i + 1, set()) & set(RELATIONS)) <= {
+                "vuxen", "aldre"} and (
+                PRONOUNS.get(tok) is None and at.get(i + 1, set()) & {FEMALE, MALE}):
+            continue  # "vuxna dottern", "äldre kvinna", "vuxen son": the noun after is the
+            # person (a phrase's concept found at both words is the noun's)
         if tok in POSSESSORS and i + 1 < len(toks) and toks[i + 1] not in (
                 SKIPPABLE | NOT_OWNED | PRONOUNS.keys()):
             found.append(Mention(i, POSSESSORS[tok], possessor=True))
@@ -260,6 +262,10 @@ def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], s
             ahead = m.index + 1 < len(toks) and toks[m.index + 1] in ATTRIBUTIVE_AGE | {
                 "year", "years"} and not (m.index > 0 and toks[m.index - 1] in COPULA)
             said = m.index > 0 and toks[m.index - 1] in COPULA  # "som är 19"
+            if m.index == 0 and not ahead and near and all(p.couple or p.relation
+                                                             for p in near):
+                near = []  # "19 år, pojkvännen slår henne": an opening age is the one the
+                # question is about, not the partner or relative named after it
             if near:
                 p = min(near, key=lambda p: (
                     (p.index < m.index) if ahead else (p.index > m.index) if said else 0,

@@ -35,11 +35,16 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
 _AGE = re.compile(
     r"\b(?P<n1>\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s*"
     r"(?P<unit>ar|aring|aringen|aringar|arig|ariga|arige|ring|ringen|rig|riga|rige|"
-    r"years?|yrs?|yo|year old|years old|manad|manader|manaders|manadsgammal|months?|"
+    r"years?|yrs?|yo|y o|year old|years old|manad|manader|manaders|manadsgammal|months?|"
     r"month old|veckor|veckors|veckogammal|weeks?|week old|"
     r"arsaldern)\b"
     r"|\b(?:ar|is|aged?|kille|killen|tjej|tjejen|flicka|flickan|pojke|pojken|pat|patient|"
-    r"barn|barnet|son|sonen|dotter|dottern|elev|eleven|girl|boy)\s+(?P<n2>\d{1,2})\b")
+    r"barn|barnet|son|sonen|dotter|dottern|elev|eleven|girl|boy)\s+(?P<n2>\d{1,2})\b"
+    # "pappa 45 blir slagen", "kvinna 34": an adult's age as a bare two-digit number
+    r"|\b(?:kvinna|kvinnan|man|mannen|mamma|mamman|pappa|pappan|make|maken|fru|frun|"
+    r"brukare|brukaren|woman|kv)\s+(?P<n3>\d{2})\b"
+    r"(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|ar|kr|kronor|ggr|ganger|st|procent|"
+    r"minutes|hours|days|times))")
 _AGO = re.compile(r"\s*(?:sedan|sen|tillbaka|ago|back)\b")
 # Words that turn the next few words around: "vill inte polisanmäla", "not safe" is a
 # phrase of its own and keeps its meaning.
@@ -64,6 +69,7 @@ class Analysis:
     evidence: dict[str, str] = field(default_factory=dict)  # concept/topic -> word that hit
     positions: dict[str, list[int]] = field(default_factory=dict)  # concept -> token indices
     ages: list[tuple[int, int]] = field(default_factory=list)  # (age, token index)
+    covered: set[int] = field(default_factory=set)  # token indices some term matched
     situation: float = 0.0  # strongest evidence that is not only "who"
     beyond_names: float = 0.0  # the same, leaving out services named by name
 
@@ -88,13 +94,13 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
         text += t + " "
     out = []
     for m in _AGE.finditer(text):
-        raw = m.group("n1") or m.group("n2")
+        raw = m.group("n1") or m.group("n2") or m.group("n3")
         age = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
         if age is None or age > 120 or _AGO.match(text, m.end()):
             continue  # "för två år sedan", "three years ago": a time, no age
         if (m.group("unit") or "").startswith(("man", "month", "veck", "week")):
             age = 0  # "3 månader", "six weeks old": a baby
-        pos = m.start("n1") if m.group("n1") else m.start("n2")
+        pos = next(m.start(g) for g in ("n1", "n2", "n3") if m.group(g))
         index = max((i for start, i in starts if start <= pos), default=0)
         out.append((age, index))
     return out
@@ -277,9 +283,11 @@ class TopicMatcher:
                 alone = strength * (NEGATED if n in negated else 1.0)
                 for target in self.single.get(key, ()) if not is_stop(key) else ():
                     self._hit(a, target, alone, 1, word, i)
+                    a.covered.add(i)
                 for keys, target in self.multi.get(key, ()):
                     if self._matches(stream, n, keys):
                         self._hit(a, target, alone, len(keys), word, i)
+                        a.covered.update(stream[n + j][2] for j in range(len(keys)))
         if ages and max(ages) < ELDERLY_FROM:
             a.concepts.pop("aldre", None)  # a stated age beats "hemtjänst", "brukaren"
         subjects = self.subjects
