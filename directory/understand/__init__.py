@@ -6,6 +6,7 @@ can add a synonym or a locality without a release.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import re
@@ -227,10 +228,9 @@ class Understander:
             found = self._understand(self._read_redacted(query, had_number),
                                      default_municipality)
             if len(memo) >= MEMO_SIZE:
-                try:
-                    del memo[next(iter(memo))]  # the least recently asked
-                except (KeyError, RuntimeError, StopIteration):  # another thread got there
-                    pass
+                # the least recently asked (another thread may have got there first)
+                with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                    del memo[next(iter(memo))]
         memo[memo_key] = found
         return copy.copy(found)
 
