@@ -319,6 +319,12 @@ def _disjoint(d: Directory, plan: _Plan) -> bool:
             and not fixed_kinds & set(kinds))
 
 
+def of_kind(kind: str, named: str) -> bool:
+    """Is a role of this kind the unit named? A name may stand for a family of kinds:
+    "soc" (kind-socialtjanst) for socialtjanst-barn and socialtjanst-vuxen alike."""
+    return kind == named or kind.startswith(named + "-")
+
+
 def _named_steps(d: Directory, unit: NamedUnit, steps: list[Pick],
                  municipality: str | None, is_open: OpenAt, person: Person | None,
                  brief: bool) -> list[Pick]:
@@ -330,9 +336,9 @@ def _named_steps(d: Directory, unit: NamedUnit, steps: list[Pick],
         if present or role is None or role.status == Status.INACTIVE:
             return present
         return [Pick(role, NAMED_WHY, is_open(role))]
-    present = [s for s in steps if s.role.kind == unit.kind]
-    if present:
-        return present
+    present = [s for s in steps if of_kind(s.role.kind, unit.kind)]
+    if present or unit.kind not in d.kinds:
+        return present  # a family of kinds ("soc"): the one the person's route holds
     ask = Step("always", NAMED_WHY, kind=unit.kind)
     opened = is_open if brief else None
     roles = (_resolve(d, ask, municipality, person, opened)[0]

@@ -53,3 +53,19 @@ async def test_the_county_association_of_shelters_is_found_by_name_and_not_route
     assert a["route"][0]["role_id"] == "lansforeningen-kvinno-och-tjejjourer"
     plain = await kinds(service, "kvinna misshandlad av sin man, bor i Mora", OFFICE)
     assert "jourforbund" not in plain and "kvinnojour" in plain
+
+
+async def test_soc_named_is_the_social_services_unit_for_the_person_open_or_not(service):
+    # "soc" names a family of kinds (kind-socialtjanst): the child's or the adult's unit
+    child = await kinds(service, "telefon till soc i Säter? oro för en 6-åring", OFFICE)
+    adult = await kinds(service, "telefon till soc i Säter? kvinna slagen av sambon", OFFICE)
+    assert child[0] == "socialtjanst-barn" and adult[0] == "socialtjanst-vuxen"
+    closed = await kinds(service, "telefon till soc i Säter? oro för en 6-åring",
+                         TRETTONDAGSAFTON_1400)
+    assert closed[:2] == ["socialtjanst-barn", "socialjour"]  # closed, then what is open
+    # a real kind's name beats the family ("soc-jouren" is socialjour)
+    assert (await kinds(service, "soc-jouren nummer, oro för barn i Säter", OFFICE))[0] == (
+        "socialjour")
+    # named alone, the need is asked
+    alone = (await service.ask("soc i Säter", OFFICE)).to_json()
+    assert alone["route"] == [] and alone["clarify"]["field"] == "topic"

@@ -175,6 +175,7 @@ class Understander:
         self.places = directory.places()
         self.known_topics = set(directory.topics)
         self.about = {t.slug: t.about for t in directory.topics.values()}
+        self.kinds = frozenset(directory.kinds)
         self.kind_topics = {k.slug: k.topic for k in directory.kinds.values() if k.topic}
         self.danger_rules = directory.lexicon.danger
         self.person_words = persons.PersonWords(directory.lexicon.concepts)
@@ -268,6 +269,8 @@ class Understander:
         named = [NamedUnit(self.role_kinds[r], r) for r in roles if r in self.role_kinds]
         named += [NamedUnit(k) for k in self.topics.named_kinds(analysis)
                   if not any(n.kind == k for n in named)]
+        if any(n.kind in self.kinds for n in named):  # "soc-jouren": socialjour, not "soc"
+            named = [n for n in named if n.kind in self.kinds]
         asks_for_named = self._asks_for(r, named)
         danger, risks = danger_and_risks(analysis, self.danger_rules, r.toks)
         if topic is None and danger and DANGER_KIND in self.kind_topics:
