@@ -138,16 +138,18 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
     topic_obj = d.topics[u.topic]
     answer.guidance = guide(d, u.topic, u.municipality, False, [], asker)
     answer.checklist = answer.guidance.checklist
+    # The municipality first: without it, two topics' first contacts can only be compared
+    # among regional units; once it is given, a topic too close to call is asked next.
+    unknown_place = u.municipality is None and not u.danger
+    if unknown_place and (u.municipality_options or _first_depends_on_municipality(d, u, at)):
+        options = u.municipality_options or list(d.municipalities)
+        answer.clarify = Clarification.municipality(options)
+        return answer
     rival = None if topic else understander.close_runner_up(u)
     r = _route(d, u, u.topic, u.municipality, at)
     if rival and not u.danger and _first_kind_of(_route(d, u, rival, u.municipality, at)) \
             != _first_kind_of(r):
         answer.clarify = Clarification.topic([topic_obj, d.topics[rival]])
-        return answer
-    unknown_place = u.municipality is None and not u.danger
-    if unknown_place and (u.municipality_options or _first_depends_on_municipality(d, u, at)):
-        options = u.municipality_options or list(d.municipalities)
-        answer.clarify = Clarification.municipality(options)
         return answer
     answer.route, answer.hidden = r.steps, r.hidden
     answer.local_path = r.local

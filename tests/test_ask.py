@@ -96,3 +96,13 @@ async def test_a_risk_marker_is_a_notice_of_the_answer(service):
     a = (await service.ask("kvinna med strypmärken på halsen, Falun", OFFICE)).to_json()
     assert a["route"][0]["kind"] != "larmnummer" and not a["understood"]["danger"]
     assert any("Strypvåld" in n for n in a["notices"])
+
+
+async def test_without_a_municipality_it_is_asked_before_a_topic_too_close_to_call(service):
+    q = "pojke 11 år vågar inte gå hem efter skolan, säger att mamma slår"
+    u = (await service.understander()).understand(q)
+    assert u.rival is not None  # two topics too close to call, and no place
+    a = (await service.ask(q, OFFICE)).to_json()
+    assert a["clarify"]["field"] == "municipality"
+    b = (await service.ask(q, OFFICE, municipality="Mora")).to_json()
+    assert b["clarify"] is None or b["clarify"]["field"] == "topic"
