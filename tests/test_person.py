@@ -65,6 +65,8 @@ async def u(service) -> Understander:
                                                          "gender": "man"}),
     ("17 y/o boy hit by his stepdad", {"age": 17, "group": "barn", "gender": "man"}),
     ("kvinna 52 misshandlas av sin make", {"age": 52, "group": "vuxen", "gender": "kvinna"}),
+    # ... but an owner word before a partner phrase stays the owner ("hennes man")
+    ("patienten har en bruten näsa, det var hennes man", {"gender": "kvinna"}),
     # "för två år sedan" is a time, no two-year-old
     ("kvinna slagen av exet för två år sedan", {"age": None, "group": "vuxen"}),
 ])

@@ -281,8 +281,7 @@ class Understander:
             topic = next((self.kind_topics[n.kind] for n in named if n.kind in self.kind_topics),
                          topic)
             confidence, rival = (0.5 if topic else 0.0), None
-        only_violence = (topic is not None and not danger and not named
-                         and self._only_violence(r))
+        only_violence = not danger and not named and self._only_violence(r)
         if only_violence:
             topic, confidence, rival = None, 0.0, None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),

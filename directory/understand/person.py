@@ -139,8 +139,8 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
             concepts = concepts - {MALE}  # Swedish "men" ("but")
         if tok == "far" and i + 1 < len(toks) and toks[i + 1] == "illa":
             continue  # "far illa": fares badly, no father
-        if concepts and concepts - (at.get(i + 1, set()) & set(RELATIONS)) <= {
-                "vuxen", "aldre"} and (
+        own = concepts - (at.get(i + 1, set()) & set(RELATIONS))
+        if own and own <= {"vuxen", "aldre"} and (
                 PRONOUNS.get(tok) is None and at.get(i + 1, set()) & {FEMALE, MALE}):
             continue  # "vuxna dottern", "äldre kvinna", "vuxen son": the noun after is the
             # person (a phrase's concept found at both words is the noun's)
