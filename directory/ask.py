@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +15,7 @@ from directory.labels import DEMO_NOTICE
 from directory.routing import Pick, Route, RouteStep, first_differs, route
 from directory.snapshot import Directory
 from directory.understand import Understander, Understanding
+from directory.understand.redact import redact
 
 REDACTED_NOTICE = ("Skicka inte personnummer eller andra patientuppgifter här. "
                    "Numret togs bort innan frågan behandlades.")
@@ -28,6 +31,7 @@ class Answer:
     local_path: bool = False
     guidance: Guidance = field(default_factory=Guidance)
     hidden: list[Pick] = field(default_factory=list)  # roles the route does not list
+    _encoded: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def answered(self) -> bool:
@@ -36,6 +40,13 @@ class Answer:
     @property
     def demo(self) -> bool:
         return any(s.demo for s in self.route)
+
+    def encoded(self) -> bytes:
+        """`to_json` as UTF-8 JSON, made once per answer (a remembered answer is sent again
+        as it is)."""
+        if self._encoded is None:
+            self._encoded = json.dumps(self.to_json(), ensure_ascii=False).encode()
+        return self._encoded
 
     def to_json(self) -> dict[str, Any]:
         u = self.understanding
@@ -190,3 +201,39 @@ def _first_depends_on_municipality(d: Directory, u: Understanding, at: dt.dateti
 
 def _first_kind_of(r: Route) -> str | None:
     return r.steps[0].role.kind if r.steps else None
+
+
+ANSWERS_REMEMBERED = 4096
+
+
+class RememberedAnswers:
+    """Answers kept for the rest of their minute. An answer is a pure function of the
+    question (redacted), what was given with it, the directory's generation (every write
+    moves it), the matcher and the minute (opening hours are minute-grained), so the same
+    question again in the same minute - a retry, a button, many staff asking the same
+    short question - is not routed again. Keys hold only the redacted question."""
+
+    def __init__(self, size: int = ANSWERS_REMEMBERED) -> None:
+        self.size = size
+        self._answers: dict[tuple[Any, ...], Answer] = {}
+
+    def answer(self, d: Directory, understander: Understander, question: str,
+               at: dt.datetime, default_municipality: str | None = None,
+               topic: str | None = None, municipality: str | None = None,
+               asker: str | None = None) -> Answer:
+        """`ask`, or the answer remembered for the same question this minute (with `at`)."""
+        local = at.astimezone(STOCKHOLM)
+        key = (*redact(question), default_municipality, topic, municipality, asker,
+               local.replace(second=0, microsecond=0), d.generation, d.last_version,
+               understander.generation)
+        found = self._answers.pop(key, None)
+        if found is None:
+            found = ask(d, understander, question, at, default_municipality, topic,
+                        municipality, asker)
+            if len(self._answers) >= self.size:
+                del self._answers[next(iter(self._answers))]  # the least recently asked
+        self._answers[key] = found
+        return found if found.at == local else dataclasses.replace(found, at=local)
+
+    def forget(self) -> None:
+        self._answers.clear()

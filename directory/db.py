@@ -67,8 +67,8 @@ class Database:
         self.path = path
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
         self._writer: sqlite3.Connection | None = None  # used only in the executor's thread
-        # Commits made through this object (a cheap change signal for snapshots); counted
-        # right after each commit, in the writer thread for run_write.
+        # Commits made through this object that may change the directory (a cheap change
+        # signal for snapshots); counted right after each commit, in the writer thread.
         self.local_commits = 0
 
     @staticmethod
@@ -154,7 +154,7 @@ class Database:
             applied.append(number)
         return applied
 
-    async def run_write(self, fn: Callable[..., T], *args: Any) -> T:
+    async def run_write(self, fn: Callable[..., T], *args: Any, directory: bool = True) -> T:
         """Run `fn(conn, *args)` as one write transaction in the writer thread: BEGIN
         IMMEDIATE, fn, COMMIT (ROLLBACK and re-raise on any exception); fn's result is
         returned. When this returns, the transaction is committed and synced
@@ -162,13 +162,17 @@ class Database:
 
         fn runs in another thread: it must only use the connection it is given. A caller
         cancelled while its transaction waits for its turn cancels it; once it runs, it runs
-        to its end."""
+        to its end. `directory=False`: the write cannot change the directory (a question
+        nothing fitted, a key's last day of use), so the in-memory snapshot need not look
+        at the database again for it (`local_commits`)."""
         executor = self._executor
         if executor is None:
             raise RuntimeError("databasen är stängd")
-        return await asyncio.wrap_future(executor.submit(self._transaction, fn, args))
+        return await asyncio.wrap_future(executor.submit(self._transaction, fn, args,
+                                                         directory))
 
-    def _transaction(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+    def _transaction(self, fn: Callable[..., T], args: tuple[Any, ...],
+                     directory: bool = True) -> T:
         """In the writer thread: one transaction around fn."""
         conn = self._writer
         assert conn is not None  # opened before the first write, closed after the last
@@ -180,7 +184,8 @@ class Database:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        self.local_commits += 1  # only this thread writes
+        if directory:
+            self.local_commits += 1  # only this thread writes
         return result
 
     @contextlib.asynccontextmanager

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import sqlite3
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -129,6 +129,7 @@ class DirectoryCache:
         self._full: asyncio.Task[Directory] | None = None
         self.full_loads = 0  # for tests and the benchmarks
         self.role_batch = ROLE_BATCH
+        self.loaded: Callable[[], None] | None = None  # after a whole new snapshot
 
     def _fresh(self) -> Directory | None:
         """The snapshot, when it needs no look at the database; else None."""
@@ -171,6 +172,8 @@ class DirectoryCache:
         self._current, self._full = d, None
         self._seen = (-1, 0.0)  # look again: what was written meanwhile is applied then
         self.full_loads += 1
+        if self.loaded is not None:
+            self.loaded()
         return d
 
     async def _wait(self) -> Directory:

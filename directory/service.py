@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from directory.ask import Answer, ask
+from directory.ask import Answer, RememberedAnswers
 from directory.db import Database
 from directory.documents import FieldError, Problems, parse_role, parse_steps, role_doc
 from directory.guidance import Guidance, guide, known_asker
@@ -69,6 +69,11 @@ class DirectoryService(PeopleDoor):
         self._building: tuple[tuple[int, int, str | None, str | None],
                               asyncio.Task[Understander]] | None = None
         self._coverage: tuple[tuple[int, int, dt.date], Coverage] | None = None
+        self.answers = RememberedAnswers()  # the same question again this minute
+        # Called when a new matcher or a whole new snapshot has replaced the old one: a
+        # server freezes them out of the garbage collector's scans (bot/server.py).
+        self.settled: Callable[[], None] | None = None
+        self.cache.loaded = lambda: self.settled() if self.settled is not None else None
 
     @classmethod
     async def open(cls, path: str | Path, demo_data: Path | None = None,
@@ -160,6 +165,8 @@ class DirectoryService(PeopleDoor):
             understander = task.result()
         if self._building is building:
             self._building, self._understander = None, understander
+            if self.settled is not None:
+                self.settled()
         return understander
 
     async def coverage(self, today: dt.date) -> Coverage:
@@ -179,8 +186,8 @@ class DirectoryService(PeopleDoor):
                   record: bool = False, asker: str | None = None) -> Answer:
         """Answer a question; with `record`, keep it (redacted) when nothing fitted."""
         d = await self.directory()
-        answer = ask(d, await self.understander(), question, at, default_municipality, topic,
-                     municipality, asker)
+        answer = self.answers.answer(d, await self.understander(), question, at,
+                                     default_municipality, topic, municipality, asker)
         if record and answer.understanding.topic is None:
             self.reports.record_unanswered_soon(answer.understanding.query)
         return answer

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 from directory.ask import parse_moment
+from directory.understand import Understander
 
 NIGHT = parse_moment("2026-11-24T23:30:00+01:00")
 OFFICE = parse_moment("2026-11-24T10:15:00+01:00")
@@ -98,11 +99,30 @@ async def test_a_risk_marker_is_a_notice_of_the_answer(service):
     assert any("Strypvåld" in n for n in a["notices"])
 
 
+
 async def test_without_a_municipality_it_is_asked_before_a_topic_too_close_to_call(service):
-    q = "pojke 11 år vågar inte gå hem efter skolan, säger att mamma slår"
-    u = (await service.understander()).understand(q)
-    assert u.rival is not None  # two topics too close to call, and no place
-    a = (await service.ask(q, OFFICE)).to_json()
-    assert a["clarify"]["field"] == "municipality"
-    b = (await service.ask(q, OFFICE, municipality="Mora")).to_json()
-    assert b["clarify"] is None or b["clarify"]["field"] == "topic"
+    from directory.ask import ask
+
+    class TooClose(Understander):  # the real matcher, with a rival whose first step differs
+        def close_runner_up(self, u):
+            return "sexuellt-vald"
+
+    d = await service.directory()
+    u = TooClose(d)
+    q = "misshandlad kvinna, vem ringer jag"
+    assert ask(d, u, q, OFFICE).clarify.field == "municipality"
+    assert ask(d, u, q, OFFICE, municipality="Mora").clarify.field == "topic"
+
+
+async def test_an_answer_is_remembered_for_its_minute_and_forgotten_on_any_write(service):
+    q = "misshandlad kvinna 19850412-3459 i Mora"
+    first = await service.ask(q, OFFICE)
+    again = await service.ask(q, OFFICE + dt.timedelta(seconds=30))
+    assert again.route is first.route  # not routed again
+    assert again.at == OFFICE + dt.timedelta(seconds=30) and first.at == OFFICE
+    later = await service.ask(q, OFFICE + dt.timedelta(minutes=1))
+    assert later.route is not first.route  # a new minute: routed again
+    assert all("3459" not in str(key) for key in service.answers._answers)
+    role = first.route[0].role
+    await service.verify(role.id, "test", OFFICE.date(), "webb")  # a write of any kind
+    assert (await service.ask(q, OFFICE)).route is not first.route

@@ -249,3 +249,16 @@ async def test_a_new_database_is_for_its_owner_only(tmp_path):
             await db.close()
     finally:
         os.umask(old)
+
+
+async def test_writes_that_cannot_change_the_directory_do_not_make_the_snapshot_look_again(
+        service):
+    """An unanswered question (kept on every off-topic ask) must not send every answer to
+    the database to see what changed; a role's edit must."""
+    db = service.db
+    before = db.local_commits
+    await service.reports.record_unanswered("hur bokar jag en parkeringsplats")
+    assert db.local_commits == before
+    role = next(iter((await service.directory()).roles.values()))
+    await service.verify(role.id, "test", dt.date(2026, 11, 24), "webb")
+    assert db.local_commits == before + 1

@@ -96,7 +96,8 @@ async def ask(request: web.Request) -> web.Response:
     except BadRequest as e:
         return json_error(e.status, str(e))
     answer = await service.ask(question, at, kommun, record=True, asker=asker)
-    return json_response(answer.to_json())
+    return web.Response(body=answer.encoded(), content_type="application/json",
+                        charset="utf-8")
 
 
 def _summary(d: Directory, role: Role, reported: set[str]) -> dict[str, Any]:

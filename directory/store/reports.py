@@ -121,7 +121,7 @@ class Reports:
         await self.db.run_write(
             execute, "INSERT INTO unanswered(query, first_at, last_at) VALUES (?, ?, ?) "
             "ON CONFLICT(query) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
-            (query[:500], now, now))
+            (query[:500], now, now), directory=False)
 
     def record_unanswered_soon(self, query: str) -> None:
         """The same without waiting for the disk: the answer need not wait for its sync.

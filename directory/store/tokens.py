@@ -71,7 +71,7 @@ class Tokens:
             return None
         day = dt.date.today().isoformat()
         if found[0]["last_used_on"] != day:  # one write a day at most, not one per request
-            await self.db.run_write(_mark_used, found[0]["token_id"], day)
+            await self.db.run_write(_mark_used, found[0]["token_id"], day, directory=False)
         people.remember(key, epoch, user)
         return user
 
