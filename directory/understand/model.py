@@ -21,7 +21,7 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import mul
+from operator import itemgetter, mul
 from typing import Any
 
 FEATURES_VERSION = 1  # bump when a feature function changes: stored models are then stale
@@ -85,8 +85,12 @@ class Block:
         if norm == 0:
             return
         factor = self.scale / norm
+        if len(rows) == 1:  # itemgetter of one index gives the item, not a tuple
+            rows.append(rows[0])
+            values = [values[0], 0.0]
+        pick = itemgetter(*rows)  # one C call per class fetches this question's weights
         for c, weights in enumerate(self.by_class):
-            out[c] += factor * sum(map(mul, values, map(weights.__getitem__, rows)))
+            out[c] += factor * sum(map(mul, values, pick(weights)))
 
 
 @dataclass(frozen=True)
