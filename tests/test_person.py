@@ -65,6 +65,13 @@ async def u(service) -> Understander:
                                                          "gender": "man"}),
     ("17 y/o boy hit by his stepdad", {"age": 17, "group": "barn", "gender": "man"}),
     ("kvinna 52 misshandlas av sin make", {"age": 52, "group": "vuxen", "gender": "kvinna"}),
+    # a pronoun after the person refers back to them; another noun is another person
+    ("14-åring säljer sex, vuxna män hämtar henne vid busshållplatsen", {"gender": "kvinna",
+                                                                        "age": 14}),
+    # "en elev på 13": an age; the one who uses violence is an adult unless said younger
+    ("en elev på 13 säger att pappa slår", {"age": 13, "group": "barn"}),
+    ("man ringer, rädd att han ska skada sin fru igen, vill ha hjälp att sluta", {
+        "group": "vuxen", "gender": "man", "uses_violence": True}),
     # ... but an owner word before a partner phrase stays the owner ("hennes man")
     ("patienten har en bruten näsa, det var hennes man", {"gender": "kvinna"}),
     # "för två år sedan" is a time, no two-year-old

@@ -119,6 +119,7 @@ class Mention:
     patient: bool = False  # "brukaren", "pt": a person of no stated gender or age
     partner: bool = False  # "exmaken", "pojkvännen" not owned by anyone in the question
     couple: bool = False  # a partner word at all: "sin fru", "flickvännen"
+    word: str = ""  # the token itself
 
 
 def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int]],
@@ -146,7 +147,7 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
             # person (a phrase's concept found at both words is the noun's)
         if tok in POSSESSORS and i + 1 < len(toks) and toks[i + 1] not in (
                 SKIPPABLE | NOT_OWNED | PRONOUNS.keys()):
-            found.append(Mention(i, POSSESSORS[tok], possessor=True))
+            found.append(Mention(i, POSSESSORS[tok], possessor=True, word=tok))
             continue
         gender = PRONOUNS.get(tok)
         if gender is None:
@@ -180,7 +181,7 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         relation = any(c in concepts for c in RELATIONS) and (
             bool(found) or owned(toks, i))  # "mamma med två barn": the first is the subject
         couple = any(c in concepts for c in PARTNERS)
-        found.append(Mention(i, gender, group, age, relation=relation,
+        found.append(Mention(i, gender, group, age, relation=relation, word=tok,
                              patient=PATIENT in concepts,
                              partner=couple and not owned(toks, i), couple=couple,
                              grade=age is not None and gender is None and group is None
@@ -334,6 +335,9 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
         speaker = [m for m in found if m.patient and m.index < chosen.index and not m.harmed]
         if group is None and speaker and (chosen.gender or chosen.age is None):
             group = speaker[0].group  # "klient … medger att han slagit frun"
+        if group is None and age is None and gender is not None and not _is_child(chosen) \
+                and not concepts.get("minderarig", 0.0) >= 0.9:
+            group = ADULT  # "man … vill ha hjälp att sluta slå": nothing says younger
     child_harmed = uses_violence and (
         concepts.get("barn", 0.0) >= 0.9
         or any(_is_child(m) for m in found if m is not chosen and not m.possessor))
@@ -351,6 +355,11 @@ def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
     age, group, gender = chosen.age, chosen.group, chosen.gender
     same = [m for m in found if m is not chosen and not m.relation
             and m.harms == chosen.harms and (gender is None or m.gender in (None, gender))]
+    if gender is None:  # "15-åring … äldre män hämtar henne": a pronoun after the person
+        # refers back to them; another noun is another person
+        back = [m for m in same if m.index > chosen.index and m.gender and not m.possessor
+                and m.word in PRONOUNS]
+        same = back + [m for m in same if m not in back]
     for m in same:
         if gender is None and m.gender and (m.index >= chosen.index - 1 or m.possessor) and (
                 m.group in (None, group) or group is None):

@@ -39,7 +39,9 @@ _AGE = re.compile(
     r"month old|veckor|veckors|veckogammal|weeks?|week old|"
     r"arsaldern)\b"
     r"|\b(?:ar|is|aged?|kille|killen|tjej|tjejen|flicka|flickan|pojke|pojken|pat|patient|"
-    r"barn|barnet|son|sonen|dotter|dottern|elev|eleven|girl|boy)\s+(?P<n2>\d{1,2})\b"
+    r"barn|barnet|son|sonen|dotter|dottern|elev|eleven|girl|boy|student|studenten)\s+"
+    r"(?:pa\s+)?(?P<n2>\d{1,2})\b(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|kr|kronor|"
+    r"ggr|ganger|st|procent|minutes|hours|days|times))"
     # "pappa 45 blir slagen", "kvinna 34": an adult's age as a bare two-digit number
     r"|\b(?:kvinna|kvinnan|man|mannen|mamma|mamman|pappa|pappan|make|maken|fru|frun|"
     r"brukare|brukaren|woman|kv)\s+(?P<n3>\d{2})\b"
