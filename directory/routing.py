@@ -288,6 +288,12 @@ def first_differs(d: Directory, topic: str, at: dt.datetime, person: Person | No
     municipality: on one path, the first pick depends only on each step's first role and
     first open role (`Directory.brief`) when no role can come from two steps (else the
     steps' whole lists are used)."""
+    named_role = d.roles.get(named[0].role) if named_first and named and named[0].role \
+        else None
+    if named_role is not None and named_role.status != Status.INACTIVE:
+        # "Kvinnofridslinjen nummer?": the unit asked for comes first wherever the topic
+        # has a path (`_with_named`), so only having a path can differ
+        return len({d.path_for(topic, m) is None for m in d.municipalities}) > 1
     at = at.astimezone(STOCKHOLM)
     is_open = d.open_at(at)
     plans: dict[int, tuple[_Plan | None, bool]] = {}

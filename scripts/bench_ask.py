@@ -146,6 +146,7 @@ async def run_scale(n_roles: int, db: Path, edits: bool) -> None:
     understander = await service.understander()
     built = time.perf_counter() - t0
     gc.collect()
+    gc.freeze()  # as `serve` does once the directory and matcher are loaded (bot/server.py)
     memory = rss_mb()
     demo = _demo_municipalities(d)
     names = [m for m in d.municipalities if m not in demo]

@@ -71,16 +71,16 @@ class Block:
     def add(self, grams: list[str], out: list[float]) -> None:
         """Add this block's share of the decision values (tf-idf, l2-normalised)."""
         index = self.index
-        counts = Counter(g for g in grams if g in index)
-        if not counts:
+        # counted in C, then the features the model knows, in the order first seen
+        found = [(index[g], n) for g, n in Counter(grams).items() if g in index]
+        if not found:
             return
-        rows = [index[g] for g in counts]
+        rows = [r for r, _ in found]
         if self.use_idf:
             idf = self.idf
-            values = [(1.0 + math.log(n)) * idf[r] for n, r in zip(counts.values(), rows,
-                                                                     strict=True)]
+            values = [(1.0 + math.log(n)) * idf[r] for r, n in found]
         else:
-            values = [1.0 + math.log(n) for n in counts.values()]
+            values = [1.0 + math.log(n) for _, n in found]
         norm = math.sqrt(sum(map(mul, values, values)))
         if norm == 0:
             return
