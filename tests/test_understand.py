@@ -46,6 +46,12 @@ def test_locality_names_that_are_ordinary_words_are_not_places(u, question):
     assert u.understand(question).municipality is None
 
 
+def test_an_ordinary_word_locality_written_as_a_name_inside_a_sentence_counts(u):
+    assert u.understand("kvinna slagen av sambon, Sälen, vad gör jag").municipality == (
+        "Malung-Sälen")
+    assert u.understand("boss keeps her passport, Ludvika").danger is False  # not "bössa"
+
+
 def test_ordinary_word_locality_counts_after_a_place_cue(u):
     assert u.understand("kvinna slagen, bor i Vad").municipality == "Smedjebacken"
 
@@ -104,6 +110,9 @@ def test_confidence_falls_when_two_topics_compete(u):
     ("han hotar att ta livet av sig om hon går", False),
     ("han har sagt att han ska ta livet av henne i natt", True),
     ("exet väntade utanför hennes port i fredags", False),
+    # a reflexive inside another danger phrase still counts; a season told as past
+    ("exet försöker ta sig in i hennes lägenhet", True),
+    ("he threatened to kill her last summer", False),
 ])
 def test_immediate_danger(u, question, danger):
     assert u.understand(question).danger is danger

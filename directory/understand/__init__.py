@@ -40,6 +40,7 @@ ASKING_NOW = frozenset({"vad", "vem", "hur", "vart", "vilken", "vilka", "what", 
                         "gora", "gor", "do", "ga", "vidare",
                         # "öppet nu?", "are they open now": asks about opening hours
                         "oppen", "oppet", "oppna", "open", "stangt", "stangd", "closed"})
+KILL = "dod"  # killing words: "ta livet av", "döda", "kill"
 REFLEXIVE = frozenset({"sig", "himself", "herself", "themselves", "myself"})
 ASKING, WORKPLACE, YRKE, UNSURE = "efterfragan", "arbetsplats", "yrke", "osaker"
 CASE = "arende"  # "ett ärende", "a case": a case of ours, so a vague question is in scope
@@ -70,7 +71,7 @@ NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: th
 REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *grammar.CONCEPTS, *grammar.RELATIONS, *grammar.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
-    ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE, UNIT, *ONLY_VIOLENCE)))
+    ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE, UNIT, KILL, *ONLY_VIOLENCE)))
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
 
 def _holds(rule: DangerRule, a: Analysis, toks: list[str]) -> bool:
     def counts(concept: str, p: int) -> bool:
-        if any(t in REFLEXIVE for t in toks[p + 1:p + 3]):
+        if concept == KILL and any(t in REFLEXIVE for t in toks[p + 1:p + 3]):
             return False  # "ta livet av sig", "kill himself": not a threat to another
         return not (concept == NOW_CONCEPT
                     and any(t in ASKING_NOW for t in toks[max(0, p - 3):p]))

@@ -79,7 +79,7 @@ class PlaceFinder:
         hits: list[PlaceHit] = []
         i = 0
         while i < len(toks):
-            hit = self._exact_at(toks, i, starts)
+            hit = self._exact_at(toks, i, starts, original)
             if hit is None:
                 hit = self._fuzzy_at(toks, i, original)
             if hit is not None:
@@ -107,7 +107,8 @@ class PlaceFinder:
                 return 1
         return 1
 
-    def _exact_at(self, toks: list[str], i: int, starts: set[int]) -> PlaceHit | None:
+    def _exact_at(self, toks: list[str], i: int, starts: set[int],
+                  original: list[str] | None = None) -> PlaceHit | None:
         for n in range(min(self.max_len, len(toks) - i), 0, -1):
             key = tuple(toks[i:i + n])
             entries = self.entries.get(key)
@@ -115,8 +116,11 @@ class PlaceFinder:
                 continue
             entry = entries[0]
             last = i + n == len(toks)
+            # "Sälen" written with a capital inside a sentence is the place, not "salen"
+            named = bool(original and i < len(original) and original[i][:1].isupper()
+                         and i > 0 and i not in starts)
             if entry.common_word and ((i in starts and not last) or not (
-                    self._cued(toks, i) or (last and i > 0))):
+                    self._cued(toks, i) or (last and i > 0) or named)):
                 continue  # "Vad", "By" start a sentence far more often than they name one
             return PlaceHit(entry.municipality, i, i + n, self._priority(toks, i, i + n), False)
         return None
