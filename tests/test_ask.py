@@ -86,6 +86,11 @@ async def test_a_unit_asked_for_by_its_own_name_comes_first_without_a_municipali
     assert not any("socialtjänsten mora" in n for n in names.values())
 
 
+async def test_a_plea_for_help_with_nothing_said_asks_what_it_is_about(service):
+    a = (await service.ask("kan du hjälpa mig?", OFFICE)).to_json()
+    assert a["route"] == [] and a["clarify"]["field"] == "topic"
+
+
 async def test_a_unit_of_many_needs_named_alone_asks_which_need(service):
     a = (await service.ask("soc i Säter", OFFICE)).to_json()
     assert a["route"] == [] and a["clarify"]["field"] == "topic"

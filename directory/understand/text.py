@@ -45,7 +45,7 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # negation ("inte") are NOT here: the place finder needs the first, topics the second.
 STOP_WORDS = frozenset("""
 och eller men att som det den de dem denna detta dessa en ett är var varit vara blir blev
-har hade ha jag vi du ni han hon hen sig sin sitt sina min mitt mina din ditt dina
+har hade ha jag vi du ni han hon hen sig mig dig oss sin sitt sina min mitt mina din ditt dina
 vår vårt våra er ert era deras dess hur vad vem vilken vilket vilka när där här kan kunde
 ska skulle bör borde måste får fick gör göra gjort till för med om av ut upp över under
 efter innan då så också även bara mycket lite någon något några alla allt ingen inget
