@@ -29,7 +29,7 @@ async def u(service) -> Understander:
     ("äldre kvinna får blåmärken efter sonens besök", {"gender": "kvinna", "group": "aldre"}),
     # an age phrase is no person: "old" in "20-year-old" is not an older person
     ("a 20-year-old woman, her family threatens her, Avesta", {"age": 20, "group": "vuxen",
-                                                             "gender": "kvinna"}),
+                                                                    "gender": "kvinna"}),
     # "-åriga" stands before the one it belongs to, "som är N" after
     ("i köket slog sonen sin 90-åriga mamma", {"age": 90, "group": "aldre", "gender": "kvinna"}),
     ("flickan går i sjuan och hennes kille som är 20 hotar henne", {"age": 13,
@@ -72,6 +72,12 @@ async def u(service) -> Understander:
     ("en elev på 13 säger att pappa slår", {"age": 13, "group": "barn"}),
     ("man ringer, rädd att han ska skada sin fru igen, vill ha hjälp att sluta", {
         "group": "vuxen", "gender": "man", "uses_violence": True}),
+    # "is 19 and hits her": a copula with an age is no passive; "her" before a place is
+    # the one hit, not an owner
+    ("13-year-old boy, his girlfriend is 15 and hits him. Mora", {"age": 13, "group": "barn",
+                                                                   "gender": "man"}),
+    ("15-year-old girl, the boyfriend is 19 and slaps her. Orsa", {"age": 15, "group": "barn",
+                                                                    "gender": "kvinna"}),
     # ... but an owner word before a partner phrase stays the owner ("hennes man")
     ("patienten har en bruten näsa, det var hennes man", {"gender": "kvinna"}),
     # "för två år sedan" is a time, no two-year-old

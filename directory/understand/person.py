@@ -145,8 +145,8 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
                 PRONOUNS.get(tok) is None and at.get(i + 1, set()) & {FEMALE, MALE}):
             continue  # "vuxna dottern", "äldre kvinna", "vuxen son": the noun after is the
             # person (a phrase's concept found at both words is the noun's)
-        if tok in POSSESSORS and i + 1 < len(toks) and toks[i + 1] not in (
-                SKIPPABLE | NOT_OWNED | PRONOUNS.keys()):
+        if tok in POSSESSORS and i + 1 < len(toks) and i + 1 not in skip and toks[i + 1] not in (
+                SKIPPABLE | NOT_OWNED | PRONOUNS.keys()):  # "hits her. Hedemora": no owner
             found.append(Mention(i, POSSESSORS[tok], possessor=True, word=tok))
             continue
         gender = PRONOUNS.get(tok)
@@ -202,7 +202,8 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
                 "slar" in at.get(j, set()) for j in before)) or target_of(toks, m.index):
             m.harmed = True
         passive = any(toks[j] in PASSIVE and not (toks[j] == "ar" and toks[j - 1].isdigit())
-                      for j in after)  # "24 år" is no "är"
+                      and not (j + 1 < len(toks) and toks[j + 1].isdigit())
+                      for j in after)  # "24 år" is no "är"; "is 22 and hits her" no passive
         hurt_after = [j for j in after if at.get(j, set()) & {"offer", "skada"}]
         verb_after = [j for j in after if "slar" in at.get(j, set())]
         if verb_after and subject_between(toks, people_at, m.index, verb_after[0]):
