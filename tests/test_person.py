@@ -29,7 +29,7 @@ async def u(service) -> Understander:
     ("äldre kvinna får blåmärken efter sonens besök", {"gender": "kvinna", "group": "aldre"}),
     # an age phrase is no person: "old" in "20-year-old" is not an older person
     ("a 20-year-old woman, her family threatens her, Avesta", {"age": 20, "group": "vuxen",
-                                                                    "gender": "kvinna"}),
+                                                             "gender": "kvinna"}),
     # "-åriga" stands before the one it belongs to, "som är N" after
     ("i köket slog sonen sin 90-åriga mamma", {"age": 90, "group": "aldre", "gender": "kvinna"}),
     ("flickan går i sjuan och hennes kille som är 20 hotar henne", {"age": 13,
