@@ -360,7 +360,10 @@ def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
         # refers back to them; another noun is another person
         back = [m for m in same if m.index > chosen.index and m.gender and not m.possessor
                 and m.word in PRONOUNS]
-        same = back + [m for m in same if m not in back]
+        # ... unless a noun stands right beside them: "Patient, 35, woman, … he tracks her"
+        beside = [m for m in same if 0 < m.index - chosen.index <= 2 and m.gender
+                  and not m.possessor and m.word not in PRONOUNS]
+        same = beside + back + [m for m in same if m not in back and m not in beside]
     for m in same:
         if gender is None and m.gender and (m.index >= chosen.index - 1 or m.possessor) and (
                 m.group in (None, group) or group is None):
