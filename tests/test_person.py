@@ -78,6 +78,8 @@ async def u(service) -> Understander:
                                                                    "gender": "man"}),
     ("15-year-old girl, the boyfriend is 19 and slaps her. Orsa", {"age": 15, "group": "barn",
                                                                     "gender": "kvinna"}),
+    ("a girl of 15, the boyfriend is 19 and slaps her. Orsa", {"age": 15, "group": "barn",
+                                                               "gender": "kvinna"}),
     # "patient" says no gender by itself; a noun beside the person before a pronoun after
     ("Patient, 40, woman; he controls her money and phone", {"age": 40, "gender": "kvinna"}),
     ("min patient har blivit våldtagen av sin sambo, patienten är man", {"gender": "man"}),

@@ -46,7 +46,10 @@ _AGE = re.compile(
     r"|\b(?:kvinna|kvinnan|man|mannen|mamma|mamman|pappa|pappan|make|maken|fru|frun|"
     r"brukare|brukaren|woman|kv)\s+(?P<n3>\d{2})\b"
     r"(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|ar|kr|kronor|ggr|ganger|st|procent|"
-    r"minutes|hours|days|times))")
+    r"minutes|hours|days|times))"
+    # "a girl of 15", "a man of 70"
+    r"|\b(?:girl|boy|woman|man|child|kid|son|daughter|patient|pupil|student)\s+of\s+"
+    r"(?P<n4>\d{1,3})\b")
 _AGO = re.compile(r"\s*(?:sedan|sen|tillbaka|ago|back)\b")
 # Words that turn the next few words around: "vill inte polisanmäla", "not safe" is a
 # phrase of its own and keeps its meaning.
@@ -96,13 +99,13 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
         text += t + " "
     out = []
     for m in _AGE.finditer(text):
-        raw = m.group("n1") or m.group("n2") or m.group("n3")
+        raw = m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4")
         age = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
         if age is None or age > 120 or _AGO.match(text, m.end()):
             continue  # "för två år sedan", "three years ago": a time, no age
         if (m.group("unit") or "").startswith(("man", "month", "veck", "week")):
             age = 0  # "3 månader", "six weeks old": a baby
-        pos = next(m.start(g) for g in ("n1", "n2", "n3") if m.group(g))
+        pos = next(m.start(g) for g in ("n1", "n2", "n3", "n4") if m.group(g))
         index = max((i for start, i in starts if start <= pos), default=0)
         out.append((age, index))
     return out
