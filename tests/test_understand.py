@@ -113,6 +113,8 @@ def test_confidence_falls_when_two_topics_compete(u):
     # a reflexive inside another danger phrase still counts; a season told as past
     ("exet försöker ta sig in i hennes lägenhet", True),
     ("he threatened to kill her last summer", False),
+    # looking for her is a reason for protection, not the contract's immediate danger
+    ("exmaken letar efter henne, hon sover hos en vän i natt", False),
 ])
 def test_immediate_danger(u, question, danger):
     assert u.understand(question).danger is danger
