@@ -157,16 +157,18 @@ def _plan(d: Directory, topic: str, municipality: str | None, person: Person | N
         return None
     who = person.tags() if person else frozenset()
     said = said - PERSON_TAG_SET  # "barnen" said is not the person being a child
+    topic_obj = d.topics.get(topic)
+    # "pappa som slår sin son vill ha hjälp": the report about the child comes first, and
+    # the route is the child's, whoever the question is about (kinds swapped for the child)
+    about = topic_obj.about if topic_obj and person is not None and person.uses_violence \
+        and topic_obj.about and topic_obj.about != "utovare" else None
+    swaps = frozenset({about}) if about else who
     # A step written "for:" a person or situation is taken as written: it may be for
     # someone else than the person ("barn-drabbat": the child the asker's patient harms).
     steps = tuple(x for s in path.steps if s.applies(who | said)
-                  for x in ([s] if s.only_for else _for_person(d, s, who)))
-    topic_obj = d.topics.get(topic)
-    if topic_obj and person is not None and person.uses_violence and topic_obj.about and \
-            topic_obj.about != "utovare":
-        # "pappa som slår sin son vill ha hjälp": the report about the child comes first,
-        # and the route is the child's, whoever the question is about
-        person = Person(group=topic_obj.about)
+                  for x in ([s] if s.only_for else _for_person(d, s, swaps)))
+    if about:
+        person = Person(group=about)
     if topic_obj and topic_obj.assume and (person is None or person.group is None):
         # the roles for whom the topic is meant when the question does not say (BRIS is not
         # in an adult's route); swaps and "for:" still need the question to say it

@@ -69,3 +69,13 @@ async def test_soc_named_is_the_social_services_unit_for_the_person_open_or_not(
     # named alone, the need is asked
     alone = (await service.ask("soc i Säter", OFFICE)).to_json()
     assert alone["route"] == [] and alone["clarify"]["field"] == "topic"
+
+
+async def test_a_parent_who_hits_the_children_and_wants_help_starts_with_the_childs_report(
+        service):
+    # the one who uses violence is an adult; under the child's topic the route is the
+    # child's all the same (the kinds are not swapped for the adult)
+    a = await service.ask("pappa som slår sina barn vill ha hjälp att sluta, Orsa", OFFICE,
+                          topic="barn-utsatt-for-vald")
+    assert a.understanding.person.uses_violence and a.understanding.person.group == "vuxen"
+    assert a.route[0].role.kind == "socialtjanst-barn"
