@@ -12,6 +12,7 @@ from directory.clarify import Clarification
 from directory.guidance import Guidance, guide
 from directory.hours import STOCKHOLM
 from directory.labels import DEMO_NOTICE
+from directory.recent import Recent
 from directory.routing import Pick, Route, RouteStep, first_differs, route
 from directory.snapshot import Directory
 from directory.understand import Understander, Understanding
@@ -214,8 +215,7 @@ class RememberedAnswers:
     short question - is not routed again. Keys hold only the redacted question."""
 
     def __init__(self, size: int = ANSWERS_REMEMBERED) -> None:
-        self.size = size
-        self._answers: dict[tuple[Any, ...], Answer] = {}
+        self._answers: Recent[tuple[Any, ...], Answer] = Recent(size)
 
     def answer(self, d: Directory, understander: Understander, question: str,
                at: dt.datetime, default_municipality: str | None = None,
@@ -226,14 +226,9 @@ class RememberedAnswers:
         key = (*redact(question), default_municipality, topic, municipality, asker,
                local.replace(second=0, microsecond=0), d.generation, d.last_version,
                understander.generation)
-        found = self._answers.pop(key, None)
+        found = self._answers.get(key)
         if found is None:
             found = ask(d, understander, question, at, default_municipality, topic,
                         municipality, asker)
-            if len(self._answers) >= self.size:
-                del self._answers[next(iter(self._answers))]  # the least recently asked
-        self._answers[key] = found
+            self._answers.put(key, found)
         return found if found.at == local else dataclasses.replace(found, at=local)
-
-    def forget(self) -> None:
-        self._answers.clear()

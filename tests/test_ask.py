@@ -131,3 +131,14 @@ async def test_an_answer_is_remembered_for_its_minute_and_forgotten_on_any_write
     role = first.route[0].role
     await service.verify(role.id, "test", OFFICE.date(), "webb")  # a write of any kind
     assert (await service.ask(q, OFFICE)).route is not first.route
+
+
+def test_recent_keeps_the_most_recently_used_within_its_size():
+    from directory.recent import Recent
+
+    r: Recent[str, int] = Recent(2)
+    r.put("a", 1)
+    r.put("b", 2)
+    assert r.get("a") == 1  # "a" is now the most recent
+    r.put("c", 3)  # pushes out "b"
+    assert r.get("b") is None and r.get("a") == 1 and r.get("c") == 3 and len(r) == 2

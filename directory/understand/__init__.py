@@ -6,7 +6,6 @@ can add a synonym or a locality without a release.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import math
 import re
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from directory.model import DANGER_KIND, DangerRule, NamedUnit, Person
+from directory.recent import Recent
 from directory.understand import grammar
 from directory.understand import person as persons
 from directory.understand.model import NONE, PLACE, char_grams, word_grams
@@ -183,12 +183,12 @@ class Understander:
         # Understanding is a pure function of the redacted text and the default
         # municipality for one matcher, so a question asked again (a button, a retry, a
         # common short question) is not read again. Keyed on the redacted text only.
-        self._memo: dict[tuple[str, bool, str | None], Understanding] = {}
+        self._memo: Recent[tuple[str, bool, str | None], Understanding] = Recent(MEMO_SIZE)
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled (the snapshot cache) without the questions it remembers."""
         state = self.__dict__.copy()
-        state["_memo"] = {}
+        state["_memo"] = Recent(MEMO_SIZE)
         return state
 
     def forget(self) -> None:
@@ -223,17 +223,12 @@ class Understander:
     def understand(self, text: str, default_municipality: str | None = None) -> Understanding:
         """What a question is about, where, for whom; a copy the caller may change."""
         query, had_number = redact(text)
-        memo = self._memo
         memo_key = (query, had_number, default_municipality)
-        found = memo.pop(memo_key, None)
+        found = self._memo.get(memo_key)
         if found is None:
             found = self._understand(self._read_redacted(query, had_number),
                                      default_municipality)
-            if len(memo) >= MEMO_SIZE:
-                # the least recently asked (another thread may have got there first)
-                with contextlib.suppress(KeyError, RuntimeError, StopIteration):
-                    del memo[next(iter(memo))]
-        memo[memo_key] = found
+            self._memo.put(memo_key, found)
         return copy.copy(found)
 
     def _understand(self, r: _Reading, default_municipality: str | None) -> Understanding:
