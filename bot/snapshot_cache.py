@@ -7,7 +7,10 @@ directory rarely changes between two questions. After a full load the two are pi
 `<db>.snapshot-cache`, stamped with the state of the database they were read from; the
 next run compares the stamp with the database and, when they are equal, answers from the
 pickle. Any change moves the stamp (see `_stamp`), and so does new code or another Python
-or library, so an answer from the cache is the answer a full load would give.
+or library, so an answer from the cache is the answer a full load would give. When only
+writes came after the cache (the same file, code and history), the cached snapshot is
+brought up to date the way `serve` keeps its own (directory/refresh.py), which is much
+quicker than reading everything again.
 
 The cache is code to Python (a pickle): it is written 0600 and read only when it belongs
 to this user and nobody else may write it. Failing to read or write it is never an error;
@@ -41,15 +44,19 @@ def cache_path(db_path: Path) -> Path:
 
 
 async def start(service: DirectoryService, db_path: Path) -> None:
-    """Give `service` the cached snapshot and matcher if they match the database; else load
-    them as usual and keep them for the next run."""
+    """Give `service` the cached snapshot and matcher if they match the database, or bring
+    them up to date when the database has only been written to since (as `serve` keeps its
+    snapshot: the changes applied, the matcher built again only when its names, lexicon or
+    model changed); else load them as usual. Keep the result for the next run."""
     path = cache_path(Path(db_path))
     stamp = await _stamp(service)
-    found = _read(path, stamp)
-    if found is not None:
-        service.adopt(*found)
+    saved, found = _read(path)
+    if found is not None and saved == stamp:
+        await service.adopt(found[0], found[1])
         return
-    d = await service.directory()  # a full load (a new process has no snapshot yet)
+    if found is not None and await _continues(service, saved, stamp):
+        await service.adopt(found[0], found[1], current=False)  # brought up to date
+    d = await service.directory()  # a full load unless adopted above
     understander = await service.understander()
     saved = await _stamp_of(service, d)
     if saved == stamp:  # nothing was written between the two looks
@@ -73,6 +80,16 @@ async def _stamp_of(service: DirectoryService, d: Directory) -> tuple:
     model = (d.model.digest, d.model.built_at) if d.model is not None else None
     return (_file(service), await service.db.schema_version(), d.generation, d.last_version,
             await _version_mark(service.store, d.last_version), model, _code_stamp())
+
+
+async def _continues(service: DirectoryService, saved: tuple, now: tuple) -> bool:
+    """Whether the database is the one the cache was made from, changed only by writes
+    after it (a restored backup or a copy is another file or another history): the same
+    file, schema and code, and the last version the cache had is still there unchanged."""
+    same = (0, 1, 6)
+    return (len(saved) == len(now) and all(saved[i] == now[i] for i in same)
+            and now[2] > saved[2] and saved[3] > 0
+            and await _version_mark(service.store, saved[3]) == saved[4])
 
 
 def _file(service: DirectoryService) -> tuple[int, int]:
@@ -108,18 +125,21 @@ def _code_stamp() -> str:
     return h.hexdigest()
 
 
-def _read(path: Path, stamp: tuple) -> tuple | None:
+def _read(path: Path) -> tuple[tuple, tuple | None]:
+    """The stamp and the (snapshot, matcher) of the cache; ((), None) when there is none
+    to trust."""
     try:
         with open(path, "rb") as f:
             st = os.fstat(f.fileno())
             if st.st_uid != os.getuid() or st.st_mode & 0o022:
-                return None  # written by someone else, or others may write it: not trusted
-            if pickle.load(f) != stamp:
-                return None
+                return (), None  # written by someone else, or others may write it
+            stamp = pickle.load(f)
             found = pickle.load(f)
     except Exception:  # missing, unreadable, truncated, from older code: load as usual
-        return None
-    return found if isinstance(found, tuple) and len(found) == 2 else None
+        return (), None
+    if isinstance(stamp, tuple) and isinstance(found, tuple) and len(found) == 2:
+        return stamp, found
+    return (), None
 
 
 def _write(path: Path, stamp: tuple, found: tuple) -> None:

@@ -157,11 +157,13 @@ class DirectoryCache:
                 self._full = asyncio.get_running_loop().create_task(self._load())
         return await self._wait()
 
-    def adopt(self, d: Directory) -> None:
-        """Answer from `d`, a snapshot of the database as it is now (read from the one-shot
-        CLI's cache after checking its state): it counts as just read."""
+    def adopt(self, d: Directory, current: bool = True) -> None:
+        """Answer from `d`, a snapshot read from the one-shot CLI's cache after checking its
+        state. `current`: of the database as it is now, so it counts as just read; else of
+        an earlier state of this database's history, so the next look applies what was
+        written since, as to any snapshot kept while others write."""
         self._current = d
-        self._seen = (self.store.db.local_commits, time.monotonic())
+        self._seen = (self.store.db.local_commits, time.monotonic()) if current else (-1, 0.0)
 
     async def _load(self) -> Directory:
         try:

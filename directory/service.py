@@ -132,11 +132,17 @@ class DirectoryService(PeopleDoor):
     async def directory(self) -> Directory:
         return await self.cache.get()
 
-    def adopt(self, d: Directory, understander: Understander) -> None:
-        """Start from a snapshot and its matcher made earlier for the database as it is
-        now (the one-shot CLI keeps them between runs: bot/snapshot_cache.py)."""
-        self.cache.adopt(d)
-        self._understander = understander
+    async def adopt(self, d: Directory, understander: Understander, current: bool = True
+                    ) -> None:
+        """Start from a snapshot and its matcher made earlier (the one-shot CLI keeps them
+        between runs: bot/snapshot_cache.py). `current`: for the database as it is now;
+        else for an earlier state of its history: what was written since is applied to the
+        snapshot, and the matcher is kept only when what it is built from is unchanged."""
+        self.cache.adopt(d, current)
+        if not current:
+            d = await self.directory()
+        if understand_key(d) == understander.generation:
+            self._understander = understander
 
     async def understander(self) -> Understander:
         """The matcher for the current lexicon, aliases and model. A new one is built in a
