@@ -58,12 +58,18 @@ PLACE_CUES = frozenset({"i", "pa", "fran", "utanfor", "vid", "in", "from", "near
                         "nara", "inom"})
 
 
+# The letters with diacritics staff type most, off in one pass; the rest by decomposing.
+_COMMON = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u",
+                         "á": "a", "à": "a", "ø": "o", "æ": "a"})
+
+
 def fold(text: str) -> str:
     """Casefolded, diacritics off (å/ä → a, ö → o), typed variants aa/ae/oe joined."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    decomposed = unicodedata.normalize("NFD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = plain.replace("ø", "o").replace("æ", "a").replace("ß", "ss")
+    plain = unicodedata.normalize("NFC", text).casefold().translate(_COMMON)
+    if not plain.isascii():  # rarer letters: decompose and drop the marks
+        decomposed = unicodedata.normalize("NFD", plain)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+        plain = plain.replace("ø", "o").replace("æ", "a").replace("ß", "ss")
     return plain.replace("aa", "a").replace("ae", "a").replace("oe", "o")
 
 
