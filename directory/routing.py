@@ -292,7 +292,8 @@ def first_differs(d: Directory, topic: str, at: dt.datetime, person: Person | No
     steps' whole lists are used)."""
     named_role = d.roles.get(named[0].role) if named_first and named and named[0].role \
         else None
-    if named_role is not None and named_role.status != Status.INACTIVE:
+    if named_role is not None and named_role.status != Status.INACTIVE and (
+            person is None or named_role.serves_person(Person(gender=person.gender))):
         # "Kvinnofridslinjen nummer?": the unit asked for comes first wherever the topic
         # has a path (`_with_named`), so only having a path can differ
         return len({d.path_for(topic, m) is None for m in d.municipalities}) > 1
@@ -337,11 +338,14 @@ def _named_steps(d: Directory, unit: NamedUnit, steps: list[Pick],
                  municipality: str | None, is_open: OpenAt, person: Person | None,
                  brief: bool) -> list[Pick]:
     """The picks for one unit asked for by name: the one role, or the nearest of the kind
-    (for this person if there is one, else the one asked for anyway)."""
+    (for this person if there is one, else the one asked for anyway, whatever the person's
+    age, but never a unit that is not for their gender: no women's shelter for a man)."""
+    anyone = Person(gender=person.gender) if person is not None else None
     if unit.role:
         present = [s for s in steps if s.role.id == unit.role]
         role = d.roles.get(unit.role)
-        if present or role is None or role.status == Status.INACTIVE:
+        if present or role is None or role.status == Status.INACTIVE or not (
+                role.serves_person(anyone)):
             return present
         return [Pick(role, NAMED_WHY, is_open(role))]
     present = [s for s in steps if of_kind(s.role.kind, unit.kind)]
@@ -350,7 +354,7 @@ def _named_steps(d: Directory, unit: NamedUnit, steps: list[Pick],
     ask = Step("always", NAMED_WHY, kind=unit.kind)
     opened = is_open if brief else None
     roles = (_resolve(d, ask, municipality, person, opened)[0]
-             or _resolve(d, ask, municipality, None, opened)[0])
+             or _resolve(d, ask, municipality, anyone, opened)[0])
     return [Pick(role, NAMED_WHY, is_open(role)) for role in roles[:1]]
 
 

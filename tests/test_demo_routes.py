@@ -79,3 +79,34 @@ async def test_a_parent_who_hits_the_children_and_wants_help_starts_with_the_chi
                           topic="barn-utsatt-for-vald")
     assert a.understanding.person.uses_violence and a.understanding.person.group == "vuxen"
     assert a.route[0].role.kind == "socialtjanst-barn"
+
+
+async def test_a_man_asking_for_a_womens_shelter_by_name_is_not_sent_there(service):
+    """The contract: no kvinnojour, tjejjour or kvinnoklinik in a man's route, even when the
+    unit is asked for by name; the units for him come instead."""
+    route = await kinds(service, "har kvinnojouren i Avesta plats för en man, 41, som "
+                                 "hotas av sin sambo?", OFFICE)
+    assert route and not {"kvinnojour", "tjejjour", "kvinnoklinik"} & set(route)
+    assert route[0] == "socialtjanst-vuxen"
+    assert (await kinds(service, "kvinnojouren Avesta, nummer?", OFFICE))[0] == "kvinnojour"
+
+
+async def test_no_danger_said_in_so_many_words_is_no_112(service):
+    """"ingen akut fara just nu": the question says the danger is not immediate."""
+    for question in ("hon behöver skyddat boende, ingen akut fara just nu, han är "
+                     "inlagd, Hedemora",
+                     "not in immediate danger right now, but she cannot go home, Säter"):
+        route = await kinds(service, question, OFFICE)
+        assert route and route[0] != "larmnummer", question
+    assert (await kinds(service, "han slår henne just nu, Hedemora", OFFICE))[0] == (
+        "larmnummer")
+
+
+async def test_a_unit_in_a_question_of_where_to_go_is_asked_for(service):
+    """"ska vi åka till barnakuten?", "akuten i Falun eller Mora?": asked for, first."""
+    route = await kinds(service, "ska vi åka in till barnakuten? 2-åring med misstänkta "
+                                 "brännskador, Falun", OFFICE)
+    assert route[0] == "barnmedicin"
+    route = await kinds(service, "blev våldtagen i helgen, hon vill ha hjälp. akuten i "
+                                 "Mora eller Falun?", OFFICE)
+    assert route[0] == "akutmottagning"

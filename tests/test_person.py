@@ -87,6 +87,14 @@ async def u(service) -> Understander:
     ("patienten har en bruten näsa, det var hennes man", {"gender": "kvinna"}),
     # "för två år sedan" is a time, no two-year-old
     ("kvinna slagen av exet för två år sedan", {"age": None, "group": "vuxen"}),
+    # "i 30 år", "for 12 years": how long, no age; "en kvinna på 71": an age
+    ("70-årig dam, sambon har hotat henne i 30 år", {"age": 70, "group": "aldre"}),
+    ("abused by her husband for 12 years, Mora", {"age": None}),
+    ("en kvinna på 71 hotas av sin son", {"age": 71, "group": "aldre", "gender": "kvinna"}),
+    # "her 19-year-old boyfriend": that age is the boyfriend's, not the girl's before it
+    ("16-year-old girl, her 19-year-old boyfriend slaps her", {"age": 16, "group": "barn"}),
+    # a supine of a violent verb acts too ("som sparkat sin sambo")
+    ("pensionär 80 som knuffat omkull sin fru, Avesta", {"age": 80, "uses_violence": True}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

@@ -185,3 +185,15 @@ def test_violence_with_nobody_it_is_done_to_asks_the_topic(u, question):
     ("misshandel av ett barn, Säter", "barn-utsatt-for-vald")])
 def test_violence_with_more_said_is_answered(u, question, topic):
     assert u.understand(question).topic == topic
+
+
+def test_two_topics_too_close_to_call_go_to_the_one_who_uses_violence(u):
+    """The contract: the one who uses violence asking for help gets `valdsutovare`, unless
+    a child is the victim (then the child's topic, with the report, stays in question)."""
+    pick = u._for_the_one_who_uses_violence
+    assert pick("aldre-valdsutsatt", "valdsutovare") == ("valdsutovare", None)
+    assert pick("valdsutovare", "vuxen-valdsutsatt") == ("valdsutovare", None)
+    assert pick("barn-utsatt-for-vald", "valdsutovare") == ("barn-utsatt-for-vald",
+                                                            "valdsutovare")
+    assert pick("aldre-valdsutsatt", "vuxen-valdsutsatt") == ("aldre-valdsutsatt",
+                                                              "vuxen-valdsutsatt")

@@ -240,6 +240,8 @@ class Understander:
             topic, confidence, rival = None, 0.0, None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
                                 analysis.concepts)
+        if rival and person.uses_violence:
+            topic, rival = self._for_the_one_who_uses_violence(topic, rival)
         vague = only_violence
         if topic is None and not danger and not only_violence:
             said = analysis.concepts
@@ -333,8 +335,10 @@ class Understander:
             if colon or here or YRKE in after or any(WORKPLACE in b for b in before):
                 continue  # the asker's workplace or title, not a request
             near = [at.get(j, set()) for j in range(max(0, i - 4), i + 6)]
+            ends = text[spans[i]:spans[min(i + 4, len(spans) - 1)] + 1] if i < len(spans) else ""
+            asked = "?" in ends.split(".")[0]  # "akuten i Ludvika eller Falun?"
             if (not self._situation(a) or any(ASKING in c for c in near)
-                    or i == first_word):
+                    or i == first_word or asked):
                 return True
         return False
 
@@ -349,6 +353,17 @@ class Understander:
             return u.person
         return persons.choose(u.mentions, u.analysis.ages, self.about.get(u.topic or ""),
                               u.analysis.concepts)
+
+    def _for_the_one_who_uses_violence(self, topic: str | None, rival: str
+                                       ) -> tuple[str | None, str | None]:
+        """Two topics too close to call, and the question is about the one who uses
+        violence: the topic for them wins (the contract: they get help to stop), unless
+        the other is a child's topic (then the report about the child comes first)."""
+        about = {t: self.about.get(t) for t in (topic, rival) if t}
+        theirs = [t for t, a in about.items() if a == persons.ABOUT_USES_VIOLENCE]
+        if theirs and persons.ABOUT_CHILD not in about.values():
+            return theirs[0], None
+        return topic, rival
 
     def close_runner_up(self, u: Understanding) -> str | None:
         """The runner-up topic when it is too close to call."""

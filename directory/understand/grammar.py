@@ -126,7 +126,9 @@ def bare_age(toks: list[str], i: int) -> int | None:
         if j < len(toks) and toks[j].isdigit():
             after = toks[j + 1] if j + 1 < len(toks) else ""
             value = int(toks[j])
-            if 0 < value <= 110 and after not in NOT_AN_AGE_AFTER | ATTRIBUTIVE_AGE:
+            attributive = toks[j + 2:j + 3] == ["old"]  # "her 17-year-old boyfriend": his
+            if 0 < value <= 110 and after not in NOT_AN_AGE_AFTER | ATTRIBUTIVE_AGE and not (
+                    attributive):
                 return value
             return None
         if j < len(toks) and toks[j] not in SKIPPABLE:

@@ -59,6 +59,9 @@ from directory.understand.grammar import (
 )
 from directory.understand.text import tokens, words
 
+# What a topic is about (taxonomy `about`): the child, or the one who uses violence.
+ABOUT_CHILD, ABOUT_USES_VIOLENCE = CHILD, "utovare"
+
 
 class PersonWords:
     """The lexicon's person words matched as written (folded, never stemmed: "maken" and

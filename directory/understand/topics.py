@@ -44,13 +44,15 @@ _AGE = re.compile(
     r"ggr|ganger|st|procent|minutes|hours|days|times))"
     # "pappa 45 blir slagen", "kvinna 34": an adult's age as a bare two-digit number
     r"|\b(?:kvinna|kvinnan|man|mannen|mamma|mamman|pappa|pappan|make|maken|fru|frun|"
-    r"brukare|brukaren|woman|kv)\s+(?P<n3>\d{2})\b"
+    r"brukare|brukaren|woman|kv)\s+(?:pa\s+)?(?P<n3>\d{2})\b"
     r"(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|ar|kr|kronor|ggr|ganger|st|procent|"
     r"minutes|hours|days|times))"
     # "a girl of 15", "a man of 70"
     r"|\b(?:girl|boy|woman|man|child|kid|son|daughter|patient|pupil|student)\s+of\s+"
     r"(?P<n4>\d{1,3})\b")
 _AGO = re.compile(r"\s*(?:sedan|sen|tillbaka|ago|back)\b")
+_FOR_A_TIME = frozenset({"i", "in", "for", "under", "sedan", "since", "over"})
+_YEARS = frozenset({"ar", "year", "years", "yr", "yrs"})
 # Words that turn the next few words around: "vill inte polisanmäla", "not safe" is a
 # phrase of its own and keeps its meaning.
 NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig", "utan", "not", "never", "no", "dont",
@@ -107,6 +109,9 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
             age = 0  # "3 månader", "six weeks old": a baby
         pos = next(m.start(g) for g in ("n1", "n2", "n3", "n4") if m.group(g))
         index = max((i for start, i in starts if start <= pos), default=0)
+        if m.group("unit") in _YEARS and index > 0 and index - 1 not in skip and (
+                toks[index - 1] in _FOR_A_TIME):
+            continue  # "slagit henne i 40 år", "for 20 years": how long, no age
         out.append((age, index))
     return out
 
