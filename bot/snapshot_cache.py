@@ -26,7 +26,7 @@ import os
 import pickle
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from directory.service import DirectoryService
@@ -37,6 +37,18 @@ FORMAT = 1
 SUFFIX = ".snapshot-cache"
 ROOT = Path(__file__).resolve().parent.parent
 CODE = ("directory",)  # the packages whose classes are pickled or whose code built them
+
+
+class Stamp(NamedTuple):
+    """The state of the database a cached snapshot was read in (see `_stamp`)."""
+
+    file: tuple[int, int]
+    schema: int
+    generation: int
+    last_version: int
+    version_mark: tuple | None
+    model: Any
+    code: str
 
 
 def cache_path(db_path: Path) -> Path:
@@ -54,16 +66,16 @@ async def start(service: DirectoryService, db_path: Path) -> None:
     if found is not None and saved == stamp:
         await service.adopt(found[0], found[1])
         return
-    if found is not None and await _continues(service, saved, stamp):
+    if saved is not None and found is not None and await _continues(service, saved, stamp):
         await service.adopt(found[0], found[1], current=False)  # brought up to date
     d = await service.directory()  # a full load unless adopted above
     understander = await service.understander()
-    saved = await _stamp_of(service, d)
-    if saved == stamp:  # nothing was written between the two looks
-        _write(path, saved, (d, understander))
+    read = await _stamp_of(service, d)
+    if read == stamp:  # nothing was written between the two looks
+        _write(path, read, (d, understander))
 
 
-async def _stamp(service: DirectoryService) -> tuple:
+async def _stamp(service: DirectoryService) -> Stamp:
     """The state of the database a snapshot depends on. Every change to the directory
     moves `generation` (the snapshots' own signal); the file's identity (a restored backup
     or a copy is another file) and the last version's id, time and content tell another
@@ -71,25 +83,26 @@ async def _stamp(service: DirectoryService) -> tuple:
     and the schema version are there to be sure."""
     store = service.store
     last = await store.last_version_id()
-    return (_file(service), await service.db.schema_version(), await store.generation(), last,
-            await _version_mark(store, last), await store.model_stamp(), _code_stamp())
+    return Stamp(_file(service), await service.db.schema_version(), await store.generation(),
+                 last, await _version_mark(store, last), await store.model_stamp(),
+                 _code_stamp())
 
 
-async def _stamp_of(service: DirectoryService, d: Directory) -> tuple:
+async def _stamp_of(service: DirectoryService, d: Directory) -> Stamp:
     """The stamp of the state a loaded snapshot was read in."""
     model = (d.model.digest, d.model.built_at) if d.model is not None else None
-    return (_file(service), await service.db.schema_version(), d.generation, d.last_version,
-            await _version_mark(service.store, d.last_version), model, _code_stamp())
+    return Stamp(_file(service), await service.db.schema_version(), d.generation,
+                 d.last_version, await _version_mark(service.store, d.last_version), model,
+                 _code_stamp())
 
 
-async def _continues(service: DirectoryService, saved: tuple, now: tuple) -> bool:
+async def _continues(service: DirectoryService, saved: Stamp, now: Stamp) -> bool:
     """Whether the database is the one the cache was made from, changed only by writes
     after it (a restored backup or a copy is another file or another history): the same
     file, schema and code, and the last version the cache had is still there unchanged."""
-    same = (0, 1, 6)
-    return (len(saved) == len(now) and all(saved[i] == now[i] for i in same)
-            and now[2] > saved[2] and saved[3] > 0
-            and await _version_mark(service.store, saved[3]) == saved[4])
+    return (saved.file == now.file and saved.schema == now.schema and saved.code == now.code
+            and now.generation > saved.generation and saved.last_version > 0
+            and await _version_mark(service.store, saved.last_version) == saved.version_mark)
 
 
 def _file(service: DirectoryService) -> tuple[int, int]:
@@ -125,24 +138,24 @@ def _code_stamp() -> str:
     return h.hexdigest()
 
 
-def _read(path: Path) -> tuple[tuple, tuple | None]:
-    """The stamp and the (snapshot, matcher) of the cache; ((), None) when there is none
+def _read(path: Path) -> tuple[Stamp | None, tuple | None]:
+    """The stamp and the (snapshot, matcher) of the cache; (None, None) when there is none
     to trust."""
     try:
         with open(path, "rb") as f:
             st = os.fstat(f.fileno())
             if st.st_uid != os.getuid() or st.st_mode & 0o022:
-                return (), None  # written by someone else, or others may write it
+                return None, None  # written by someone else, or others may write it
             stamp = pickle.load(f)
             found = pickle.load(f)
     except Exception:  # missing, unreadable, truncated, from older code: load as usual
-        return (), None
-    if isinstance(stamp, tuple) and isinstance(found, tuple) and len(found) == 2:
+        return None, None
+    if isinstance(stamp, Stamp) and isinstance(found, tuple) and len(found) == 2:
         return stamp, found
-    return (), None
+    return None, None
 
 
-def _write(path: Path, stamp: tuple, found: tuple) -> None:
+def _write(path: Path, stamp: Stamp, found: tuple) -> None:
     """Atomically (a whole file or none), readable and writable by this user only."""
     import tempfile
 

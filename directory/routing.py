@@ -14,7 +14,7 @@ from directory.hours import STOCKHOLM
 from directory.model import DANGER_KIND as DANGER_KIND  # re-exported: 112 first is routing's
 from directory.model import PERSON_TAGS, Contact, NamedUnit, Person, Role, Step
 from directory.snapshot import Directory, OpenAt
-from directory.vocabulary import Status
+from directory.vocabulary import PERPETRATOR_TAG, Status
 
 PERSON_TAG_SET = frozenset(PERSON_TAGS)
 DANGER_WHY = "Akut fara: ring 112 först, sedan vidare enligt kontaktvägen nedan."
@@ -161,7 +161,7 @@ def _plan(d: Directory, topic: str, municipality: str | None, person: Person | N
     # "pappa som slår sin son vill ha hjälp": the report about the child comes first, and
     # the route is the child's, whoever the question is about (kinds swapped for the child)
     about = topic_obj.about if topic_obj and person is not None and person.uses_violence \
-        and topic_obj.about and topic_obj.about != "utovare" else None
+        and topic_obj.about and topic_obj.about != PERPETRATOR_TAG else None
     swaps = frozenset({about}) if about else who
     # A step written "for:" a person or situation is taken as written: it may be for
     # someone else than the person ("barn-drabbat": the child the asker's patient harms).
@@ -293,7 +293,7 @@ def first_differs(d: Directory, topic: str, at: dt.datetime, person: Person | No
     named_role = d.roles.get(named[0].role) if named_first and named and named[0].role \
         else None
     if named_role is not None and named_role.status != Status.INACTIVE and (
-            person is None or named_role.serves_person(Person(gender=person.gender))):
+            named_role.serves_person(_gender_only(person))):
         # "Kvinnofridslinjen nummer?": the unit asked for comes first wherever the topic
         # has a path (`_with_named`), so only having a path can differ
         return len({d.path_for(topic, m) is None for m in d.municipalities}) > 1
@@ -334,13 +334,18 @@ def of_kind(kind: str, named: str) -> bool:
     return kind == named or kind.startswith(named + "-")
 
 
+def _gender_only(person: Person | None) -> Person | None:
+    """Whom a unit asked for by name must serve: any age, but the person's gender."""
+    return Person(gender=person.gender) if person is not None else None
+
+
 def _named_steps(d: Directory, unit: NamedUnit, steps: list[Pick],
                  municipality: str | None, is_open: OpenAt, person: Person | None,
                  brief: bool) -> list[Pick]:
     """The picks for one unit asked for by name: the one role, or the nearest of the kind
     (for this person if there is one, else the one asked for anyway, whatever the person's
     age, but never a unit that is not for their gender: no women's shelter for a man)."""
-    anyone = Person(gender=person.gender) if person is not None else None
+    anyone = _gender_only(person)
     if unit.role:
         present = [s for s in steps if s.role.id == unit.role]
         role = d.roles.get(unit.role)

@@ -305,14 +305,15 @@ def test_a_snapshot_cache_of_another_state_or_others_is_not_used(demo_db, tmp_pa
 
 
 def test_the_snapshot_cache_is_read_only_when_nobody_else_may_write_it(tmp_path):
-    from bot.snapshot_cache import _read, _write
+    from bot.snapshot_cache import Stamp, _read, _write
 
     path = tmp_path / "k.db.snapshot-cache"
-    _write(path, ("stamp",), ("directory", "matcher"))
+    stamp = Stamp((1, 2), 3, 4, 5, None, None, "code")
+    _write(path, stamp, ("directory", "matcher"))
     assert path.stat().st_mode & 0o777 == 0o600
-    assert _read(path) == (("stamp",), ("directory", "matcher"))
+    assert _read(path) == (stamp, ("directory", "matcher"))
     path.chmod(0o620)
-    assert _read(path) == ((), None)
+    assert _read(path) == (None, None)
 
 
 def test_users_add_refuses_the_names_the_web_refuses(demo_db):

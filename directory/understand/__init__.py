@@ -30,6 +30,7 @@ from directory.understand.topics import (
     Analysis,
     TopicMatcher,
 )
+from directory.vocabulary import PERPETRATOR_TAG, Group
 
 if TYPE_CHECKING:  # the snapshot imports the place finder from this package
     from directory.snapshot import Directory
@@ -360,8 +361,8 @@ class Understander:
         violence: the topic for them wins (the contract: they get help to stop), unless
         the other is a child's topic (then the report about the child comes first)."""
         about = {t: self.about.get(t) for t in (topic, rival) if t}
-        theirs = [t for t, a in about.items() if a == persons.ABOUT_USES_VIOLENCE]
-        if theirs and persons.ABOUT_CHILD not in about.values():
+        theirs = [t for t, a in about.items() if a == PERPETRATOR_TAG]
+        if theirs and Group.CHILD not in about.values():
             return theirs[0], None
         return topic, rival
 

@@ -58,9 +58,7 @@ from directory.understand.grammar import (
     target_of,
 )
 from directory.understand.text import tokens, words
-
-# What a topic is about (taxonomy `about`): the child, or the one who uses violence.
-ABOUT_CHILD, ABOUT_USES_VIOLENCE = CHILD, "utovare"
+from directory.vocabulary import PERPETRATOR_TAG
 
 
 class PersonWords:
@@ -298,11 +296,11 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
     """The person the question is about. `about` comes from the topic: "barn" (the child
     is the person), "utovare" (the one who uses violence is), or None (the one harmed)."""
     people = [m for m in found if not m.possessor]
-    uses_violence = about == "utovare" or (bool(people) and people[0].harms and (
+    uses_violence = about == PERPETRATOR_TAG or (bool(people) and people[0].harms and (
         any(concepts.get(c, 0.0) >= 0.9 for c in USES_VIOLENCE) or people[0].described))
     if uses_violence:
         pool = [m for m in people if m.harms] or [m for m in people if not m.harmed]
-    elif about == "barn":
+    elif about == CHILD:
         pool = [m for m in people if _is_child(m) and m.harmed] + [
             m for m in people if _is_child(m)]
         pool += [m for m in people if m.harmed and m.group in (None, CHILD) and not m.harms]
@@ -317,17 +315,17 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
                 + [m for m in neutral if m.possessor] + [m for m in neutral if m.relation])
     chosen = pool[0] if pool else None
     age, group, gender = _fill(chosen, found, about, uses_violence)
-    if age is None and about != "utovare" and not uses_violence:
+    if age is None and about != PERPETRATOR_TAG and not uses_violence:
         taken = {m.index for m in found if m is not chosen}
         free = [a for a, i in ages if i not in taken and not any(
             m.age == a for m in found if m is not chosen)]
-        if about == "barn":
+        if about == CHILD:
             free = [a for a in free if a < ADULT_FROM]
-        if len(free) == 1 or (free and about == "barn"):
-            age = min(free) if about == "barn" else free[0]
+        if len(free) == 1 or (free and about == CHILD):
+            age = min(free) if about == CHILD else free[0]
     group = _group(age) or group
     if group is None:
-        if about == "barn":
+        if about == CHILD:
             group = CHILD
         elif concepts.get("aldre", 0.0) >= 0.9 and not uses_violence:
             group = OLDER
