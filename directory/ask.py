@@ -153,7 +153,11 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
     # The municipality first: without it, two topics' first contacts can only be compared
     # among regional units; once it is given, a topic too close to call is asked next.
     unknown_place = u.municipality is None and not u.danger
-    if unknown_place and (u.municipality_options or _first_depends_on_municipality(d, u, at)):
+    # A case that belongs to a municipality (a report about a child) is asked for it even
+    # when the first contact is the same everywhere, unless a unit was asked for by name.
+    belongs = topic_obj.ask_municipality and not u.asks_for_named
+    if unknown_place and (u.municipality_options or belongs
+                          or _first_depends_on_municipality(d, u, at)):
         options = u.municipality_options or list(d.municipalities)
         answer.clarify = Clarification.municipality(options)
         return answer

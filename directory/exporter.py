@@ -40,6 +40,7 @@ async def export_files(store: Store) -> dict[str, str]:
         "topics": [{"slug": t.slug, "label": t.label, "urgent": t.urgent}
                    | ({"about": t.about} if t.about else {})
                    | ({"assume": t.assume} if t.assume else {})
+                   | ({"ask_municipality": True} if t.ask_municipality else {})
                    | {"checklist": [line_doc(x) for x in t.lines]} for t in topics],
         "kinds": [{"slug": k.slug, "label": k.label} | ({"topic": k.topic} if k.topic else {})
                   | ({"secure_reports": True} if k.secure_reports else {})

@@ -121,8 +121,13 @@ def _read_taxonomy(doc: dict[str, Any], p: Problems) -> tuple[list[Topic], list[
         if assume is not None and assume not in values(Group):
             p.add(t, "assume", f"'assume' ska vara en av: {', '.join(values(Group))}")
             assume = None
+        ask_municipality = t.get("ask_municipality", False)
+        if not isinstance(ask_municipality, bool):
+            p.add(t, "ask_municipality", "'ask_municipality' ska vara true eller false")
+            ask_municipality = False
         topics.append(Topic(t["slug"], str(t.get("label", "")), bool(t.get("urgent", False)),
-                            parse_checklist(t.get("checklist"), t, p), about, assume))
+                            parse_checklist(t.get("checklist"), t, p), about, assume,
+                            ask_municipality))
     for i, k in enumerate(doc.get("kinds") or []):
         if not isinstance(k, dict) or not SLUG.match(str(k.get("slug", ""))):
             p.add(doc["kinds"], i, "en typ behöver slug och label")

@@ -186,6 +186,10 @@ class Topic:
     about: str | None = None  # "barn": the topic is about a child; "utovare": about the
     #                           one who uses violence (the person is then that one)
     assume: str | None = None  # the group a route is for when the question does not say
+    # The case belongs to the person's municipality (a report about a child goes to the
+    # child's social services): ask for it even when the first contact is the same
+    # everywhere at that hour.
+    ask_municipality: bool = False
 
     def __post_init__(self) -> None:
         # Plain strings are lines for everyone, without sources.

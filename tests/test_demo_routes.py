@@ -110,3 +110,66 @@ async def test_a_unit_in_a_question_of_where_to_go_is_asked_for(service):
     route = await kinds(service, "blev våldtagen i helgen, hon vill ha hjälp. akuten i "
                                  "Mora eller Falun?", OFFICE)
     assert route[0] == "akutmottagning"
+
+
+NIGHT = parse_moment("2026-11-24T23:30:00+01:00")
+
+
+async def test_the_one_who_uses_violence_still_there_is_immediate_danger(service):
+    """"är kvar i lägenheten", "still in the house": the danger is present, 112 first; one
+    who still lives in the home ("bor kvar") is not."""
+    for question in ("sambon är kvar i lägenheten efter att ha misshandlat henne, Orsa",
+                     "her partner hit her an hour ago and is still in the house, Mora"):
+        assert (await kinds(service, question, OFFICE))[0] == "larmnummer", question
+    route = await kinds(service, "hon bor kvar i huset efter misshandeln, vill ha stöd, Orsa",
+                        OFFICE)
+    assert route and route[0] != "larmnummer"
+
+
+async def test_screams_heard_now_are_danger_and_heard_before_are_not(service):
+    assert (await kinds(service, "vi hör skrik från lägenheten ovanför, Säter",
+                        OFFICE))[0] == "larmnummer"
+    route = await kinds(service, "grannarna hörde skrik och bråk förra veckan, barn i "
+                                 "familjen, Säter", OFFICE)
+    assert route and route[0] != "larmnummer"
+
+
+async def test_one_who_is_away_or_held_is_no_immediate_danger(service):
+    """A weapon at home, but the one who uses violence is held by the police or away."""
+    for question in ("maken har gevär hemma men är häktad sedan i måndags, hon vill ha "
+                     "stöd, Leksand",
+                     "her husband beats her and owns a shotgun but is away for work until "
+                     "March, Leksand"):
+        route = await kinds(service, question, OFFICE)
+        assert route and route[0] != "larmnummer", question
+
+
+async def test_worry_with_nothing_of_what_happened_asks_what_it_is_about(service):
+    for question in ("en brukare i Gagnef jag är bekymrad för, vem ringer jag?",
+                     "something is wrong with a family I see in Gagnef, who do I contact?"):
+        a = (await service.ask(question, OFFICE)).to_json()
+        assert a["clarify"] and a["clarify"]["field"] == "topic", question
+
+
+async def test_words_of_other_matters_are_not_asked_about(service):
+    """A work injury or a vaccination is nothing in the directory: no answer, no question."""
+    for question in ("anmäla en arbetsskada, axeln tog stryk vid en förflyttning",
+                     "blåmärken på armen efter blodprov, hon tar blodförtunnande, vem ringer "
+                     "jag?", "när får personalen vaccination mot covid i år?"):
+        a = (await service.ask(question, OFFICE)).to_json()
+        assert a["understood"]["topic"] is None and a["clarify"] is None, question
+
+
+async def test_a_report_about_a_child_asks_for_the_municipality_at_night_too(service):
+    """The contract: a report about a child needs the municipality, even when the social
+    duty takes it everywhere at night; a unit asked for by name does not."""
+    a = (await service.ask("vill orosanmäla, en fyraåring far illa hemma", NIGHT)).to_json()
+    assert a["clarify"] and a["clarify"]["field"] == "municipality" and not a["route"]
+    a = (await service.ask("vill orosanmäla, en fyraåring far illa hemma, Orsa",
+                           NIGHT)).to_json()
+    assert a["route"][0]["kind"] == "socialjour"
+    a = (await service.ask("socialjourens telefonnummer? gäller en orosanmälan", NIGHT)
+         ).to_json()
+    assert a["clarify"] is None and a["route"][0]["kind"] == "socialjour"
+    adult = (await service.ask("kvinna slagen av sin sambo, vill ha stöd", NIGHT)).to_json()
+    assert adult["clarify"] is None and adult["route"][0]["kind"] == "socialjour"

@@ -145,6 +145,22 @@ async def test_wrongly_shaped_lexicon_and_taxonomy_files_are_errors(service, tmp
     assert str(failed.value.problems[0]).startswith("odd.yaml:")
 
 
+async def test_a_topics_ask_municipality_must_be_true_or_false(service, tmp_path):
+    """Whether a topic's case always needs the municipality is data: a bad value names the
+    file and line and changes nothing; a good one is stored and exported as written."""
+    root = broken_copy(tmp_path, {"taxonomy.yaml": (
+        "  ask_municipality: true\n", "  ask_municipality: ja\n")})
+    before = await snapshot_tables(service)
+    with pytest.raises(ImportFailed) as failed:
+        await import_path(root, service.store, "test")
+    assert any(str(p).startswith("taxonomy.yaml:") and "ask_municipality" in str(p)
+               for p in failed.value.problems)
+    assert await snapshot_tables(service) == before
+    topics = {t.slug: t for t in await service.store.topics()}
+    assert topics["barn-far-illa"].ask_municipality
+    assert not topics["vuxen-valdsutsatt"].ask_municipality
+
+
 async def test_an_organisation_without_roles_in_an_unknown_municipality_names_its_file(
         service, tmp_path):
     path = tmp_path / "ny.yaml"

@@ -95,6 +95,9 @@ async def u(service) -> Understander:
     ("16-year-old girl, her 19-year-old boyfriend slaps her", {"age": 16, "group": "barn"}),
     # a supine of a violent verb acts too ("som sparkat sin sambo")
     ("pensionär 80 som knuffat omkull sin fru, Avesta", {"age": 80, "uses_violence": True}),
+    # a school year of grundskolan: "åk 4" is ten, "årskurs 9" fifteen
+    ("pojke i åk 4 med blåmärken på ryggen, Mora", {"age": 10, "group": "barn"}),
+    ("elev i årskurs 9 är rädd för sin pappa", {"age": 15, "group": "barn"}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

@@ -93,7 +93,7 @@ class Store:
     async def topics(self) -> list[Topic]:
         return [Topic(r["slug"], r["label"], bool(r["urgent"]),
                       parse_checklist(json.loads(r["checklist"]), None, _Strict()),
-                      r["about"], r["assume"])
+                      r["about"], r["assume"], bool(r["ask_municipality"]))
                 for r in await self.db.fetchall("SELECT * FROM topics ORDER BY position")]
 
     async def kinds(self) -> list[Kind]:

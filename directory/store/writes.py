@@ -329,14 +329,15 @@ def apply_bundle(conn: Conn, bundle: Bundle, actor: str, action: str, at: str
         before = taxonomy_doc(conn)
         for i, t in enumerate(bundle.topics or []):
             conn.execute(
-                "INSERT INTO topics(slug, label, urgent, position, checklist, about, assume) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(slug) DO UPDATE SET "
-                "label = excluded.label, urgent = excluded.urgent, "
+                "INSERT INTO topics(slug, label, urgent, position, checklist, about, assume, "
+                "ask_municipality) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(slug) DO UPDATE "
+                "SET label = excluded.label, urgent = excluded.urgent, "
                 "position = excluded.position, checklist = excluded.checklist, "
-                "about = excluded.about, assume = excluded.assume",
+                "about = excluded.about, assume = excluded.assume, "
+                "ask_municipality = excluded.ask_municipality",
                 (t.slug, t.label, int(t.urgent), i,
                  json.dumps([line_doc(x) for x in t.lines], ensure_ascii=False), t.about,
-                 t.assume))
+                 t.assume, int(t.ask_municipality)))
         for i, k in enumerate(bundle.kinds or []):
             conn.execute(
                 "INSERT INTO kinds(slug, label, position, topic, swaps, secure_reports) "

@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # the snapshot imports the place finder from this package
 ASKING, WORKPLACE, YRKE, UNSURE = "efterfragan", "arbetsplats", "yrke", "osaker"
 CASE = "arende"  # "ett ärende", "a case": a case of ours, so a vague question is in scope
 UNIT = "enhet"  # "soc", "lasarettet", "vårdcentralen": a unit of many needs, named alone
+HUNCH = "magkansla"  # "något känns inte rätt", "seems off": worry, nothing of what happened
+NOT_VIOLENCE = "ovald"  # "arbetsskada", "stroke", "vaccination": words of other matters
 VIOLENCE = "vald"  # "våld", "misshandel", "abuse": violence, and nothing of whose
 # Violence said with nothing of whom it is done to or by ("våld Hedemora, vem ringer jag",
 # "suspected abuse"): the first contact differs for a child and an adult, so ask.
@@ -64,7 +66,8 @@ NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: th
 REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *grammar.CONCEPTS, *grammar.RELATIONS, *grammar.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
-    ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE, UNIT, KILL, *ONLY_VIOLENCE)))
+    ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE, UNIT, HUNCH, NOT_VIOLENCE, KILL,
+    *ONLY_VIOLENCE)))
 
 
 @dataclass(frozen=True)
@@ -244,14 +247,16 @@ class Understander:
         if rival and person.uses_violence:
             topic, rival = self._for_the_one_who_uses_violence(topic, rival)
         vague = only_violence
-        if topic is None and not danger and not only_violence:
-            said = analysis.concepts
+        said = analysis.concepts
+        if topic is None and not danger and not only_violence and (
+                said.get(NOT_VIOLENCE, 0.0) < 0.9):  # "blåmärken efter provtagning": other
             more = self._more_than_names(r)
             asking = any(said.get(c, 0.0) >= 0.9 for c in (ASKING, UNSURE))
             vague = (asking and (
                 not more  # "vem ska jag ringa?", "Mora, vilket nummer?"
                 or (nothing < VAGUE_BELOW and (bool(r.hits) or bool(r.found)))
-                or said.get(CASE, 0.0) >= 0.9)  # "ett ärende i Borlänge"
+                or said.get(CASE, 0.0) >= 0.9  # "ett ärende i Borlänge"
+                or said.get(HUNCH, 0.0) >= 0.9)  # "Mora, något känns inte rätt": worry
             ) or (said.get(UNIT, 0.0) >= 0.9 and not more)  # "soc i Säter": a unit of many
             # needs, and nothing of the need
         return Understanding(

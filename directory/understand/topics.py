@@ -44,12 +44,16 @@ _AGE = re.compile(
     r"ggr|ganger|st|procent|minutes|hours|days|times))"
     # "pappa 45 blir slagen", "kvinna 34": an adult's age as a bare two-digit number
     r"|\b(?:kvinna|kvinnan|man|mannen|mamma|mamman|pappa|pappan|make|maken|fru|frun|"
-    r"brukare|brukaren|woman|kv)\s+(?:pa\s+)?(?P<n3>\d{2})\b"
+    r"brukare|brukaren|anhorig|anhorige|maka|makan|hustru|hustrun|woman|kv)\s+"
+    r"(?:pa\s+)?(?P<n3>\d{2})\b"
     r"(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|ar|kr|kronor|ggr|ganger|st|procent|"
     r"minutes|hours|days|times))"
     # "a girl of 15", "a man of 70"
     r"|\b(?:girl|boy|woman|man|child|kid|son|daughter|patient|pupil|student)\s+of\s+"
-    r"(?P<n4>\d{1,3})\b")
+    r"(?P<n4>\d{1,3})\b"
+    # "tjej i åk 8", "årskurs 3": a school year of grundskolan, the age is the year + 6
+    r"|\b(?:ak|arskurs)\s*(?P<grade>[1-9])\b")
+GRADE_TO_AGE = 6  # grundskolan's year 1 is the year a child turns seven
 _AGO = re.compile(r"\s*(?:sedan|sen|tillbaka|ago|back)\b")
 _FOR_A_TIME = frozenset({"i", "in", "for", "under", "sedan", "since", "over"})
 _YEARS = frozenset({"ar", "year", "years", "yr", "yrs"})
@@ -101,6 +105,11 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
         text += t + " "
     out = []
     for m in _AGE.finditer(text):
+        if m.group("grade"):
+            pos = m.start("grade")
+            out.append((int(m.group("grade")) + GRADE_TO_AGE,
+                        max((i for start, i in starts if start <= pos), default=0)))
+            continue
         raw = m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4")
         age = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
         if age is None or age > 120 or _AGO.match(text, m.end()):
