@@ -173,3 +173,11 @@ async def test_a_report_about_a_child_asks_for_the_municipality_at_night_too(ser
     assert a["clarify"] is None and a["route"][0]["kind"] == "socialjour"
     adult = (await service.ask("kvinna slagen av sin sambo, vill ha stöd", NIGHT)).to_json()
     assert adult["clarify"] is None and adult["route"][0]["kind"] == "socialjour"
+
+
+async def test_sex_with_a_child_brings_the_childrens_medical_step(service):
+    """The contract: a sexual assault on a child brings barnmedicin into the route."""
+    route = await kinds(service, "14-åring säger att en granne i 40-årsåldern har haft sex "
+                                 "med henne, Orsa", OFFICE)
+    assert route[0] == "socialtjanst-barn" and "barnmedicin" in route
+
