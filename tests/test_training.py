@@ -108,3 +108,19 @@ def test_the_model_file_round_trips(rows, tmp_path: Path):
     again = TopicModel.from_bytes(model.to_bytes())
     assert again.classes == model.classes and again.digest == "t"
     assert again.probabilities(rows[0][0]).keys() == set(model.classes)
+
+
+async def test_words_looked_up_once_score_exactly_as_the_features(service):
+    """Answering keeps each word's character n-gram rows; the probabilities must be the
+    very numbers scored from the question's features (training's form), to the last bit,
+    and a word seen before must give what it gave the first time."""
+    d = await service.directory()
+    assert d.model is not None
+    reader = Understander(d)
+    questions = [e.question for e in (await service.store.examples())[::5]]
+    for round_ in range(2):  # the second round reads every word from what was kept
+        for q in questions:
+            r = reader._read(q)
+            assert reader._probabilities(d.model, r) == d.model.probabilities(
+                reader._grams(r)), (round_, q)
+    assert reader._word_rows

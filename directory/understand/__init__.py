@@ -18,7 +18,7 @@ from directory.recent import Recent
 from directory.understand import grammar
 from directory.understand import person as persons
 from directory.understand.danger import KILL, NOW_CONCEPT, danger_and_risks
-from directory.understand.model import NONE, PLACE, char_grams, word_grams
+from directory.understand.model import NONE, PLACE, TopicModel, char_grams, word_grams
 from directory.understand.places import PlaceHit, choose
 from directory.understand.redact import redact
 from directory.understand.text import is_stop, original_words, tokens
@@ -58,6 +58,8 @@ AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "man
                        "manad", "veckor", "vecka", "months", "weeks"})
 CLOSE_MARGIN = 0.08  # lexicon alone: share of the best score within which a runner-up competes
 MEMO_SIZE = 4096  # understood questions remembered per matcher (the same text, the same result)
+WORD_ROWS_MAX = 50_000  # words whose character n-gram rows are kept (forgotten all at once)
+CHAR_BLOCK = "char"  # the topic model's block of character n-grams
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
 # Concept names the code reads by name, gathered from the modules that read them: the
 # importer refuses a lexicon that lacks one of them (a rename in the data would otherwise
@@ -110,6 +112,19 @@ class Understanding:
         return frozenset(c for c, v in self.analysis.concepts.items() if v >= 0.9)
 
 
+def _masked(r: _Reading) -> list[str]:
+    """The question's words with place names masked: places must not teach topics."""
+    return [PLACE if i in r.skip else t for i, t in enumerate(r.toks)]
+
+
+def _concept_features(r: _Reading) -> list[str]:
+    """The lexicon's concepts, phrases and the person as extra words for the model."""
+    person = persons.choose(r.found, r.analysis.ages, None, r.analysis.concepts)
+    concept = ["c:" + c for c, v in r.analysis.concepts.items() if v >= 0.5]
+    concept += ["ph:" + t for t in r.analysis.phrases]
+    return concept + ["p:" + t for t in (person.group, person.gender) if t]
+
+
 def key(d: Directory) -> tuple[int, int, str | None, str | None]:
     """What an Understander is built from: rebuilt only when this changes."""
     return (d.lexicon_version, d.alias_version, d.model.digest if d.model else None,
@@ -146,11 +161,13 @@ class Understander:
         # municipality for one matcher, so a question asked again (a button, a retry, a
         # common short question) is not read again. Keyed on the redacted text only.
         self._memo: Recent[tuple[str, bool, str | None], Understanding] = Recent(MEMO_SIZE)
+        self._word_rows: dict[str, list[int]] = {}  # word -> its char n-grams' model rows
 
     def __getstate__(self) -> dict[str, object]:
-        """Pickled (the snapshot cache) without the questions it remembers."""
+        """Pickled (the snapshot cache) without the questions and words it remembers."""
         state = self.__dict__.copy()
         state["_memo"] = Recent(MEMO_SIZE)
+        state["_word_rows"] = {}
         return state
 
     def forget(self) -> None:
@@ -175,12 +192,29 @@ class Understander:
 
     @staticmethod
     def _grams(r: _Reading) -> dict[str, list[str]]:
-        masked = [PLACE if i in r.skip else t for i, t in enumerate(r.toks)]
-        person = persons.choose(r.found, r.analysis.ages, None, r.analysis.concepts)
-        concept = ["c:" + c for c, v in r.analysis.concepts.items() if v >= 0.5]
-        concept += ["ph:" + t for t in r.analysis.phrases]
-        concept += ["p:" + t for t in (person.group, person.gender) if t]
-        return {"char": char_grams(masked), "word": word_grams(masked), "concept": concept}
+        masked = _masked(r)
+        return {CHAR_BLOCK: char_grams(masked), "word": word_grams(masked),
+                "concept": _concept_features(r)}
+
+    def _probabilities(self, model: TopicModel, r: _Reading) -> dict[str, float]:
+        """The model's probabilities for a question, as from `_grams`; each word's
+        character n-grams are looked up in the model once and kept (most of the cost of
+        reading a question the first time)."""
+        masked = _masked(r)
+        block = next((b for b in model.blocks if b.name == CHAR_BLOCK), None)
+        if block is None:
+            return model.probabilities(self._grams(r))
+        known = self._word_rows
+        if len(known) >= WORD_ROWS_MAX:
+            known.clear()
+        rows: list[int] = []
+        for tok in masked:
+            found = known.get(tok)
+            if found is None:
+                found = known[tok] = block.word_rows(tok)
+            rows.extend(found)
+        return model.probabilities({"word": word_grams(masked),
+                                    "concept": _concept_features(r)}, {CHAR_BLOCK: rows})
 
     def understand(self, text: str, default_municipality: str | None = None) -> Understanding:
         """What a question is about, where, for whom; a copy the caller may change."""
@@ -206,7 +240,7 @@ class Understander:
         only_who = self._only_who(r)
         rival, nothing = None, 0.0 if only_who else 1.0
         if self.model is not None and not only_who:
-            probabilities = self.model.probabilities(self._grams(r))
+            probabilities = self._probabilities(self.model, r)
             nothing = probabilities.get(NONE, 0.0)
             ranked = self._blend(probabilities, lex_topic)
             least = (self.min_probability if analysis.situation >= MIN_SITUATION

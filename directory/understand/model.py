@@ -68,11 +68,23 @@ class Block:
             k = len(self.weights) // len(self.index)
             object.__setattr__(self, "by_class", tuple(self.weights[c::k] for c in range(k)))
 
+    def rows(self, grams: list[str]) -> list[int]:
+        """The rows of the features the model knows, in the order of the grams."""
+        index = self.index
+        return [index[g] for g in grams if g in index]
+
+    def word_rows(self, token: str) -> list[int]:
+        """The rows of one word's known character n-grams, in `char_grams` order: a
+        question's rows are its words' rows one after the other, so a word's can be kept."""
+        return self.rows(char_grams([token]))
+
     def add(self, grams: list[str], out: list[float]) -> None:
         """Add this block's share of the decision values (tf-idf, l2-normalised)."""
-        index = self.index
-        # counted in C, then the features the model knows, in the order first seen
-        found = [(index[g], n) for g, n in Counter(grams).items() if g in index]
+        self.add_rows(self.rows(grams), out)
+
+    def add_rows(self, rows: list[int], out: list[float]) -> None:
+        """`add` for features already looked up: counted in C, in the order first seen."""
+        found = list(Counter(rows).items())
         if not found:
             return
         rows = [r for r, _ in found]
@@ -102,11 +114,16 @@ class TopicModel:
     examples: int
     built_at: str
 
-    def probabilities(self, grams: dict[str, list[str]]) -> dict[str, float]:
-        """Class -> probability for one question's features (block name -> features)."""
+    def probabilities(self, grams: dict[str, list[str]],
+                      rows: dict[str, list[int]] | None = None) -> dict[str, float]:
+        """Class -> probability for one question's features (block name -> features, or
+        block name -> rows already looked up: the same numbers, see `Block.word_rows`)."""
         out = list(self.intercept)
         for block in self.blocks:
-            block.add(grams.get(block.name, []), out)
+            if rows is not None and block.name in rows:
+                block.add_rows(rows[block.name], out)
+            else:
+                block.add(grams.get(block.name, []), out)
         top = max(out)
         exp = [math.exp(v - top) for v in out]
         total = sum(exp)
