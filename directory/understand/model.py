@@ -82,9 +82,9 @@ class Block:
         """Add this block's share of the decision values (tf-idf, l2-normalised)."""
         self.add_rows(self.rows(grams), out)
 
-    def add_rows(self, rows: list[int], out: list[float]) -> None:
+    def add_rows(self, looked_up: list[int], out: list[float]) -> None:
         """`add` for features already looked up: counted in C, in the order first seen."""
-        found = list(Counter(rows).items())
+        found = list(Counter(looked_up).items())
         if not found:
             return
         rows = [r for r, _ in found]
