@@ -181,3 +181,11 @@ async def test_sex_with_a_child_brings_the_childrens_medical_step(service):
                                  "med henne, Orsa", OFFICE)
     assert route[0] == "socialtjanst-barn" and "barnmedicin" in route
 
+
+
+async def test_a_girls_line_asked_for_a_teenager_with_a_boyfriend_is_given(service):
+    """"16-åring med en svartsjuk kille": the boy is the one she is with, so the girls'
+    line asked for by name is not dropped as if the person were a boy."""
+    route = await kinds(service, "tjejjouren, går det att chatta? 15-åring med en svartsjuk "
+                                 "kille, Falun", OFFICE)
+    assert route[0] == "tjejjour"

@@ -98,6 +98,8 @@ async def u(service) -> Understander:
     # a school year of grundskolan: "åk 4" is ten, "årskurs 9" fifteen
     ("pojke i åk 4 med blåmärken på ryggen, Mora", {"age": 10, "group": "barn"}),
     ("elev i årskurs 9 är rädd för sin pappa", {"age": 15, "group": "barn"}),
+    # "med en ... kille": the one the person is with is someone else
+    ("17-åring med en aggressiv kille, vem ringer jag", {"age": 17, "gender": None}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

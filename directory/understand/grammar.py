@@ -120,6 +120,15 @@ def owned(toks: list[str], i: int) -> bool:
     return any(t in OWNERS or (len(t) > 3 and t.endswith("s")) for t in before)
 
 
+WITH = frozenset({"med", "with"})
+
+
+def with_someone(toks: list[str], i: int) -> bool:
+    """"16-åring med en svartsjuk kille", "a girl with an older man": the noun after "med"
+    is someone the person is with, not the person."""
+    return any(toks[j] in WITH for j in range(max(0, i - 3), i))
+
+
 def bare_age(toks: list[str], i: int) -> int | None:
     """"kvinna 34", "man, 45", "pat 83": a number right after a person is their age."""
     for j in (i + 1, i + 2):

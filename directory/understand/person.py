@@ -56,6 +56,7 @@ from directory.understand.grammar import (
     reduced_passive,
     subject_between,
     target_of,
+    with_someone,
 )
 from directory.understand.text import tokens, words
 from directory.vocabulary import PERPETRATOR_TAG
@@ -182,9 +183,13 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         relation = any(c in concepts for c in RELATIONS) and (
             bool(found) or owned(toks, i))  # "mamma med två barn": the first is the subject
         couple = any(c in concepts for c in PARTNERS)
+        # "tjej 16 med en svartsjuk kille": a noun after "med" is the one she is with
+        companion = bool(found) and gender is not None and tok not in PRONOUNS and (
+            with_someone(toks, i))
         found.append(Mention(i, gender, group, age, relation=relation, word=tok,
                              patient=PATIENT in concepts,
-                             partner=couple and not owned(toks, i), couple=couple,
+                             partner=(couple and not owned(toks, i)) or companion,
+                             couple=couple,
                              grade=age is not None and gender is None and group is None
                              and any(AGE_CONCEPT.match(c) for c in concepts)))
     found, consumed = _merge_ages(toks, found)
@@ -356,6 +361,7 @@ def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
         return None, None, None
     age, group, gender = chosen.age, chosen.group, chosen.gender
     same = [m for m in found if m is not chosen and not m.relation
+            and (chosen.partner or not m.partner)  # the one she is with is another
             and m.harms == chosen.harms and (gender is None or m.gender in (None, gender))]
     if gender is None:  # "15-åring … äldre män hämtar henne": a pronoun after the person
         # refers back to them; another noun is another person
@@ -374,7 +380,7 @@ def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
             group = group or m.group
     if gender is None and chosen.age is not None:
         later = [m for m in found if m.index > chosen.index and m.gender and not m.harms
-                 and not m.relation]
+                 and not m.relation and (chosen.partner or not m.partner)]
         gender = later[0].gender if later else None
     if gender is None and not chosen.harms:  # "7-åringen säger att pappa sparkar henne"
         pronouns = [m for m in found if m.index > chosen.index and m.harmed and m.gender
