@@ -100,6 +100,9 @@ async def u(service) -> Understander:
     ("elev i årskurs 9 är rädd för sin pappa", {"age": 15, "group": "barn"}),
     # "med en ... kille": the one the person is with is someone else
     ("17-åring med en aggressiv kille, vem ringer jag", {"age": 17, "gender": None}),
+    # an auxiliary after the verb is the next clause's: "he'll slap her, that was in May"
+    ("16 yo girl: her ex texted that he'll kill her, that was in June", {
+        "age": 16, "gender": "kvinna"}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

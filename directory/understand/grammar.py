@@ -56,7 +56,8 @@ SKIPPABLE = PASSIVE | PERFECT | frozenset({
     "now", "ofta", "often", "upprepat", "repeatedly", "ibland", "sometimes", "och", "and",
     "just", "right", "also", "ocksa", "aven", "inte", "not", "kan", "may", "might", "ar",
     "nagon", "nagra", "alltid", "always", "igen", "again", "been", "kanske", "ca", "cirka",
-    "runt", "about", "around", "maybe", "approx"})
+    "runt", "about", "around", "maybe", "approx",
+    "ll", "ve", "re"})  # "he'll", "they've", "you're": an English contraction's tail
 # "man" is also the Swedish "one": "hur anmäler man", "man kan ringa".
 MAN_PRONOUN_BEFORE = frozenset({"hur", "var", "nar", "vad", "vart", "kan", "ska", "skall",
                                 "bor", "maste", "far", "gor", "vet", "om", "brukar",

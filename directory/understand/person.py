@@ -207,11 +207,13 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         elif agent or (toks[m.index] not in SUBJECT_PRONOUNS and any(
                 "slar" in at.get(j, set()) for j in before)) or target_of(toks, m.index):
             m.harmed = True
-        passive = any(toks[j] in PASSIVE and not (toks[j] == "ar" and toks[j - 1].isdigit())
-                      and not (j + 1 < len(toks) and toks[j + 1].isdigit())
-                      for j in after)  # "24 år" is no "är"; "is 22 and hits her" no passive
         hurt_after = [j for j in after if at.get(j, set()) & {"offer", "skada"}]
         verb_after = [j for j in after if "slar" in at.get(j, set())]
+        # "24 år" is no "är"; "is 22 and hits her" no passive; an auxiliary after the verb
+        # belongs to the next clause ("he'll kill her, that was last month")
+        passive = any(toks[j] in PASSIVE and not (toks[j] == "ar" and toks[j - 1].isdigit())
+                      and not (j + 1 < len(toks) and toks[j + 1].isdigit())
+                      and not (verb_after and j > verb_after[0]) for j in after)
         if verb_after and subject_between(toks, people_at, m.index, verb_after[0]):
             verb_after = []  # "kvinna, hennes familj hotar henne": the family does it
         deeds = [j for j in after if at.get(j, set()) & {"slar", "offer"} or (
