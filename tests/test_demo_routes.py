@@ -189,3 +189,10 @@ async def test_a_girls_line_asked_for_a_teenager_with_a_boyfriend_is_given(servi
     route = await kinds(service, "tjejjouren, går det att chatta? 15-åring med en svartsjuk "
                                  "kille, Falun", OFFICE)
     assert route[0] == "tjejjour"
+
+
+async def test_a_threat_told_with_its_month_is_no_immediate_danger(service):
+    """"hotade att döda henne i september": a time told of, not now."""
+    route = await kinds(service, "exet hotade att döda henne i september, hon vill ha stöd, "
+                                 "Orsa", OFFICE)
+    assert route and route[0] != "larmnummer"
