@@ -148,7 +148,9 @@ class TopicMatcher:
         self.folded: dict[str, str] = {}  # folded stem or word -> canonical key
         self.single: dict[str, set[Target]] = {}  # canonical key -> targets
         self.exact: dict[str, str] = {}  # a form written "=form" -> its own key
-        self.multi: dict[str, list[tuple[tuple[str, ...], Target]]] = {}
+        # phrases by their first two keys: a common first word ("en", "att", "har") begins
+        # hundreds of phrases, and only those whose second word follows are tried
+        self.multi: dict[tuple[str, str], list[tuple[tuple[str, ...], Target]]] = {}
         for concept, langs in lexicon.concepts.items():
             for terms in langs.values():
                 for term in terms:
@@ -196,7 +198,7 @@ class TopicMatcher:
                 self.single.setdefault(self._canonical(pairs[0][0]), set()).add(target)
             return
         keys = tuple(t if is_stop(t) else self._canonical(w) for w, t in pairs)
-        self.multi.setdefault(keys[0], []).append((keys, target))
+        self.multi.setdefault((keys[0], keys[1]), []).append((keys, target))
 
     def _lookup(self, word: str) -> list[tuple[str, float]]:
         """Canonical keys this word stands for, with how sure we are."""
@@ -303,10 +305,11 @@ class TopicMatcher:
                 for target in self.single.get(key, ()) if not is_stop(key) else ():
                     self._hit(a, target, alone, 1, word, i)
                     a.covered.add(i)
-                for keys, target in self.multi.get(key, ()):
-                    if self._matches(stream, n, keys):
-                        self._hit(a, target, alone, len(keys), word, i)
-                        a.covered.update(stream[n + j][2] for j in range(len(keys)))
+                for second, _ in stream[n + 1][1] if n + 1 < len(stream) else ():
+                    for keys, target in self.multi.get((key, second), ()):
+                        if self._matches(stream, n, keys):
+                            self._hit(a, target, alone, len(keys), word, i)
+                            a.covered.update(stream[n + j][2] for j in range(len(keys)))
         if ages and max(ages) < ELDERLY_FROM:
             a.concepts.pop("aldre", None)  # a stated age beats "hemtjänst", "brukaren"
         subjects = self.subjects
