@@ -129,3 +129,21 @@ async def test_the_answer_says_who_it_understood(service):
 def test_person_tags_drive_the_route():
     assert Person(group="barn", gender="man").tags() == {"barn", "man"}
     assert Person(uses_violence=True, child_harmed=True).tags() == {"utovare", "barn-drabbat"}
+
+
+async def test_a_parent_who_hits_a_child_and_asks_for_help_is_the_person(service):
+    """"pappa … gav sonen en örfil … vill ha hjälp med humöret": the question is about the one
+    who uses violence (the contract's person), while the route is the child's: the report
+    comes first. Told from the child's side, the child stays the person."""
+    from directory.ask import parse_moment
+
+    office = parse_moment("2026-11-24T10:15:00+01:00")
+    a = (await service.ask("pappa 38 säger att han gav sonen 7 år en örfil igår och vill ha "
+                           "hjälp med humöret, Mora", office)).to_json()
+    assert a["understood"]["person"]["uses_violence"] is True
+    assert a["understood"]["person"]["group"] == "vuxen"
+    assert a["route"][0]["kind"] == "socialtjanst-barn"
+    child = (await service.ask("flickan 9 år berättar att mamma slår henne, pappa vill att "
+                               "det ska sluta, Mora", office)).to_json()
+    assert child["understood"]["person"]["group"] == "barn"
+    assert child["understood"]["person"]["uses_violence"] is False

@@ -280,6 +280,9 @@ class Understander:
                                 analysis.concepts)
         if rival and person.uses_violence:
             topic, rival = self._for_the_one_who_uses_violence(topic, rival)
+        elif self.about.get(topic or "") == Group.CHILD and persons.asks_for_own_help(
+                r.found, analysis.concepts):  # the parent who hits, asking for help
+            person = persons.choose(r.found, analysis.ages, PERPETRATOR_TAG, analysis.concepts)
         vague = only_violence
         said = analysis.concepts
         if topic is None and not danger and not only_violence and (

@@ -298,6 +298,29 @@ def _is_child(m: Mention) -> bool:
     return m.group == CHILD or (m.age is not None and m.age < ADULT_FROM)
 
 
+VIOLENT = ("slar", "vald")  # the lexicon's violence concepts (read by name)
+
+
+def asks_for_own_help(found: list[Mention], concepts: dict[str, float]) -> bool:
+    """"pappa 40 … slog sin son … vill ha hjälp med ilskan": an adult who opens the question,
+    harms a child in it and asks for help to stop. The question is about them, though the
+    route is the child's (the report comes first); "pojken … mamma vill att det ska sluta"
+    opens with the child and is about the child."""
+    if not any(concepts.get(c, 0.0) >= 0.9 for c in USES_VIOLENCE) or not any(
+            concepts.get(c, 0.0) >= 0.9 for c in VIOLENT):
+        return False
+    people = [m for m in found if not m.possessor]
+    if not people:
+        return False
+    first = people[0]
+    if first.harmed or _is_child(first) or not (first.group or first.age is not None):
+        return False
+    if any(m.harms and m.gender and first.gender and m.gender != first.gender
+           for m in people):
+        return False  # "mamma berättar att pappa slår sonen": another one does it
+    return any(_is_child(m) or m.relation for m in people[1:])
+
+
 def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
            concepts: dict[str, float]) -> Person:
     """The person the question is about. `about` comes from the topic: "barn" (the child
