@@ -196,3 +196,29 @@ async def test_a_threat_told_with_its_month_is_no_immediate_danger(service):
     route = await kinds(service, "exet hotade att döda henne i september, hon vill ha stöd, "
                                  "Orsa", OFFICE)
     assert route and route[0] != "larmnummer"
+
+
+async def test_a_unit_asked_for_a_child_answers_for_a_child(service):
+    """"BRIS nummer, gäller en tioåring": the unit's own topic is an adult's; asked for a
+    child, the question is about a child (the route still starts with the unit)."""
+    a = (await service.ask("BRIS telefon? gäller en tioåring i Säter", OFFICE)).to_json()
+    assert a["understood"]["topic"] == "barn-far-illa"
+    assert a["route"][0]["role_id"] == "bris-116-111"
+
+
+async def test_a_bare_report_asks_which(service):
+    """"hur gör jag en anmälan?": a report of concern or to the police? Ask."""
+    a = (await service.ask("hur gör jag en anmälan, Säter?", OFFICE)).to_json()
+    assert a["clarify"] and a["clarify"]["field"] == "topic"
+
+
+async def test_the_one_who_hurt_her_still_there_while_she_bleeds_is_danger(service):
+    route = await kinds(service, "hon blöder från näsan och säger att sambon är kvar i "
+                                 "lägenheten, Orsa", OFFICE)
+    assert route[0] == "larmnummer"
+
+
+async def test_a_strangled_child_gets_the_childrens_medical_step(service):
+    route = await kinds(service, "flicka 9 år berättar att styvpappan tog stryptag på henne i "
+                                 "helgen, Orsa", OFFICE)
+    assert route[0] == "socialtjanst-barn" and "barnmedicin" in route

@@ -103,6 +103,9 @@ async def u(service) -> Understander:
     # an auxiliary after the verb is the next clause's: "he'll slap her, that was in May"
     ("16 yo girl: her ex texted that he'll kill her, that was in June", {
         "age": 16, "gender": "kvinna"}),
+    # ages in words: English teens, and a Swedish teen after the person ("sonen, sjutton")
+    ("Seventeen-year-old girl, her boyfriend hits her. Mora", {"age": 17, "group": "barn"}),
+    ("pappan oroar sig för sin dotter, fjorton, som hotas av en kille", {"age": 14}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

@@ -44,6 +44,8 @@ VIOLENCE = "vald"  # "våld", "misshandel", "abuse": violence, and nothing of wh
 # Violence said with nothing of whom it is done to or by ("våld Hedemora, vem ringer jag",
 # "suspected abuse"): the first contact differs for a child and an adult, so ask.
 ONLY_VIOLENCE = frozenset({VIOLENCE, "slar", "offer", "utovare"})
+REPORT = "anmala"  # "anmälan", "report": of a concern or to the police, it does not say
+ONLY_REPORT = frozenset({REPORT})
 HERE = frozenset({"här", "here"})  # "kurator på vårdcentralen här." introduces the asker
 VAGUE_BELOW = 0.6  # a question the model does not find off-topic (P(nothing fits) below)
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -69,7 +71,7 @@ REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *grammar.CONCEPTS, *grammar.RELATIONS, *grammar.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
     ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE, UNIT, HUNCH, NOT_VIOLENCE, KILL,
-    *ONLY_VIOLENCE)))
+    *ONLY_VIOLENCE, REPORT)))
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,12 @@ class Understander:
         self.places = directory.places()
         self.known_topics = set(directory.topics)
         self.about = {t.slug: t.about for t in directory.topics.values()}
+        self.assume = {t.slug: t.assume for t in directory.topics.values()}
+        # a unit asked for by name for a child: the first topic about children
+        self.child_topic = next((t.slug for t in directory.topics.values()
+                                 if t.about == Group.CHILD), None)
+        self.for_children = {r.id for r in directory.roles.values()
+                             if tuple(r.groups) == (Group.CHILD,)}
         self.kinds = frozenset(directory.kinds)
         self.kind_topics = {k.slug: k.topic for k in directory.kinds.values() if k.topic}
         self.danger_rules = directory.lexicon.danger
@@ -269,15 +277,22 @@ class Understander:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
         if asks_for_named and nothing >= NAMED_BUT_NOTHING and self._more_than_names(r):
             asks_for_named = False  # "kaffemaskinen på akuten är trasig": not about its help
-        if asks_for_named and (topic is None or not self._situation(analysis)):
+        by_name = asks_for_named and (topic is None or not self._situation(analysis))
+        if by_name:
             topic = next((self.kind_topics[n.kind] for n in named if n.kind in self.kind_topics),
                          topic)
             confidence, rival = (0.5 if topic else 0.0), None
-        only_violence = not danger and not named and self._only_violence(r)
+        only_violence = not danger and not named and (
+            self._only(r, VIOLENCE, ONLY_VIOLENCE) or self._only(r, REPORT, ONLY_REPORT))
         if only_violence:
             topic, confidence, rival = None, 0.0, None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
                                 analysis.concepts)
+        if by_name and self.child_topic and self.assume.get(topic or "") not in (
+                None, Group.CHILD) and (person.group == Group.CHILD
+                                        or any(n.role in self.for_children for n in named)):
+            topic = self.child_topic  # "BRIS nummer, 13-åring": a unit asked for a child
+            person = persons.choose(r.found, analysis.ages, Group.CHILD, analysis.concepts)
         if rival and person.uses_violence:
             topic, rival = self._for_the_one_who_uses_violence(topic, rival)
         elif self.about.get(topic or "") == Group.CHILD and persons.asks_for_own_help(
@@ -330,12 +345,14 @@ class Understander:
         return True
 
     @staticmethod
-    def _only_violence(r: _Reading) -> bool:
-        """Violence, and nobody it is done to or by, and nothing more of what happened."""
+    def _only(r: _Reading, core: str, allowed: frozenset[str]) -> bool:
+        """Violence (or a report: "hur gör man en anmälan?"), and nobody it is done to or
+        by, and nothing more of what happened: the first contact differs, so ask."""
         said = {c for c, v in r.analysis.concepts.items() if v >= 0.9}
-        neutral = {ASKING, UNSURE, WORKPLACE, YRKE}
-        if not (VIOLENCE in said and not r.found and not r.analysis.phrases
-                and said - neutral <= ONLY_VIOLENCE):
+        neutral = {ASKING, UNSURE, WORKPLACE, YRKE} | (
+            set() if r.found else {grammar.MALE})  # "hur gör man": the pronoun, nobody
+        if not (core in said and not r.found and not r.analysis.phrases
+                and said - neutral <= allowed):
             return False
         covered = r.analysis.covered  # "ekonomiskt utnyttjande": a word more is said
         return all(i in covered or i in r.skip or len(t) < 4 or t.isdigit() or is_stop(t)

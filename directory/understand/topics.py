@@ -30,7 +30,10 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
     "noll ett tva tre fyra fem sex sju atta nio tio elva tolv tretton fjorton femton sexton "
     "sjutton arton nitton".split())} | {"en": 1, "one": 1, "two": 2, "three": 3, "four": 4,
                                          "five": 5, "six": 6, "seven": 7, "eight": 8,
-                                         "nine": 9, "ten": 10}
+                                         "nine": 9, "ten": 10} | {w: i for i, w in enumerate(
+    # not "eleven": folded Swedish for "the pupil" ("eleven är 12 år")
+    "twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(), 12)}
+_TEENS = "elva|tolv|tretton|fjorton|femton|sexton|sjutton|arton|nitton"  # "sin son, sexton"
 # "17 år", "17-åring", "femåringen", "hon är 17", "tjej 16", "aged 15" (folded text)
 _AGE = re.compile(
     r"\b(?P<n1>\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s*"
@@ -40,8 +43,9 @@ _AGE = re.compile(
     r"arsaldern)\b"
     r"|\b(?:ar|is|aged?|kille|killen|tjej|tjejen|flicka|flickan|pojke|pojken|pat|patient|"
     r"barn|barnet|son|sonen|dotter|dottern|elev|eleven|girl|boy|student|studenten)\s+"
-    r"(?:pa\s+)?(?P<n2>\d{1,2})\b(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|kr|kronor|"
-    r"ggr|ganger|st|procent|minutes|hours|days|times))"
+    r"(?:pa\s+)?(?P<n2>\d{1,2}|" + _TEENS + r")\b"
+    r"(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|kr|kronor|ggr|ganger|st|procent|minutes|"
+    r"hours|days|times))"
     # "pappa 45 blir slagen", "kvinna 34": an adult's age as a bare two-digit number
     r"|\b(?:kvinna|kvinnan|man|mannen|mamma|mamman|pappa|pappan|make|maken|fru|frun|"
     r"brukare|brukaren|anhorig|anhorige|maka|makan|hustru|hustrun|woman|kv)\s+"
