@@ -222,3 +222,22 @@ async def test_a_strangled_child_gets_the_childrens_medical_step(service):
     route = await kinds(service, "flicka 9 år berättar att styvpappan tog stryptag på henne i "
                                  "helgen, Orsa", OFFICE)
     assert route[0] == "socialtjanst-barn" and "barnmedicin" in route
+
+
+async def test_a_threat_on_a_condition_is_told_but_one_for_tonight_is_danger(service):
+    """"ska döda henne om hon går till polisen": told, not happening now; "i kväll om hon
+    inte kommer hem": a threat to kill tonight (the contract) whatever the condition."""
+    route = await kinds(service, "maken säger att han ska döda henne om hon går till polisen, "
+                                 "hon vill veta vilket stöd som finns, Leksand", OFFICE)
+    assert route and route[0] != "larmnummer"
+    assert (await kinds(service, "han hotar att döda henne i kväll om hon inte kommer hem, "
+                                 "Leksand", OFFICE))[0] == "larmnummer"
+
+
+async def test_now_of_a_wish_and_a_ride_are_no_danger(service):
+    """"vill just nu bara prata": her wish now; "får skjuts": a ride, not shooting."""
+    for question in ("hon vill just nu bara prata med någon om sambons våld, Leksand",
+                     "13-åring får skjuts och presenter av en vuxen man, misstänkt sexuell "
+                     "exploatering, Mora"):
+        route = await kinds(service, question, OFFICE)
+        assert route and route[0] != "larmnummer", question

@@ -19,7 +19,15 @@ ASKING_NOW = frozenset({"vad", "vem", "hur", "vart", "vilken", "vilka", "what", 
                         # "öppet nu?", "are they open now": asks about opening hours
                         "oppen", "oppet", "oppna", "open", "stangt", "stangd", "closed"})
 KILL = "dod"  # killing words: "ta livet av", "döda", "kill"
+URGENT = "akut"  # the lexicon's words of immediate danger ("just nu", "ska döda", "kniv")
 REFLEXIVE = frozenset({"sig", "himself", "herself", "themselves", "myself"})
+NOW_WORDS = frozenset({"nu", "now", "just", "right"})
+WANTS = frozenset({"vill", "wants"})  # "hon vill just nu bara veta": her wish now, no danger
+# "döda henne om hon lämnar honom", "kill her if she leaves": a threat on a condition is
+# told, not carried out now (unlike "om en timme", "in an hour": a time)
+IF = frozenset({"om", "if"})
+SOMEONE = frozenset({"hon", "han", "hen", "de", "du", "vi", "ni", "nagon", "hennes", "hans",
+                     "she", "he", "they", "you", "anyone", "someone"})
 
 
 def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str] | None = None
@@ -39,12 +47,24 @@ def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
     return danger, tuple(dict.fromkeys(notes))
 
 
+def _on_a_condition(toks: list[str], p: int) -> bool:
+    """"ska döda henne om hon lämnar honom": "om"/"if" and someone within four words."""
+    after = toks[p + 1:p + 5]
+    return any(t in IF and nxt in SOMEONE for t, nxt in zip(after, after[1:], strict=False))
+
+
 def _holds(rule: DangerRule, a: Analysis, toks: list[str]) -> bool:
     def counts(concept: str, p: int) -> bool:
         if concept == KILL and any(t in REFLEXIVE for t in toks[p + 1:p + 3]):
             return False  # "ta livet av sig", "kill himself": not a threat to another
+        if concept == URGENT and _on_a_condition(toks, p):
+            return False  # a threat with a time ("i kväll om …") is still a kill rule's
+        before = toks[max(0, p - 3):p]
+        if concept == URGENT and p < len(toks) and toks[p] in NOW_WORDS and any(
+                t in ASKING_NOW or t in WANTS for t in before):
+            return False  # "vill just nu bara veta", "vem ringer jag just nu"
         return not (concept == NOW_CONCEPT
-                    and any(t in ASKING_NOW for t in toks[max(0, p - 3):p]))
+                    and any(t in ASKING_NOW or t in WANTS for t in before))
 
     if any(a.concepts.get(c, 0.0) >= 0.9 for c in rule.unless):
         return False  # "hotade henne med kniv förra veckan": told, not happening
