@@ -15,6 +15,7 @@ import pytest
 from bot.settings import PROJECT_ROOT
 from directory.training import SETTINGS, build, fit
 from directory.understand import Understander
+from directory.understand.features import grams
 from directory.understand.model import NONE, TopicModel
 
 
@@ -121,6 +122,6 @@ async def test_words_looked_up_once_score_exactly_as_the_features(service):
     for round_ in range(2):  # the second round reads every word from what was kept
         for q in questions:
             r = reader._read(q)
-            assert reader._probabilities(d.model, r) == d.model.probabilities(
-                reader._grams(r)), (round_, q)
-    assert reader._word_rows
+            assert reader._word_rows.probabilities(d.model, r) == d.model.probabilities(
+                grams(r)), (round_, q)
+    assert len(reader._word_rows)

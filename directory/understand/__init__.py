@@ -18,8 +18,9 @@ from directory.recent import Recent
 from directory.understand import grammar
 from directory.understand import person as persons
 from directory.understand.danger import KILL, NOW_CONCEPT, danger_and_risks
-from directory.understand.model import NONE, PLACE, TopicModel, char_grams, word_grams
-from directory.understand.places import PlaceHit, choose
+from directory.understand.features import Reading, WordRows, grams
+from directory.understand.model import NONE
+from directory.understand.places import choose
 from directory.understand.redact import redact
 from directory.understand.text import is_stop, original_words, tokens
 from directory.understand.topics import (
@@ -60,8 +61,6 @@ AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "man
                        "manad", "veckor", "vecka", "months", "weeks"})
 CLOSE_MARGIN = 0.08  # lexicon alone: share of the best score within which a runner-up competes
 MEMO_SIZE = 4096  # understood questions remembered per matcher (the same text, the same result)
-WORD_ROWS_MAX = 50_000  # words whose character n-gram rows are kept (forgotten all at once)
-CHAR_BLOCK = "char"  # the topic model's block of character n-grams
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
 # Concept names the code reads by name, gathered from the modules that read them: the
 # importer refuses a lexicon that lacks one of them (a rename in the data would otherwise
@@ -72,18 +71,6 @@ REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
     ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE, UNIT, HUNCH, NOT_VIOLENCE, KILL,
     *ONLY_VIOLENCE, REPORT)))
-
-
-@dataclass(frozen=True)
-class _Reading:
-    query: str
-    had_number: bool
-    hits: list[PlaceHit]
-    skip: frozenset[int]
-    analysis: Analysis
-    toks: list[str]
-    found: list[persons.Mention]
-    at: dict[int, set[str]]  # token index -> the concepts found there (computed once)
 
 
 @dataclass
@@ -112,19 +99,6 @@ class Understanding:
         if self.analysis is None:
             return frozenset()
         return frozenset(c for c, v in self.analysis.concepts.items() if v >= 0.9)
-
-
-def _masked(r: _Reading) -> list[str]:
-    """The question's words with place names masked: places must not teach topics."""
-    return [PLACE if i in r.skip else t for i, t in enumerate(r.toks)]
-
-
-def _concept_features(r: _Reading) -> list[str]:
-    """The lexicon's concepts, phrases and the person as extra words for the model."""
-    person = persons.choose(r.found, r.analysis.ages, None, r.analysis.concepts)
-    concept = ["c:" + c for c, v in r.analysis.concepts.items() if v >= 0.5]
-    concept += ["ph:" + t for t in r.analysis.phrases]
-    return concept + ["p:" + t for t in (person.group, person.gender) if t]
 
 
 def key(d: Directory) -> tuple[int, int, str | None, str | None]:
@@ -169,29 +143,29 @@ class Understander:
         # municipality for one matcher, so a question asked again (a button, a retry, a
         # common short question) is not read again. Keyed on the redacted text only.
         self._memo: Recent[tuple[str, bool, str | None], Understanding] = Recent(MEMO_SIZE)
-        self._word_rows: dict[str, list[int]] = {}  # word -> its char n-grams' model rows
+        self._word_rows = WordRows()  # each word's character n-gram rows in the model
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled (the snapshot cache) without the questions and words it remembers."""
         state = self.__dict__.copy()
         state["_memo"] = Recent(MEMO_SIZE)
-        state["_word_rows"] = {}
+        state["_word_rows"] = WordRows()
         return state
 
     def forget(self) -> None:
         """Forget the questions remembered (benchmarks that measure reading a question)."""
         self._memo.clear()
 
-    def _read(self, text: str) -> _Reading:
+    def _read(self, text: str) -> Reading:
         return self._read_redacted(*redact(text))
 
-    def _read_redacted(self, query: str, had_number: bool) -> _Reading:
+    def _read_redacted(self, query: str, had_number: bool) -> Reading:
         hits = self.places.find(query, original_words(query))
         skip = frozenset(i for h in hits for i in range(h.start, h.end))
         analysis = self.topics.analyse(query, skip)
         toks = tokens(query)
         found = persons.mentions(toks, self.person_words.at(query), analysis.ages, skip)
-        return _Reading(query, had_number, hits, skip, analysis, toks, found,
+        return Reading(query, had_number, hits, skip, analysis, toks, found,
                         analysis.concepts_at())
 
     def features(self, text: str) -> dict[str, list[str]]:
@@ -199,30 +173,8 @@ class Understander:
         return self._grams(self._read(text))
 
     @staticmethod
-    def _grams(r: _Reading) -> dict[str, list[str]]:
-        masked = _masked(r)
-        return {CHAR_BLOCK: char_grams(masked), "word": word_grams(masked),
-                "concept": _concept_features(r)}
-
-    def _probabilities(self, model: TopicModel, r: _Reading) -> dict[str, float]:
-        """The model's probabilities for a question, as from `_grams`; each word's
-        character n-grams are looked up in the model once and kept (most of the cost of
-        reading a question the first time)."""
-        masked = _masked(r)
-        block = next((b for b in model.blocks if b.name == CHAR_BLOCK), None)
-        if block is None:
-            return model.probabilities(self._grams(r))
-        known = self._word_rows
-        if len(known) >= WORD_ROWS_MAX:
-            known.clear()
-        rows: list[int] = []
-        for tok in masked:
-            found = known.get(tok)
-            if found is None:
-                found = known[tok] = block.word_rows(tok)
-            rows.extend(found)
-        return model.probabilities({"word": word_grams(masked),
-                                    "concept": _concept_features(r)}, {CHAR_BLOCK: rows})
+    def _grams(r: Reading) -> dict[str, list[str]]:
+        return grams(r)
 
     def understand(self, text: str, default_municipality: str | None = None) -> Understanding:
         """What a question is about, where, for whom; a copy the caller may change."""
@@ -235,7 +187,7 @@ class Understander:
             self._memo.put(memo_key, found)
         return copy.copy(found)
 
-    def _understand(self, r: _Reading, default_municipality: str | None) -> Understanding:
+    def _understand(self, r: Reading, default_municipality: str | None) -> Understanding:
         analysis = r.analysis
         municipality, options = choose(r.hits)
         source = "question" if municipality else "none"
@@ -248,7 +200,7 @@ class Understander:
         only_who = self._only_who(r)
         rival, nothing = None, 0.0 if only_who else 1.0
         if self.model is not None and not only_who:
-            probabilities = self._probabilities(self.model, r)
+            probabilities = self._word_rows.probabilities(self.model, r)
             nothing = probabilities.get(NONE, 0.0)
             ranked = self._blend(probabilities, lex_topic)
             least = (self.min_probability if analysis.situation >= MIN_SITUATION
@@ -332,7 +284,7 @@ class Understander:
             combined[lex_topic] = combined.get(lex_topic, 0.0) + self.bonus
         return sorted(combined.items(), key=lambda kv: -kv[1])
 
-    def _only_who(self, r: _Reading) -> bool:
+    def _only_who(self, r: Reading) -> bool:
         """Nothing but who ("barn", "kvinna 40 år", "pappa"): no situation to route."""
         if r.analysis.situation >= MIN_SITUATION:
             return False
@@ -345,7 +297,7 @@ class Understander:
         return True
 
     @staticmethod
-    def _only(r: _Reading, core: str, allowed: frozenset[str]) -> bool:
+    def _only(r: Reading, core: str, allowed: frozenset[str]) -> bool:
         """Violence (or a report: "hur gör man en anmälan?"), and nobody it is done to or
         by, and nothing more of what happened: the first contact differs, so ask."""
         said = {c for c, v in r.analysis.concepts.items() if v >= 0.9}
@@ -358,7 +310,7 @@ class Understander:
         return all(i in covered or i in r.skip or len(t) < 4 or t.isdigit() or is_stop(t)
                    for i, t in enumerate(r.toks))
 
-    def _more_than_names(self, r: _Reading) -> bool:
+    def _more_than_names(self, r: Reading) -> bool:
         """Words beyond units, places, who and how to reach: something else is asked."""
         at = r.at
         for i, tok in enumerate(r.toks):
@@ -368,7 +320,7 @@ class Understander:
                 return True
         return False
 
-    def _asks_for(self, r: _Reading, named: list[NamedUnit]) -> bool:
+    def _asks_for(self, r: Reading, named: list[NamedUnit]) -> bool:
         """Is a unit asked for ("BUP Falun", "numret till barnahus", "kvinnojouren i Mora,
         nummer? ...") rather than said to be where the asker is ("vi är på akuten",
         "skolkurator: ...", "ER nurse")? Cue words are the lexicon's concepts

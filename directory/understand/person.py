@@ -1,291 +1,31 @@
 """Who a question is about: age, group, gender, and whether it is the one who uses violence.
 
 The words are data (lexicon concepts: `kvinna`, `man`, `barn`, `minderarig`, `aldre`,
-`vuxen`, `offer`, `slar`, `skada`, relations such as `partner`, ages as `alder-<n>`); this
-module finds the person words and chooses the one the question is about, with the grammar
-of `grammar.py` saying which person in the question a word belongs to. "Man,
+`vuxen`, `offer`, `slar`, `skada`, relations such as `partner`, ages as `alder-<n>`);
+`mentions.py` finds the person words and what the grammar says each one does, and this
+module chooses the one the question is about. "Man,
 45, slagen av sin fru" is about a man; "kvinna misshandlad av sin man" about a woman; "han
 slår henne" about her; "hennes man hotar" about her too; "pappa som slår sin dotter"
 about the daughter, unless the question is about the one who uses violence.
 """
-
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from directory.model import Person
 from directory.understand.grammar import (
     ADULT,
     ADULT_FROM,
-    ADULT_NOUNS,
-    AGE_CONCEPT,
-    AGE_WORDS,
-    AGENT_CUES,
-    ATTRIBUTIVE_AGE,
     CHILD,
-    CONCEPTS,
-    COPULA,
-    ENGLISH_BEFORE_MEN,
     FEMALE,
-    HURT_VERBS,
     MALE,
-    NOT_OWNED,
-    OBJECT_PRONOUNS,
     OLDER,
     OLDER_FROM,
-    PARTNERS,
-    PASSIVE,
-    PATIENT,
-    POSSESSORS,
     PRONOUNS,
-    RELATIONS,
-    SKIPPABLE,
-    SUBJECT_PRONOUNS,
     USES_VIOLENCE,
-    YOUNG_PATIENTS,
-    acts_on_own,
-    armed,
-    bare_age,
-    in_age_phrase,
-    man_is_pronoun,
-    nearby,
-    object_after,
-    owned,
-    owner_in,
-    participle,
-    reduced_passive,
-    subject_between,
-    target_of,
-    with_someone,
 )
-from directory.understand.text import tokens, words
+from directory.understand.mentions import Mention as Mention
+from directory.understand.mentions import PersonWords as PersonWords
+from directory.understand.mentions import mentions as mentions
 from directory.vocabulary import PERPETRATOR_TAG
-
-
-class PersonWords:
-    """The lexicon's person words matched as written (folded, never stemmed: "maken" and
-    "makan" share a stem but not a gender). Built once per lexicon."""
-
-    def __init__(self, concepts: dict[str, dict[str, tuple[str, ...]]]) -> None:
-        wanted = set(CONCEPTS) | set(RELATIONS) | {"utovare"}
-        self.single: dict[str, set[str]] = {}  # a word as written (å/ä/ö kept) or folded
-        self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for name, langs in concepts.items():
-            if name not in wanted and not AGE_CONCEPT.match(name):
-                continue
-            for terms in langs.values():
-                for term in terms:
-                    for key in {tuple(words(term)), tuple(tokens(term))}:
-                        if len(key) == 1:
-                            self.single.setdefault(key[0], set()).add(name)
-                        elif key:
-                            self.multi.setdefault(key[0], []).append((key, name))
-
-    def at(self, text: str) -> dict[int, set[str]]:
-        """Token index -> the person concepts found there (a phrase counts at its start).
-        A word typed with å/ä/ö is looked up only as written: "får" is not "far"."""
-        typed = words(text)
-        folded = tokens(text)
-        keys = [w if w != f else f for w, f in zip(typed, folded, strict=False)]
-        out: dict[int, set[str]] = {}
-        ends: dict[int, set[str]] = {}
-        for i, key in enumerate(keys):
-            found = set(self.single.get(key, ()))
-            for phrase, name in self.multi.get(key, ()):
-                n = len(phrase)
-                if tuple(keys[i:i + n]) == phrase or tuple(folded[i:i + n]) == phrase and \
-                        typed[i:i + n] == folded[i:i + n]:
-                    found.add(name)
-                    ends.setdefault(i + n - 1, set()).add(name)  # "sin make": the noun too
-            if found:
-                out[i] = found
-        for i, names in ends.items():
-            out.setdefault(i, set()).update(names)
-        return out
-
-
-@dataclass
-class Mention:
-    """One word that stands for a person, and what the sentence says that person does."""
-
-    index: int
-    gender: str | None = None
-    group: str | None = None
-    age: int | None = None
-    harmed: bool = False  # the violence is done to them
-    harms: bool = False  # they do it
-    relation: bool = False  # a partner, parent, sibling ... of someone else in the question
-    possessor: bool = False  # "hennes" in "hennes man": the one the relation belongs to
-    described: bool = False  # "tjej 17 som slår sin pojkvän": the question is about them
-    grade: bool = False  # "går i åttan": an age said by a word, belongs to the one before
-    patient: bool = False  # "brukaren", "pt": a person of no stated gender or age
-    partner: bool = False  # "exmaken", "pojkvännen" not owned by anyone in the question
-    couple: bool = False  # a partner word at all: "sin fru", "flickvännen"
-    word: str = ""  # the token itself
-
-
-def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int]],
-             skip: frozenset[int]) -> list[Mention]:
-    """Every person the question mentions, in order, with the role the grammar gives it.
-
-    `at` maps a token index to the lexicon concepts found there; `ages` are (age, index).
-    """
-    found: list[Mention] = []
-    age_at = {i: a for a, i in ages}
-    for i, tok in enumerate(toks):
-        if i in skip:
-            continue
-        if in_age_phrase(toks, i):
-            continue  # "19-year-old", "77 år gammal": part of an age, not a person
-        concepts = at.get(i, set())
-        if tok == "men" and (i == 0 or toks[i - 1] not in ENGLISH_BEFORE_MEN):
-            concepts = concepts - {MALE}  # Swedish "men" ("but")
-        if tok == "far" and i + 1 < len(toks) and toks[i + 1] == "illa":
-            continue  # "far illa": fares badly, no father
-        own = concepts - (at.get(i + 1, set()) & set(RELATIONS))
-        if own and own <= {"vuxen", "aldre"} and (
-                PRONOUNS.get(tok) is None and at.get(i + 1, set()) & {FEMALE, MALE}):
-            continue  # "vuxna dottern", "äldre kvinna", "vuxen son": the noun after is the
-            # person (a phrase's concept found at both words is the noun's)
-        if tok in POSSESSORS and i + 1 < len(toks) and i + 1 not in skip and toks[i + 1] not in (
-                SKIPPABLE | NOT_OWNED | PRONOUNS.keys()):  # "hits her. Hedemora": no owner
-            found.append(Mention(i, POSSESSORS[tok], possessor=True, word=tok))
-            continue
-        gender = PRONOUNS.get(tok)
-        if gender is None:
-            if FEMALE in concepts:
-                gender = FEMALE
-            elif MALE in concepts and not (tok == "man" and man_is_pronoun(toks, i)):
-                gender = MALE
-        age = age_at.get(i)
-        for c in concepts:
-            hit = AGE_CONCEPT.match(c)
-            if hit:
-                age = int(hit.group(1))
-        prev = at.get(i - 1, set()) if i > 0 and not in_age_phrase(toks, i - 1) else set()
-        if not concepts and gender is None:
-            prev = set()  # "hemtjänsten i ...": only a person word is an older person
-        if "aldre" in concepts or "aldre" in prev:
-            group = OLDER
-        elif "vuxen" in prev and "barn" not in concepts:
-            group = ADULT
-        elif "barn" in concepts or "minderarig" in concepts:
-            group = CHILD
-        elif "vuxen" in concepts or (tok in ADULT_NOUNS and gender is not None) or (
-                PATIENT in concepts and tok not in YOUNG_PATIENTS):
-            group = ADULT
-        else:
-            group = None
-        if gender is None and group is None and age is None and PATIENT not in concepts:
-            continue
-        if age is None and (gender or group or PATIENT in concepts):
-            age = bare_age(toks, i)
-        relation = any(c in concepts for c in RELATIONS) and (
-            bool(found) or owned(toks, i))  # "mamma med två barn": the first is the subject
-        couple = any(c in concepts for c in PARTNERS)
-        # "tjej 16 med en svartsjuk kille": a noun after "med" is the one she is with
-        companion = bool(found) and gender is not None and tok not in PRONOUNS and (
-            with_someone(toks, i))
-        found.append(Mention(i, gender, group, age, relation=relation, word=tok,
-                             patient=PATIENT in concepts,
-                             partner=(couple and not owned(toks, i)) or companion,
-                             couple=couple,
-                             grade=age is not None and gender is None and group is None
-                             and any(AGE_CONCEPT.match(c) for c in concepts)))
-    found, consumed = _merge_ages(toks, found)
-    people_at = {m.index for m in found if not m.possessor and (m.gender or m.patient)}
-    for m in found:
-        if m.possessor:
-            continue
-        before = nearby(toks, m.index, -1, 2)
-        after = nearby(toks, m.index, 1, 3)
-        agent = [j for j in before[:3] if toks[j] in AGENT_CUES]
-        if acts_on_own(toks, at, m.index):
-            m.harms = True  # "slog sonen sin mamma": the one before "sin" acts
-        elif agent and _is_agent(toks, at, agent[0], m):
-            m.harms = True
-        elif agent or (toks[m.index] not in SUBJECT_PRONOUNS and any(
-                "slar" in at.get(j, set()) for j in before)) or target_of(toks, m.index):
-            m.harmed = True
-        hurt_after = [j for j in after if at.get(j, set()) & {"offer", "skada"}]
-        verb_after = [j for j in after if "slar" in at.get(j, set())]
-        # "24 år" is no "är"; "is 22 and hits her" no passive; an auxiliary after the verb
-        # belongs to the next clause ("he'll kill her, that was last month")
-        passive = any(toks[j] in PASSIVE and not (toks[j] == "ar" and toks[j - 1].isdigit())
-                      and not (j + 1 < len(toks) and toks[j + 1].isdigit())
-                      and not (verb_after and j > verb_after[0]) for j in after)
-        if verb_after and subject_between(toks, people_at, m.index, verb_after[0]):
-            verb_after = []  # "kvinna, hennes familj hotar henne": the family does it
-        deeds = [j for j in after if at.get(j, set()) & {"slar", "offer"} or (
-            toks[j] in HURT_VERBS and object_after(toks, j))]  # "skada sin fru"
-        if deeds and subject_between(toks, people_at, m.index, deeds[0]):
-            deeds = []
-        acts = bool(deeds) and not passive and object_after(toks, deeds[0])
-        if not m.harms and not m.harmed and toks[m.index] not in OBJECT_PRONOUNS and (
-                acts or armed(toks, at, m.index)):
-            m.harms = True  # "kompisen våldtog henne", "han står utanför med kniv"
-        elif not m.harms and (hurt_after or (passive and verb_after) or (
-                verb_after and reduced_passive(toks, verb_after[0]))):
-            m.harmed = True
-        elif not m.harmed and verb_after and toks[m.index] not in OBJECT_PRONOUNS and not (
-                passive and participle(toks, verb_after)):
-            m.harms = True
-            m.described = any(toks[j] in ("som", "who") for j in after if j < verb_after[0])
-    # an age written beside a person ("kvinna 34 år", "34-årig kvinna") is that person's
-    loose = [(a, i) for a, i in ages if i not in consumed
-             and not any(m.index == i for m in found)]
-    for age, i in loose:
-        near = [m for m in found if abs(m.index - i) <= 3 and m.age is None and not m.possessor]
-        if near:
-            min(near, key=lambda m: abs(m.index - i)).age = age
-    return found
-
-
-def _is_agent(toks: list[str], at: dict[int, set[str]], cue: int, m: Mention) -> bool:
-    """"slagen av sin man", "våld från maken", "hit by him": the one after the cue does it;
-    but "exploatering av en flicka", "misshandel av barn": a deed's noun before "av" makes
-    the one after it the one it is done to, unless that one is a relation or a stranger."""
-    if toks[cue] != "av" or m.relation:
-        return True
-    j = cue - 1
-    while j >= 0 and toks[j] in SKIPPABLE:
-        j -= 1
-    return j < 0 or "offer" in at.get(j, set()) or "slar" in at.get(j, set())
-
-
-def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], set[int]]:
-    """"kvinna 34 år", "34-årig kvinna", "6-year-old boy": the age is the person's beside
-    it, whatever little words stand between."""
-    people = [m for m in found if (m.gender or m.group or m.patient) and not m.possessor]
-    out: list[Mention] = []
-    consumed: set[int] = set()
-    for m in found:
-        if m.gender is None and m.group is None and m.age is not None and not m.possessor \
-                and not m.patient:
-            near = [p for p in people if not owner_in(toks, p.index, m.index) and (
-                abs(p.index - m.index) <= 2 or (m.grade and 0 < m.index - p.index <= 4) or (
-                    abs(p.index - m.index) <= 4 and all(
-                        toks[k] in AGE_WORDS or toks[k] in SKIPPABLE or toks[k].isdigit()
-                        for k in range(min(p.index, m.index) + 1, max(p.index, m.index)))))]
-            if m.grade:  # "tjejen går i nian": the school year is the one's before it
-                near = [p for p in near if p.index < m.index]
-            ahead = m.index + 1 < len(toks) and toks[m.index + 1] in ATTRIBUTIVE_AGE | {
-                "year", "years"} and not (m.index > 0 and toks[m.index - 1] in COPULA)
-            said = m.index > 0 and toks[m.index - 1] in COPULA  # "som är 19"
-            if m.index == 0 and not ahead and near and all(p.couple or p.relation
-                                                             for p in near):
-                near = []  # "19 år, pojkvännen slår henne": an opening age is the one the
-                # question is about, not the partner or relative named after it
-            if near:
-                p = min(near, key=lambda p: (
-                    (p.index < m.index) if ahead else (p.index > m.index) if said else 0,
-                    abs(p.index - m.index), p.index > m.index))
-                if p.age is None:
-                    p.age = m.age
-                consumed.add(m.index)
-                continue
-        out.append(m)
-    return out, consumed
 
 
 def _group(age: int | None) -> str | None:
