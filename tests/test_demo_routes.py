@@ -91,17 +91,6 @@ async def test_a_man_asking_for_a_womens_shelter_by_name_is_not_sent_there(servi
     assert (await kinds(service, "kvinnojouren Avesta, nummer?", OFFICE))[0] == "kvinnojour"
 
 
-async def test_no_danger_said_in_so_many_words_is_no_112(service):
-    """"ingen akut fara just nu": the question says the danger is not immediate."""
-    for question in ("hon behöver skyddat boende, ingen akut fara just nu, han är "
-                     "inlagd, Hedemora",
-                     "not in immediate danger right now, but she cannot go home, Säter"):
-        route = await kinds(service, question, OFFICE)
-        assert route and route[0] != "larmnummer", question
-    assert (await kinds(service, "han slår henne just nu, Hedemora", OFFICE))[0] == (
-        "larmnummer")
-
-
 async def test_a_unit_in_a_question_of_where_to_go_is_asked_for(service):
     """"ska vi åka till barnakuten?", "akuten i Falun eller Mora?": asked for, first."""
     route = await kinds(service, "ska vi åka in till barnakuten? 2-åring med misstänkta "
@@ -113,35 +102,6 @@ async def test_a_unit_in_a_question_of_where_to_go_is_asked_for(service):
 
 
 NIGHT = parse_moment("2026-11-24T23:30:00+01:00")
-
-
-async def test_the_one_who_uses_violence_still_there_is_immediate_danger(service):
-    """"är kvar i lägenheten", "still in the house": the danger is present, 112 first; one
-    who still lives in the home ("bor kvar") is not."""
-    for question in ("sambon är kvar i lägenheten efter att ha misshandlat henne, Orsa",
-                     "her partner hit her an hour ago and is still in the house, Mora"):
-        assert (await kinds(service, question, OFFICE))[0] == "larmnummer", question
-    route = await kinds(service, "hon bor kvar i huset efter misshandeln, vill ha stöd, Orsa",
-                        OFFICE)
-    assert route and route[0] != "larmnummer"
-
-
-async def test_screams_heard_now_are_danger_and_heard_before_are_not(service):
-    assert (await kinds(service, "vi hör skrik från lägenheten ovanför, Säter",
-                        OFFICE))[0] == "larmnummer"
-    route = await kinds(service, "grannarna hörde skrik och bråk förra veckan, barn i "
-                                 "familjen, Säter", OFFICE)
-    assert route and route[0] != "larmnummer"
-
-
-async def test_one_who_is_away_or_held_is_no_immediate_danger(service):
-    """A weapon at home, but the one who uses violence is held by the police or away."""
-    for question in ("maken har gevär hemma men är häktad sedan i måndags, hon vill ha "
-                     "stöd, Leksand",
-                     "her husband beats her and owns a shotgun but is away for work until "
-                     "March, Leksand"):
-        route = await kinds(service, question, OFFICE)
-        assert route and route[0] != "larmnummer", question
 
 
 async def test_worry_with_nothing_of_what_happened_asks_what_it_is_about(service):
@@ -182,20 +142,12 @@ async def test_sex_with_a_child_brings_the_childrens_medical_step(service):
     assert route[0] == "socialtjanst-barn" and "barnmedicin" in route
 
 
-
 async def test_a_girls_line_asked_for_a_teenager_with_a_boyfriend_is_given(service):
     """"16-åring med en svartsjuk kille": the boy is the one she is with, so the girls'
     line asked for by name is not dropped as if the person were a boy."""
     route = await kinds(service, "tjejjouren, går det att chatta? 15-åring med en svartsjuk "
                                  "kille, Falun", OFFICE)
     assert route[0] == "tjejjour"
-
-
-async def test_a_threat_told_with_its_month_is_no_immediate_danger(service):
-    """"hotade att döda henne i september": a time told of, not now."""
-    route = await kinds(service, "exet hotade att döda henne i september, hon vill ha stöd, "
-                                 "Orsa", OFFICE)
-    assert route and route[0] != "larmnummer"
 
 
 async def test_a_unit_asked_for_a_child_answers_for_a_child(service):
@@ -212,32 +164,7 @@ async def test_a_bare_report_asks_which(service):
     assert a["clarify"] and a["clarify"]["field"] == "topic"
 
 
-async def test_the_one_who_hurt_her_still_there_while_she_bleeds_is_danger(service):
-    route = await kinds(service, "hon blöder från näsan och säger att sambon är kvar i "
-                                 "lägenheten, Orsa", OFFICE)
-    assert route[0] == "larmnummer"
-
-
 async def test_a_strangled_child_gets_the_childrens_medical_step(service):
     route = await kinds(service, "flicka 9 år berättar att styvpappan tog stryptag på henne i "
                                  "helgen, Orsa", OFFICE)
     assert route[0] == "socialtjanst-barn" and "barnmedicin" in route
-
-
-async def test_a_threat_on_a_condition_is_told_but_one_for_tonight_is_danger(service):
-    """"ska döda henne om hon går till polisen": told, not happening now; "i kväll om hon
-    inte kommer hem": a threat to kill tonight (the contract) whatever the condition."""
-    route = await kinds(service, "maken säger att han ska döda henne om hon går till polisen, "
-                                 "hon vill veta vilket stöd som finns, Leksand", OFFICE)
-    assert route and route[0] != "larmnummer"
-    assert (await kinds(service, "han hotar att döda henne i kväll om hon inte kommer hem, "
-                                 "Leksand", OFFICE))[0] == "larmnummer"
-
-
-async def test_now_of_a_wish_and_a_ride_are_no_danger(service):
-    """"vill just nu bara prata": her wish now; "får skjuts": a ride, not shooting."""
-    for question in ("hon vill just nu bara prata med någon om sambons våld, Leksand",
-                     "13-åring får skjuts och presenter av en vuxen man, misstänkt sexuell "
-                     "exploatering, Mora"):
-        route = await kinds(service, question, OFFICE)
-        assert route and route[0] != "larmnummer", question
