@@ -166,15 +166,11 @@ class Understander:
         toks = tokens(query)
         found = persons.mentions(toks, self.person_words.at(query), analysis.ages, skip)
         return Reading(query, had_number, hits, skip, analysis, toks, found,
-                        analysis.concepts_at())
+                       analysis.concepts_at())
 
     def features(self, text: str) -> dict[str, list[str]]:
         """The topic model's features of a question (the same for training and answering)."""
-        return self._grams(self._read(text))
-
-    @staticmethod
-    def _grams(r: Reading) -> dict[str, list[str]]:
-        return grams(r)
+        return grams(self._read(text))
 
     def understand(self, text: str, default_municipality: str | None = None) -> Understanding:
         """What a question is about, where, for whom; a copy the caller may change."""
@@ -234,9 +230,10 @@ class Understander:
             topic = next((self.kind_topics[n.kind] for n in named if n.kind in self.kind_topics),
                          topic)
             confidence, rival = (0.5 if topic else 0.0), None
-        only_violence = not danger and not named and (
+        # violence or a report, and nothing of whom or what more: the first contact differs
+        bare = not danger and not named and (
             self._only(r, VIOLENCE, ONLY_VIOLENCE) or self._only(r, REPORT, ONLY_REPORT))
-        if only_violence:
+        if bare:
             topic, confidence, rival = None, 0.0, None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
                                 analysis.concepts)
@@ -250,9 +247,9 @@ class Understander:
         elif self.about.get(topic or "") == Group.CHILD and persons.asks_for_own_help(
                 r.found, analysis.concepts):  # the parent who hits, asking for help
             person = persons.choose(r.found, analysis.ages, PERPETRATOR_TAG, analysis.concepts)
-        vague = only_violence
+        vague = bare
         said = analysis.concepts
-        if topic is None and not danger and not only_violence and (
+        if topic is None and not danger and not bare and (
                 said.get(NOT_VIOLENCE, 0.0) < 0.9):  # "blåmärken efter provtagning": other
             more = self._more_than_names(r)
             asking = any(said.get(c, 0.0) >= 0.9 for c in (ASKING, UNSURE))
