@@ -17,6 +17,7 @@ from directory.guidance import known_asker
 
 if TYPE_CHECKING:
     from directory.service import DirectoryService
+    from directory.snapshot import Directory
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,6 +74,8 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     try:
         await snapshot_cache.start(service, settings.db_path)
         d = await service.directory()
+        if d.model is None and await service.store.examples():
+            d = await _build_missing_model(service)
         if args.batch:
             return await _batch(service, args)
         if not args.question:
@@ -90,6 +93,18 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     finally:
         await service.close()
+
+
+async def _build_missing_model(service: DirectoryService) -> Directory:
+    """A database whose model was never built (a server stopped within seconds of its first
+    start builds it beside itself): build it now, once, rather than answer from the lexicon
+    alone every time."""
+    from directory.training import build
+
+    print("Bygger förståelsen av frågor (några sekunder, bara första gången) …",
+          file=sys.stderr, flush=True)
+    await build(service)
+    return await service.directory()
 
 
 def _moment(value: str | None):

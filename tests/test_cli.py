@@ -53,6 +53,32 @@ def test_a_missing_database_is_created_with_the_demo_directory(tmp_path):
     assert "Demodata" in out.stdout and "Tolkat som" in out.stdout
 
 
+def test_a_database_without_its_model_gets_it_built_once(tmp_path):
+    """A server stopped before it built the topic model beside itself leaves a database
+    without one: `ask` builds it (saying so), instead of answering from the lexicon alone
+    every time; the next question finds it there."""
+    import asyncio
+
+    from directory.service import DirectoryService
+
+    db = tmp_path / "k.db"
+
+    async def without_model() -> None:
+        service = await DirectoryService.open(db, Settings.from_env().demo_data,
+                                              build_model=False)
+        assert (await service.directory()).model is None
+        await service.close()
+
+    asyncio.run(without_model())
+    at = ["--at", "2026-11-24T10:15:00+01:00", "--json"]
+    out = run("ask", *at, "BRIS telefon, gäller en 12-åring i Mora", db=db)
+    assert out.returncode == 0, out.stderr
+    assert "Bygger förståelsen" in out.stderr
+    assert json.loads(out.stdout)["understood"]["topic"] == "barn-far-illa"
+    again = run("ask", *at, "orosanmälan Mora", db=db)
+    assert "Bygger förståelsen" not in again.stderr
+
+
 def test_batch_keeps_order_and_survives_bad_lines(demo_db):
     lines = "\n".join([
         json.dumps({"q": "orosanmälan Mora", "at": "2026-11-24T23:30:00+01:00"}),
