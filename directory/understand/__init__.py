@@ -41,7 +41,7 @@ CASE = "arende"  # "ett ärende", "a case": a case of ours, so a vague question 
 UNIT = "enhet"  # "soc", "lasarettet", "vårdcentralen": a unit of many needs, named alone
 HUNCH = "magkansla"  # "något känns inte rätt", "seems off": worry, nothing of what happened
 NOT_VIOLENCE = "ovald"  # "arbetsskada", "stroke", "vaccination": words of other matters
-VIOLENCE = "vald"  # "våld", "misshandel", "abuse": violence, and nothing of whose
+VIOLENCE = grammar.VIOLENCE
 # Violence said with nothing of whom it is done to or by ("våld Hedemora, vem ringer jag",
 # "suspected abuse"): the first contact differs for a child and an adult, so ask.
 ONLY_VIOLENCE = frozenset({VIOLENCE, "slar", "offer", "utovare"})
@@ -298,8 +298,8 @@ class Understander:
         """Violence (or a report: "hur gör man en anmälan?"), and nobody it is done to or
         by, and nothing more of what happened: the first contact differs, so ask."""
         said = {c for c, v in r.analysis.concepts.items() if v >= 0.9}
-        neutral = {ASKING, UNSURE, WORKPLACE, YRKE} | (
-            set() if r.found else {grammar.MALE})  # "hur gör man": the pronoun, nobody
+        # "hur gör man": with nobody mentioned, "man" is the pronoun
+        neutral = {ASKING, UNSURE, WORKPLACE, YRKE, grammar.MALE}
         if not (core in said and not r.found and not r.analysis.phrases
                 and said - neutral <= allowed):
             return False

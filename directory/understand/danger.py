@@ -30,7 +30,7 @@ SOMEONE = frozenset({"hon", "han", "hen", "de", "du", "vi", "ni", "nagon", "henn
                      "she", "he", "they", "you", "anyone", "someone"})
 
 
-def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str] | None = None
+def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
                      ) -> tuple[bool, tuple[str, ...]]:
     """Whether the danger is immediate, and the notes of the risk markers that hold, in one
     pass over the lexicon's rules. A rule holds when all its concepts are found within its
@@ -39,7 +39,7 @@ def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
     note is a risk marker ("stryptag": a strong sign of lethal violence), not danger."""
     danger, notes = False, []
     for rule in rules:
-        if (rule.note or not danger) and _holds(rule, a, toks or []):
+        if (rule.note or not danger) and _holds(rule, a, toks):
             if rule.note:
                 notes.append(rule.note)
             else:
@@ -58,13 +58,11 @@ def _holds(rule: DangerRule, a: Analysis, toks: list[str]) -> bool:
         if concept == KILL and any(t in REFLEXIVE for t in toks[p + 1:p + 3]):
             return False  # "ta livet av sig", "kill himself": not a threat to another
         if concept == URGENT and _on_a_condition(toks, p):
-            return False  # a threat with a time ("i kväll om …") is still a kill rule's
-        before = toks[max(0, p - 3):p]
-        if concept == URGENT and p < len(toks) and toks[p] in NOW_WORDS and any(
-                t in ASKING_NOW or t in WANTS for t in before):
-            return False  # "vill just nu bara veta", "vem ringer jag just nu"
-        return not (concept == NOW_CONCEPT
-                    and any(t in ASKING_NOW or t in WANTS for t in before))
+            return False  # by itself; "i kväll om …" still holds the kill-tonight rule
+        if concept == NOW_CONCEPT or (concept == URGENT and toks[p] in NOW_WORDS):
+            # "vem ringer jag just nu", "vill just nu bara veta": the asker's now, a wish
+            return not any(t in ASKING_NOW or t in WANTS for t in toks[max(0, p - 3):p])
+        return True
 
     if any(a.concepts.get(c, 0.0) >= 0.9 for c in rule.unless):
         return False  # "hotade henne med kniv förra veckan": told, not happening

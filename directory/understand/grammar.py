@@ -14,6 +14,7 @@ FEMALE, MALE = "kvinna", "man"
 # Concepts of the lexicon this module reads; the importer refuses a lexicon without them.
 PATIENT = "patient"  # "pt", "brukaren", "klienten": a person, of no stated gender or age
 WEAPON = "vapen"  # "han står utanför med kniv": the one with the weapon is the one who harms
+VIOLENCE = "vald"  # "våld", "misshandel", "abuse": violence, and nothing of whose
 CONCEPTS = (FEMALE, MALE, PATIENT, "barn", "minderarig", "aldre", "vuxen", "offer", "slar",
             "skada", WEAPON)
 RELATIONS = ("partner", "pojkvan", "foralder", "syskon", "sondotter", "farmor", "forovare")

@@ -21,6 +21,7 @@ from directory.understand.grammar import (
     OLDER_FROM,
     PRONOUNS,
     USES_VIOLENCE,
+    VIOLENCE,
 )
 from directory.understand.mentions import Mention as Mention
 from directory.understand.mentions import PersonWords as PersonWords
@@ -38,7 +39,7 @@ def _is_child(m: Mention) -> bool:
     return m.group == CHILD or (m.age is not None and m.age < ADULT_FROM)
 
 
-VIOLENT = ("slar", "vald")  # the lexicon's violence concepts (read by name)
+VIOLENT = ("slar", VIOLENCE)  # the lexicon's violence concepts (read by name)
 
 
 def asks_for_own_help(found: list[Mention], concepts: dict[str, float]) -> bool:

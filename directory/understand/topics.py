@@ -108,11 +108,13 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
         starts.append((len(text), i))
         text += t + " "
     out = []
+
+    def token_at(pos: int) -> int:
+        return max((i for start, i in starts if start <= pos), default=0)
+
     for m in _AGE.finditer(text):
         if m.group("grade"):
-            pos = m.start("grade")
-            out.append((int(m.group("grade")) + GRADE_TO_AGE,
-                        max((i for start, i in starts if start <= pos), default=0)))
+            out.append((int(m.group("grade")) + GRADE_TO_AGE, token_at(m.start("grade"))))
             continue
         raw = m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4")
         age = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
@@ -120,8 +122,7 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
             continue  # "för två år sedan", "three years ago": a time, no age
         if (m.group("unit") or "").startswith(("man", "month", "veck", "week")):
             age = 0  # "3 månader", "six weeks old": a baby
-        pos = next(m.start(g) for g in ("n1", "n2", "n3", "n4") if m.group(g))
-        index = max((i for start, i in starts if start <= pos), default=0)
+        index = token_at(next(m.start(g) for g in ("n1", "n2", "n3", "n4") if m.group(g)))
         if m.group("unit") in _YEARS and index > 0 and index - 1 not in skip and (
                 toks[index - 1] in _FOR_A_TIME):
             continue  # "slagit henne i 40 år", "for 20 years": how long, no age
