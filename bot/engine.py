@@ -252,7 +252,7 @@ class Engine:
         key, _, index = rest.partition(":")
         ctx = self._context(user, key)
         d = await self.service.directory()
-        if ctx is None or not index.isdigit() or int(index) >= len(d.municipalities):
+        if ctx is None or not index.isdecimal() or int(index) >= len(d.municipalities):
             return Outcome(Reply(EXPIRED))
         ctx = Context(ctx.query, self.clock(), ctx.topic, d.municipalities[int(index)])
         return Outcome(await self._answer(user, ctx))
@@ -261,7 +261,7 @@ class Engine:
         key, _, choice = rest.partition(":")
         field_, _, index = choice.partition(":")
         ctx = self._context(user, key)
-        if ctx is None or not index.isdigit():
+        if ctx is None or not index.isdecimal():
             return Outcome(Reply(EXPIRED))
         answer = await self._ask(user, ctx)
         options = answer.clarify.options if answer.clarify else ()

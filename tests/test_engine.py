@@ -68,6 +68,15 @@ async def test_buttons_of_unknown_or_stale_contexts_are_safe(engine, nurse):
         assert out.reply.text and not out.notify
 
 
+async def test_a_button_whose_number_is_not_a_plain_digit_is_stale_not_a_crash(engine, nurse):
+    """"²" is a digit to str.isdigit but not a number to int(): a forged button."""
+    out = await engine.on_text(nurse, "orosanmälan Mora")
+    key = out.reply.buttons[1][0].data.removeprefix("mun:")
+    for data in (f"setm:{key}:²", f"clar:{key}:t:¹"):
+        stale = await engine.on_button(nurse, data)
+        assert stale.reply.text and not stale.reply.buttons
+
+
 async def test_coordinator_may_verify_only_own_organisation(engine, service, coordinator):
     own = await engine.on_button(coordinator, "ok:mora-socialtjanst-barn")
     assert "bekräftad" in own.reply.text

@@ -108,7 +108,7 @@ def _version_row(v: Version, d: Directory) -> Row:
 def _log_row(r: AuditRow, names: dict[int, str], d: Directory) -> Row:
     code, actor, detail, link = r.action, r.actor, r.detail or "", None
     if code == "report.add":
-        if actor.isdigit():
+        if actor.isdecimal():
             actor = names.get(int(actor), f"konto {actor}")
         role_id, _, reason = detail.partition(" ")
         role = d.roles.get(role_id)
@@ -117,7 +117,7 @@ def _log_row(r: AuditRow, names: dict[int, str], d: Directory) -> Row:
     elif code == "report.resolve":
         detail = f"rapport {detail}"
         link = "/admin/rapporter"
-    elif code in BY_USER_ID and detail.isdigit():
+    elif code in BY_USER_ID and detail.isdecimal():
         detail = names.get(int(detail), f"konto {detail}")
     elif code == "invite.create":
         user_role, _, orgs = detail.partition(" ")

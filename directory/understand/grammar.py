@@ -134,7 +134,7 @@ def with_someone(toks: list[str], i: int) -> bool:
 def bare_age(toks: list[str], i: int) -> int | None:
     """"kvinna 34", "man, 45", "pat 83": a number right after a person is their age."""
     for j in (i + 1, i + 2):
-        if j < len(toks) and toks[j].isdigit():
+        if j < len(toks) and toks[j].isdecimal():
             after = toks[j + 1] if j + 1 < len(toks) else ""
             value = int(toks[j])
             attributive = toks[j + 2:j + 3] == ["old"]  # "her 17-year-old boyfriend": his

@@ -117,7 +117,7 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
             out.append((int(m.group("grade")) + GRADE_TO_AGE, token_at(m.start("grade"))))
             continue
         raw = m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4")
-        age = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+        age = int(raw) if raw.isdecimal() else _NUMBER_WORDS.get(raw)
         if age is None or age > 120 or _AGO.match(text, m.end()):
             continue  # "för två år sedan", "three years ago": a time, no age
         if (m.group("unit") or "").startswith(("man", "month", "veck", "week")):
