@@ -61,12 +61,23 @@ class Block:
     idf: Sequence[float]
     weights: Sequence[float]  # row-major: row * n_classes + class
 
-    by_class: tuple[Sequence[float], ...] = ()  # the weights again, one list per class
+    # Per class, each row's weight times its idf (1 without idf), in float64: the product of
+    # two float32 numbers is exact there, so a word seen once adds exactly what it added as
+    # tf-idf times weight. One 0.0 more at the end (row `len(index)`) pads a pick of one row.
+    by_class: tuple[Sequence[float], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.by_class and self.index:
             k = len(self.weights) // len(self.index)
-            object.__setattr__(self, "by_class", tuple(self.weights[c::k] for c in range(k)))
+            idf = self.idf if self.use_idf else None
+            scaled = []
+            for c in range(k):
+                column = array.array("d", self.weights[c::k])
+                if idf is not None:
+                    column = array.array("d", map(mul, column, idf))
+                column.append(0.0)
+                scaled.append(column)
+            object.__setattr__(self, "by_class", tuple(scaled))
 
     def rows(self, grams: list[str]) -> list[int]:
         """The rows of the features the model knows, in the order of the grams."""
@@ -83,26 +94,38 @@ class Block:
         self.add_rows(self.rows(grams), out)
 
     def add_rows(self, looked_up: list[int], out: list[float]) -> None:
-        """`add` for features already looked up: counted in C, in the order first seen."""
-        found = list(Counter(looked_up).items())
-        if not found:
+        """`add` for features already looked up: counted in C. Most features occur once, and
+        their tf is 1, so their weights are only summed; the few repeated ones are scaled
+        by their sublinear tf (1 + log n)."""
+        counts = Counter(looked_up)
+        if not counts:
             return
-        rows = [r for r, _ in found]
+        pad = len(self.index)  # the 0.0 row: itemgetter of one index gives no tuple
+        once = [r for r, n in counts.items() if n == 1] or [pad]
+        more = [(r, 1.0 + math.log(n)) for r, n in counts.items() if n > 1]
+        if len(once) == 1:
+            once.append(pad)
+        pick_once = itemgetter(*once)
         if self.use_idf:
             idf = self.idf
-            values = [(1.0 + math.log(n)) * idf[r] for r, n in found]
+            seen = [idf[r] for r in once if r != pad]
+            square = sum(map(mul, seen, seen))
+            square += sum(v * v for v in (tf * idf[r] for r, tf in more))
         else:
-            values = [1.0 + math.log(n) for _, n in found]
-        norm = math.sqrt(sum(map(mul, values, values)))
-        if norm == 0:
+            square = len(once) - once.count(pad) + sum(tf * tf for _, tf in more)
+        if square == 0:
             return
-        factor = self.scale / norm
-        if len(rows) == 1:  # itemgetter of one index gives the item, not a tuple
-            rows.append(rows[0])
-            values = [values[0], 0.0]
-        pick = itemgetter(*rows)  # one C call per class fetches this question's weights
-        for c, weights in enumerate(self.by_class):
-            out[c] += factor * sum(map(mul, values, pick(weights)))
+        factor = self.scale / math.sqrt(square)
+        if more:
+            tfs = [tf for _, tf in more]
+            pick_more = itemgetter(*[r for r, _ in more], pad)
+            tfs.append(0.0)
+            for c, weights in enumerate(self.by_class):
+                out[c] += factor * (sum(pick_once(weights)) + sum(map(mul, tfs,
+                                                                     pick_more(weights))))
+        else:
+            for c, weights in enumerate(self.by_class):
+                out[c] += factor * sum(pick_once(weights))
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ class PlaceFinder:
         for place in lexicon.places:
             self._add(place.name, place.municipality, place.common_word)
         self.max_len = max((len(k) for k in self.entries), default=1)
+        self.first_words = {k[0] for k in self.entries}  # most words begin no place name
         # single-token, not-common names for typo tolerance
         self.fuzzy_keys = [k[0] for k, v in self.entries.items()
                            if len(k) == 1 and len(k[0]) >= 6 and not any(e.common_word for e in v)]
@@ -109,6 +110,8 @@ class PlaceFinder:
 
     def _exact_at(self, toks: list[str], i: int, starts: set[int],
                   original: list[str] | None = None) -> PlaceHit | None:
+        if toks[i] not in self.first_words:
+            return None
         for n in range(min(self.max_len, len(toks) - i), 0, -1):
             key = tuple(toks[i:i + n])
             entries = self.entries.get(key)
