@@ -24,6 +24,15 @@ async def first_kinds(service, question: str) -> list[str]:
     "vi hör skrik från lägenheten ovanför, Säter",
     # a threat to kill tonight, whatever its condition
     "han hotar att döda henne i kväll om hon inte kommer hem, Leksand",
+    # "just nu" / "right now" with violence some words away in the same telling
+    "grannen ringer: exmannen sparkar och slår sin före detta fru i trapphuset just nu, Orsa",
+    "my colleague says a man is beating his partner behind the pharmacy right now, Falun",
+    # someone forcing the door, shut in, waiting at the door, refusing to leave
+    "exet försöker bryta sig in hos henne, Vansbro",
+    "her brother is kicking in the door of her flat, Gagnef",
+    "sambon har stängt in henne i sovrummet, hon sms:ar oss, Rättvik",
+    "hon gömmer sig i personalrummet, han står vid dörren och väntar på henne, Avesta",
+    "pojkvännen har slagit henne och vägrar gå från mottagningen, Orsa",
 ])
 async def test_immediate_danger_puts_112_first(service, question):
     assert (await first_kinds(service, question))[0] == "larmnummer"
@@ -46,6 +55,13 @@ async def test_immediate_danger_puts_112_first(service, question):
     # "just nu" of a wish; "skjuts" is a ride
     "hon vill just nu bara prata med någon om sambons våld, Leksand",
     "13-åring får skjuts och presenter av en vuxen man, misstänkt sexuell exploatering, Mora",
+    # "just nu" / "right now" of where someone safe is: its own sentence, or far from what
+    # happened (within one sentence and a few words it still reads as violence now)
+    "Sexåring med blåmärken på ryggen efter pappans slag. Han sitter hos sin mormor just nu, Mora",
+    "two toddlers left alone by a drunk mother, a neighbour looks after them right now, Mora",
+    # a threat against oneself, on a condition
+    "16-årig tjej säger att pojkvännen hotar att ta livet av sig om hon gör slut, Leksand",
+    "her boyfriend threatens to kill himself if she leaves him, she is 17, Orsa",
 ])
 async def test_what_only_sounds_dangerous_is_not_112(service, question):
     route = await first_kinds(service, question)

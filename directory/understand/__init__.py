@@ -17,10 +17,10 @@ from directory.model import DANGER_KIND, NamedUnit, Person
 from directory.recent import Recent
 from directory.understand import grammar
 from directory.understand import person as persons
-from directory.understand.danger import KILL, NOW_CONCEPT, danger_and_risks
+from directory.understand.danger import KILL, NOW_CONCEPT, RIGHT_NOW, danger_and_risks
 from directory.understand.features import Reading, WordRows, grams
 from directory.understand.model import NONE
-from directory.understand.places import choose
+from directory.understand.places import choose, sentence_starts
 from directory.understand.redact import redact
 from directory.understand.text import is_stop, original_words, tokens
 from directory.understand.topics import (
@@ -60,6 +60,7 @@ NAMED_BUT_NOTHING = 0.5  # a unit named beside other words the model finds off-t
 AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "manader",
                        "manad", "veckor", "vecka", "months", "weeks"})
 CLOSE_MARGIN = 0.08  # lexicon alone: share of the best score within which a runner-up competes
+SENTENCE_ENDS = ".?!\n"  # what a sentence tells ends here; a colon goes on (danger's "nu")
 MEMO_SIZE = 4096  # understood questions remembered per matcher (the same text, the same result)
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
 # Concept names the code reads by name, gathered from the modules that read them: the
@@ -69,7 +70,7 @@ NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: th
 REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *grammar.CONCEPTS, *grammar.RELATIONS, *grammar.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
-    ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, CASE, UNIT, HUNCH, NOT_VIOLENCE, KILL,
+    ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, RIGHT_NOW, CASE, UNIT, HUNCH, NOT_VIOLENCE, KILL,
     *ONLY_VIOLENCE, REPORT)))
 
 
@@ -220,7 +221,8 @@ class Understander:
         if any(n.kind in self.kinds for n in named):  # "soc-jouren": socialjour, not "soc"
             named = [n for n in named if n.kind in self.kinds]
         asks_for_named = self._asks_for(r, named)
-        danger, risks = danger_and_risks(analysis, self.danger_rules, r.toks)
+        danger, risks = danger_and_risks(analysis, self.danger_rules, r.toks,
+                                         sentence_starts(r.query, SENTENCE_ENDS))
         if topic is None and danger and DANGER_KIND in self.kind_topics:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
         if asks_for_named and nothing >= NAMED_BUT_NOTHING and self._more_than_names(r):

@@ -8,10 +8,14 @@ killing word turned on oneself ("ta livet av sig") is no threat to another.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from directory.model import DangerRule
 from directory.understand.topics import Analysis
 
 NOW_CONCEPT = "nu"
+RIGHT_NOW = "justnu"  # "just nu", "right now": with violence near, it is happening now
+NOW_CONCEPTS = frozenset({NOW_CONCEPT, RIGHT_NOW})
 # "vad gör jag nu", "vem ringer jag nu", "what now": "nu" of the asker's next step
 ASKING_NOW = frozenset({"vad", "vem", "hur", "vart", "vilken", "vilka", "what", "who", "how",
                         "where", "which", "ringa", "ringer", "ring", "call", "kontakta",
@@ -30,16 +34,21 @@ SOMEONE = frozenset({"hon", "han", "hen", "de", "du", "vi", "ni", "nagon", "henn
                      "she", "he", "they", "you", "anyone", "someone"})
 
 
-def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
-                     ) -> tuple[bool, tuple[str, ...]]:
+def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str],
+                     starts: Collection[int] = ()) -> tuple[bool, tuple[str, ...]]:
     """Whether the danger is immediate, and the notes of the risk markers that hold, in one
     pass over the lexicon's rules. A rule holds when all its concepts are found within its
     reach of each other; a concept counts only at full strength (not negated, not a weak
-    typo match), and "nu" not when it asks what to do now ("vad gör jag nu"). A rule with a
-    note is a risk marker ("stryptag": a strong sign of lethal violence), not danger."""
+    typo match), and "nu" not when it asks what to do now ("vad gör jag nu"), and only with
+    what its own sentence tells ("efter pappans slag. Han sitter hos mormor just nu"). A rule
+    with a note is a risk marker ("stryptag": a strong sign of lethal violence), not danger."""
     danger, notes = False, []
+    sentence, n = [], 0
+    for i in range(len(toks)):
+        n += i in starts and i > 0
+        sentence.append(n)
     for rule in rules:
-        if (rule.note or not danger) and _holds(rule, a, toks):
+        if (rule.note or not danger) and _holds(rule, a, toks, sentence):
             if rule.note:
                 notes.append(rule.note)
             else:
@@ -48,18 +57,23 @@ def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
 
 
 def _on_a_condition(toks: list[str], p: int) -> bool:
-    """"ska döda henne om hon lämnar honom": "om"/"if" and someone within four words."""
-    after = toks[p + 1:p + 5]
+    """"ska döda henne om hon lämnar honom", "threatens to kill her if she leaves": "om"/"if"
+    and someone within five words."""
+    after = toks[p + 1:p + 6]
     return any(t in IF and nxt in SOMEONE for t, nxt in zip(after, after[1:], strict=False))
 
 
-def _holds(rule: DangerRule, a: Analysis, toks: list[str]) -> bool:
+def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int]) -> bool:
     def counts(concept: str, p: int) -> bool:
         if concept == KILL and any(t in REFLEXIVE for t in toks[p + 1:p + 3]):
             return False  # "ta livet av sig", "kill himself": not a threat to another
-        if concept == URGENT and _on_a_condition(toks, p):
-            return False  # by itself; "i kväll om …" still holds the kill-tonight rule
-        if concept == NOW_CONCEPT or (concept == URGENT and toks[p] in NOW_WORDS):
+        if concept == URGENT and (_on_a_condition(toks, p) or any(
+                p <= k <= p + 3 and any(t in REFLEXIVE for t in toks[k + 1:k + 3])
+                for k in a.positions.get(KILL, ()))):
+            # by itself; "i kväll om …" still holds the kill-tonight rule; "threatens to
+            # kill herself": a threat against oneself (a way to control), no danger to another
+            return False
+        if concept in NOW_CONCEPTS or (concept == URGENT and toks[p] in NOW_WORDS):
             # "vem ringer jag just nu", "vill just nu bara veta": the asker's now, a wish
             return not any(t in ASKING_NOW or t in WANTS for t in toks[max(0, p - 3):p])
         return True
@@ -71,4 +85,7 @@ def _holds(rule: DangerRule, a: Analysis, toks: list[str]) -> bool:
     if not all(where):
         return False
     first, *rest = where
-    return any(all(any(abs(p - q) <= rule.reach for q in ps) for ps in rest) for p in first)
+    timed = [c in NOW_CONCEPTS for c in rule.concepts]  # "nu" speaks of its own sentence
+    return any(all(any(abs(p - q) <= rule.reach and (
+        not (timed[0] or now) or sentence[p] == sentence[q]) for q in ps)
+        for ps, now in zip(rest, timed[1:], strict=True)) for p in first)

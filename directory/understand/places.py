@@ -76,7 +76,7 @@ class PlaceFinder:
 
     def find(self, text: str, original: list[str] | None = None) -> list[PlaceHit]:
         toks = tokens(text)
-        starts = _sentence_starts(text)
+        starts = sentence_starts(text)
         hits: list[PlaceHit] = []
         i = 0
         while i < len(toks):
@@ -147,11 +147,13 @@ class PlaceFinder:
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-def _sentence_starts(text: str) -> set[int]:
-    """Indices of the words that begin a sentence (after . ? ! : or a line break)."""
+def sentence_starts(text: str, marks: str = ".?!:\n") -> set[int]:
+    """Indices of the words that begin a sentence (after . ? ! : or a line break; a word
+    after a colon begins one for capitals, not for what a sentence tells)."""
     out, last = set(), 0
+    ends = re.compile(f"[{re.escape(marks)}]")
     for n, m in enumerate(_WORD.finditer(unicodedata.normalize("NFC", text))):
-        if n == 0 or re.search(r"[.?!:\n]", text[last:m.start()]):
+        if n == 0 or ends.search(text, last, m.start()):
             out.add(n)
         last = m.end()
     return out
