@@ -27,6 +27,7 @@ from directory.model import (
     Role,
     Step,
     Verification,
+    unknown_conditions,
 )
 from directory.vocabulary import (
     LEGACY_GROUPS,
@@ -323,10 +324,9 @@ def parse_steps(raw: Any, p: Problems, holder: Any = None, key: str | None = Non
             p.add(item, None, "ett steg ska ha antingen kind eller role (inte båda)")
         only_for = _list(item, "for", p)
         if concepts is not None:
-            for tag in only_for:
-                if tag not in PERSON_TAGS and tag not in concepts:
-                    p.add(item, "for", f"'{tag}' i 'for' är varken en persongrupp "
-                          f"({', '.join(PERSON_TAGS)}) eller ett begrepp i lexikonet")
+            for tag in unknown_conditions(only_for, concepts):
+                p.add(item, "for", f"'{tag}' i 'for' är varken en persongrupp "
+                      f"({', '.join(PERSON_TAGS)}) eller ett begrepp i lexikonet")
         steps.append(Step(
             when=_choice(item, "when", values(When), When.ALWAYS, p),
             why=_text(item, "why", p),

@@ -25,6 +25,7 @@ from directory.model import (
     Kind,
     Swap,
     Topic,
+    unknown_conditions,
 )
 from directory.store import Store
 from directory.understand.redact import redact
@@ -288,11 +289,10 @@ async def validate(root: Path, store: Store) -> Bundle:
                 problems.append(Problem(file, line, f"{path.topic}: okänd typ '{step.kind}'"))
             if step.role and step.role not in all_roles:
                 problems.append(Problem(file, line, f"{path.topic}: okänd roll '{step.role}'"))
-            for tag in step.only_for:
-                if tag not in PERSON_TAGS and tag not in known_concepts:
-                    problems.append(Problem(
-                        file, line, f"{path.topic}: '{tag}' i 'for' är varken en persongrupp "
-                        f"({', '.join(PERSON_TAGS)}) eller ett begrepp i lexikonet"))
+            for tag in unknown_conditions(step.only_for, known_concepts):
+                problems.append(Problem(
+                    file, line, f"{path.topic}: '{tag}' i 'for' är varken en persongrupp "
+                    f"({', '.join(PERSON_TAGS)}) eller ett begrepp i lexikonet"))
     for source, examples in bundle.examples.items():
         for e in examples:
             if e.topic is not None and e.topic not in topics:

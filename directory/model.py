@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -129,7 +130,20 @@ class Step:
     only_for: tuple[str, ...] = ()  # "for:" in files; empty: for everyone
 
     def applies(self, tags: frozenset[str]) -> bool:
-        return not self.only_for or any(t in tags for t in self.only_for)
+        """For everyone, or one of its conditions holds ("barn-drabbat+skada": all parts)."""
+        return not self.only_for or any(all(part in tags for part in condition_parts(t))
+                                        for t in self.only_for)
+
+
+def condition_parts(condition: str) -> tuple[str, ...]:
+    """The tags of one "for:" condition: "skada", or "barn-drabbat+skada" (both at once)."""
+    return tuple(part.strip() for part in condition.split("+"))
+
+
+def unknown_conditions(conditions: Iterable[str], known: Container[str]) -> list[str]:
+    """The parts of "for:" conditions that are neither a person tag nor in `known`."""
+    return [part for c in conditions for part in condition_parts(c)
+            if part not in PERSON_TAGS and part not in known]
 
 
 @dataclass(frozen=True)

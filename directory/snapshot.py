@@ -24,6 +24,7 @@ from directory.model import (
     Person,
     Role,
     Topic,
+    condition_parts,
 )
 from directory.understand.model import TopicModel
 from directory.understand.places import PlaceFinder
@@ -229,7 +230,8 @@ class Directory:
         """Every name used in a path step's "for:" (what a question's concepts can change)."""
         if self._conditions is None:
             paths = list(self.regional_paths.values()) + list(self.local_paths.values())
-            self._conditions = frozenset(t for p in paths for s in p.steps for t in s.only_for)
+            self._conditions = frozenset(part for p in paths for s in p.steps
+                                         for t in s.only_for for part in condition_parts(t))
         return self._conditions
 
     def unit_aliases(self) -> dict[str, tuple[str, ...]]:

@@ -161,6 +161,19 @@ async def test_a_topics_ask_municipality_must_be_true_or_false(service, tmp_path
     assert not topics["vuxen-valdsutsatt"].ask_municipality
 
 
+async def test_a_steps_condition_of_two_tags_needs_both_known(service, tmp_path):
+    """"for: barn-drabbat+skada" holds when both hold; an unknown part names the file, the
+    line and the part, and changes nothing."""
+    root = broken_copy(tmp_path, {"paths/regional.yaml": (
+        "    - barn-drabbat+skada\n", "    - barn-drabbat+skadorna\n")})
+    before = await snapshot_tables(service)
+    with pytest.raises(ImportFailed) as failed:
+        await import_path(root, service.store, "test")
+    assert any(str(p).startswith("paths/regional.yaml:") and "'skadorna'" in str(p)
+               for p in failed.value.problems)
+    assert await snapshot_tables(service) == before
+
+
 async def test_an_organisation_without_roles_in_an_unknown_municipality_names_its_file(
         service, tmp_path):
     path = tmp_path / "ny.yaml"

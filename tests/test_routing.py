@@ -133,6 +133,23 @@ async def test_the_one_who_uses_violence_gets_help_unless_a_child_is_harmed(serv
     assert kinds(route(d, "valdsutovare", "Leksand", OFFICE, person=child))[0] \
         == "socialtjanst-barn"
     assert kinds(route(d, "valdsutovare", "Leksand", NIGHT, person=child))[0] == "socialjour"
+    # the harmed child's steps follow the report: Barnahus, and with injuries ("for:
+    # barn-drabbat+skada", both at once) the children's medical step; neither for an adult
+    plain = kinds(route(d, "valdsutovare", "Leksand", OFFICE, person=child))
+    hurt = kinds(route(d, "valdsutovare", "Leksand", OFFICE, person=child,
+                       said=frozenset({"skada"})))
+    assert "barnahus" in plain and "barnmedicin" not in plain
+    assert hurt.index("barnmedicin") < hurt.index("valdsutovarbehandling")
+    adult_hurt = kinds(route(d, "valdsutovare", "Leksand", OFFICE,
+                             person=Person(uses_violence=True), said=frozenset({"skada"})))
+    assert not {"barnahus", "barnmedicin"} & set(adult_hurt)
+
+
+async def test_no_child_is_harmed_where_the_question_says_there_are_none(service):
+    """"De har inga barn": a negated child is neither a concept nor a person."""
+    person = (await service.understander()).understand(
+        "klienten har slagit sin sambo och vill sluta, de har inga barn, Leksand").person
+    assert person.uses_violence and not person.child_harmed
 
 
 async def test_injuries_bring_the_childrens_medical_step(service):

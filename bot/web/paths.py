@@ -10,7 +10,7 @@ from bot.web.core import add_route, q, render, see_other, service_of, today, use
 from bot.web.forms import small_int
 from bot.web.history import entries
 from directory.labels import WHEN_CHOICE_SV
-from directory.model import ContactPath, Step
+from directory.model import ContactPath, Step, unknown_conditions
 from directory.service import Directory, DirectoryService
 from directory.vocabulary import PERSON_TAGS, Status, When, values
 
@@ -126,7 +126,7 @@ def validate(d: Directory, municipality: str, rows: list[dict[str, str]],
         elif _CONTROL.search(why):
             errors[f"s-{i}-why"] = "Texten innehåller styrtecken (t.ex. NUL); ta bort dem."
         only_for = [t.strip() for t in row.get("for", "").split(",") if t.strip()]
-        unknown = [t for t in only_for if t not in PERSON_TAGS and t not in d.lexicon.concepts]
+        unknown = unknown_conditions(only_for, d.lexicon.concepts)
         if unknown:
             errors[f"s-{i}-for"] = (f"Okänt: {', '.join(unknown)}. Skriv persongrupper "
                                     f"({', '.join(PERSON_TAGS)}) eller begrepp ur lexikonet.")

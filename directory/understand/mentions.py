@@ -51,6 +51,8 @@ from directory.understand.grammar import (
 )
 from directory.understand.text import tokens, words
 
+NONE_OF = frozenset({"inga", "ingen", "inget", "no"})  # "de har inga barn": nobody is there
+
 
 class PersonWords:
     """The lexicon's person words matched as written (folded, never stemmed: "maken" and
@@ -132,6 +134,8 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
             concepts = concepts - {MALE}  # Swedish "men" ("but")
         if tok == "far" and i + 1 < len(toks) and toks[i + 1] == "illa":
             continue  # "far illa": fares badly, no father
+        if i > 0 and toks[i - 1] in NONE_OF:
+            continue  # "inga barn", "no kids": nobody
         own = concepts - (at.get(i + 1, set()) & set(RELATIONS))
         if own and own <= {"vuxen", "aldre"} and (
                 PRONOUNS.get(tok) is None and at.get(i + 1, set()) & {FEMALE, MALE}):

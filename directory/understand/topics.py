@@ -63,8 +63,8 @@ _FOR_A_TIME = frozenset({"i", "in", "for", "under", "sedan", "since", "over"})
 _YEARS = frozenset({"ar", "year", "years", "yr", "yrs"})
 # Words that turn the next few words around: "vill inte polisanmäla", "not safe" is a
 # phrase of its own and keeps its meaning.
-NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig", "utan", "not", "never", "no", "dont",
-                       "doesnt", "without", "nt"})
+NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig", "utan", "inga", "ingen", "inget", "not",
+                       "never", "no", "dont", "doesnt", "without", "nt"})
 NEGATION_REACH = 3
 NEGATED = 0.3
 # Ages are facts of law, not wording: under 18 is a child.
