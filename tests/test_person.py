@@ -106,6 +106,12 @@ async def u(service) -> Understander:
     # ages in words: English teens, and a Swedish teen after the person ("sonen, sjutton")
     ("Seventeen-year-old girl, her boyfriend hits her. Mora", {"age": 17, "group": "barn"}),
     ("pappan oroar sig för sin dotter, fjorton, som hotas av en kille", {"age": 14}),
+    # an age after "she's", "har fyllt"; a year of gymnasiet is no year of grundskolan
+    ("neighbour says her son pushes her around, she's 81, Mora", {"age": 81, "group": "aldre"}),
+    ("killen har fyllt 19 och hans pojkvän kontrollerar honom", {"age": 19, "group": "vuxen"}),
+    ("hon går i tvåan på gymnasiet och exet förföljer henne", {"age": 17, "group": "barn"}),
+    # seen or heard doing it: the pronoun after "hear"/"saw" is the one who does it
+    ("we could hear him kicking her in the flat next door", {"gender": "kvinna"}),
     # "²" is a digit to str.isdigit, but no number (int() fails on it): no age, no crash
     ("barn ² slagen hemma", {"age": None, "group": "barn"}),
 ])

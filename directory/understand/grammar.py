@@ -36,6 +36,9 @@ NOT_OWNED = frozenset({"nu", "now", "att", "to", "when", "because", "if", "in", 
                        "och", "and", "badly", "hard", "too", "also", "there", "here"})
 SUBJECT_PRONOUNS = frozenset({"han", "hon", "he", "she"})  # never the one a verb before hits
 OBJECT_PRONOUNS = frozenset({"henne", "honom", "him", "her"})  # never the one who does it
+# ... unless seen or heard doing it: "I can hear him hitting her", "såg honom slå henne"
+PERCEIVE = frozenset({"hear", "heard", "hears", "see", "saw", "seen", "sees", "watched",
+                      "caught", "hor", "horde", "hort", "ser", "sag", "sett"})
 POSSESSORS = {"hennes": FEMALE, "her": FEMALE, "hans": MALE, "his": MALE}  # "hennes man"
 ADULT_NOUNS = frozenset({"kvinna", "kvinnan", "kvinnor", "man", "mannen", "woman",
                          "women", "men", "dam", "damen", "herre", "herren", "lady", "manlig",

@@ -28,6 +28,7 @@ from directory.understand.grammar import (
     PARTNERS,
     PASSIVE,
     PATIENT,
+    PERCEIVE,
     POSSESSORS,
     PRONOUNS,
     RELATIONS,
@@ -221,7 +222,8 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         elif not m.harms and (hurt_after or (passive and verb_after) or (
                 verb_after and reduced_passive(toks, verb_after[0]))):
             m.harmed = True
-        elif not m.harmed and verb_after and toks[m.index] not in OBJECT_PRONOUNS and not (
+        elif not m.harmed and verb_after and (toks[m.index] not in OBJECT_PRONOUNS or (
+                m.index > 0 and toks[m.index - 1] in PERCEIVE)) and not (
                 passive and participle(toks, verb_after)):
             m.harms = True
             m.described = any(toks[j] in ("som", "who") for j in after if j < verb_after[0])
