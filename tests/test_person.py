@@ -110,6 +110,7 @@ async def u(service) -> Understander:
     ("neighbour says her son pushes her around, she's 81, Mora", {"age": 81, "group": "aldre"}),
     ("killen har fyllt 19 och hans pojkvän kontrollerar honom", {"age": 19, "group": "vuxen"}),
     ("hon går i tvåan på gymnasiet och exet förföljer henne", {"age": 17, "group": "barn"}),
+    ("gymnasieelev i ettan, hotas av en äldre kille, Falun", {"age": 16, "group": "barn"}),
     # seen or heard doing it: the pronoun after "hear"/"saw" is the one who does it
     ("we could hear him kicking her in the flat next door", {"gender": "kvinna"}),
     # "²" is a digit to str.isdigit, but no number (int() fails on it): no age, no crash

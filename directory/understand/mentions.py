@@ -82,6 +82,7 @@ class PersonWords:
         keys = [w if w != f else f for w, f in zip(typed, folded, strict=False)]
         out: dict[int, set[str]] = {}
         ends: dict[int, set[str]] = {}
+        longest: dict[int, tuple[int, str]] = {}  # start -> the longest age phrase there
         for i, key in enumerate(keys):
             found = set(self.single.get(key, ()))
             for phrase, name in self.multi.get(key, ()):
@@ -89,11 +90,24 @@ class PersonWords:
                 if tuple(keys[i:i + n]) == phrase or tuple(folded[i:i + n]) == phrase and \
                         typed[i:i + n] == folded[i:i + n]:
                     found.add(name)
-                    ends.setdefault(i + n - 1, set()).add(name)  # "sin make": the noun too
+                    if AGE_CONCEPT.match(name):
+                        if n > longest.get(i, (1, ""))[0]:
+                            longest[i] = (n, name)
+                    else:
+                        ends.setdefault(i + n - 1, set()).add(name)  # "sin make": the noun
             if found:
                 out[i] = found
         for i, names in ends.items():
             out.setdefault(i, set()).update(names)
+        # "gymnasieelev i ettan" says one age (16), not "gymnasieelev" (17) and "ettan" (7)
+        for i, (n, name) in longest.items():
+            for j in range(i, i + n):
+                kept = {c for c in out.get(j, ()) if not AGE_CONCEPT.match(c)}
+                kept |= {name} if j == i else set()
+                if kept:
+                    out[j] = kept
+                else:
+                    out.pop(j, None)
         return out
 
 
@@ -152,11 +166,10 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
                 gender = FEMALE
             elif MALE in concepts and not (tok == "man" and man_is_pronoun(toks, i)):
                 gender = MALE
-        age = age_at.get(i)
-        for c in concepts:
-            hit = AGE_CONCEPT.match(c)
-            if hit:
-                age = int(hit.group(1))
+        said_ages = [int(hit.group(1)) for hit in map(AGE_CONCEPT.match, concepts) if hit]
+        # one age concept a word, the longest phrase's (PersonWords.at); max() if ever more,
+        # so that no set order decides
+        age = max(said_ages) if said_ages else age_at.get(i)
         prev = at.get(i - 1, set()) if i > 0 and not in_age_phrase(toks, i - 1) else set()
         if not concepts and gender is None:
             prev = set()  # "hemtjänsten i ...": only a person word is an older person
@@ -181,12 +194,11 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         # "tjej 16 med en svartsjuk kille": a noun after "med" is the one she is with
         companion = bool(found) and gender is not None and tok not in PRONOUNS and (
             with_someone(toks, i))
+        grade = age is not None and gender is None and group is None and bool(said_ages)
         found.append(Mention(i, gender, group, age, relation=relation, word=tok,
                              patient=PATIENT in concepts,
                              partner=(couple and not owned(toks, i)) or companion,
-                             couple=couple,
-                             grade=age is not None and gender is None and group is None
-                             and any(AGE_CONCEPT.match(c) for c in concepts)))
+                             couple=couple, grade=grade))
     found, consumed = _merge_ages(toks, found)
     people_at = {m.index for m in found if not m.possessor and (m.gender or m.patient)}
     for m in found:
