@@ -20,7 +20,7 @@ import math
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter, mul
 from typing import Any
 
@@ -65,8 +65,15 @@ class Block:
     # two float32 numbers is exact there, so a word seen once adds exactly what it added as
     # tf-idf times weight. One 0.0 more at the end (row `len(index)`) pads a pick of one row.
     by_class: tuple[Sequence[float], ...] = ()
+    # Each row's class weights as one tuple, made the first time a question has the row:
+    # a question's picks are then summed column by column without a float made per weight
+    # (the same sums, in the same order, as summing each class's picks).
+    by_row: list[tuple[float, ...] | None] = field(default_factory=list, compare=False,
+                                                   repr=False)
 
     def __post_init__(self) -> None:
+        if not self.by_row and self.index:
+            self.by_row.extend([None] * (len(self.index) + 1))
         if not self.by_class and self.index:
             k = len(self.weights) // len(self.index)
             idf = self.idf if self.use_idf else None
@@ -116,16 +123,29 @@ class Block:
         if square == 0:
             return
         factor = self.scale / math.sqrt(square)
+        once_sums = map(sum, zip(*self._vectors(once, pick_once), strict=True))
         if more:
-            tfs = [tf for _, tf in more]
-            pick_more = itemgetter(*[r for r, _ in more], pad)
-            tfs.append(0.0)
-            for c, weights in enumerate(self.by_class):
-                out[c] += factor * (sum(pick_once(weights)) + sum(map(mul, tfs,
-                                                                     pick_more(weights))))
+            tfs = [tf for _, tf in more] + [0.0]
+            rows = [r for r, _ in more] + [pad]
+            more_sums = (sum(map(mul, tfs, column)) for column in zip(
+                *self._vectors(rows, itemgetter(*rows)), strict=True))
+            for c, (a, b) in enumerate(zip(once_sums, more_sums, strict=True)):
+                out[c] += factor * (a + b)
         else:
-            for c, weights in enumerate(self.by_class):
-                out[c] += factor * sum(pick_once(weights))
+            for c, a in enumerate(once_sums):
+                out[c] += factor * a
+
+    def _vectors(self, rows: list[int], pick: itemgetter[Any]) -> tuple[tuple[float, ...], ...]:
+        """The rows' class weights (`by_row`), made from `by_class` for rows not seen yet."""
+        vectors = self.by_row
+        got = pick(vectors)
+        if None in got:
+            columns = self.by_class
+            for r in rows:
+                if vectors[r] is None:
+                    vectors[r] = tuple(column[r] for column in columns)
+            got = pick(vectors)
+        return got  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
