@@ -33,6 +33,15 @@ async def first_kinds(service, question: str) -> list[str]:
     "sambon har stängt in henne i sovrummet, hon sms:ar oss, Rättvik",
     "hon gömmer sig i personalrummet, han står vid dörren och väntar på henne, Avesta",
     "pojkvännen har slagit henne och vägrar gå från mottagningen, Orsa",
+    # on his way or just arrived, with a threat or violence
+    "hon fick ett sms: exet kör hit nu och ska slå ihjäl henne, Rättvik",
+    "her ex has turned up at the day centre and is grabbing her arm, Mora",
+    # a caller who can only whisper, a threat said aloud, violence in front of staff
+    "brukaren viskar i telefon att sonen slår henne, Malung",
+    "mannen i receptionen skriker att han ska ha ihjäl sin fru, Hedemora",
+    "the father is kicking the boy on the floor in front of me, Ludvika",
+    # screams and thuds together
+    "dunsar och skrik från grannlägenheten, Gagnef",
 ])
 async def test_immediate_danger_puts_112_first(service, question):
     assert (await first_kinds(service, question))[0] == "larmnummer"
@@ -62,6 +71,11 @@ async def test_immediate_danger_puts_112_first(service, question):
     # a threat against oneself, on a condition
     "16-årig tjej säger att pojkvännen hotar att ta livet av sig om hon gör slut, Leksand",
     "her boyfriend threatens to kill himself if she leaves him, she is 17, Orsa",
+    # said on a condition, long ago, or a whisper that tells what happens at home
+    "han har sagt att om hon tar barnen så slår han ihjäl henne, hon vill ha stöd, Leksand",
+    "hon hotades med kniv för längesen, inget pågår nu, vill ha samtalsstöd, Falun",
+    "the boy whispered that his stepfather hits his mum when he drinks, Säter",
+    "on the way home from school a 12-year-old told the nurse her dad hits her, Mora",
 ])
 async def test_what_only_sounds_dangerous_is_not_112(service, question):
     route = await first_kinds(service, question)

@@ -23,7 +23,8 @@ ASKING_NOW = frozenset({"vad", "vem", "hur", "vart", "vilken", "vilka", "what", 
                         # "öppet nu?", "are they open now": asks about opening hours
                         "oppen", "oppet", "oppna", "open", "stangt", "stangd", "closed"})
 KILL = "dod"  # killing words: "ta livet av", "döda", "kill"
-URGENT = "akut"  # the lexicon's words of immediate danger ("just nu", "ska döda", "kniv")
+URGENT = "akut"  # the lexicon's words of immediate danger ("ska döda", "kniv")
+SAYS = "hotord"  # "har sagt att", "lovat att": a threat said; on a condition it is not now
 REFLEXIVE = frozenset({"sig", "himself", "herself", "themselves", "myself"})
 NOW_WORDS = frozenset({"nu", "now", "just", "right"})
 WANTS = frozenset({"vill", "wants"})  # "hon vill just nu bara veta": her wish now, no danger
@@ -56,10 +57,10 @@ def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
     return danger, tuple(dict.fromkeys(notes))
 
 
-def _on_a_condition(toks: list[str], p: int) -> bool:
+def _on_a_condition(toks: list[str], p: int, reach: int = 5) -> bool:
     """"ska döda henne om hon lämnar honom", "threatens to kill her if she leaves": "om"/"if"
-    and someone within five words."""
-    after = toks[p + 1:p + 6]
+    and someone within five words (ten after "har sagt att": the threat comes first)."""
+    after = toks[p + 1:p + reach + 1]
     return any(t in IF and nxt in SOMEONE for t, nxt in zip(after, after[1:], strict=False))
 
 
@@ -67,6 +68,8 @@ def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int]) 
     def counts(concept: str, p: int) -> bool:
         if concept == KILL and any(t in REFLEXIVE for t in toks[p + 1:p + 3]):
             return False  # "ta livet av sig", "kill himself": not a threat to another
+        if concept == SAYS and _on_a_condition(toks, p, 10):
+            return False  # "har sagt att om hon lämnar honom …": a threat on a condition
         if concept == URGENT and (_on_a_condition(toks, p) or any(
                 p <= k <= p + 3 and any(t in REFLEXIVE for t in toks[k + 1:k + 3])
                 for k in a.positions.get(KILL, ()))):
