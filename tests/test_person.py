@@ -113,6 +113,10 @@ async def u(service) -> Understander:
     ("gymnasieelev i ettan, hotas av en äldre kille, Falun", {"age": 16, "group": "barn"}),
     # seen or heard doing it: the pronoun after "hear"/"saw" is the one who does it
     ("we could hear him kicking her in the flat next door", {"gender": "kvinna"}),
+    # "en 80-åring som …" is a person of its own; a pronoun takes its antecedent's age
+    ("samordnad plan för en 83-åring som sonen slår, Orsa", {"age": 83, "group": "aldre"}),
+    ("sonen ringer om sin pappa 81, hans nya fru sparkar honom", {
+        "age": 81, "group": "aldre", "gender": "man"}),
     # "²" is a digit to str.isdigit, but no number (int() fails on it): no age, no crash
     ("barn ² slagen hemma", {"age": None, "group": "barn"}),
 ])

@@ -53,6 +53,8 @@ from directory.understand.grammar import (
 from directory.understand.text import tokens, words
 
 NONE_OF = frozenset({"inga", "ingen", "inget", "no"})  # "de har inga barn": nobody is there
+AGE_NOUNS = frozenset({"aring", "aringen"})  # "en 80-åring": the age is the person
+RELATIVE = frozenset({"som", "who", "that"})
 
 
 class PersonWords:
@@ -277,6 +279,10 @@ def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], s
                         for k in range(min(p.index, m.index) + 1, max(p.index, m.index)))))]
             if m.grade:  # "tjejen går i nian": the school year is the one's before it
                 near = [p for p in near if p.index < m.index]
+            if m.index + 2 < len(toks) and toks[m.index + 1] in AGE_NOUNS and toks[
+                    m.index + 2] in RELATIVE:
+                near = []  # "80-åring som sonen misshandlar": a person of its own
+
             ahead = m.index + 1 < len(toks) and toks[m.index + 1] in ATTRIBUTIVE_AGE | {
                 "year", "years"} and not (m.index > 0 and toks[m.index - 1] in COPULA)
             said = m.index > 0 and toks[m.index - 1] in COPULA  # "som är 19"

@@ -152,6 +152,13 @@ def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
         pronouns = [m for m in found if m.index > chosen.index and m.harmed and m.gender
                     and not m.relation and m.group in (None, group)]
         gender = pronouns[0].gender if pronouns else None
+    if age is None and chosen.word in PRONOUNS:  # "sin pappa 76 … slår honom": the pronoun
+        # is the nearest one of its gender before it, a relative too
+        before = [m for m in found if m.index < chosen.index and m.gender == chosen.gender
+                  and not m.possessor and not m.harms and m.age is not None]
+        if before:
+            age = before[-1].age
+            group = _group(age) or group
     if age is None:  # "en 85-åring får besök av sonen som hotar henne": her age
         said = [m for m in found if m is not chosen and not m.relation and not m.possessor
                 and (m.harms == chosen.harms or m.gender == gender is not None)
