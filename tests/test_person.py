@@ -126,6 +126,18 @@ def test_the_person_the_question_is_about(u, question, expected):
         assert getattr(person, key) == value, (question, person)
 
 
+def test_the_one_who_uses_violence_when_nobody_is_said_to_do_it(u):
+    """"han blir våldsam mot frun": no verb says who does it; the one of the other gender than
+    the partner harmed is, not the daughter who calls."""
+    person = u.understand("dottern ringer, hennes pappa blir aggressiv mot frun och vill ha "
+                          "hjälp att sluta, Orsa").person
+    assert person.uses_violence and person.gender == "man"
+    # a noun with an age beside the one chosen is the same person: "pappa, pensionär 74"
+    older = u.understand("dottern ringer, hennes pappa, pensionär 74, blir aggressiv mot "
+                         "frun och vill ha hjälp att sluta, Orsa").person
+    assert (older.gender, older.age, older.group) == ("man", 74, "aldre")
+
+
 def test_the_one_who_uses_violence(u):
     person = u.understand("jag slår min fru och vill ha hjälp att sluta, Falun").person
     assert person.uses_violence and not person.child_harmed

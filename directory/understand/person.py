@@ -70,7 +70,12 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
     uses_violence = about == PERPETRATOR_TAG or (bool(people) and people[0].harms and (
         any(concepts.get(c, 0.0) >= 0.9 for c in USES_VIOLENCE) or people[0].described))
     if uses_violence:
-        pool = [m for m in people if m.harms] or [m for m in people if not m.harmed]
+        # nobody said to do it ("pappa … som blir våldsam mot frun"): the one of the other
+        # gender than a partner harmed, before anyone else not harmed
+        partner = _partner_harmed(found, None)
+        pool = [m for m in people if m.harms] or (
+            [m for m in people if not m.harmed and partner and m.gender == partner]
+            + [m for m in people if not m.harmed])
     elif about == CHILD:
         pool = [m for m in people if _is_child(m) and m.harmed] + [
             m for m in people if _is_child(m)]
@@ -126,6 +131,11 @@ def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
     if chosen is None:
         return None, None, None
     age, group, gender = chosen.age, chosen.group, chosen.gender
+    beside = [m for m in found if 0 < m.index - chosen.index <= 2 and m.gender is None
+              and m.age is not None and not m.possessor and m.harms == chosen.harms]
+    if age is None and beside:  # "sin pappa, pensionär 72, …": the same person, said again
+        age = beside[0].age
+        group = _group(age) or group
     same = [m for m in found if m is not chosen and not m.relation
             and (chosen.partner or not m.partner)  # the one she is with is another
             and m.harms == chosen.harms and (gender is None or m.gender in (None, gender))]
@@ -171,7 +181,7 @@ def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
     return age, group, gender
 
 
-def _partner_harmed(found: list[Mention], chosen: Mention) -> str | None:
+def _partner_harmed(found: list[Mention], chosen: Mention | None) -> str | None:
     """"slår sin flickvän", "hit his wife": the one who uses violence against a partner of
     one gender is, most often, of the other (a guess only where nothing says otherwise)."""
     partners = [m for m in found if m.harmed and m.couple and m.gender and m is not chosen]
