@@ -63,6 +63,15 @@ def broken_copy(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> Path:
     return root
 
 
+async def failed_import(service, root: Path) -> list[str]:
+    """Import `root`, which must fail and change nothing; its problems as text."""
+    before = await snapshot_tables(service)
+    with pytest.raises(ImportFailed) as failed:
+        await import_path(root, service.store, "test")
+    assert await snapshot_tables(service) == before
+    return [str(p) for p in failed.value.problems]
+
+
 async def test_a_bad_import_lists_every_error_with_file_and_line_and_changes_nothing(
         service, tmp_path):
     root = broken_copy(tmp_path, {
@@ -150,12 +159,8 @@ async def test_a_topics_ask_municipality_must_be_true_or_false(service, tmp_path
     file and line and changes nothing; a good one is stored and exported as written."""
     root = broken_copy(tmp_path, {"taxonomy.yaml": (
         "  ask_municipality: true\n", "  ask_municipality: ja\n")})
-    before = await snapshot_tables(service)
-    with pytest.raises(ImportFailed) as failed:
-        await import_path(root, service.store, "test")
-    assert any(str(p).startswith("taxonomy.yaml:") and "ask_municipality" in str(p)
-               for p in failed.value.problems)
-    assert await snapshot_tables(service) == before
+    problems = await failed_import(service, root)
+    assert any(p.startswith("taxonomy.yaml:") and "ask_municipality" in p for p in problems)
     topics = {t.slug: t for t in await service.store.topics()}
     assert topics["barn-far-illa"].ask_municipality
     assert not topics["vuxen-valdsutsatt"].ask_municipality
@@ -166,12 +171,8 @@ async def test_a_steps_condition_of_two_tags_needs_both_known(service, tmp_path)
     line and the part, and changes nothing."""
     root = broken_copy(tmp_path, {"paths/regional.yaml": (
         "    - barn-drabbat+skada\n", "    - barn-drabbat+skadorna\n")})
-    before = await snapshot_tables(service)
-    with pytest.raises(ImportFailed) as failed:
-        await import_path(root, service.store, "test")
-    assert any(str(p).startswith("paths/regional.yaml:") and "'skadorna'" in str(p)
-               for p in failed.value.problems)
-    assert await snapshot_tables(service) == before
+    problems = await failed_import(service, root)
+    assert any(p.startswith("paths/regional.yaml:") and "'skadorna'" in p for p in problems)
 
 
 async def test_an_organisation_without_roles_in_an_unknown_municipality_names_its_file(
@@ -196,14 +197,10 @@ async def test_a_concept_the_code_reads_by_name_cannot_be_renamed_away(
     assert concept in REQUIRED_CONCEPTS
     root = broken_copy(tmp_path, {
         "lexicon/topics.yaml": (f"\n  {concept}:\n", f"\n  {concept}-omdopt:\n")})
-    before = await snapshot_tables(service)
-    with pytest.raises(ImportFailed) as failed:
-        await import_path(root, service.store, "test")
-    problems = [str(p) for p in failed.value.problems]
+    problems = await failed_import(service, root)
     assert any(p.startswith("lexicon/topics.yaml:") and "saknar begrepp" in p
                and concept in [c.strip() for c in p.rpartition(":")[2].split(",")]
                for p in problems), problems
-    assert await snapshot_tables(service) == before
 
 
 @pytest.mark.parametrize("concept", ["akut", "vald", "hot"])
@@ -211,12 +208,8 @@ async def test_a_concept_a_danger_rule_names_cannot_be_renamed_away(service, tmp
     """The danger rules are data: renaming a concept they name fails the import too."""
     root = broken_copy(tmp_path, {
         "lexicon/topics.yaml": (f"\n  {concept}:\n", f"\n  {concept}-omdopt:\n")})
-    before = await snapshot_tables(service)
-    with pytest.raises(ImportFailed) as failed:
-        await import_path(root, service.store, "test")
-    problems = [str(p) for p in failed.value.problems]
+    problems = await failed_import(service, root)
     assert any("akut fara" in p and concept in p for p in problems), problems
-    assert await snapshot_tables(service) == before
 
 
 async def test_a_risk_markers_note_must_be_text(service, tmp_path):
@@ -224,9 +217,5 @@ async def test_a_risk_markers_note_must_be_text(service, tmp_path):
     text is an import error naming the file and the line, and changes nothing."""
     root = broken_copy(tmp_path, {
         "lexicon/topics.yaml": ("  note: 'Strypvåld är", "  note: [1, 2]\n  x: 'Strypvåld är")})
-    before = await snapshot_tables(service)
-    with pytest.raises(ImportFailed) as failed:
-        await import_path(root, service.store, "test")
-    problems = [str(p) for p in failed.value.problems]
+    problems = await failed_import(service, root)
     assert any(p.startswith("lexicon/topics.yaml:") and "'note'" in p for p in problems), problems
-    assert await snapshot_tables(service) == before
