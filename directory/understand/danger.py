@@ -1,9 +1,11 @@
 """Immediate danger and risk markers: the lexicon's danger rules (data) applied to a question.
 
 A rule holds when all its concepts are found within its reach of each other; a concept
-counts only at full strength (not negated, not a weak typo match). Two readings of grammar
-stay here: "nu" of the asker's next step ("vad gör jag nu", "öppet nu?") is no danger, and a
-killing word turned on oneself ("ta livet av sig") is no threat to another.
+counts only at full strength (not negated, not a weak typo match). A few readings of grammar
+stay here: "nu" of the asker's next step ("vad gör jag nu", "öppet nu?") or of a wish is no
+danger, and "nu"/"just nu" speaks only of its own sentence; a killing word turned on oneself
+("ta livet av sig") is no threat to another; a threat on a condition ("om hon lämnar
+honom") is told, not carried out now.
 """
 
 from __future__ import annotations

@@ -282,7 +282,6 @@ def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], s
             if m.index + 2 < len(toks) and toks[m.index + 1] in AGE_NOUNS and toks[
                     m.index + 2] in RELATIVE:
                 near = []  # "80-åring som sonen misshandlar": a person of its own
-
             ahead = m.index + 1 < len(toks) and toks[m.index + 1] in ATTRIBUTIVE_AGE | {
                 "year", "years"} and not (m.index > 0 and toks[m.index - 1] in COPULA)
             said = m.index > 0 and toks[m.index - 1] in COPULA  # "som är 19"
