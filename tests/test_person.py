@@ -117,6 +117,9 @@ async def u(service) -> Understander:
     ("samordnad plan för en 83-åring som sonen slår, Orsa", {"age": 83, "group": "aldre"}),
     ("sonen ringer om sin pappa 81, hans nya fru sparkar honom", {
         "age": 81, "group": "aldre", "gender": "man"}),
+    # strangling words before her make her the one harmed; "by her husband": her gender
+    ("exet tog strypgrepp på henne i trapphuset, Gagnef", {"gender": "kvinna"}),
+    ("our client was attacked by her ex-boyfriend on Friday, Avesta", {"gender": "kvinna"}),
     # "²" is a digit to str.isdigit, but no number (int() fails on it): no age, no crash
     ("barn ² slagen hemma", {"age": None, "group": "barn"}),
 ])

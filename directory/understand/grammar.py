@@ -15,8 +15,9 @@ FEMALE, MALE = "kvinna", "man"
 PATIENT = "patient"  # "pt", "brukaren", "klienten": a person, of no stated gender or age
 WEAPON = "vapen"  # "han står utanför med kniv": the one with the weapon is the one who harms
 VIOLENCE = "vald"  # "våld", "misshandel", "abuse": violence, and nothing of whose
+STRANGLE = "strypning"  # "stryptag på henne": the one after it is harmed (no verb of who does)
 CONCEPTS = (FEMALE, MALE, PATIENT, "barn", "minderarig", "aldre", "vuxen", "offer", "slar",
-            "skada", WEAPON)
+            "skada", WEAPON, STRANGLE)
 RELATIONS = ("partner", "pojkvan", "foralder", "syskon", "sondotter", "farmor", "forovare")
 PARTNERS = ("partner", "pojkvan")  # "exmaken står i väntrummet": with no verb, likely the one
 USES_VIOLENCE = ("sluta", "utovare", "ilska")  # concepts that say the asker means them

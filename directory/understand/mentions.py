@@ -33,6 +33,7 @@ from directory.understand.grammar import (
     PRONOUNS,
     RELATIONS,
     SKIPPABLE,
+    STRANGLE,
     SUBJECT_PRONOUNS,
     YOUNG_PATIENTS,
     acts_on_own,
@@ -55,6 +56,7 @@ from directory.understand.text import tokens, words
 NONE_OF = frozenset({"inga", "ingen", "inget", "no"})  # "de har inga barn": nobody is there
 AGE_NOUNS = frozenset({"aring", "aringen"})  # "en 80-åring": the age is the person
 RELATIVE = frozenset({"som", "who", "that"})
+HARMED_AFTER = frozenset({"slar", STRANGLE})  # "slår henne", "stryptag på henne"
 
 
 class PersonWords:
@@ -214,7 +216,7 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         elif agent and _is_agent(toks, at, agent[0], m):
             m.harms = True
         elif agent or (toks[m.index] not in SUBJECT_PRONOUNS and any(
-                "slar" in at.get(j, set()) for j in before)) or target_of(toks, m.index):
+                at.get(j, set()) & HARMED_AFTER for j in before)) or target_of(toks, m.index):
             m.harmed = True
         hurt_after = [j for j in after if at.get(j, set()) & {"offer", "skada"}]
         verb_after = [j for j in after if "slar" in at.get(j, set())]
@@ -241,6 +243,13 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
                 passive and participle(toks, verb_after)):
             m.harms = True
             m.described = any(toks[j] in ("som", "who") for j in after if j < verb_after[0])
+    # "my patient was beaten by her husband": the owner after "by" is the one harmed
+    for m in found:
+        if m.harmed and m.gender is None and not m.possessor:
+            owner = [p for p in found if p.word in POSSESSORS and 0 < p.index - m.index <= 6
+                     and toks[p.index - 1] in AGENT_CUES]
+            if owner:
+                m.gender = owner[0].gender
     # an age written beside a person ("kvinna 34 år", "34-årig kvinna") is that person's
     loose = [(a, i) for a, i in ages if i not in consumed
              and not any(m.index == i for m in found)]
