@@ -61,30 +61,18 @@ class Block:
     idf: Sequence[float]
     weights: Sequence[float]  # row-major: row * n_classes + class
 
-    # Per class, each row's weight times its idf (1 without idf), in float64: the product of
-    # two float32 numbers is exact there, so a word seen once adds exactly what it added as
-    # tf-idf times weight. One 0.0 more at the end (row `len(index)`) pads a pick of one row.
-    by_class: tuple[Sequence[float], ...] = ()
-    # Each row's class weights as one tuple, made the first time a question has the row:
-    # a question's picks are then summed column by column without a float made per weight
-    # (the same sums, in the same order, as summing each class's picks).
+    # Each row's class weights times the row's idf (1 without idf) as one tuple, made the
+    # first time a question has the row (from the row-major `weights`): in float64 the
+    # product of two float32 numbers is exact, so a feature seen once adds exactly its
+    # tf-idf times weight, and a question's rows are summed column by column without a
+    # float made per weight. One row more, all 0.0 (row `len(index)`), pads a pick of one.
     by_row: list[tuple[float, ...] | None] = field(default_factory=list, compare=False,
                                                    repr=False)
 
     def __post_init__(self) -> None:
         if not self.by_row and self.index:
-            self.by_row.extend([None] * (len(self.index) + 1))
-        if not self.by_class and self.index:
             k = len(self.weights) // len(self.index)
-            idf = self.idf if self.use_idf else None
-            scaled = []
-            for c in range(k):
-                column = array.array("d", self.weights[c::k])
-                if idf is not None:
-                    column = array.array("d", map(mul, column, idf))
-                column.append(0.0)
-                scaled.append(column)
-            object.__setattr__(self, "by_class", tuple(scaled))
+            self.by_row.extend([None] * len(self.index) + [(0.0,) * k])
 
     def rows(self, grams: list[str]) -> list[int]:
         """The rows of the features the model knows, in the order of the grams."""
@@ -136,14 +124,16 @@ class Block:
                 out[c] += factor * a
 
     def _vectors(self, rows: list[int], pick: itemgetter[Any]) -> tuple[tuple[float, ...], ...]:
-        """The rows' class weights (`by_row`), made from `by_class` for rows not seen yet."""
+        """The rows' class weights times idf (`by_row`), made for rows not seen yet."""
         vectors = self.by_row
         got = pick(vectors)
         if None in got:
-            columns = self.by_class
+            weights, k = self.weights, len(vectors[-1] or ())
             for r in rows:
                 if vectors[r] is None:
-                    vectors[r] = tuple(column[r] for column in columns)
+                    row = weights[r * k:(r + 1) * k]
+                    scale = float(self.idf[r]) if self.use_idf else 1.0
+                    vectors[r] = tuple(w * scale for w in row)
             got = pick(vectors)
         return got  # type: ignore[no-any-return]
 
