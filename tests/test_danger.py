@@ -36,6 +36,10 @@ async def first_kinds(service, question: str) -> list[str]:
     # on his way or just arrived, with a threat or violence
     "hon fick ett sms: exet kör hit nu och ska slå ihjäl henne, Rättvik",
     "her ex has turned up at the day centre and is grabbing her arm, Mora",
+    # being taken out of the country now; the one who uses violence walked in or followed her
+    "släkten är på väg till Arlanda med 15-åringen just nu för att gifta bort henne, Avesta",
+    "her uncle is driving her to the airport tonight to marry her off, Borlänge",
+    "her ex just walked in and slapped her in the waiting room, Orsa",
     # a caller who can only whisper, a threat said aloud, violence in front of staff
     "brukaren viskar i telefon att sonen slår henne, Malung",
     "mannen i receptionen skriker att han ska ha ihjäl sin fru, Hedemora",
@@ -61,6 +65,11 @@ async def test_immediate_danger_puts_112_first(service, question):
     "exet hotade att döda henne i september, hon vill ha stöd, Orsa",
     "maken säger att han ska döda henne om hon går till polisen, hon vill veta vilket stöd "
     "som finns, Leksand",
+    # what keeps happening is no scene now; "nu" of a wish after the violence; still in prison
+    "exet står alltid utanför hennes jobb och väntar, Falun",
+    "the pimp is always waiting outside the clinic for her, Falun",
+    "sambon sparkar henne och nu vill hon ha hjälp att flytta, Gagnef",
+    "hon blev slagen av sin bror i våras, han är kvar i fängelse, Säter",
     # "just nu" of a wish; "skjuts" is a ride
     "hon vill just nu bara prata med någon om sambons våld, Leksand",
     "13-åring får skjuts och presenter av en vuxen man, misstänkt sexuell exploatering, Mora",

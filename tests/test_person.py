@@ -122,6 +122,27 @@ async def u(service) -> Understander:
     ("our client was attacked by her ex-boyfriend on Friday, Avesta", {"gender": "kvinna"}),
     # "²" is a digit to str.isdigit, but no number (int() fails on it): no age, no crash
     ("barn ² slagen hemma", {"age": None, "group": "barn"}),
+    # "is abusing", "was kicking": an English -ing after "is" is the subject's own deed; a
+    # verb before "to" is his ("threatened to"); any verb before "by" is done to the one
+    ("a neighbour says he is kicking her, Orsa", {"gender": "kvinna"}),
+    ("client, 31, says her brother threatened to lock her up, Säter", {
+        "age": 31, "gender": "kvinna"}),
+    ("student (24) punched by her boyfriend, Falun", {"age": 24, "gender": "kvinna"}),
+    # an age after "fyllt" is the one's before it; "har en … kille" is her boyfriend
+    ("sonen som nyss fyllt 18: flickvännen slår honom", {"age": 18, "group": "vuxen"}),
+    ("15-åring som har en svartsjuk kille, Rättvik", {"age": 15, "gender": None}),
+    # the one afraid is the one it is about; the one worried about, too; not "his own temper"
+    ("han har tagit hennes nycklar. Hon är livrädd och vill flytta, Orsa", {
+        "gender": "kvinna"}),
+    ("farmor är orolig för sin sonson, 12, som får stryk hemma", {"age": 12, "group": "barn"}),
+    ("a man, 40, afraid of his own anger, hits his wife and wants help to stop", {
+        "gender": "man", "uses_violence": True}),
+    # "som utövar våld", "who uses violence": the one the question is about uses it
+    ("SIP för en man som utövar våld och dricker, Mora", {"uses_violence": True}),
+    ("SIP for a woman who uses violence against her husband, Mora", {
+        "gender": "kvinna", "uses_violence": True}),
+    # "tonårspatient": a teenager
+    ("tonårspatienten berättar om slag hemma, Falun", {"group": "barn"}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

@@ -43,6 +43,8 @@ def test_municipality_from_names_forms_and_localities(u, question, municipality)
 
 @pytest.mark.parametrize("question", [
     "vad ska jag göra", "by the way what is this", "vad blir det för lunch",
+    # a last word names a place only set apart from the clause ("…, Vad"), not "gör vad?"
+    "pappan slår sonen, socialtjänsten vet men vem gör vad?",
 ])
 def test_locality_names_that_are_ordinary_words_are_not_places(u, question):
     assert u.understand(question).municipality is None
@@ -56,6 +58,7 @@ def test_an_ordinary_word_locality_written_as_a_name_inside_a_sentence_counts(u)
 
 def test_ordinary_word_locality_counts_after_a_place_cue(u):
     assert u.understand("kvinna slagen, bor i Vad").municipality == "Smedjebacken"
+    assert u.understand("kvinna slagen av sambon, Vad").municipality == "Smedjebacken"
 
 
 def test_default_municipality_only_when_none_is_named(u):
@@ -131,6 +134,18 @@ def test_strangulation_is_a_risk_marker_not_immediate_danger_unless_now(u):
     now = u.understand("han tar stryptag på henne nu, Mora")
     assert now.danger and now.risks == past.risks
     assert u.understand("han slog henne förra året").risks == ()
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("kvinno jouren i Säter, nummer?", "kvinnojour"),
+    ("ungdoms mottagningen Ludvika", "ungdomsmottagning"),
+])
+def test_a_units_name_typed_as_two_words_is_named(u, question, kind):
+    assert kind in [n.kind for n in u.understand(question).named]
+
+
+def test_a_medical_question_naming_a_unit_is_not_answered_as_violence(u):
+    assert u.understand("feber och andnöd, ska hon till akuten?").topic is None
 
 
 def test_named_function_is_detected(u):

@@ -225,8 +225,11 @@ class Understander:
                                          sentence_starts(r.query, SENTENCE_ENDS))
         if topic is None and danger and DANGER_KIND in self.kind_topics:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
-        if asks_for_named and nothing >= NAMED_BUT_NOTHING and self._more_than_names(r):
-            asks_for_named = False  # "kaffemaskinen på akuten är trasig": not about its help
+        if asks_for_named and ((nothing >= NAMED_BUT_NOTHING and self._more_than_names(r)) or (
+                analysis.concepts.get(NOT_VIOLENCE, 0.0) >= 0.9
+                and not self._situation(analysis))):
+            asks_for_named = False  # "kaffemaskinen på akuten är trasig", "bröstsmärta, akuten
+            # eller vårdcentralen?": not about its help
         by_name = asks_for_named and (topic is None or not self._situation(analysis))
         if by_name:
             topic = next((self.kind_topics[n.kind] for n in named if n.kind in self.kind_topics),

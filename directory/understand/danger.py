@@ -30,6 +30,10 @@ SAYS = "hotord"  # "har sagt att", "lovat att": a threat said; on a condition it
 REFLEXIVE = frozenset({"sig", "himself", "herself", "themselves", "myself"})
 NOW_WORDS = frozenset({"nu", "now", "just", "right"})
 WANTS = frozenset({"vill", "wants"})  # "hon vill just nu bara veta": her wish now, no danger
+HABIT = "vana"  # "alltid", "i flera år", "every time": what keeps happening, not this moment
+# a scene's words that a habit in the same sentence makes a pattern of control, not now:
+# "en man väntar alltid i väntrummet", "heard his mother being beaten for years – now …"
+SCENE = frozenset({NOW_CONCEPT, RIGHT_NOW, "pavag", "narvarande", "utanfor", "vantar"})
 # "döda henne om hon lämnar honom", "kill her if she leaves": a threat on a condition is
 # told, not carried out now (unlike "om en timme", "in an hour": a time)
 IF = frozenset({"om", "if"})
@@ -78,10 +82,16 @@ def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int]) 
             # by itself; "i kväll om …" still holds the kill-tonight rule; "threatens to
             # kill herself": a threat against oneself (a way to control), no danger to another
             return False
+        if concept in SCENE and any(sentence[h] == sentence[p] for h in habits):
+            return False
         if concept in NOW_CONCEPTS or (concept == URGENT and toks[p] in NOW_WORDS):
-            # "vem ringer jag just nu", "vill just nu bara veta": the asker's now, a wish
-            return not any(t in ASKING_NOW or t in WANTS for t in toks[max(0, p - 3):p])
+            # "vem ringer jag just nu", "vill just nu bara veta": the asker's now, a wish;
+            # "slår henne och nu vill hon ha hjälp": the news now is her wish
+            return not any(t in ASKING_NOW or t in WANTS for t in toks[max(0, p - 3):p]) \
+                and not any(t in WANTS for t in toks[p + 1:p + 3])
         return True
+
+    habits = [p for p in a.positions.get(HABIT, ()) if a.concepts.get(HABIT, 0.0) >= 0.9]
 
     if any(a.concepts.get(c, 0.0) >= 0.9 for c in rule.unless):
         return False  # "hotade henne med kniv förra veckan": told, not happening

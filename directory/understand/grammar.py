@@ -7,6 +7,7 @@ in the lexicon (data)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 ADULT_FROM, OLDER_FROM = 18, 65
 CHILD, ADULT, OLDER = "barn", "vuxen", "aldre"
@@ -61,8 +62,8 @@ SKIPPABLE = PASSIVE | PERFECT | frozenset({
     "now", "ofta", "often", "upprepat", "repeatedly", "ibland", "sometimes", "och", "and",
     "just", "right", "also", "ocksa", "aven", "inte", "not", "kan", "may", "might", "ar",
     "nagon", "nagra", "alltid", "always", "igen", "again", "been", "kanske", "ca", "cirka",
-    "runt", "about", "around", "maybe", "approx",
-    "ll", "ve", "re"})  # "he'll", "they've", "you're": an English contraction's tail
+    "runt", "about", "around", "maybe", "approx", "precis", "nyss", "fyllt", "fyller", "turned",
+    "turns", "ll", "ve", "re"})  # "he'll", "they've", "you're": an English contraction's tail
 # "man" is also the Swedish "one": "hur anmäler man", "man kan ringa".
 MAN_PRONOUN_BEFORE = frozenset({"hur", "var", "nar", "vad", "vart", "kan", "ska", "skall",
                                 "bor", "maste", "far", "gor", "vet", "om", "brukar",
@@ -127,12 +128,49 @@ def owned(toks: list[str], i: int) -> bool:
 
 
 WITH = frozenset({"med", "with"})
+ARTICLES = frozenset({"en", "ett", "a", "an"})
+DATED = frozenset({"kille", "tjej", "karl", "guy", "girl", "boy"})  # "har en kille": dating
+
+
+FEAR = frozenset({"radd", "livradd", "skramd", "orolig", "afraid", "scared", "terrified",
+                  "frightened", "worried"})
+ABOUT = frozenset({"for", "about", "over"})
+WORRY = frozenset({"orolig", "oroliga", "worried", "concerned"})  # for someone, not of them
+OWN = frozenset({"own", "egen", "eget", "egna"})  # "scared of his own temper"
+THAT = frozenset({"att", "that"})  # "orolig för att hennes dotter ska …"
+
+
+def afraid(toks: list[str], i: int, people: Collection[int]) -> bool:
+    """"Hon är ändå orolig och vill prata", "she's terrified of him": the one afraid is the
+    one it is about; not "mamma är orolig för dottern" (the daughter is)."""
+    for j in range(i + 1, min(i + 4, len(toks))):
+        if toks[j] in FEAR:
+            ahead = range(j + 2, min(j + 5, len(toks)))
+            return not (j + 1 < len(toks) and toks[j + 1] in ABOUT and any(
+                k in people and toks[k] not in OBJECT_PRONOUNS for k in ahead)) and not any(
+                toks[k] in OWN for k in ahead)
+        if j in people:
+            return False
+    return False
+
+
+def feared_for(toks: list[str], i: int) -> bool:
+    """"mamma är orolig för dottern", "worried about her son": the one worried about."""
+    if toks[i] in OBJECT_PRONOUNS:
+        return False  # "rädd för honom": the one feared
+    for j in range(max(0, i - 5), i):
+        if toks[j] in WORRY and j + 1 < len(toks) and toks[j + 1] in ABOUT:
+            return all(toks[k] in SKIPPABLE or toks[k] in THAT for k in range(j + 2, i))
+    return False
 
 
 def with_someone(toks: list[str], i: int) -> bool:
     """"16-åring med en svartsjuk kille", "a girl with an older man": the noun after "med"
-    is someone the person is with, not the person."""
-    return any(toks[j] in WITH for j in range(max(0, i - 3), i))
+    is someone the person is with, not the person; so is "17-åring som har en våldsam kille"
+    ("has a boyfriend")."""
+    return any(toks[j] in WITH or (toks[j] in PERFECT and toks[j + 1] in ARTICLES
+                                   and toks[i] in DATED)
+               for j in range(max(0, i - 3), i))
 
 
 def bare_age(toks: list[str], i: int) -> int | None:
@@ -186,8 +224,12 @@ def subject_between(toks: list[str], people: set[int], i: int, verb: int) -> boo
 
 
 def reduced_passive(toks: list[str], verb: int) -> bool:
-    """"student, 22, sexually assaulted at a party": an English participle with no object."""
-    return toks[verb].endswith("ed") and not object_after(toks, verb)
+    """"student, 22, sexually assaulted at a party", "woman (22) beaten by her boyfriend": an
+    English participle with no object, or any verb before "by"; "her uncle threatened to
+    send her away" is a verb of his ("to", "that" after it)."""
+    nxt = toks[verb + 1] if verb + 1 < len(toks) else ""
+    return nxt == "by" or (toks[verb].endswith(("ed", "en")) and not object_after(toks, verb)
+                           and nxt not in ("to", "that"))
 
 
 def armed(toks: list[str], at: dict[int, set[str]], i: int) -> bool:

@@ -37,8 +37,10 @@ from directory.understand.grammar import (
     SUBJECT_PRONOUNS,
     YOUNG_PATIENTS,
     acts_on_own,
+    afraid,
     armed,
     bare_age,
+    feared_for,
     in_age_phrase,
     man_is_pronoun,
     nearby,
@@ -56,6 +58,8 @@ from directory.understand.text import tokens, words
 NONE_OF = frozenset({"inga", "ingen", "inget", "no"})  # "de har inga barn": nobody is there
 AGE_NOUNS = frozenset({"aring", "aringen"})  # "en 80-åring": the age is the person
 RELATIVE = frozenset({"som", "who", "that"})
+USES = "utovare"  # "uses violence", "utövar våld": the lexicon's one who uses violence
+TURNED = frozenset({"fyllt", "fyller", "turned", "turns"})  # "dottern som precis fyllt 18"
 HARMED_AFTER = frozenset({"slar", STRANGLE})  # "slår henne", "stryptag på henne"
 
 
@@ -64,7 +68,7 @@ class PersonWords:
     "makan" share a stem but not a gender). Built once per lexicon."""
 
     def __init__(self, concepts: dict[str, dict[str, tuple[str, ...]]]) -> None:
-        wanted = set(CONCEPTS) | set(RELATIONS) | {"utovare"}
+        wanted = set(CONCEPTS) | set(RELATIONS) | {USES}
         self.single: dict[str, set[str]] = {}  # a word as written (å/ä/ö kept) or folded
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for name, langs in concepts.items():
@@ -222,27 +226,34 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         verb_after = [j for j in after if "slar" in at.get(j, set())]
         # "24 år" is no "är"; "is 22 and hits her" no passive; an auxiliary after the verb
         # belongs to the next clause ("he'll kill her, that was last month")
+        # "he is abusing her", "was beating": an English -ing after "is" is his own deed
         passive = any(toks[j] in PASSIVE and not (toks[j] == "ar" and toks[j - 1].isdigit())
                       and not (j + 1 < len(toks) and toks[j + 1].isdigit())
-                      and not (verb_after and j > verb_after[0]) for j in after)
+                      and not (verb_after and j > verb_after[0]) for j in after) and not (
+            verb_after and toks[verb_after[0]].endswith("ing"))
         if verb_after and subject_between(toks, people_at, m.index, verb_after[0]):
             verb_after = []  # "kvinna, hennes familj hotar henne": the family does it
         deeds = [j for j in after if at.get(j, set()) & {"slar", "offer"} or (
             toks[j] in HURT_VERBS and object_after(toks, j))]  # "skada sin fru"
         if deeds and subject_between(toks, people_at, m.index, deeds[0]):
             deeds = []
-        acts = bool(deeds) and not passive and object_after(toks, deeds[0])
+        acts = bool(deeds) and not passive and object_after(toks, deeds[0]) and not (
+            reduced_passive(toks, deeds[0]))  # "woman beaten by her boyfriend"
         if not m.harms and not m.harmed and toks[m.index] not in OBJECT_PRONOUNS and (
                 acts or armed(toks, at, m.index)):
             m.harms = True  # "kompisen våldtog henne", "han står utanför med kniv"
         elif not m.harms and (hurt_after or (passive and verb_after) or (
-                verb_after and reduced_passive(toks, verb_after[0]))):
+                verb_after and reduced_passive(toks, verb_after[0])) or afraid(
+                toks, m.index, people_at) or feared_for(toks, m.index)):
             m.harmed = True
         elif not m.harmed and verb_after and (toks[m.index] not in OBJECT_PRONOUNS or (
                 m.index > 0 and toks[m.index - 1] in PERCEIVE)) and not (
                 passive and participle(toks, verb_after)):
             m.harms = True
             m.described = any(toks[j] in ("som", "who") for j in after if j < verb_after[0])
+        if not m.harms and not m.harmed and m.index + 1 < len(toks) and toks[
+                m.index + 1] in RELATIVE and any(USES in at.get(j, ()) for j in after):
+            m.harms = m.described = True  # "a man who uses violence", "man som utövar våld"
     # "my patient was beaten by her husband": the owner after "by" is the one harmed
     for m in found:
         if m.harmed and m.gender is None and not m.possessor:
@@ -293,7 +304,7 @@ def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], s
                 near = []  # "80-åring som sonen misshandlar": a person of its own
             ahead = m.index + 1 < len(toks) and toks[m.index + 1] in ATTRIBUTIVE_AGE | {
                 "year", "years"} and not (m.index > 0 and toks[m.index - 1] in COPULA)
-            said = m.index > 0 and toks[m.index - 1] in COPULA  # "som är 19"
+            said = m.index > 0 and toks[m.index - 1] in COPULA | TURNED  # "som är 19"
             if m.index == 0 and not ahead and near and all(p.couple or p.relation
                                                              for p in near):
                 near = []  # "19 år, pojkvännen slår henne": an opening age is the one the

@@ -77,10 +77,11 @@ class PlaceFinder:
     def find(self, text: str, original: list[str] | None = None) -> list[PlaceHit]:
         toks = tokens(text)
         starts = sentence_starts(text)
+        apart = sentence_starts(text, APART)
         hits: list[PlaceHit] = []
         i = 0
         while i < len(toks):
-            hit = self._exact_at(toks, i, starts, original)
+            hit = self._exact_at(toks, i, starts, apart, original)
             if hit is None:
                 hit = self._fuzzy_at(toks, i, original)
             if hit is not None:
@@ -108,7 +109,7 @@ class PlaceFinder:
                 return 1
         return 1
 
-    def _exact_at(self, toks: list[str], i: int, starts: set[int],
+    def _exact_at(self, toks: list[str], i: int, starts: set[int], apart: set[int],
                   original: list[str] | None = None) -> PlaceHit | None:
         if toks[i] not in self.first_words:
             return None
@@ -123,8 +124,9 @@ class PlaceFinder:
             named = bool(original and i < len(original) and original[i][:1].isupper()
                          and i > 0 and i not in starts)
             if entry.common_word and ((i in starts and not last) or not (
-                    self._cued(toks, i) or (last and i > 0) or named)):
-                continue  # "Vad", "By" start a sentence far more often than they name one
+                    self._cued(toks, i) or (last and i > 0 and i in apart) or named)):
+                continue  # "Vad", "By" start a sentence far more often than they name one;
+                # a last word names one only set apart ("…, Vad"), not "vem gör vad?"
             return PlaceHit(entry.municipality, i, i + n, self._priority(toks, i, i + n), False)
         return None
 
@@ -144,6 +146,7 @@ class PlaceFinder:
         return PlaceHit(entry.municipality, i, i + 1, self._priority(toks, i, i + 1), True)
 
 
+APART = ".,;:?!\n()–-"  # marks that set a word apart from the clause before it
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 

@@ -142,6 +142,7 @@ def _has_diacritics(word: str) -> bool:
 
 
 ROLE_PREFIX = "role:"  # concepts named role:<id> are one unit's own aliases
+SPLIT_PART = 3  # the shortest part of a unit's name typed in two words
 
 
 class TopicMatcher:
@@ -157,6 +158,9 @@ class TopicMatcher:
         # phrases by their first two keys: a common first word ("en", "att", "har") begins
         # hundreds of phrases, and only those whose second word follows are tried
         self.multi: dict[tuple[str, str], list[tuple[tuple[str, ...], Target]]] = {}
+        # "heders teamet", "kvinno jouren": a unit's one-word name typed as two words, by
+        # its first part and then the rest
+        self.split_names: dict[str, dict[str, set[Target]]] = {}
         for concept, langs in lexicon.concepts.items():
             for terms in langs.values():
                 for term in terms:
@@ -202,6 +206,11 @@ class TopicMatcher:
         if len(pairs) == 1:
             if not is_stop(pairs[0][1]):
                 self.single.setdefault(self._canonical(pairs[0][0]), set()).add(target)
+                if target[1].startswith((KIND_PREFIX, ROLE_PREFIX)):
+                    whole = pairs[0][1]
+                    for cut in range(SPLIT_PART, len(whole) - SPLIT_PART + 1):
+                        self.split_names.setdefault(whole[:cut], {}).setdefault(
+                            whole[cut:], set()).add(target)
             return
         keys = tuple(t if is_stop(t) else self._canonical(w) for w, t in pairs)
         self.multi.setdefault((keys[0], keys[1]), []).append((keys, target))
@@ -306,6 +315,12 @@ class TopicMatcher:
             else:
                 stream.append((word, found, i))
         for n, (word, slot, i) in enumerate(stream):
+            rest = self.split_names.get(toks[i]) if n + 1 < len(stream) else None
+            if rest:
+                nxt = stream[n + 1][2]
+                for target in rest.get(toks[nxt], ()):
+                    self._hit(a, target, 1.0, 2, word, i)
+                    a.covered.update((i, nxt))
             for key, strength in slot:
                 alone = strength * (NEGATED if n in negated else 1.0)
                 for target in self.single.get(key, ()) if not is_stop(key) else ():
