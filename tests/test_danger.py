@@ -38,7 +38,7 @@ async def first_kinds(service, question: str) -> list[str]:
     "her ex has turned up at the day centre and is grabbing her arm, Mora",
     # being taken out of the country now; the one who uses violence walked in or followed her
     "släkten är på väg till Arlanda med 15-åringen just nu för att gifta bort henne, Avesta",
-    "her uncle is driving her to the airport tonight to marry her off, Borlänge",
+    "her uncle is driving her to the airport right now to marry her off, Borlänge",
     "her ex just walked in and slapped her in the waiting room, Orsa",
     # a caller who can only whisper, a threat said aloud, violence in front of staff
     "brukaren viskar i telefon att sonen slår henne, Malung",
@@ -68,6 +68,8 @@ async def test_immediate_danger_puts_112_first(service, question):
     # what keeps happening is no scene now; "nu" of a wish after the violence; still in prison
     "exet står alltid utanför hennes jobb och väntar, Falun",
     "the pimp is always waiting outside the clinic for her, Falun",
+    # a flight planned for tonight, nobody taking her now: not 112 by itself
+    "16-åringen ska åka till flygplatsen med familjen i kväll, skolan är orolig, Ludvika",
     "sambon sparkar henne och nu vill hon ha hjälp att flytta, Gagnef",
     "hon blev slagen av sin bror i våras, han är kvar i fängelse, Säter",
     # "just nu" of a wish; "skjuts" is a ride
