@@ -54,8 +54,11 @@ def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
     for i in range(len(toks)):
         n += i in starts and i > 0
         sentence.append(n)
+    # the sentences that tell a habit ("alltid", "i flera år"): no scene in them is now
+    habits = frozenset(sentence[p] for p in a.positions.get(HABIT, ())
+                       if a.concepts.get(HABIT, 0.0) >= 0.9)
     for rule in rules:
-        if (rule.note or not danger) and _holds(rule, a, toks, sentence):
+        if (rule.note or not danger) and _holds(rule, a, toks, sentence, habits):
             if rule.note:
                 notes.append(rule.note)
             else:
@@ -70,7 +73,8 @@ def _on_a_condition(toks: list[str], p: int, reach: int = 5) -> bool:
     return any(t in IF and nxt in SOMEONE for t, nxt in zip(after, after[1:], strict=False))
 
 
-def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int]) -> bool:
+def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int],
+           habits: frozenset[int]) -> bool:
     def counts(concept: str, p: int) -> bool:
         if concept == KILL and any(t in REFLEXIVE for t in toks[p + 1:p + 3]):
             return False  # "ta livet av sig", "kill himself": not a threat to another
@@ -82,7 +86,7 @@ def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int]) 
             # by itself; "i kväll om …" still holds the kill-tonight rule; "threatens to
             # kill herself": a threat against oneself (a way to control), no danger to another
             return False
-        if concept in SCENE and any(sentence[h] == sentence[p] for h in habits):
+        if habits and concept in SCENE and sentence[p] in habits:
             return False
         if concept in NOW_CONCEPTS or (concept == URGENT and toks[p] in NOW_WORDS):
             # "vem ringer jag just nu", "vill just nu bara veta": the asker's now, a wish;
@@ -91,7 +95,6 @@ def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int]) 
                 and not any(t in WANTS for t in toks[p + 1:p + 3])
         return True
 
-    habits = [p for p in a.positions.get(HABIT, ()) if a.concepts.get(HABIT, 0.0) >= 0.9]
 
     if any(a.concepts.get(c, 0.0) >= 0.9 for c in rule.unless):
         return False  # "hotade henne med kniv förra veckan": told, not happening

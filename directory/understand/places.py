@@ -77,11 +77,10 @@ class PlaceFinder:
     def find(self, text: str, original: list[str] | None = None) -> list[PlaceHit]:
         toks = tokens(text)
         starts = sentence_starts(text)
-        apart = sentence_starts(text, APART)
         hits: list[PlaceHit] = []
         i = 0
         while i < len(toks):
-            hit = self._exact_at(toks, i, starts, apart, original)
+            hit = self._exact_at(toks, i, starts, text, original)
             if hit is None:
                 hit = self._fuzzy_at(toks, i, original)
             if hit is not None:
@@ -109,7 +108,7 @@ class PlaceFinder:
                 return 1
         return 1
 
-    def _exact_at(self, toks: list[str], i: int, starts: set[int], apart: set[int],
+    def _exact_at(self, toks: list[str], i: int, starts: set[int], text: str,
                   original: list[str] | None = None) -> PlaceHit | None:
         if toks[i] not in self.first_words:
             return None
@@ -124,7 +123,8 @@ class PlaceFinder:
             named = bool(original and i < len(original) and original[i][:1].isupper()
                          and i > 0 and i not in starts)
             if entry.common_word and ((i in starts and not last) or not (
-                    self._cued(toks, i) or (last and i > 0 and i in apart) or named)):
+                    self._cued(toks, i) or (last and i > 0 and i in sentence_starts(
+                        text, APART)) or named)):
                 continue  # "Vad", "By" start a sentence far more often than they name one;
                 # a last word names one only set apart ("…, Vad"), not "vem gör vad?"
             return PlaceHit(entry.municipality, i, i + n, self._priority(toks, i, i + n), False)
