@@ -141,6 +141,15 @@ async def u(service) -> Understander:
     ("SIP för en man som utövar våld och dricker, Mora", {"uses_violence": True}),
     ("SIP for a woman who uses violence against her husband, Mora", {
         "gender": "kvinna", "uses_violence": True}),
+    # "slutade med att" is how a night ended, not "sluta" (to stop hitting)
+    ("Festen slutade med att han slog henne i hallen, Orsa", {
+        "gender": "kvinna", "uses_violence": False}),
+    # a weapon held by another person named between; a word of the gender of the relative
+    # who harms is more likely theirs than the patient's
+    ("Patienten berättar att exmaken höll en kniv mot hennes mage i somras, han bor kvar "
+     "i Mora", {"gender": "kvinna"}),
+    ("Pat misshandlad av sin bror förra året, han är häktad. Hon vill ha samtalsstöd, Säter", {
+        "gender": "kvinna"}),
     # "tonårspatient": a teenager
     ("tonårspatienten berättar om slag hemma, Falun", {"group": "barn"}),
 ])

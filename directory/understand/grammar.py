@@ -232,11 +232,15 @@ def reduced_passive(toks: list[str], verb: int) -> bool:
                            and nxt not in ("to", "that"))
 
 
-def armed(toks: list[str], at: dict[int, set[str]], i: int) -> bool:
-    """"han står utanför dörren med kniv", "exet väntar med ett vapen": armed, so harms."""
+def armed(toks: list[str], at: dict[int, set[str]], i: int,
+          people: Collection[int] = ()) -> bool:
+    """"han står utanför dörren med kniv", "exet väntar med ett vapen": armed, so harms;
+    not "patienten berättar att exmaken höll en kniv" (another person holds it)."""
     for k in range(i + 1, min(i + 7, len(toks))):
         if WEAPON in at.get(k, set()):
             return True
+        if k in people or not at.get(k, set()).isdisjoint(RELATIONS):
+            return False
         if toks[k] in PASSIVE or toks[k] in OBJECT_PRONOUNS or toks[k] in TARGET_CUES or \
                 at.get(k, set()) & {"offer", "slar", "skada"}:
             return False  # "hotad med kniv", "hotar henne med kniv": done to them

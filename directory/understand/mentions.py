@@ -240,7 +240,7 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         acts = bool(deeds) and not passive and object_after(toks, deeds[0]) and not (
             reduced_passive(toks, deeds[0]))  # "woman beaten by her boyfriend"
         if not m.harms and not m.harmed and toks[m.index] not in OBJECT_PRONOUNS and (
-                acts or armed(toks, at, m.index)):
+                acts or armed(toks, at, m.index, people_at)):
             m.harms = True  # "kompisen våldtog henne", "han står utanför med kniv"
         elif not m.harms and (hurt_after or (passive and verb_after) or (
                 verb_after and reduced_passive(toks, verb_after[0])) or afraid(

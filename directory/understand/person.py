@@ -147,6 +147,11 @@ def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
         beside = [m for m in same if 0 < m.index - chosen.index <= 2 and m.gender
                   and not m.possessor and m.word not in PRONOUNS]
         same = beside + back + [m for m in same if m not in back and m not in beside]
+        # "patient, misshandlad av exmannen …, han sitter i fängelse. Hon mår dåligt": a
+        # word of the gender of a partner or relative who harms is more likely theirs
+        harmers = {m.gender for m in found if m.harms and m.relation and m.gender}
+        if not chosen.harms:
+            same.sort(key=lambda m: m.gender in harmers)
     for m in same:
         if gender is None and m.gender and (m.index >= chosen.index - 1 or m.possessor) and (
                 m.group in (None, group) or group is None):
