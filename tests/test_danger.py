@@ -40,6 +40,12 @@ async def first_kinds(service, question: str) -> list[str]:
     "släkten är på väg till Arlanda med 15-åringen just nu för att gifta bort henne, Avesta",
     "her uncle is driving her to the airport right now to marry her off, Borlänge",
     "her ex just walked in and slapped her in the waiting room, Orsa",
+    # a bat, a fire set tonight, just come in and threatening, taking the baby while staff
+    # hold the door
+    "her husband is waiting by the car with a bat, Ludvika",
+    "he is yelling on the phone that he will set fire to the flat tonight with her in it, Mora",
+    "pappan har kommit upp på avdelningen och hotar mamman, Mora",
+    "pappan försöker ta med sig barnet från avdelningen, vi håller emot dörren, Falun",
     # a caller who can only whisper, a threat said aloud, violence in front of staff
     "brukaren viskar i telefon att sonen slår henne, Malung",
     "mannen i receptionen skriker att han ska ha ihjäl sin fru, Hedemora",
@@ -67,7 +73,11 @@ async def test_immediate_danger_puts_112_first(service, question):
     "som finns, Leksand",
     # what keeps happening is no scene now; "nu" of a wish after the violence; still in prison
     "exet står alltid utanför hennes jobb och väntar, Falun",
-    "the pimp is always waiting outside the clinic for her, Falun",
+    # she feels safe now, nothing is happening, a child keeps drawing what he saw
+    "hon blev strypt i helgen men känner sig trygg hos sin mamma, han är kvar i lägenheten, "
+    "Rättvik",
+    "a boy keeps drawing his father hitting his mother with a belt, nothing is happening now, "
+    "Säter",
     # a flight planned for tonight, nobody taking her now: not 112 by itself
     "16-åringen ska åka till flygplatsen med familjen i kväll, skolan är orolig, Ludvika",
     "sambon sparkar henne och nu vill hon ha hjälp att flytta, Gagnef",

@@ -150,6 +150,9 @@ async def u(service) -> Understander:
      "i Mora", {"gender": "kvinna"}),
     ("Pat misshandlad av sin bror förra året, han är häktad. Hon vill ha samtalsstöd, Säter", {
         "gender": "kvinna"}),
+    # "guy 31", "tant" (an older woman)
+    ("guy 31, his husband hits him, Mora", {"age": 31, "gender": "man"}),
+    ("gammal tant slagen av sin son, Orsa", {"group": "aldre", "gender": "kvinna"}),
     # "tonårspatient": a teenager
     ("tonårspatienten berättar om slag hemma, Falun", {"group": "barn"}),
 ])

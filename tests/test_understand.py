@@ -56,6 +56,11 @@ def test_an_ordinary_word_locality_written_as_a_name_inside_a_sentence_counts(u)
     assert u.understand("boss keeps her passport, Ludvika").danger is False  # not "bössa"
 
 
+def test_a_home_somewhere_is_where_the_person_lives(u):
+    question = "nurse at the ED in Mora: her husband hit her at their home in Orsa last night"
+    assert u.understand(question).municipality == "Orsa"
+
+
 def test_ordinary_word_locality_counts_after_a_place_cue(u):
     assert u.understand("kvinna slagen, bor i Vad").municipality == "Smedjebacken"
     assert u.understand("kvinna slagen av sambon, Vad").municipality == "Smedjebacken"
@@ -123,6 +128,11 @@ def test_confidence_falls_when_two_topics_compete(u):
 ])
 def test_immediate_danger(u, question, danger):
     assert u.understand(question).danger is danger
+
+
+def test_what_keeps_happening_is_no_scene_now(u):
+    assert not u.understand("the pimp is always waiting outside the clinic for her").danger
+    assert u.understand("the pimp is waiting outside the clinic for her").danger
 
 
 def test_strangulation_is_a_risk_marker_not_immediate_danger_unless_now(u):

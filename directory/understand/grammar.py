@@ -135,7 +135,8 @@ DATED = frozenset({"kille", "tjej", "karl", "guy", "girl", "boy"})  # "har en ki
 FEAR = frozenset({"radd", "livradd", "skramd", "orolig", "afraid", "scared", "terrified",
                   "frightened", "worried"})
 ABOUT = frozenset({"for", "about", "over"})
-WORRY = frozenset({"orolig", "oroliga", "worried", "concerned"})  # for someone, not of them
+# worried for someone, not afraid of them ("oro för dottern")
+WORRY = frozenset({"orolig", "oroliga", "oro", "worried", "concerned", "concern"})
 OWN = frozenset({"own", "egen", "eget", "egna"})  # "scared of his own temper"
 THAT = frozenset({"att", "that"})  # "orolig för att hennes dotter ska …"
 

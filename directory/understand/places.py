@@ -24,7 +24,7 @@ RESIDENCE_CUES = (("bor", "i"), ("boende", "i"), ("bosatt", "i"), ("hemma", "i")
                   ("fran",), ("lives", "in"), ("living", "in"), ("live", "in"),
                   ("resides", "in"), ("registered", "in"), ("flyttat", "till"),
                   ("flyttade", "till"), ("flyttar", "till"), ("moved", "to"), ("from",),
-                  ("kommun",))
+                  ("kommun",), ("home", "in"), ("house", "in"), ("hus", "i"))
 # Words after a place that say it is the asker's workplace, not the person's home.
 WORKPLACE_WORDS = frozenset({"lasarett", "lasarettet", "sjukhus", "sjukhuset", "akuten",
                              "vardcentral", "vardcentralen", "hospital"})

@@ -48,7 +48,7 @@ _AGE = re.compile(
     r"(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|kr|kronor|ggr|ganger|st|procent|minutes|"
     r"hours|days|times))"
     # "pappa 45 blir slagen", "kvinna 34": an adult's age as a bare two-digit number
-    r"|\b(?:kvinna|kvinnan|man|mannen|mamma|mamman|pappa|pappan|make|maken|fru|frun|"
+    r"|\b(?:kvinna|kvinnan|man|mannen|mamma|mamman|pappa|pappan|make|maken|fru|frun|guy|lady|"
     r"brukare|brukaren|anhorig|anhorige|maka|makan|hustru|hustrun|woman|kv)\s+"
     r"(?:pa\s+)?(?P<n3>\d{2})\b"
     r"(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|ar|kr|kronor|ggr|ganger|st|procent|"
