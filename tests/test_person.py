@@ -131,12 +131,8 @@ async def u(service) -> Understander:
     # an age after "fyllt" is the one's before it; "har en … kille" is her boyfriend
     ("sonen som nyss fyllt 18: flickvännen slår honom", {"age": 18, "group": "vuxen"}),
     ("15-åring som har en svartsjuk kille, Rättvik", {"age": 15, "gender": None}),
-    # the one afraid is the one it is about; the one worried about, too; not "his own temper"
-    ("han har tagit hennes nycklar. Hon är livrädd och vill flytta, Orsa", {
-        "gender": "kvinna"}),
+    # the one worried about is the one it is about
     ("farmor är orolig för sin sonson, 12, som får stryk hemma", {"age": 12, "group": "barn"}),
-    ("a man, 40, afraid of his own anger, hits his wife and wants help to stop", {
-        "gender": "man", "uses_violence": True}),
     # "som utövar våld", "who uses violence": the one the question is about uses it
     ("SIP för en man som utövar våld och dricker, Mora", {"uses_violence": True}),
     ("SIP for a woman who uses violence against her husband, Mora", {

@@ -130,35 +130,16 @@ def owned(toks: list[str], i: int) -> bool:
 WITH = frozenset({"med", "with"})
 ARTICLES = frozenset({"en", "ett", "a", "an"})
 DATED = frozenset({"kille", "tjej", "karl", "guy", "girl", "boy"})  # "har en kille": dating
-
-
-FEAR = frozenset({"radd", "livradd", "skramd", "orolig", "afraid", "scared", "terrified",
-                  "frightened", "worried"})
 ABOUT = frozenset({"for", "about", "over"})
 # worried for someone, not afraid of them ("oro för dottern")
 WORRY = frozenset({"orolig", "oroliga", "oro", "worried", "concerned", "concern"})
-OWN = frozenset({"own", "egen", "eget", "egna"})  # "scared of his own temper"
 THAT = frozenset({"att", "that"})  # "orolig för att hennes dotter ska …"
 
 
-def afraid(toks: list[str], i: int, people: Collection[int]) -> bool:
-    """"Hon är ändå orolig och vill prata", "she's terrified of him": the one afraid is the
-    one it is about; not "mamma är orolig för dottern" (the daughter is)."""
-    for j in range(i + 1, min(i + 4, len(toks))):
-        if toks[j] in FEAR:
-            ahead = range(j + 2, min(j + 5, len(toks)))
-            return not (j + 1 < len(toks) and toks[j + 1] in ABOUT and any(
-                k in people and toks[k] not in OBJECT_PRONOUNS for k in ahead)) and not any(
-                toks[k] in OWN for k in ahead)
-        if j in people:
-            return False
-    return False
-
-
-def feared_for(toks: list[str], i: int) -> bool:
+def worried_about(toks: list[str], i: int) -> bool:
     """"mamma är orolig för dottern", "worried about her son": the one worried about."""
     if toks[i] in OBJECT_PRONOUNS:
-        return False  # "rädd för honom": the one feared
+        return False  # "orolig för honom": as likely the one feared
     for j in range(max(0, i - 5), i):
         if toks[j] in WORRY and j + 1 < len(toks) and toks[j + 1] in ABOUT:
             return all(toks[k] in SKIPPABLE or toks[k] in THAT for k in range(j + 2, i))

@@ -37,10 +37,8 @@ from directory.understand.grammar import (
     SUBJECT_PRONOUNS,
     YOUNG_PATIENTS,
     acts_on_own,
-    afraid,
     armed,
     bare_age,
-    feared_for,
     in_age_phrase,
     man_is_pronoun,
     nearby,
@@ -52,6 +50,7 @@ from directory.understand.grammar import (
     subject_between,
     target_of,
     with_someone,
+    worried_about,
 )
 from directory.understand.text import tokens, words
 
@@ -243,8 +242,8 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
                 acts or armed(toks, at, m.index, people_at)):
             m.harms = True  # "kompisen våldtog henne", "han står utanför med kniv"
         elif not m.harms and (hurt_after or (passive and verb_after) or (
-                verb_after and reduced_passive(toks, verb_after[0])) or afraid(
-                toks, m.index, people_at) or feared_for(toks, m.index)):
+                verb_after and reduced_passive(toks, verb_after[0])) or worried_about(
+                toks, m.index)):
             m.harmed = True
         elif not m.harmed and verb_after and (toks[m.index] not in OBJECT_PRONOUNS or (
                 m.index > 0 and toks[m.index - 1] in PERCEIVE)) and not (
