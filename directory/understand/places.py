@@ -123,10 +123,11 @@ class PlaceFinder:
             named = bool(original and i < len(original) and original[i][:1].isupper()
                          and i > 0 and i not in starts)
             if entry.common_word and ((i in starts and not last) or not (
-                    self._cued(toks, i) or (last and i > 0 and i in sentence_starts(
-                        text, APART)) or named)):
+                    self._cued(toks, i) or (last and i > 0 and not (
+                        text.rstrip().endswith("?") and i not in sentence_starts(
+                            text, APART))) or named)):
                 continue  # "Vad", "By" start a sentence far more often than they name one;
-                # a last word names one only set apart ("…, Vad"), not "vem gör vad?"
+                # a last word asked about ("vem gör vad?") names one only set apart ("…, Vad?")
             return PlaceHit(entry.municipality, i, i + n, self._priority(toks, i, i + n), False)
         return None
 
