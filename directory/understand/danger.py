@@ -95,7 +95,6 @@ def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int],
                 and not any(t in WANTS for t in toks[p + 1:p + 3])
         return True
 
-
     if any(a.concepts.get(c, 0.0) >= 0.9 for c in rule.unless):
         return False  # "hotade henne med kniv förra veckan": told, not happening
     where = [[p for p in a.positions.get(c, []) if a.concepts.get(c, 0.0) >= 0.9
