@@ -17,7 +17,13 @@ from directory.model import DANGER_KIND, NamedUnit, Person
 from directory.recent import Recent
 from directory.understand import grammar
 from directory.understand import person as persons
-from directory.understand.danger import KILL, NOW_CONCEPT, RIGHT_NOW, danger_and_risks
+from directory.understand.danger import (
+    KILL,
+    NOW_CONCEPT,
+    READ_BY_NAME,
+    RIGHT_NOW,
+    danger_and_risks,
+)
 from directory.understand.features import Reading, WordRows, grams
 from directory.understand.model import NONE
 from directory.understand.places import choose, sentence_starts
@@ -66,12 +72,13 @@ NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: th
 # Concept names the code reads by name, gathered from the modules that read them: the
 # importer refuses a lexicon that lacks one of them (a rename in the data would otherwise
 # silently switch off who the person is, their age group or the asker's own workplace).
-# The danger rules are data and name their concepts themselves; the importer checks those.
+# The danger rules are data and name their concepts themselves; the importer checks those
+# (and the few the danger module reads by name are here too).
 REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *grammar.CONCEPTS, *grammar.RELATIONS, *grammar.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
     ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, RIGHT_NOW, CASE, UNIT, HUNCH, NOT_VIOLENCE, KILL,
-    *ONLY_VIOLENCE, REPORT)))
+    *ONLY_VIOLENCE, REPORT, *READ_BY_NAME)))
 
 
 @dataclass

@@ -34,6 +34,8 @@ HABIT = "vana"  # "alltid", "i flera år", "every time": what keeps happening, n
 # a scene's words that a habit in the same sentence makes a pattern of control, not now:
 # "en man väntar alltid i väntrummet", "heard his mother being beaten for years – now …"
 SCENE = frozenset({NOW_CONCEPT, RIGHT_NOW, "pavag", "narvarande", "utanfor", "vantar"})
+# the concepts this module reads by name (the importer refuses a lexicon without them)
+READ_BY_NAME = (KILL, URGENT, SAYS, HABIT, *sorted(SCENE))
 # "döda henne om hon lämnar honom", "kill her if she leaves": a threat on a condition is
 # told, not carried out now (unlike "om en timme", "in an hour": a time)
 IF = frozenset({"om", "if"})

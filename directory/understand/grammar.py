@@ -54,6 +54,7 @@ PASSIVE = frozenset({"blir", "blev", "blivit", "bli", "is", "was", "been", "got"
 PERFECT = frozenset({"har", "hade", "has", "had"})
 AGE_WORDS = frozenset({"ar", "aring", "arig", "ariga", "arige", "years", "year", "old", "yo",
                        "manader", "manad", "man", "veckor", "vecka", "months", "weeks"})
+TURNED = frozenset({"fyllt", "fyller", "turned", "turns"})  # "dottern som precis fyllt 18"
 SKIPPABLE = PASSIVE | PERFECT | frozenset({
     "sin", "sitt", "sina", "hennes", "hans", "min", "mitt", "mina", "din", "deras", "her",
     "his", "their", "my", "the", "a", "an", "en", "ett", "som", "who", "that", "ska", "will",
@@ -62,8 +63,9 @@ SKIPPABLE = PASSIVE | PERFECT | frozenset({
     "now", "ofta", "often", "upprepat", "repeatedly", "ibland", "sometimes", "och", "and",
     "just", "right", "also", "ocksa", "aven", "inte", "not", "kan", "may", "might", "ar",
     "nagon", "nagra", "alltid", "always", "igen", "again", "been", "kanske", "ca", "cirka",
-    "runt", "about", "around", "maybe", "approx", "precis", "nyss", "fyllt", "fyller", "turned",
-    "turns", "ll", "ve", "re"})  # "he'll", "they've", "you're": an English contraction's tail
+    "runt", "about", "around", "maybe", "approx", "precis", "nyss",
+    "ll", "ve", "re",  # "he'll", "they've", "you're": an English contraction's tail
+}) | TURNED
 # "man" is also the Swedish "one": "hur anmäler man", "man kan ringa".
 MAN_PRONOUN_BEFORE = frozenset({"hur", "var", "nar", "vad", "vart", "kan", "ska", "skall",
                                 "bor", "maste", "far", "gor", "vet", "om", "brukar",

@@ -35,6 +35,7 @@ from directory.understand.grammar import (
     SKIPPABLE,
     STRANGLE,
     SUBJECT_PRONOUNS,
+    TURNED,
     YOUNG_PATIENTS,
     acts_on_own,
     armed,
@@ -58,7 +59,6 @@ NONE_OF = frozenset({"inga", "ingen", "inget", "no"})  # "de har inga barn": nob
 AGE_NOUNS = frozenset({"aring", "aringen"})  # "en 80-åring": the age is the person
 RELATIVE = frozenset({"som", "who", "that"})
 USES = "utovare"  # "uses violence", "utövar våld": the lexicon's one who uses violence
-TURNED = frozenset({"fyllt", "fyller", "turned", "turns"})  # "dottern som precis fyllt 18"
 HARMED_AFTER = frozenset({"slar", STRANGLE})  # "slår henne", "stryptag på henne"
 
 
