@@ -191,11 +191,15 @@ def _read_examples(doc: dict[str, Any], source: str, bundle: Bundle, p: Problems
         if topic is not None and not isinstance(topic, str):
             p.add(item, "topic", "'topic' ska vara ett ämne eller null")
             continue
+        danger = item.get("danger", False)
+        if not isinstance(danger, bool):
+            p.add(item, "danger", "'danger' ska vara true (akut fara, 112 först) eller false")
+            continue
         question = redact(q.strip())[0]
         if question in seen:
             continue
         seen.add(question)
-        out.append(Example(question, topic, source))
+        out.append(Example(question, topic, source, danger))
         lines = ctx.example_lines.setdefault(source, {})
         lines[question] = (p.file, raw.line_of(i) if hasattr(raw, "line_of") else 0)
     bundle.examples[source] = out

@@ -303,11 +303,13 @@ class DangerRule:
 
 @dataclass(frozen=True)
 class Example:
-    """A labelled question the topic model learns from (topic None: nothing fits)."""
+    """A labelled question the topic model learns from (topic None: nothing fits; danger:
+    it tells of immediate danger, so 112 comes first)."""
 
     question: str
     topic: str | None
     source: str
+    danger: bool = False
 
 
 @dataclass

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from directory.understand.model import NONE, Block, TopicModel, digest
+from directory.understand.model import DANGER, NONE, Block, TopicModel, digest
 
 if TYPE_CHECKING:
     from directory.service import DirectoryService
@@ -26,11 +26,14 @@ if TYPE_CHECKING:
 SETTINGS: dict[str, float] = {"C": 10.0, "char_min_df": 2, "word_min_df": 1,
                               "concept_scale": 0.3}
 BLOCKS = ("char", "word", "concept")
+MIN_DANGER = 10  # examples with and without danger before the danger head is learnt
 
 
 def fit(rows: list[tuple[dict[str, list[str]], str]], model_digest: str,
-        settings: dict[str, float] = SETTINGS) -> TopicModel:
-    """Train on (features, class) rows; classes are topic slugs or NONE."""
+        settings: dict[str, float] = SETTINGS, danger: list[bool] | None = None) -> TopicModel:
+    """Train on (features, class) rows; classes are topic slugs or NONE. With `danger` (one
+    label per row, at least MIN_DANGER of each) a yes/no head for immediate danger is
+    learnt from the same features."""
     import numpy as np
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -47,24 +50,34 @@ def fit(rows: list[tuple[dict[str, list[str]], str]], model_digest: str,
         x = v.fit_transform([features for features, _ in rows])
         vectorizers.append(v)
         matrices.append(x * (settings["concept_scale"] if concept else 1.0))
+    x_all = hstack(matrices).tocsr()
     with threadpool_limits(1):
         clf = LogisticRegression(C=settings["C"], max_iter=5000, solver="lbfgs")
-        clf.fit(hstack(matrices).tocsr(), labels)
+        clf.fit(x_all, labels)
+        coefs, intercepts = [clf.coef_], [clf.intercept_]
+        heads: tuple[str, ...] = ()
+        if danger is not None and min(sum(danger), len(danger) - sum(danger)) >= MIN_DANGER:
+            head = LogisticRegression(C=settings["C"], max_iter=5000, solver="lbfgs")
+            head.fit(x_all, [int(d) for d in danger])
+            coefs.append(head.coef_)
+            intercepts.append(head.intercept_)
+            heads = (DANGER,)
+    coef_all = np.vstack(coefs)  # classes and heads x features
     classes = tuple(str(c) for c in clf.classes_)
     blocks, start = [], 0
     for name, v in zip(BLOCKS, vectorizers, strict=True):
         vocab = v.vocabulary_
         width = len(vocab)
-        coef = clf.coef_[:, start:start + width]  # classes x features
+        coef = coef_all[:, start:start + width]  # classes and heads x features
         start += width
         index = {f: int(i) for f, i in vocab.items()}
         idf = [float(x) for x in v.idf_] if v.use_idf else [1.0] * width
         weights = coef.T.reshape(-1).tolist()  # row-major: feature row, then class
         blocks.append(Block(name, settings["concept_scale"] if name == "concept" else 1.0,
                             bool(v.use_idf), index, idf, weights))
-    return TopicModel(classes, tuple(float(b) for b in clf.intercept_), tuple(blocks),
-                      model_digest, len(rows),
-                      dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    return TopicModel(classes, tuple(float(b) for b in np.concatenate(intercepts)),
+                      tuple(blocks), model_digest, len(rows),
+                      dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), heads)
 
 
 def _pick(name: str) -> Callable[[dict[str, list[str]]], list[str]]:
@@ -79,7 +92,8 @@ async def current_digest(service: DirectoryService) -> str:
 
     examples = await service.store.examples()
     d = await service.directory()
-    return digest([(e.question, e.topic) for e in examples], stored_doc(d.lexicon), SETTINGS)
+    return digest([(e.question, e.topic, e.danger) for e in examples], stored_doc(d.lexicon),
+                  SETTINGS)
 
 
 async def build(service: DirectoryService, force: bool = False) -> TopicModel | None:
@@ -93,11 +107,12 @@ async def build(service: DirectoryService, force: bool = False) -> TopicModel | 
     if not force and d.model is not None and d.model.digest == model_digest:
         return None
     reader = Understander(d, use_model=False)
-    rows = [(reader.features(e.question), e.topic or NONE) for e in examples
-            if e.topic is None or e.topic in d.topics]
+    kept = [e for e in examples if e.topic is None or e.topic in d.topics]
+    rows = [(reader.features(e.question), e.topic or NONE) for e in kept]
     if len({label for _, label in rows}) < 2:
         return None
-    model = await asyncio.to_thread(fit, rows, model_digest)
+    model = await asyncio.to_thread(fit, rows, model_digest, SETTINGS,
+                                    [e.danger for e in kept])
     await service.store.save_model(model)
     return model
 

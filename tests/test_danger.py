@@ -6,6 +6,7 @@ directory/understand/danger.py; each question here is written in words of its ow
 import pytest
 
 from directory.ask import parse_moment
+from directory.understand import Understander
 
 OFFICE = parse_moment("2026-11-24T10:15:00+01:00")  # a Tuesday morning
 
@@ -101,3 +102,15 @@ async def test_immediate_danger_puts_112_first(service, question):
 async def test_what_only_sounds_dangerous_is_not_112(service, question):
     route = await first_kinds(service, question)
     assert route and route[0] != "larmnummer"
+
+
+@pytest.mark.parametrize("question", [
+    "exet sparkar på ytterdörren hos henne i Rättvik och skriker",
+    "han har tagit barnen och kör mot Norge, hon ringer från Malung",
+])
+async def test_danger_the_rules_miss_is_learnt_from_the_examples(service, question):
+    """A story no danger rule reads: the examples marked `danger: true` teach the model's
+    danger head to tell it (data, not code), and 112 comes first."""
+    d = await service.directory()
+    assert not Understander(d, use_model=False).understand(question).danger  # rules alone
+    assert (await first_kinds(service, question))[0] == "larmnummer"

@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from bot.settings import PROJECT_ROOT
-from directory.training import SETTINGS, build, fit
+from directory.exporter import export_to
+from directory.importer import ImportFailed
+from directory.training import MIN_DANGER, SETTINGS, build, fit
 from directory.understand import Understander
 from directory.understand.features import grams
-from directory.understand.model import NONE, TopicModel
+from directory.understand.model import DANGER, NONE, TopicModel
 
 
 @pytest.fixture
@@ -53,6 +55,41 @@ def test_plain_python_scores_like_scikit_learn(rows):
         assert max(abs(got[c] - expected[c]) for c in expected) < 1e-4
 
 
+async def test_the_danger_head_scores_like_scikit_learn(service):
+    """Examples marked `danger: true` teach a yes/no head on the same features: its
+    probability is scikit-learn's, and it is stored and read back with the model."""
+    import numpy as np
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    reader = Understander(await service.directory(), use_model=False)
+    examples = (await service.store.examples())[::4]
+    assert sum(e.danger for e in examples) >= MIN_DANGER
+    rows = [(reader.features(e.question), e.topic or NONE) for e in examples]
+    danger = [e.danger for e in examples]
+    model = TopicModel.from_bytes(fit(rows, "t", SETTINGS, danger).to_bytes())
+    assert model.heads == (DANGER,)
+    mats = []
+    for name in ("char", "word", "concept"):
+        concept = name == "concept"
+        v = TfidfVectorizer(analyzer=lambda f, n=name: f[n], sublinear_tf=True,
+                            lowercase=False, use_idf=not concept, dtype=np.float64,
+                            min_df=1 if concept else int(SETTINGS[f"{name}_min_df"]))
+        mats.append((v, SETTINGS["concept_scale"] if concept else 1.0,
+                     v.fit_transform([f for f, _ in rows])))
+    head = LogisticRegression(C=SETTINGS["C"], max_iter=5000)
+    head.fit(hstack([x * s for _, s, x in mats]).tocsr(), danger)
+    said = [f for (f, _), d in zip(rows, danger, strict=True) if d][:30]
+    for features in said + [f for (f, _), d in zip(rows, danger, strict=True) if not d][:30]:
+        x = hstack([v.transform([features]) * s for v, s, _ in mats]).tocsr()
+        topics, heads = model.scores(features)
+        assert abs(heads[DANGER] - head.predict_proba(x)[0][1]) < 1e-4
+        assert abs(sum(topics.values()) - 1.0) < 1e-9  # the head is not a topic
+    # too few examples of danger: no head, and the topics alone
+    assert fit(rows, "t", SETTINGS, [False] * len(rows)).heads == ()
+
+
 def test_the_build_is_deterministic(rows):
     first, second = fit(rows, "t"), fit(rows, "t")
     assert first.classes == second.classes and first.intercept == second.intercept
@@ -73,6 +110,32 @@ async def test_import_rebuilds_only_when_the_examples_change(service, tmp_path):
     assert changed["examples"] == 1 and changed["model"] == 1
     after = (await service.directory()).model
     assert after.digest != before.digest and after.examples == before.examples + 1
+
+
+async def test_an_example_says_danger_with_true_or_is_refused(service, tmp_path):
+    """`danger: true` is kept and written back by export; anything else but a yes/no is
+    refused with the file and line, and nothing is imported."""
+    data = tmp_path / "data"
+    (data / "examples").mkdir(parents=True)
+    bad = data / "examples" / "fara.yaml"
+    bad.write_text("examples:\n- {q: 'han sparkar in dörren hos henne', topic: akut-skydd}\n"
+                   "- {q: 'hon gömmer sig i förrådet', topic: akut-skydd, danger: ja}\n",
+                   encoding="utf-8")
+    with pytest.raises(ImportFailed) as failed:
+        await service.import_files(data, "test", build_model=False)
+    assert any(p.file.endswith("fara.yaml") and p.line == 3 and "danger" in p.reason
+               for p in failed.value.problems), failed.value.problems
+    assert not [e for e in await service.store.examples() if e.source == "fara"]
+    bad.write_text("examples:\n- {q: 'han sparkar in dörren hos henne', topic: akut-skydd,"
+                   " danger: true}\n- {q: 'hon blev slagen i somras', topic: "
+                   "vuxen-valdsutsatt}\n", encoding="utf-8")
+    await service.import_files(data, "test", build_model=False)
+    kept = {e.question: e.danger for e in await service.store.examples() if e.source == "fara"}
+    assert kept == {"han sparkar in dörren hos henne": True, "hon blev slagen i somras": False}
+    out = tmp_path / "export"
+    await export_to(service.store, out)
+    written = (out / "examples" / "fara.yaml").read_text(encoding="utf-8")
+    assert written.count("danger: true") == 1
 
 
 async def test_examples_keep_no_identity_number(service, tmp_path):

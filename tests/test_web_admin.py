@@ -233,14 +233,17 @@ async def test_an_unanswered_question_labelled_with_its_topic_becomes_an_example
     client = await web_env.signed_in("admin")
     html = await (await client.get("/admin/obesvarade")).text()
     assert "Frågan gällde" in html and "Barn utsatt för våld" in html
-    bad = await post(client, f"/admin/obesvarade/{item['id']}/amne", {"topic": "okänt"},
-                     page="/admin/obesvarade")
-    assert bad.status == 400 and "Välj en situation" in await bad.text()
+    bad = await post(client, f"/admin/obesvarade/{item['id']}/amne",
+                     {"topic": "okänt", "danger": "1"}, page="/admin/obesvarade")
+    bad_html = await bad.text()
+    assert bad.status == 400 and "Välj en situation" in bad_html
+    assert f'id="f-t{item["id"]}-danger" name="danger" value="1" checked' in bad_html  # kept
     resp = await post(client, f"/admin/obesvarade/{item['id']}/amne",
-                      {"topic": "barn-utsatt-for-vald"}, page="/admin/obesvarade")
+                      {"topic": "barn-utsatt-for-vald", "danger": "1"}, page="/admin/obesvarade")
     assert "sparad som exempel" in await resp.text()
     learned = [e for e in await service.store.examples() if e.source == "personalens-fragor"]
-    assert [(e.question, e.topic) for e in learned] == [(item["query"], "barn-utsatt-for-vald")]
+    assert [(e.question, e.topic, e.danger) for e in learned] == [
+        (item["query"], "barn-utsatt-for-vald", True)]  # "Akut fara – 112 först" ticked
     assert await service.reports.unanswered() == []
     assert not await service.model_is_current()  # the next build learns it
     off = "var ställer jag cykeln vid personalingången"
@@ -249,4 +252,4 @@ async def test_an_unanswered_question_labelled_with_its_topic_becomes_an_example
     await post(client, f"/admin/obesvarade/{other['id']}/amne", {"topic": "inget"},
                page="/admin/obesvarade")
     learned = [e for e in await service.store.examples() if e.source == "personalens-fragor"]
-    assert (off, None) in [(e.question, e.topic) for e in learned]
+    assert (off, None, False) in [(e.question, e.topic, e.danger) for e in learned]

@@ -149,7 +149,8 @@ async def label_question(request: web.Request) -> web.Response:
         return await _unanswered_page(request, {item_id: {"topic": "Välj en situation."}},
                                       {item_id: form}, 400)
     example = Example(DirectoryService.clean(item["query"])[0],
-                      None if topic == NOTHING_FITS else topic, LEARNED_SOURCE)
+                      None if topic == NOTHING_FITS else topic, LEARNED_SOURCE,
+                      danger=form.get("danger") == "1")
     await service.add_example(example, user_of(request).name)
     await service.mark_unanswered_handled(int(item_id))
     rebuild_model_soon(request)

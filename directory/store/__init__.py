@@ -191,7 +191,8 @@ class Store:
         )
 
     async def examples(self) -> list[Example]:
-        return [Example(r["question"], r["topic"], r["source"]) for r in await self.db.fetchall(
+        return [Example(r["question"], r["topic"], r["source"], bool(r["danger"]))
+                for r in await self.db.fetchall(
             "SELECT * FROM examples ORDER BY source, position")]
 
     async def model(self, name: str = "topics") -> TopicModel | None:

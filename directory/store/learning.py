@@ -14,28 +14,31 @@ Conn = sqlite3.Connection
 def add_example(conn: Conn, example: Example, actor: str, at: str) -> bool:
     row = _one(conn, "SELECT COALESCE(MAX(position), 0) FROM examples WHERE source = ?",
                (example.source,))
-    cur = conn.execute("INSERT OR IGNORE INTO examples(source, question, topic, position) "
-                       "VALUES (?, ?, ?, ?)",
-                       (example.source, example.question, example.topic, row[0] + 1))
+    cur = conn.execute("INSERT OR IGNORE INTO examples(source, question, topic, position, "
+                       "danger) VALUES (?, ?, ?, ?, ?)",
+                       (example.source, example.question, example.topic, row[0] + 1,
+                        int(example.danger)))
     if cur.rowcount:
         record(conn, "example", example.source, at, actor, "create", None,
-               {"question": example.question, "topic": example.topic})
+               {"question": example.question, "topic": example.topic,
+                "danger": example.danger})
     return bool(cur.rowcount)
 
 
 def put_examples(conn: Conn, source: str, examples: list[Example], actor: str, action: str,
                  at: str) -> bool:
     """Replace one source's examples; a version only when something changed."""
-    before = [[r["question"], r["topic"]] for r in _all(
-        conn, "SELECT question, topic FROM examples WHERE source = ? ORDER BY position",
-        (source,))]
-    after = [[e.question, e.topic] for e in examples]
+    before = [[r["question"], r["topic"], *([True] if r["danger"] else [])] for r in _all(
+        conn, "SELECT question, topic, danger FROM examples WHERE source = ? "
+        "ORDER BY position", (source,))]
+    after = [[e.question, e.topic, *([True] if e.danger else [])] for e in examples]
     if before == after:
         return False
     conn.execute("DELETE FROM examples WHERE source = ?", (source,))
-    conn.executemany("INSERT OR IGNORE INTO examples(source, question, topic, position) "
-                     "VALUES (?, ?, ?, ?)",
-                     [(source, e.question, e.topic, i) for i, e in enumerate(examples)])
+    conn.executemany("INSERT OR IGNORE INTO examples(source, question, topic, position, danger) "
+                     "VALUES (?, ?, ?, ?, ?)",
+                     [(source, e.question, e.topic, i, int(e.danger))
+                      for i, e in enumerate(examples)])
     record(conn, "examples", source, at, actor, action, before or None, after)
     return True
 

@@ -34,8 +34,9 @@ HABIT = "vana"  # "alltid", "i flera år", "every time": what keeps happening, n
 # a scene's words that a habit in the same sentence makes a pattern of control, not now:
 # "en man väntar alltid i väntrummet", "heard his mother being beaten for years – now …"
 SCENE = frozenset({NOW_CONCEPT, RIGHT_NOW, "pavag", "narvarande", "utanfor", "vantar"})
+CALM = "lugnt"  # "känner sig trygg", "nothing is happening now": said to be calm now
 # the concepts this module reads by name (the importer refuses a lexicon without them)
-READ_BY_NAME = (KILL, URGENT, SAYS, HABIT, *sorted(SCENE))
+READ_BY_NAME = (KILL, URGENT, SAYS, HABIT, CALM, *sorted(SCENE))
 # "döda henne om hon lämnar honom", "kill her if she leaves": a threat on a condition is
 # told, not carried out now (unlike "om en timme", "in an hour": a time)
 IF = frozenset({"om", "if"})
@@ -66,6 +67,13 @@ def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
             else:
                 danger = True
     return danger, tuple(dict.fromkeys(notes))
+
+
+def learnt_danger_holds(a: Analysis) -> bool:
+    """Whether the model's danger head may be heeded: it reads words, not time, so a
+    question that says it is calm now ("ingen akut fara", "känner sig trygg") or tells what
+    keeps happening ("står alltid utanför") is left to the rules."""
+    return not any(a.concepts.get(c, 0.0) >= 0.9 for c in (CALM, HABIT))
 
 
 def _on_a_condition(toks: list[str], p: int, reach: int = 5) -> bool:

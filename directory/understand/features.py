@@ -62,9 +62,14 @@ class WordRows:
         return len(self._rows)
 
     def probabilities(self, model: TopicModel, r: Reading) -> dict[str, float]:
+        return self.scores(model, r)[0]
+
+    def scores(self, model: TopicModel, r: Reading
+               ) -> tuple[dict[str, float], dict[str, float]]:
+        """The model's class probabilities and heads (`TopicModel.scores`)."""
         block = next((b for b in model.blocks if b.name == CHAR_BLOCK), None)
         if block is None:
-            return model.probabilities(grams(r))
+            return model.scores(grams(r))
         known = self._rows
         if len(known) >= WORD_ROWS_MAX:
             known.clear()
@@ -75,5 +80,5 @@ class WordRows:
             if found is None:
                 found = known[tok] = block.word_rows(tok)
             rows.extend(found)
-        return model.probabilities({"word": word_grams(words), "concept": concept_features(r)},
-                                   {CHAR_BLOCK: rows})
+        return model.scores({"word": word_grams(words), "concept": concept_features(r)},
+                            {CHAR_BLOCK: rows})

@@ -26,6 +26,7 @@ from typing import Any
 
 FEATURES_VERSION = 1  # bump when a feature function changes: stored models are then stale
 NONE = ""  # the class of questions nothing in the directory fits
+DANGER = "danger"  # the head for immediate danger: examples marked `danger: true`
 PLACE = "_plats_"  # a place name, masked: places must not teach topics
 CHAR_SIZES = (2, 3, 4, 5)
 
@@ -140,32 +141,44 @@ class Block:
 
 @dataclass(frozen=True)
 class TopicModel:
+    """Topic classes (one softmax) and yes/no heads (each its own logistic, e.g. DANGER),
+    learnt from the same features: a head is one more weight per feature row, so scoring
+    it costs almost nothing beside the topics."""
+
     classes: tuple[str, ...]  # topic slugs, NONE for "nothing fits"
-    intercept: tuple[float, ...]
+    intercept: tuple[float, ...]  # one per class, then one per head
     blocks: tuple[Block, ...]
     digest: str  # of what it was built from: examples, lexicon, features, settings
     examples: int
     built_at: str
+    heads: tuple[str, ...] = ()  # yes/no questions after the classes in every weight row
 
     def probabilities(self, grams: dict[str, list[str]],
                       rows: dict[str, list[int]] | None = None) -> dict[str, float]:
         """Class -> probability for one question's features (block name -> features, or
         block name -> rows already looked up: the same numbers, see `Block.word_rows`)."""
+        return self.scores(grams, rows)[0]
+
+    def scores(self, grams: dict[str, list[str]], rows: dict[str, list[int]] | None = None
+               ) -> tuple[dict[str, float], dict[str, float]]:
+        """The classes' probabilities and each head's probability of "yes"."""
         out = list(self.intercept)
         for block in self.blocks:
             if rows is not None and block.name in rows:
                 block.add_rows(rows[block.name], out)
             else:
                 block.add(grams.get(block.name, []), out)
-        top = max(out)
-        exp = [math.exp(v - top) for v in out]
+        k = len(self.classes)
+        top = max(out[:k])
+        exp = [math.exp(v - top) for v in out[:k]]
         total = sum(exp)
-        return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
+        return ({c: e / total for c, e in zip(self.classes, exp, strict=True)},
+                {h: _logistic(v) for h, v in zip(self.heads, out[k:], strict=True)})
 
     def to_bytes(self) -> bytes:
         doc = {"classes": list(self.classes), "intercept": list(self.intercept),
                "digest": self.digest, "examples": self.examples, "built_at": self.built_at,
-               "features_version": FEATURES_VERSION,
+               "features_version": FEATURES_VERSION, "heads": list(self.heads),
                "blocks": [{"name": b.name, "scale": b.scale, "use_idf": b.use_idf,
                            "features": sorted(b.index, key=b.index.__getitem__),
                            "idf": _pack(b.idf), "weights": _pack(b.weights)}
@@ -180,7 +193,11 @@ class TopicModel:
                              _unpack(b["idf"]), _unpack(b["weights"]))
                        for b in doc["blocks"])
         return cls(tuple(doc["classes"]), tuple(doc["intercept"]), blocks, doc["digest"],
-                   doc["examples"], doc["built_at"])
+                   doc["examples"], doc["built_at"], tuple(doc.get("heads", ())))
+
+
+def _logistic(v: float) -> float:
+    return 1.0 / (1.0 + math.exp(-v)) if v >= 0 else math.exp(v) / (1.0 + math.exp(v))
 
 
 def _pack(values: Sequence[float]) -> str:
@@ -193,10 +210,11 @@ def _unpack(text: str) -> array.array[float]:
     return a
 
 
-def digest(examples: list[tuple[str, str | None]], lexicon_doc: dict[str, Any],
+def digest(examples: list[tuple[str, str | None, bool]], lexicon_doc: dict[str, Any],
            settings: dict[str, float]) -> str:
     """What a model was built from; a stored model with another digest is stale."""
     h = hashlib.sha256()
     h.update(json.dumps([FEATURES_VERSION, settings, lexicon_doc, sorted(
-        (q, t or NONE) for q, t in examples)], ensure_ascii=False, sort_keys=True).encode())
+        (q, t or NONE, danger) for q, t, danger in examples)], ensure_ascii=False,
+        sort_keys=True).encode())
     return h.hexdigest()[:16]
