@@ -103,6 +103,9 @@ def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int],
             # "slår henne och nu vill hon ha hjälp": the news now is her wish
             return not any(t in ASKING_NOW or t in WANTS for t in toks[max(0, p - 3):p]) \
                 and not any(t in WANTS for t in toks[p + 1:p + 3])
+        if concept == URGENT and p and toks[p - 1] in ASKING_NOW and any(
+                t in NOW_WORDS for t in toks[p:p + 3]):
+            return False  # "vad händer nu för pojken": what comes next, asked
         return True
 
     if any(a.concepts.get(c, 0.0) >= 0.9 for c in rule.unless):

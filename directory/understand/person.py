@@ -68,7 +68,8 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
     is the person), "utovare" (the one who uses violence is), or None (the one harmed)."""
     people = [m for m in found if not m.possessor]
     uses_violence = about == PERPETRATOR_TAG or (bool(people) and people[0].harms and (
-        any(concepts.get(c, 0.0) >= 0.9 for c in USES_VIOLENCE) or people[0].described))
+        any(concepts.get(c, 0.0) >= 0.9 for c in USES_VIOLENCE)
+        or (people[0].described and about != CHILD)))  # "pappan som slog sonen …": the son
     if uses_violence:
         # nobody said to do it ("pappa … som blir våldsam mot frun"): the one of the other
         # gender than a partner harmed, before anyone else not harmed

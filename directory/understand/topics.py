@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA  # a swap of two letters is one typo ("barnahsu")
 
 from directory.model import Lexicon
 from directory.understand.text import fold, is_stop, stem, stem_word, tokens, words
@@ -233,7 +233,9 @@ class TopicMatcher:
                         out = [(self.folded[key], 1.0)]
                         break
             if not out:
-                out = self._compound(f) or self._fuzzy(f)
+                out = self._compound(f)
+                if len(out) < 2:  # none, or a head after an unknown part: "kvinojouren"
+                    out = self._fuzzy(f) or out  # is a typo of a word known whole
         exact = self.exact.get(word) or self.exact.get(fold(word))
         if exact:
             out = [x for x in out if x[1] != COMPOUND_STRENGTH] + [(exact, 1.0)]
@@ -246,7 +248,7 @@ class TopicMatcher:
         if not limit or token.isdigit():
             return []
         found = process.extractOne(token, self.fuzzy_keys.get(token[:1], ()),
-                                   scorer=Levenshtein.distance, score_cutoff=limit)
+                                   scorer=OSA.distance, score_cutoff=limit)
         return [(self.folded[found[0]], FUZZY_STRENGTH)] if found else []
 
     def _known_folded(self, part: str) -> str | None:
