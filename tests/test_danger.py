@@ -53,6 +53,8 @@ async def first_kinds(service, question: str) -> list[str]:
     "the father is kicking the boy on the floor in front of me, Ludvika",
     # screams and thuds together
     "dunsar och skrik från grannlägenheten, Gagnef",
+    # shooting at her, with an air rifle
+    "exet sköt mot hennes fönster med ett luftgevär, Säter",
 ])
 async def test_immediate_danger_puts_112_first(service, question):
     assert (await first_kinds(service, question))[0] == "larmnummer"
@@ -98,6 +100,8 @@ async def test_immediate_danger_puts_112_first(service, question):
     "hon hotades med kniv för längesen, inget pågår nu, vill ha samtalsstöd, Falun",
     "the boy whispered that his stepfather hits his mum when he drinks, Säter",
     "on the way home from school a 12-year-old told the nurse her dad hits her, Mora",
+    # "vad händer nu": the asker asks what comes next
+    "mamman som slog dottern (7 år) har flyttat till Göteborg, vad händer nu med flickan? Orsa",
 ])
 async def test_what_only_sounds_dangerous_is_not_112(service, question):
     route = await first_kinds(service, question)

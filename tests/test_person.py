@@ -151,6 +151,9 @@ async def u(service) -> Understander:
     ("gammal tant slagen av sin son, Orsa", {"group": "aldre", "gender": "kvinna"}),
     # "tonårspatient": a teenager
     ("tonårspatienten berättar om slag hemma, Falun", {"group": "barn"}),
+    # in a child's case the parent "som slog" her first in the question is not the person
+    ("mamman som slog dottern (7 år) har flyttat till Göteborg, vad händer nu med flickan? "
+     "Orsa", {"age": 7, "group": "barn", "uses_violence": False}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

@@ -149,8 +149,11 @@ def test_strangulation_is_a_risk_marker_not_immediate_danger_unless_now(u):
 @pytest.mark.parametrize("question, kind", [
     ("kvinno jouren i Säter, nummer?", "kvinnojour"),
     ("ungdoms mottagningen Ludvika", "ungdomsmottagning"),
+    # a letter left out of a compound name, two letters swapped
+    ("kvinojouren i Falun", "kvinnojour"),
+    ("barnahsu Mora", "barnahus"),
 ])
-def test_a_units_name_typed_as_two_words_is_named(u, question, kind):
+def test_a_units_name_typed_as_two_words_or_with_a_typo_is_named(u, question, kind):
     assert kind in [n.kind for n in u.understand(question).named]
 
 
