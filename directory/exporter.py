@@ -68,10 +68,10 @@ async def export_files(store: Store) -> dict[str, str]:
         else:
             local.setdefault(path.municipality, {})[path.topic] = steps
     files["paths/regional.yaml"] = HEADER + dump({"paths": regional})
-    by_source: dict[str, list[dict[str, str | bool | None]]] = {}
+    by_source: dict[str, list[dict[str, object]]] = {}
     for e in await store.examples():
         by_source.setdefault(e.source, []).append(
-            {"q": e.question, "topic": e.topic} | ({"danger": True} if e.danger else {}))
+            {"q": e.question, "topic": e.topic} | e.labels())
     for source, items in by_source.items():
         files[f"examples/{source}.yaml"] = EXAMPLES_HEADER + dump({"examples": items})
     agreements = await store.agreements()

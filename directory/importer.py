@@ -29,7 +29,7 @@ from directory.model import (
 )
 from directory.store import Store
 from directory.understand.redact import redact
-from directory.vocabulary import PERSON_TAGS, Group, values
+from directory.vocabulary import PERSON_TAGS, Gender, Group, values
 from directory.yamlio import LineDict, Problem, YamlError, load
 
 ABOUTS = ("barn", "utovare")  # taxonomy: whom a topic is about by definition
@@ -195,11 +195,19 @@ def _read_examples(doc: dict[str, Any], source: str, bundle: Bundle, p: Problems
         if not isinstance(danger, bool):
             p.add(item, "danger", "'danger' ska vara true (akut fara, 112 först) eller false")
             continue
+        person = item.get("person") or {}
+        if not isinstance(person, dict) or set(person) - {"gender", "group"} or (
+                person.get("gender") not in (None, *Gender)) or (
+                person.get("group") not in (None, *Group)):
+            p.add(item, "person", "'person' ska vara {gender: kvinna|man, group: "
+                  "barn|vuxen|aldre}, det som frågan gör klart")
+            continue
         question = redact(q.strip())[0]
         if question in seen:
             continue
         seen.add(question)
-        out.append(Example(question, topic, source, danger))
+        out.append(Example(question, topic, source, danger, person.get("gender"),
+                           person.get("group")))
         lines = ctx.example_lines.setdefault(source, {})
         lines[question] = (p.file, raw.line_of(i) if hasattr(raw, "line_of") else 0)
     bundle.examples[source] = out

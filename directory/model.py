@@ -310,6 +310,13 @@ class Example:
     topic: str | None
     source: str
     danger: bool = False
+    gender: str | None = None  # of the person the question is about, when it is clear
+    group: str | None = None  # barn | vuxen | aldre, likewise
+
+    def labels(self) -> dict[str, object]:
+        """What the example says beyond its question and topic (for files and history)."""
+        person = {k: v for k, v in (("gender", self.gender), ("group", self.group)) if v}
+        return ({"danger": True} if self.danger else {}) | ({"person": person} if person else {})
 
 
 @dataclass

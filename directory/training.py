@@ -17,23 +17,30 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from directory.understand.model import DANGER, NONE, Block, TopicModel, digest
+from directory.understand.model import DANGER, MAN_HEAD, NONE, Block, TopicModel, digest
+from directory.vocabulary import Gender
 
 if TYPE_CHECKING:
+    from directory.model import Example
     from directory.service import DirectoryService
 
 # Chosen by cross-validation across authors on the training examples (docs/understanding.md)
 SETTINGS: dict[str, float] = {"C": 10.0, "char_min_df": 2, "word_min_df": 1,
                               "concept_scale": 0.3}
 BLOCKS = ("char", "word", "concept")
-MIN_DANGER = 10  # examples with and without danger before the danger head is learnt
+MIN_HEAD = 10  # examples saying yes and no before a yes/no head is learnt
+# heads learnt from the words alone: the concept block holds the rules' own reading of the
+# person ("p:kvinna"), right on nearly every example they were written from, so a head
+# given it would only echo the rules it is there to second
+WORDS_ONLY = frozenset({MAN_HEAD})
 
 
 def fit(rows: list[tuple[dict[str, list[str]], str]], model_digest: str,
-        settings: dict[str, float] = SETTINGS, danger: list[bool] | None = None) -> TopicModel:
-    """Train on (features, class) rows; classes are topic slugs or NONE. With `danger` (one
-    label per row, at least MIN_DANGER of each) a yes/no head for immediate danger is
-    learnt from the same features."""
+        settings: dict[str, float] = SETTINGS,
+        heads: dict[str, list[bool | None]] | None = None) -> TopicModel:
+    """Train on (features, class) rows; classes are topic slugs or NONE. Each of `heads`
+    (name -> one label per row, None where the example does not say) with at least MIN_HEAD
+    examples saying yes and no is learnt as a yes/no head on the same features."""
     import numpy as np
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -54,14 +61,22 @@ def fit(rows: list[tuple[dict[str, list[str]], str]], model_digest: str,
     with threadpool_limits(1):
         clf = LogisticRegression(C=settings["C"], max_iter=5000, solver="lbfgs")
         clf.fit(x_all, labels)
-        coefs, intercepts = [clf.coef_], [clf.intercept_]
-        heads: tuple[str, ...] = ()
-        if danger is not None and min(sum(danger), len(danger) - sum(danger)) >= MIN_DANGER:
+        coefs, intercepts, learnt = [clf.coef_], [clf.intercept_], []
+        words = x_all.shape[1] - matrices[-1].shape[1]  # char and word columns (BLOCKS)
+        for name, said in (heads or {}).items():
+            kept = [i for i, s in enumerate(said) if s is not None]
+            yes = [int(bool(said[i])) for i in kept]
+            if min(sum(yes), len(yes) - sum(yes)) < MIN_HEAD:
+                continue
+            x = x_all[kept][:, :words] if name in WORDS_ONLY else x_all[kept]
             head = LogisticRegression(C=settings["C"], max_iter=5000, solver="lbfgs")
-            head.fit(x_all, [int(d) for d in danger])
-            coefs.append(head.coef_)
+            head.fit(x, yes)
+            coef = head.coef_
+            if name in WORDS_ONLY:
+                coef = np.hstack([coef, np.zeros((1, x_all.shape[1] - words))])
+            coefs.append(coef)
             intercepts.append(head.intercept_)
-            heads = (DANGER,)
+            learnt.append(name)
     coef_all = np.vstack(coefs)  # classes and heads x features
     classes = tuple(str(c) for c in clf.classes_)
     blocks, start = [], 0
@@ -77,7 +92,15 @@ def fit(rows: list[tuple[dict[str, list[str]], str]], model_digest: str,
                             bool(v.use_idf), index, idf, weights))
     return TopicModel(classes, tuple(float(b) for b in np.concatenate(intercepts)),
                       tuple(blocks), model_digest, len(rows),
-                      dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), heads)
+                      dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), tuple(learnt))
+
+
+def heads_of(examples: list[Example]) -> dict[str, list[bool | None]]:
+    """The yes/no heads' labels: danger said or not; the person's gender only where the
+    example makes it clear. (Examples say the person's group too; a head learnt from it
+    took "mamma med två barn" for a child, and is not built.)"""
+    return {DANGER: [e.danger for e in examples],
+            MAN_HEAD: [None if e.gender is None else e.gender == Gender.MAN for e in examples]}
 
 
 def _pick(name: str) -> Callable[[dict[str, list[str]]], list[str]]:
@@ -92,7 +115,7 @@ async def current_digest(service: DirectoryService) -> str:
 
     examples = await service.store.examples()
     d = await service.directory()
-    return digest([(e.question, e.topic, e.danger) for e in examples], stored_doc(d.lexicon),
+    return digest([(e.question, e.topic, e.labels()) for e in examples], stored_doc(d.lexicon),
                   SETTINGS)
 
 
@@ -111,8 +134,7 @@ async def build(service: DirectoryService, force: bool = False) -> TopicModel | 
     rows = [(reader.features(e.question), e.topic or NONE) for e in kept]
     if len({label for _, label in rows}) < 2:
         return None
-    model = await asyncio.to_thread(fit, rows, model_digest, SETTINGS,
-                                    [e.danger for e in kept])
+    model = await asyncio.to_thread(fit, rows, model_digest, SETTINGS, heads_of(kept))
     await service.store.save_model(model)
     return model
 

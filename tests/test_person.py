@@ -4,6 +4,8 @@ import pytest
 
 from directory.model import Person
 from directory.understand import Understander
+from directory.understand.model import MAN_HEAD
+from directory.understand.person import PERSON_SURE, seconded
 
 
 @pytest.fixture
@@ -210,3 +212,27 @@ async def test_a_parent_who_hits_a_child_and_asks_for_help_is_the_person(service
                                "det ska sluta, Mora", office)).to_json()
     assert child["understood"]["person"]["group"] == "barn"
     assert child["understood"]["person"]["uses_violence"] is False
+
+
+@pytest.mark.parametrize("question", [
+    "han tar alla hennes pengar och hon får inte träffa sina vänner, Orsa",
+    "han ringer henne hela tiden trots kontaktförbud, Leksand",
+])
+def test_the_gender_head_corrects_the_rules_reading(u, question):
+    """"han … henne": the rules take the first person word, he; the examples (labelled with
+    whom they are about) teach the model's gender head that such a question is about her."""
+    heads = u._word_rows.scores(u.model, u._read(question))[1]
+    assert heads[MAN_HEAD] <= 1 - PERSON_SURE
+    assert u.understand(question).person.gender == "kvinna"
+
+
+def test_the_gender_head_never_guesses_a_gender_nobody_said():
+    """Only a gender the rules read is corrected; none is made up, and an unsure head
+    changes nothing."""
+    child = Person(group="barn")
+    assert seconded(child, {MAN_HEAD: 0.99}) == child
+    him = Person(group="vuxen", gender="man")
+    assert seconded(him, {MAN_HEAD: 0.5}) == him
+    assert seconded(him, {}) == him
+    assert seconded(him, {MAN_HEAD: 0.05}).gender == "kvinna"
+    assert seconded(Person(gender="kvinna"), {MAN_HEAD: 0.95}).gender == "man"

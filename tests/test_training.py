@@ -15,10 +15,10 @@ import pytest
 from bot.settings import PROJECT_ROOT
 from directory.exporter import export_to
 from directory.importer import ImportFailed
-from directory.training import MIN_DANGER, SETTINGS, build, fit
+from directory.training import MIN_HEAD, SETTINGS, build, fit, heads_of
 from directory.understand import Understander
 from directory.understand.features import grams
-from directory.understand.model import DANGER, NONE, TopicModel
+from directory.understand.model import DANGER, MAN_HEAD, NONE, TopicModel
 
 
 @pytest.fixture
@@ -65,10 +65,10 @@ async def test_the_danger_head_scores_like_scikit_learn(service):
 
     reader = Understander(await service.directory(), use_model=False)
     examples = (await service.store.examples())[::4]
-    assert sum(e.danger for e in examples) >= MIN_DANGER
+    assert sum(e.danger for e in examples) >= MIN_HEAD
     rows = [(reader.features(e.question), e.topic or NONE) for e in examples]
     danger = [e.danger for e in examples]
-    model = TopicModel.from_bytes(fit(rows, "t", SETTINGS, danger).to_bytes())
+    model = TopicModel.from_bytes(fit(rows, "t", SETTINGS, {DANGER: danger}).to_bytes())
     assert model.heads == (DANGER,)
     mats = []
     for name in ("char", "word", "concept"):
@@ -87,7 +87,42 @@ async def test_the_danger_head_scores_like_scikit_learn(service):
         assert abs(heads[DANGER] - head.predict_proba(x)[0][1]) < 1e-4
         assert abs(sum(topics.values()) - 1.0) < 1e-9  # the head is not a topic
     # too few examples of danger: no head, and the topics alone
-    assert fit(rows, "t", SETTINGS, [False] * len(rows)).heads == ()
+    assert fit(rows, "t", SETTINGS, {DANGER: [False] * len(rows)}).heads == ()
+
+
+async def test_the_gender_head_learns_from_the_words_of_examples_that_say_it(service):
+    """Only examples that say the person's gender teach the gender head, and only their
+    words: the concept block holds the rules' own reading of the person, which the head is
+    there to second, not echo."""
+    examples = (await service.store.examples())[::3]
+    labels = heads_of(examples)[MAN_HEAD]
+    assert None in labels and True in labels and False in labels
+    reader = Understander(await service.directory(), use_model=False)
+    rows = [(reader.features(e.question), e.topic or NONE) for e in examples]
+    model = fit(rows, "t", SETTINGS, {MAN_HEAD: labels})
+    assert model.heads == (MAN_HEAD,)
+    k = len(model.classes) + 1
+    concept = next(b for b in model.blocks if b.name == "concept")
+    assert all(w == 0.0 for w in concept.weights[k - 1::k])  # the head's column
+    # the same as scikit-learn's fit on the labelled rows' character and word n-grams
+    import numpy as np
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    mats = []
+    for name in ("char", "word"):
+        v = TfidfVectorizer(analyzer=lambda f, n=name: f[n], sublinear_tf=True,
+                            lowercase=False, dtype=np.float64,
+                            min_df=int(SETTINGS[f"{name}_min_df"]))
+        mats.append((v, v.fit_transform([f for f, _ in rows])))
+    said = [i for i, v in enumerate(labels) if v is not None]
+    x = hstack([m for _, m in mats]).tocsr()
+    head = LogisticRegression(C=SETTINGS["C"], max_iter=5000)
+    head.fit(x[said], [int(bool(labels[i])) for i in said])
+    for features, _ in rows[:30]:
+        xi = hstack([v.transform([features]) for v, _ in mats]).tocsr()
+        assert abs(model.scores(features)[1][MAN_HEAD] - head.predict_proba(xi)[0][1]) < 1e-4
 
 
 def test_the_build_is_deterministic(rows):
@@ -112,9 +147,9 @@ async def test_import_rebuilds_only_when_the_examples_change(service, tmp_path):
     assert after.digest != before.digest and after.examples == before.examples + 1
 
 
-async def test_an_example_says_danger_with_true_or_is_refused(service, tmp_path):
-    """`danger: true` is kept and written back by export; anything else but a yes/no is
-    refused with the file and line, and nothing is imported."""
+async def test_an_example_says_danger_and_whom_it_is_about_or_is_refused(service, tmp_path):
+    """`danger: true` and `person: {gender, group}` are kept and written back by export;
+    anything else is refused with the file and line, and nothing is imported."""
     data = tmp_path / "data"
     (data / "examples").mkdir(parents=True)
     bad = data / "examples" / "fara.yaml"
@@ -126,16 +161,24 @@ async def test_an_example_says_danger_with_true_or_is_refused(service, tmp_path)
     assert any(p.file.endswith("fara.yaml") and p.line == 3 and "danger" in p.reason
                for p in failed.value.problems), failed.value.problems
     assert not [e for e in await service.store.examples() if e.source == "fara"]
+    bad.write_text("examples:\n- {q: 'han slog sin pojke', topic: barn-utsatt-for-vald,"
+                   " person: {gender: pojke}}\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as failed:
+        await service.import_files(data, "test", build_model=False)
+    assert [(p.line, "person" in p.reason) for p in failed.value.problems] == [(2, True)]
     bad.write_text("examples:\n- {q: 'han sparkar in dörren hos henne', topic: akut-skydd,"
                    " danger: true}\n- {q: 'hon blev slagen i somras', topic: "
-                   "vuxen-valdsutsatt}\n", encoding="utf-8")
+                   "vuxen-valdsutsatt, person: {gender: kvinna, group: vuxen}}\n",
+                   encoding="utf-8")
     await service.import_files(data, "test", build_model=False)
-    kept = {e.question: e.danger for e in await service.store.examples() if e.source == "fara"}
-    assert kept == {"han sparkar in dörren hos henne": True, "hon blev slagen i somras": False}
+    kept = {e.question: (e.danger, e.gender, e.group)
+            for e in await service.store.examples() if e.source == "fara"}
+    assert kept == {"han sparkar in dörren hos henne": (True, None, None),
+                    "hon blev slagen i somras": (False, "kvinna", "vuxen")}
     out = tmp_path / "export"
     await export_to(service.store, out)
     written = (out / "examples" / "fara.yaml").read_text(encoding="utf-8")
-    assert written.count("danger: true") == 1
+    assert written.count("danger: true") == 1 and "gender: kvinna" in written
 
 
 async def test_examples_keep_no_identity_number(service, tmp_path):

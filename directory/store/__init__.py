@@ -191,7 +191,8 @@ class Store:
         )
 
     async def examples(self) -> list[Example]:
-        return [Example(r["question"], r["topic"], r["source"], bool(r["danger"]))
+        return [Example(r["question"], r["topic"], r["source"], bool(r["danger"]), r["gender"],
+                        r["person_group"])
                 for r in await self.db.fetchall(
             "SELECT * FROM examples ORDER BY source, position")]
 

@@ -11,34 +11,42 @@ from directory.understand.model import TopicModel
 Conn = sqlite3.Connection
 
 
+COLUMNS = "source, question, topic, position, danger, gender, person_group"
+
+
+def _row(e: Example, position: int) -> tuple[object, ...]:
+    return (e.source, e.question, e.topic, position, int(e.danger), e.gender, e.group)
+
+
+def _doc(e: Example) -> list[object]:
+    """An example as its history keeps it: question, topic and what else it says."""
+    labels = e.labels()
+    return [e.question, e.topic, *([labels] if labels else [])]
+
+
 def add_example(conn: Conn, example: Example, actor: str, at: str) -> bool:
     row = _one(conn, "SELECT COALESCE(MAX(position), 0) FROM examples WHERE source = ?",
                (example.source,))
-    cur = conn.execute("INSERT OR IGNORE INTO examples(source, question, topic, position, "
-                       "danger) VALUES (?, ?, ?, ?, ?)",
-                       (example.source, example.question, example.topic, row[0] + 1,
-                        int(example.danger)))
+    cur = conn.execute(f"INSERT OR IGNORE INTO examples({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       _row(example, row[0] + 1))
     if cur.rowcount:
         record(conn, "example", example.source, at, actor, "create", None,
-               {"question": example.question, "topic": example.topic,
-                "danger": example.danger})
+               {"question": example.question, "topic": example.topic} | example.labels())
     return bool(cur.rowcount)
 
 
 def put_examples(conn: Conn, source: str, examples: list[Example], actor: str, action: str,
                  at: str) -> bool:
     """Replace one source's examples; a version only when something changed."""
-    before = [[r["question"], r["topic"], *([True] if r["danger"] else [])] for r in _all(
-        conn, "SELECT question, topic, danger FROM examples WHERE source = ? "
-        "ORDER BY position", (source,))]
-    after = [[e.question, e.topic, *([True] if e.danger else [])] for e in examples]
+    before = [_doc(Example(r["question"], r["topic"], source, bool(r["danger"]), r["gender"],
+                           r["person_group"])) for r in _all(
+        conn, "SELECT * FROM examples WHERE source = ? ORDER BY position", (source,))]
+    after = [_doc(e) for e in examples]
     if before == after:
         return False
     conn.execute("DELETE FROM examples WHERE source = ?", (source,))
-    conn.executemany("INSERT OR IGNORE INTO examples(source, question, topic, position, danger) "
-                     "VALUES (?, ?, ?, ?, ?)",
-                     [(source, e.question, e.topic, i, int(e.danger))
-                      for i, e in enumerate(examples)])
+    conn.executemany(f"INSERT OR IGNORE INTO examples({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     [_row(e, i) for i, e in enumerate(examples)])
     record(conn, "examples", source, at, actor, action, before or None, after)
     return True
 

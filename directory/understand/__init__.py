@@ -206,10 +206,10 @@ class Understander:
         lex_topic = (lex_best[0] if lex_best[1] >= MIN_SCORE
                      and analysis.situation >= MIN_SITUATION else None)
         only_who = self._only_who(r)
-        rival, nothing, told_danger = None, 0.0 if only_who else 1.0, 0.0
+        rival, nothing = None, 0.0 if only_who else 1.0
+        heads: dict[str, float] = {}  # the model's yes/no heads: danger, the person
         if self.model is not None and not only_who:
             probabilities, heads = self._word_rows.scores(self.model, r)
-            told_danger = heads.get(DANGER, 0.0)
             nothing = probabilities.get(NONE, 0.0)
             ranked = self._blend(probabilities, lex_topic)
             least = (self.min_probability if analysis.situation >= MIN_SITUATION
@@ -237,7 +237,7 @@ class Understander:
                                          sentence_starts(r.query, SENTENCE_ENDS))
         # the examples' danger: a story the rules do not read ("han bankar på dörren, hon
         # har låst in sig"), when the question is about something the directory handles
-        danger = danger or (told_danger >= DANGER_FROM and topic is not None
+        danger = danger or (heads.get(DANGER, 0.0) >= DANGER_FROM and topic is not None
                             and learnt_danger_holds(analysis))
         if topic is None and danger and DANGER_KIND in self.kind_topics:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
@@ -268,6 +268,7 @@ class Understander:
         elif self.about.get(topic or "") == Group.CHILD and persons.asks_for_own_help(
                 r.found, analysis.concepts):  # the parent who hits, asking for help
             person = persons.choose(r.found, analysis.ages, PERPETRATOR_TAG, analysis.concepts)
+        person = persons.seconded(person, heads)
         vague = bare
         said = analysis.concepts
         if topic is None and not danger and not bare and (

@@ -98,14 +98,14 @@ def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int],
             return False
         if habits and concept in SCENE and sentence[p] in habits:
             return False
+        if concept == URGENT and p and toks[p - 1] in ASKING_NOW and any(
+                t in NOW_WORDS for t in toks[p:p + 3]):
+            return False  # "vad händer nu för pojken": what comes next, asked
         if concept in NOW_CONCEPTS or (concept == URGENT and toks[p] in NOW_WORDS):
             # "vem ringer jag just nu", "vill just nu bara veta": the asker's now, a wish;
             # "slår henne och nu vill hon ha hjälp": the news now is her wish
             return not any(t in ASKING_NOW or t in WANTS for t in toks[max(0, p - 3):p]) \
                 and not any(t in WANTS for t in toks[p + 1:p + 3])
-        if concept == URGENT and p and toks[p - 1] in ASKING_NOW and any(
-                t in NOW_WORDS for t in toks[p:p + 3]):
-            return False  # "vad händer nu för pojken": what comes next, asked
         return True
 
     if any(a.concepts.get(c, 0.0) >= 0.9 for c in rule.unless):

@@ -27,6 +27,7 @@ from typing import Any
 FEATURES_VERSION = 1  # bump when a feature function changes: stored models are then stale
 NONE = ""  # the class of questions nothing in the directory fits
 DANGER = "danger"  # the head for immediate danger: examples marked `danger: true`
+MAN_HEAD = "gender=man"  # the person is a man or boy (not a woman or girl)
 PLACE = "_plats_"  # a place name, masked: places must not teach topics
 CHAR_SIZES = (2, 3, 4, 5)
 
@@ -210,11 +211,12 @@ def _unpack(text: str) -> array.array[float]:
     return a
 
 
-def digest(examples: list[tuple[str, str | None, bool]], lexicon_doc: dict[str, Any],
-           settings: dict[str, float]) -> str:
-    """What a model was built from; a stored model with another digest is stale."""
+def digest(examples: list[tuple[str, str | None, dict[str, Any]]],
+           lexicon_doc: dict[str, Any], settings: dict[str, float]) -> str:
+    """What a model was built from (examples as question, topic and what else they say);
+    a stored model with another digest is stale."""
     h = hashlib.sha256()
     h.update(json.dumps([FEATURES_VERSION, settings, lexicon_doc, sorted(
-        (q, t or NONE, danger) for q, t, danger in examples)], ensure_ascii=False,
-        sort_keys=True).encode())
+        json.dumps([q, t or NONE, said], ensure_ascii=False, sort_keys=True)
+        for q, t, said in examples)], ensure_ascii=False, sort_keys=True).encode())
     return h.hexdigest()[:16]
