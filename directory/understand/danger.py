@@ -60,7 +60,10 @@ def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
     # the sentences that tell a habit ("alltid", "i flera år"): no scene in them is now
     habits = frozenset(sentence[p] for p in a.positions.get(HABIT, ())
                        if a.concepts.get(HABIT, 0.0) >= 0.9)
+    present = {c for c, v in a.concepts.items() if v >= 0.9}  # full strength (see _holds)
     for rule in rules:
+        if any(c not in present for c in rule.concepts):
+            continue  # most rules fail here, before any position is compared
         if (rule.note or not danger) and _holds(rule, a, toks, sentence, habits):
             if rule.note:
                 notes.append(rule.note)
