@@ -100,6 +100,10 @@ async def test_immediate_danger_puts_112_first(service, question):
     "hon hotades med kniv för längesen, inget pågår nu, vill ha samtalsstöd, Falun",
     "the boy whispered that his stepfather hits his mum when he drinks, Säter",
     "on the way home from school a 12-year-old told the nurse her dad hits her, Mora",
+    # the day before yesterday, a year gone by, convicted
+    "exet hotade henne med kniv i förrgår, hon bor hos sin syster nu, Säter",
+    "her brother threatened to kill her back in 2021, she wants to talk to someone, Mora",
+    "exet som stod utanför hennes hus med kniv är dömd, hon vill ha stöd, Hedemora",
     # "vad händer nu": the asker asks what comes next
     "mamman som slog dottern (7 år) har flyttat till Göteborg, vad händer nu med flickan? Orsa",
 ])

@@ -153,6 +153,12 @@ async def u(service) -> Understander:
     ("gammal tant slagen av sin son, Orsa", {"group": "aldre", "gender": "kvinna"}),
     # "tonårspatient": a teenager
     ("tonårspatienten berättar om slag hemma, Falun", {"group": "barn"}),
+    # a school year written "åk"/"årskurs" belongs to the one before it
+    ("oro för en tjej i åk 5 i Ludvika, pappan dricker", {"age": 11, "group": "barn",
+                                                           "gender": "kvinna"}),
+    # locking someone in harms them: the one locked in is the person
+    ("sonen låser in sin pappa 88 år i sovrummet på nätterna, Orsa", {
+        "age": 88, "group": "aldre", "gender": "man"}),
     # in a child's case the parent "som slog" her first in the question is not the person
     ("mamman som slog dottern (7 år) har flyttat till Göteborg, vad händer nu med flickan? "
      "Orsa", {"age": 7, "group": "barn", "uses_violence": False}),

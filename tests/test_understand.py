@@ -81,6 +81,7 @@ def test_default_municipality_only_when_none_is_named(u):
     ("woman beaten by her husband", "vuxen-valdsutsatt"),           # English
     ("child witnessed domestic violence", "barn-bevittnat-vald"),
     ("forced marriage", "hedersrelaterat-vald"),
+    ("my patient, 71, says her husband forces her into sex, Säter", "sexuellt-vald"),
 ])
 def test_topics_from_compounds_inflections_typos_and_english(u, question, topic):
     assert u.understand(question).topic == topic

@@ -54,6 +54,7 @@ PASSIVE = frozenset({"blir", "blev", "blivit", "bli", "is", "was", "been", "got"
 PERFECT = frozenset({"har", "hade", "has", "had"})
 AGE_WORDS = frozenset({"ar", "aring", "arig", "ariga", "arige", "years", "year", "old", "yo",
                        "manader", "manad", "man", "veckor", "vecka", "months", "weeks"})
+SCHOOL_YEAR = frozenset({"ak", "arskurs"})  # "kille i åk 7": the year is the one's before
 TURNED = frozenset({"fyllt", "fyller", "turned", "turns"})  # "dottern som precis fyllt 18"
 SKIPPABLE = PASSIVE | PERFECT | frozenset({
     "sin", "sitt", "sina", "hennes", "hans", "min", "mitt", "mina", "din", "deras", "her",

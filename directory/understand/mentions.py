@@ -32,6 +32,7 @@ from directory.understand.grammar import (
     POSSESSORS,
     PRONOUNS,
     RELATIONS,
+    SCHOOL_YEAR,
     SKIPPABLE,
     STRANGLE,
     SUBJECT_PRONOUNS,
@@ -201,7 +202,8 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         # "tjej 16 med en svartsjuk kille": a noun after "med" is the one she is with
         companion = bool(found) and gender is not None and tok not in PRONOUNS and (
             with_someone(toks, i))
-        grade = age is not None and gender is None and group is None and bool(said_ages)
+        grade = age is not None and gender is None and group is None and (
+            bool(said_ages) or (i > 0 and toks[i - 1] in SCHOOL_YEAR))  # "kille i åk 7"
         found.append(Mention(i, gender, group, age, relation=relation, word=tok,
                              patient=PATIENT in concepts,
                              partner=(couple and not owned(toks, i)) or companion,
