@@ -153,6 +153,10 @@ def test_strangulation_is_a_risk_marker_not_immediate_danger_unless_now(u):
     # a letter left out of a compound name, two letters swapped
     ("kvinojouren i Falun", "kvinnojour"),
     ("barnahsu Mora", "barnahus"),
+    # abbreviations and other names staff use
+    ("BOJ Borlänge", "brottsofferjour"),
+    ("mansmottagningen i Borlänge", "valdsutovarbehandling"),
+    ("IFO Ludvika", "socialtjanst"),
 ])
 def test_a_units_name_typed_as_two_words_or_with_a_typo_is_named(u, question, kind):
     assert kind in [n.kind for n in u.understand(question).named]
