@@ -156,6 +156,13 @@ async def u(service) -> Understander:
     # a school year written "åk"/"årskurs" belongs to the one before it
     ("oro för en tjej i åk 5 i Ludvika, pappan dricker", {"age": 11, "group": "barn",
                                                            "gender": "kvinna"}),
+    # a group said of the pronoun ("han är pensionär") is the person's, over the noun's
+    # everyday group; brothers and sisters by compound; "retired"; a pupil by school form
+    ("dottern hotar sin pappa, han är pensionär, Avesta", {"group": "aldre", "gender": "man"}),
+    ("the son hits his mother, she is retired, Falun", {"group": "aldre", "gender": "kvinna"}),
+    ("lillebror 8 år blir slagen av storebror, Falun", {"age": 8, "gender": "man"}),
+    ("my patient is a retired teacher whose husband beats her, Säter", {"group": "aldre"}),
+    ("gymnasietjej tvingas gifta sig, Avesta", {"group": "barn", "gender": "kvinna"}),
     # locking someone in harms them: the one locked in is the person
     ("sonen låser in sin pappa 88 år i sovrummet på nätterna, Orsa", {
         "age": 88, "group": "aldre", "gender": "man"}),

@@ -209,6 +209,7 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
                              partner=(couple and not owned(toks, i)) or companion,
                              couple=couple, grade=grade))
     found, consumed = _merge_ages(toks, found)
+    found = _merge_said_groups(toks, found)
     people_at = {m.index for m in found if not m.possessor and (m.gender or m.patient)}
     for m in found:
         if m.possessor:
@@ -282,6 +283,20 @@ def _is_agent(toks: list[str], at: dict[int, set[str]], cue: int, m: Mention) ->
     while j >= 0 and toks[j] in SKIPPABLE:
         j -= 1
     return j < 0 or "offer" in at.get(j, set()) or "slar" in at.get(j, set())
+
+
+def _merge_said_groups(toks: list[str], found: list[Mention]) -> list[Mention]:
+    """"hon är pensionär", "she is retired": a group said of a pronoun is its person's."""
+    out: list[Mention] = []
+    for m in found:
+        prev = out[-1] if out else None
+        if (prev is not None and m.gender is None and m.group and not m.relation
+                and m.age is None and m.index - prev.index == 2 and prev.word in PRONOUNS
+                and toks[m.index - 1] in COPULA and prev.group is None):
+            prev.group = m.group
+            continue
+        out.append(m)
+    return out
 
 
 def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], set[int]]:
