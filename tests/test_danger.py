@@ -106,9 +106,9 @@ async def test_immediate_danger_puts_112_first(service, question):
     "exet som stod utanför hennes hus med kniv är dömd, hon vill ha stöd, Hedemora",
     # a general question, about no case
     "utbildningsfråga till kvinnofridssamordnaren: hur pratar vi med patienter om vapen i "
-    "hemmet?",
+    "hemmet? Mora",
     "a general question for the violence coordinator: how do we ask patients about knives at "
-    "home?",
+    "home? Mora",
     # "vad händer nu": the asker asks what comes next
     "mamman som slog dottern (7 år) har flyttat till Göteborg, vad händer nu med flickan? Orsa",
 ])
