@@ -29,22 +29,28 @@ async def rows(service):
     return [(reader.features(e.question), e.topic or NONE) for e in examples]
 
 
-def test_plain_python_scores_like_scikit_learn(rows):
+def by_hand(rows, blocks=("char", "word", "concept")):
+    """The model's feature blocks fitted by scikit-learn itself: (vectorizer, scale, matrix)."""
     import numpy as np
-    from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
 
-    model = fit(rows, "t")
-    # the same fit, by hand, to compare probabilities with
     mats = []
-    for name in ("char", "word", "concept"):
+    for name in blocks:
         concept = name == "concept"
         v = TfidfVectorizer(analyzer=lambda f, n=name: f[n], sublinear_tf=True,
                             lowercase=False, use_idf=not concept, dtype=np.float64,
                             min_df=1 if concept else int(SETTINGS[f"{name}_min_df"]))
-        x = v.fit_transform([f for f, _ in rows])
-        mats.append((v, SETTINGS["concept_scale"] if concept else 1.0, x))
+        mats.append((v, SETTINGS["concept_scale"] if concept else 1.0,
+                     v.fit_transform([f for f, _ in rows])))
+    return mats
+
+
+def test_plain_python_scores_like_scikit_learn(rows):
+    from scipy.sparse import hstack
+    from sklearn.linear_model import LogisticRegression
+
+    model = fit(rows, "t")
+    mats = by_hand(rows)  # the same fit, by hand, to compare probabilities with
     clf = LogisticRegression(C=SETTINGS["C"], max_iter=5000)
     clf.fit(hstack([x * s for _, s, x in mats]).tocsr(), [label for _, label in rows])
     stored = TopicModel.from_bytes(model.to_bytes())  # float32 on disk
@@ -58,9 +64,7 @@ def test_plain_python_scores_like_scikit_learn(rows):
 async def test_the_danger_head_scores_like_scikit_learn(service):
     """Examples marked `danger: true` teach a yes/no head on the same features: its
     probability is scikit-learn's, and it is stored and read back with the model."""
-    import numpy as np
     from scipy.sparse import hstack
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     reader = Understander(await service.directory(), use_model=False)
@@ -70,14 +74,7 @@ async def test_the_danger_head_scores_like_scikit_learn(service):
     danger = [e.danger for e in examples]
     model = TopicModel.from_bytes(fit(rows, "t", SETTINGS, {DANGER: danger}).to_bytes())
     assert model.heads == (DANGER,)
-    mats = []
-    for name in ("char", "word", "concept"):
-        concept = name == "concept"
-        v = TfidfVectorizer(analyzer=lambda f, n=name: f[n], sublinear_tf=True,
-                            lowercase=False, use_idf=not concept, dtype=np.float64,
-                            min_df=1 if concept else int(SETTINGS[f"{name}_min_df"]))
-        mats.append((v, SETTINGS["concept_scale"] if concept else 1.0,
-                     v.fit_transform([f for f, _ in rows])))
+    mats = by_hand(rows)
     head = LogisticRegression(C=SETTINGS["C"], max_iter=5000)
     head.fit(hstack([x * s for _, s, x in mats]).tocsr(), danger)
     said = [f for (f, _), d in zip(rows, danger, strict=True) if d][:30]
@@ -105,23 +102,16 @@ async def test_the_gender_head_learns_from_the_words_of_examples_that_say_it(ser
     concept = next(b for b in model.blocks if b.name == "concept")
     assert all(w == 0.0 for w in concept.weights[k - 1::k])  # the head's column
     # the same as scikit-learn's fit on the labelled rows' character and word n-grams
-    import numpy as np
     from scipy.sparse import hstack
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    mats = []
-    for name in ("char", "word"):
-        v = TfidfVectorizer(analyzer=lambda f, n=name: f[n], sublinear_tf=True,
-                            lowercase=False, dtype=np.float64,
-                            min_df=int(SETTINGS[f"{name}_min_df"]))
-        mats.append((v, v.fit_transform([f for f, _ in rows])))
+    mats = by_hand(rows, ("char", "word"))
     said = [i for i, v in enumerate(labels) if v is not None]
-    x = hstack([m for _, m in mats]).tocsr()
+    x = hstack([m for _, _, m in mats]).tocsr()
     head = LogisticRegression(C=SETTINGS["C"], max_iter=5000)
     head.fit(x[said], [int(bool(labels[i])) for i in said])
     for features, _ in rows[:30]:
-        xi = hstack([v.transform([features]) for v, _ in mats]).tocsr()
+        xi = hstack([v.transform([features]) for v, _, _ in mats]).tocsr()
         assert abs(model.scores(features)[1][MAN_HEAD] - head.predict_proba(xi)[0][1]) < 1e-4
 
 
