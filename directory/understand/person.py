@@ -127,7 +127,7 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
                   child_harmed=child_harmed)
 
 
-# The model's person heads overrule the rules' reading from this probability on: chosen by
+# The model's gender head overrules the rules' reading from this probability on: chosen by
 # running blind sets again as they stood when first run (docs/understanding.md)
 PERSON_SURE = 0.8
 
