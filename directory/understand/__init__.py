@@ -23,7 +23,7 @@ from directory.understand.danger import (
     READ_BY_NAME,
     RIGHT_NOW,
     danger_and_risks,
-    learnt_danger_holds,
+    learnt_danger,
 )
 from directory.understand.features import Reading, WordRows, grams
 from directory.understand.model import DANGER, NONE
@@ -63,9 +63,6 @@ MIN_UNSUPPORTED = 0.45  # the same when the lexicon finds no word of a situation
 CLOSE_PROBABILITY = 0.08  # a runner-up this close to the best is too close to call
 LEXICON_BONUS = 0.25  # added to the model's probability of the lexicon's own topic
 RUNNER_UP_FROM = 0.1
-# the danger head's probability from which a question tells of immediate danger; chosen by
-# running blind sets again as they were before anything was learnt from them (docs)
-DANGER_FROM = 0.3
 NAMED_BUT_NOTHING = 0.5  # a unit named beside other words the model finds off-topic
 AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "manader",
                        "manad", "veckor", "vecka", "months", "weeks"})
@@ -235,10 +232,9 @@ class Understander:
         asks_for_named = self._asks_for(r, named)
         danger, risks = danger_and_risks(analysis, self.danger_rules, r.toks,
                                          sentence_starts(r.query, SENTENCE_ENDS))
-        # the examples' danger: a story the rules do not read ("han bankar på dörren, hon
-        # har låst in sig"), when the question is about something the directory handles
-        danger = danger or (heads.get(DANGER, 0.0) >= DANGER_FROM and topic is not None
-                            and learnt_danger_holds(analysis))
+        # a story the rules do not read, about something the directory handles
+        danger = danger or (topic is not None and learnt_danger(heads.get(DANGER, 0.0),
+                                                                analysis))
         if topic is None and danger and DANGER_KIND in self.kind_topics:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
         if asks_for_named and ((nothing >= NAMED_BUT_NOTHING and self._more_than_names(r)) or (

@@ -34,6 +34,9 @@ HABIT = "vana"  # "alltid", "i flera år", "every time": what keeps happening, n
 # a scene's words that a habit in the same sentence makes a pattern of control, not now:
 # "en man väntar alltid i väntrummet", "heard his mother being beaten for years – now …"
 SCENE = frozenset({NOW_CONCEPT, RIGHT_NOW, "pavag", "narvarande", "utanfor", "vantar"})
+# the danger head's probability from which it is heeded; chosen by running blind sets again
+# as they were before anything was learnt from them (docs/understanding.md)
+DANGER_FROM = 0.3
 CALM = "lugnt"  # "känner sig trygg", "nothing is happening now": said to be calm now
 # the concepts this module reads by name (the importer refuses a lexicon without them)
 READ_BY_NAME = (KILL, URGENT, SAYS, HABIT, CALM, *sorted(SCENE))
@@ -72,11 +75,12 @@ def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
     return danger, tuple(dict.fromkeys(notes))
 
 
-def learnt_danger_holds(a: Analysis) -> bool:
-    """Whether the model's danger head may be heeded: it reads words, not time, so a
-    question that says it is calm now ("ingen akut fara", "känner sig trygg") or tells what
-    keeps happening ("står alltid utanför") is left to the rules."""
-    return not any(a.concepts.get(c, 0.0) >= 0.9 for c in (CALM, HABIT))
+def learnt_danger(told: float, a: Analysis) -> bool:
+    """Whether the model's danger head (learnt from examples marked `danger: true`) tells of
+    immediate danger and may be heeded: it reads words, not time, so a question that says
+    it is calm now ("ingen akut fara", "känner sig trygg") or tells what keeps happening
+    ("står alltid utanför") is left to the rules."""
+    return told >= DANGER_FROM and not any(a.concepts.get(c, 0.0) >= 0.9 for c in (CALM, HABIT))
 
 
 def _on_a_condition(toks: list[str], p: int, reach: int = 5) -> bool:
