@@ -157,6 +157,10 @@ def test_strangulation_is_a_risk_marker_not_immediate_danger_unless_now(u):
     ("BOJ Borlänge", "brottsofferjour"),
     ("mansmottagningen i Borlänge", "valdsutovarbehandling"),
     ("IFO Ludvika", "socialtjanst"),
+    ("relationsvåldsteamet i Borlänge", "socialtjanst-vuxen"),
+    ("gyn Falun, har de jour?", "kvinnoklinik"),
+    # a unit's own word whose stem is another word ("barnenheten": "barnen", the children)
+    ("barnenheten i Ludvika", "socialtjanst-barn"),
 ])
 def test_a_units_name_typed_as_two_words_or_with_a_typo_is_named(u, question, kind):
     assert kind in [n.kind for n in u.understand(question).named]

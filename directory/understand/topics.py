@@ -221,10 +221,12 @@ class TopicMatcher:
         if cached is not None:
             return cached
         out: list[tuple[str, float]] = []
-        for key in (stem_word(word), word):
-            if key in self.unfolded:
-                out = [(self.unfolded[key], 1.0)]
-                break
+        # by its stem, and by the word as written when that is a term's own form that the
+        # stem misses ("barnenheten" stems to "barnen", the children)
+        keys = dict.fromkeys(self.unfolded[k] for k in (stem_word(word), word)
+                             if k in self.unfolded)
+        if keys:
+            out = [(k, 1.0) for k in keys]
         else:
             f = fold(word)
             if not _has_diacritics(word):
