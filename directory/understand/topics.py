@@ -363,7 +363,9 @@ class TopicMatcher:
              position: int) -> None:
         what, name = target
         if what == "concept":
-            a.positions.setdefault(name, []).append(position)
+            where = a.positions.setdefault(name, [])
+            if not where or where[-1] != position:  # one token reached by two keys or a
+                where.append(position)  # phrase and a word counts once
             if strength > a.concepts.get(name, 0.0):
                 a.concepts[name] = strength
                 a.evidence[name] = word
