@@ -157,7 +157,8 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
     # when the first contact is the same everywhere, unless a unit was asked for by name.
     belongs = topic_obj.ask_municipality and not u.asks_for_named
     if unknown_place and (u.municipality_options or belongs
-                          or _first_depends_on_municipality(d, u, at)):
+                          or _first_depends_on_municipality(d, u, at)) and not (
+            _regional_unit_asked(d, u, at)):
         options = u.municipality_options or list(d.municipalities)
         answer.clarify = Clarification.municipality(options)
         return answer
@@ -179,6 +180,16 @@ def _route(d: Directory, u: Understanding, topic: str, municipality: str | None,
            at: dt.datetime) -> Route:
     return route(d, topic, municipality, at, danger=u.danger, person=u.person, said=u.said,
                  named=tuple(u.named), named_first=u.asks_for_named)
+
+
+def _regional_unit_asked(d: Directory, u: Understanding, at: dt.datetime) -> bool:
+    """"Kvinnofridssamordnare i regionen", "tjejjour i Dalarna": a unit asked for by name
+    for the whole region is answered by the region's own unit of that kind, when there is
+    one, rather than asked which municipality."""
+    if not (u.asks_for_named and u.region_wide and u.topic):
+        return False
+    first = _first_kind_of(_route(d, u, u.topic, None, at))
+    return first is not None and first in {n.kind for n in u.named}
 
 
 _DEPENDS_MAX = 4096

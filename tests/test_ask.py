@@ -86,6 +86,35 @@ async def test_a_unit_asked_for_by_its_own_name_comes_first_without_a_municipali
     assert not any("socialtjänsten mora" in n for n in names.values())
 
 
+async def test_a_unit_asked_for_the_whole_region_is_the_regions_own(service):
+    """"länets …", "in the region": the place is the region, so the region's own unit of
+    the kind answers; said of no place, the same unit needs a municipality (several have
+    their own)."""
+    q = "vem är länets kvinnofridssamordnare? behöver rådgivning i ett ärende"
+    a = (await service.ask(q, OFFICE)).to_json()
+    assert a["clarify"] is None and a["route"][0]["kind"] == "kvinnofridssamordnare"
+    assert a["route"][0]["role_id"].startswith("region-")
+    b = (await service.ask("kvinnofridssamordnaren, behöver rådgivning i ett ärende",
+                           OFFICE)).to_json()
+    assert b["clarify"]["field"] == "municipality"
+
+
+async def test_the_askers_own_title_is_not_a_unit_asked_for(service):
+    """"jag som kurator", "vi som är kuratorer": who asks, not whom to call."""
+    for q in ("jag som kurator undrar om jag får polisanmäla åt en patient som misshandlats "
+              "av sin man, Säter",
+              "vi som är kuratorer i Säter, får vi göra polisanmälan åt en misshandlad patient?"):
+        a = (await service.ask(q, OFFICE)).to_json()
+        assert a["understood"]["topic"] == "polisanmalan", q
+        assert a["route"][0]["kind"] == "polis", q
+
+
+async def test_it_support_is_another_matter_not_a_vague_case(service):
+    """"IT-supporten i Mora, nummer?": no case to ask about, so no clarification either."""
+    a = (await service.ask("IT-supporten i Mora, nummer?", NIGHT)).to_json()
+    assert a["route"] == [] and a["clarify"] is None
+
+
 async def test_a_plea_for_help_with_nothing_said_asks_what_it_is_about(service):
     a = (await service.ask("kan du hjälpa mig?", OFFICE)).to_json()
     assert a["route"] == [] and a["clarify"]["field"] == "topic"

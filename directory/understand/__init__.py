@@ -48,6 +48,7 @@ CASE = "arende"  # "ett ärende", "a case": a case of ours, so a vague question 
 UNIT = "enhet"  # "soc", "lasarettet", "vårdcentralen": a unit of many needs, named alone
 HUNCH = "magkansla"  # "något känns inte rätt", "seems off": worry, nothing of what happened
 NOT_VIOLENCE = "ovald"  # "arbetsskada", "stroke", "vaccination": words of other matters
+REGION_WIDE = "hela-regionen"  # "i Dalarna", "i regionen": the whole region is the place
 VIOLENCE = grammar.VIOLENCE
 # Violence said with nothing of whom it is done to or by ("våld Hedemora, vem ringer jag",
 # "suspected abuse"): the first contact differs for a child and an adult, so ask.
@@ -79,6 +80,7 @@ REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *grammar.CONCEPTS, *grammar.RELATIONS, *grammar.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
     ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, RIGHT_NOW, CASE, UNIT, HUNCH, NOT_VIOLENCE, KILL,
+    REGION_WIDE,
     *ONLY_VIOLENCE, REPORT, *READ_BY_NAME)))
 
 
@@ -101,6 +103,11 @@ class Understanding:
     rival: str | None = None  # a second topic too close to call
     vague: bool = False  # asks whom to call about someone, but says nothing of what happened
     risks: tuple[str, ...] = ()  # the notes of risk markers found ("stryptag")
+
+    @property
+    def region_wide(self) -> bool:
+        """Says the place is the whole region ("kvinnofridssamordnare i regionen")."""
+        return self.analysis is not None and self.analysis.concepts.get(REGION_WIDE, 0.0) >= 0.9
 
     @property
     def said(self) -> frozenset[str]:
