@@ -166,6 +166,14 @@ async def u(service) -> Understander:
     # locking someone in harms them: the one locked in is the person
     ("sonen låser in sin pappa 88 år i sovrummet på nätterna, Orsa", {
         "age": 88, "group": "aldre", "gender": "man"}),
+    # in a case of violence against an older person, the older one is the person, though
+    # another is named first and nothing says who is harmed
+    ("sonen tjatar och skäller på sin pappa (87) när vi är där, hemtjänsten i Vansbro undrar "
+     "vart vi vänder oss", {"age": 87, "group": "aldre", "gender": "man"}),
+    ("barnbarnet bor hos sin mormor, 82, och tar hennes pengar, Älvdalen", {
+        "age": 82, "group": "aldre", "gender": "kvinna"}),
+    ("I work as a home carer in Gagnef: the daughter screams at her mother (89) every visit",
+     {"age": 89, "group": "aldre", "gender": "kvinna"}),
     # in a child's case the parent "som slog" her first in the question is not the person
     ("mamman som slog dottern (7 år) har flyttat till Göteborg, vad händer nu med flickan? "
      "Orsa", {"age": 7, "group": "barn", "uses_violence": False}),

@@ -42,6 +42,11 @@ def _is_child(m: Mention) -> bool:
     return m.group == CHILD or (m.age is not None and m.age < ADULT_FROM)
 
 
+def _is_older(m: Mention) -> bool:
+    return not m.possessor and (m.group == OLDER and m.age is None or (
+        m.age is not None and m.age >= OLDER_FROM))
+
+
 VIOLENT = ("slar", VIOLENCE)  # the lexicon's violence concepts (read by name)
 
 
@@ -68,7 +73,8 @@ def asks_for_own_help(found: list[Mention], concepts: dict[str, float]) -> bool:
 def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
            concepts: dict[str, float]) -> Person:
     """The person the question is about. `about` comes from the topic: "barn" (the child
-    is the person), "utovare" (the one who uses violence is), or None (the one harmed)."""
+    is the person), "aldre" (the older one is), "utovare" (the one who uses violence is),
+    or None (the one harmed)."""
     people = [m for m in found if not m.possessor]
     uses_violence = about == PERPETRATOR_TAG or (bool(people) and people[0].harms and (
         any(concepts.get(c, 0.0) >= 0.9 for c in USES_VIOLENCE)
@@ -93,6 +99,13 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
                 + [m for m in neutral if not m.relation and not m.possessor and not m.partner]
                 + [m for m in neutral if not m.relation and not m.possessor and m.partner]
                 + [m for m in neutral if m.possessor] + [m for m in neutral if m.relation])
+        if about == OLDER:  # "dottern skriker åt sin mamma (91)": the older one, first
+            # the one harmed, then one not said to harm, then any (a deed misread)
+            older = [m for m in people if _is_older(m)]
+            ranked = [m for m in older if m.harmed] + [m for m in older if not m.harms] + older
+            # a word that says only "older" ("säbo", "hemtjänsten") is a weaker one
+            ranked.sort(key=lambda m: m.age is None and m.gender is None)
+            pool = ranked + pool
     chosen = pool[0] if pool else None
     age, group, gender = _fill(chosen, found, about, uses_violence)
     if age is None and about != PERPETRATOR_TAG and not uses_violence:
@@ -101,6 +114,8 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
             m.age == a for m in found if m is not chosen)]
         if about == CHILD:
             free = [a for a in free if a < ADULT_FROM]
+        elif about == OLDER:
+            free = [a for a in free if a >= OLDER_FROM]
         if len(free) == 1 or (free and about == CHILD):
             age = min(free) if about == CHILD else free[0]
     group = _group(age) or group
