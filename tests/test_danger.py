@@ -7,6 +7,8 @@ import pytest
 
 from directory.ask import parse_moment
 from directory.understand import Understander
+from directory.understand.danger import CALM, DANGER_FROM, HABIT, TONIGHT, learnt_danger
+from directory.understand.topics import Analysis
 
 OFFICE = parse_moment("2026-11-24T10:15:00+01:00")  # a Tuesday morning
 
@@ -127,3 +129,13 @@ async def test_danger_the_rules_miss_is_learnt_from_the_examples(service, questi
     d = await service.directory()
     assert not Understander(d, use_model=False).understand(question).danger  # rules alone
     assert (await first_kinds(service, question))[0] == "larmnummer"
+
+
+def test_a_habit_leaves_the_danger_head_to_the_rules_unless_it_names_tonight():
+    """"står alltid utanför": what keeps happening is left to the rules; "keeps saying
+    tonight is the last night": a threat said again and again, for tonight, is heeded."""
+    habit = Analysis(concepts={HABIT: 1.0})
+    assert not learnt_danger(0.9, habit)
+    assert learnt_danger(0.9, Analysis(concepts={HABIT: 1.0, TONIGHT: 1.0}))
+    assert not learnt_danger(0.9, Analysis(concepts={HABIT: 1.0, TONIGHT: 1.0, CALM: 1.0}))
+    assert not learnt_danger(DANGER_FROM / 2, Analysis(concepts={TONIGHT: 1.0}))

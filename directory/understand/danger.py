@@ -38,8 +38,9 @@ SCENE = frozenset({NOW_CONCEPT, RIGHT_NOW, "pavag", "narvarande", "utanfor", "va
 # as they were before anything was learnt from them (docs/understanding.md)
 DANGER_FROM = 0.3
 CALM = "lugnt"  # "känner sig trygg", "nothing is happening now": said to be calm now
+TONIGHT = "ikvall"  # "i natt", "tonight": a time that is hours away at most
 # the concepts this module reads by name (the importer refuses a lexicon without them)
-READ_BY_NAME = (KILL, URGENT, SAYS, HABIT, CALM, *sorted(SCENE))
+READ_BY_NAME = (KILL, URGENT, SAYS, HABIT, CALM, TONIGHT, *sorted(SCENE))
 # "döda henne om hon lämnar honom", "kill her if she leaves": a threat on a condition is
 # told, not carried out now (unlike "om en timme", "in an hour": a time)
 IF = frozenset({"om", "if"})
@@ -79,8 +80,10 @@ def learnt_danger(told: float, a: Analysis) -> bool:
     """Whether the model's danger head (learnt from examples marked `danger: true`) tells of
     immediate danger and may be heeded: it reads words, not time, so a question that says
     it is calm now ("ingen akut fara", "känner sig trygg") or tells what keeps happening
-    ("står alltid utanför") is left to the rules."""
-    return told >= DANGER_FROM and not any(a.concepts.get(c, 0.0) >= 0.9 for c in (CALM, HABIT))
+    ("står alltid utanför") is left to the rules, unless it names tonight ("he keeps
+    saying tonight is the last night": a threat said again and again, for tonight)."""
+    said = {c for c in (CALM, HABIT, TONIGHT) if a.concepts.get(c, 0.0) >= 0.9}
+    return told >= DANGER_FROM and CALM not in said and (HABIT not in said or TONIGHT in said)
 
 
 def _on_a_condition(toks: list[str], p: int, reach: int = 5) -> bool:
