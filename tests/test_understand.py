@@ -56,6 +56,14 @@ def test_an_ordinary_word_locality_written_as_a_name_inside_a_sentence_counts(u)
     assert u.understand("boss keeps her passport, Ludvika").danger is False  # not "bössa"
 
 
+def test_an_ordinary_word_locality_set_apart_at_a_sentences_start_counts(u):
+    """"… Stöten, söndag kväll": a capitalised word set apart by a comma names the place
+    even where a sentence begins; "Vad, …" (a word of the question) still does not."""
+    q = "Patient says her partner hit her again last night. Stöten, Sunday evening"
+    assert u.understand(q).municipality == "Malung-Sälen"
+    assert u.understand("Vad, vem gör vad vid en orosanmälan?").municipality is None
+
+
 def test_a_home_somewhere_is_where_the_person_lives(u):
     question = "nurse at the ED in Mora: her husband hit her at their home in Orsa last night"
     assert u.understand(question).municipality == "Orsa"

@@ -120,9 +120,11 @@ class PlaceFinder:
             entry = entries[0]
             last = i + n == len(toks)
             # "Sälen" written with a capital inside a sentence is the place, not "salen"
-            named = bool(original and i < len(original) and original[i][:1].isupper()
-                         and i > 0 and i not in starts)
-            if entry.common_word and ((i in starts and not last) or not (
+            capital = bool(original and i < len(original) and original[i][:1].isupper())
+            named = capital and i > 0 and i not in starts
+            # "… again. Sälen, Saturday night": a capitalised word set apart by a comma
+            apart = capital and n == 1 and not is_stop(toks[i]) and _comma_after(text, i)
+            if entry.common_word and not apart and ((i in starts and not last) or not (
                     self._cued(toks, i) or (last and i > 0 and not (
                         text.rstrip().endswith("?") and i not in sentence_starts(
                             text, APART))) or named)):
@@ -161,6 +163,15 @@ def sentence_starts(text: str, marks: str = ".?!:\n") -> set[int]:
             out.add(n)
         last = m.end()
     return out
+
+
+def _comma_after(text: str, i: int) -> bool:
+    """Is word `i` followed right away by a comma: a capitalised word set apart so, even
+    at a sentence's start, names a place ("Sälen, lördag natt"), unlike "Vad gör vi?"."""
+    for n, m in enumerate(_WORD.finditer(unicodedata.normalize("NFC", text))):
+        if n == i:
+            return text[m.end():m.end() + 1] == ","
+    return False
 
 
 def choose(hits: list[PlaceHit]) -> tuple[str | None, list[str]]:
