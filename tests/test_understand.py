@@ -242,3 +242,10 @@ def test_two_topics_too_close_to_call_go_to_the_one_who_uses_violence(u):
                                                             "valdsutovare")
     assert pick("aldre-valdsutsatt", "vuxen-valdsutsatt") == ("aldre-valdsutsatt",
                                                               "vuxen-valdsutsatt")
+
+
+def test_the_one_who_harmed_held_by_the_police_tells_of_violence(u):
+    """"maken är anhållen", "arrested": nothing else need say that there was violence."""
+    q = ("Maken är anhållen sedan i morse. Hon ligger hos oss på kirurgen med "
+         "revbensfraktur, bor i Björbo. Vem tar över?")
+    assert u.understand(q).topic == "vuxen-valdsutsatt"
