@@ -169,9 +169,26 @@ def test_strangulation_is_a_risk_marker_not_immediate_danger_unless_now(u):
     ("gyn Falun, har de jour?", "kvinnoklinik"),
     # a unit's own word whose stem is another word ("barnenheten": "barnen", the children)
     ("barnenheten i Ludvika", "socialtjanst-barn"),
+    # one letter off a unit's name, though the typo splits into two known words
+    ("kvinnajouren i Avesta, nummer?", "kvinnojour"),
+    # a clipped name
+    ("barnpsyket i Ludvika, remiss för en 10-åring som sett pappa slå mamma", "bup"),
 ])
 def test_a_units_name_typed_as_two_words_or_with_a_typo_is_named(u, question, kind):
     assert kind in [n.kind for n in u.understand(question).named]
+
+
+def test_a_unit_named_for_someone_is_asked_for(u):
+    """"(tjejjouren) for a 16-year-old": a unit for someone is the one wanted."""
+    q = "Chat line for girls (tjejjouren) for a 16-year-old in Rättvik whose boyfriend hits her"
+    assert u.understand(q).asks_for_named
+
+
+def test_a_case_the_asker_does_not_know_how_to_handle_is_asked_about(u):
+    """"ett ärende som jag inte riktigt vet hur jag ska hantera": unsure, nothing said of
+    what happened: ask what it is about."""
+    x = u.understand("Jobbar med ett ärende som jag inte riktigt vet hur jag ska hantera, Säter")
+    assert x.topic is None and x.vague
 
 
 def test_a_medical_question_naming_a_unit_is_not_answered_as_violence(u):

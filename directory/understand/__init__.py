@@ -371,8 +371,10 @@ class Understander:
             near = [at.get(j, set()) for j in range(max(0, i - 4), i + 6)]
             ends = text[spans[i]:spans[min(i + 4, len(spans) - 1)] + 1] if i < len(spans) else ""
             asked = "?" in ends.split(".")[0]  # "akuten i Ludvika eller Falun?"
+            # "tjejjour för en 19-åring", "(BUP) for a 7-year-old": a unit for someone
+            for_someone = i + 1 < len(r.toks) and r.toks[i + 1] == "for"
             if (not self._situation(a) or any(ASKING in c for c in near)
-                    or i == first_word or asked):
+                    or i == first_word or asked or for_someone):
                 return True
         return False
 

@@ -143,6 +143,7 @@ def _has_diacritics(word: str) -> bool:
 
 ROLE_PREFIX = "role:"  # concepts named role:<id> are one unit's own aliases
 SPLIT_PART = 3  # the shortest part of a unit's name typed in two words
+UNIT_TYPO_LENGTH = 9  # a unit's one-word name this long, one letter off, beats two words
 
 
 class TopicMatcher:
@@ -174,9 +175,15 @@ class TopicMatcher:
                 self._add(term, ("concept", ROLE_PREFIX + role_id))
         # typos seldom hit the first letter: candidates share it (lunch is not punch)
         self.fuzzy_keys: dict[str, list[str]] = {}
-        for k in self.folded:
+        # a unit's one-word name, for a typo that splits into two known words
+        # ("barnhuset" for "barnahuset": not a house for children)
+        self.unit_keys: dict[str, list[str]] = {}
+        for k, key in self.folded.items():
             if len(k) >= 5:
                 self.fuzzy_keys.setdefault(k[0], []).append(k)
+            if len(k) >= UNIT_TYPO_LENGTH and any(t[1].startswith((KIND_PREFIX, ROLE_PREFIX))
+                                                  for t in self.single.get(key, ())):
+                self.unit_keys.setdefault(k[0], []).append(k)
         self._cache: dict[str, list[tuple[str, float]]] = {}
 
     def _canonical(self, word: str) -> str:
@@ -238,6 +245,8 @@ class TopicMatcher:
                 out = self._compound(f)
                 if len(out) < 2:  # none, or a head after an unknown part: "kvinojouren"
                     out = self._fuzzy(f) or out  # is a typo of a word known whole
+                else:  # two known parts, or one letter from a unit's name
+                    out = self._fuzzy(f, self.unit_keys, 1) or out
         exact = self.exact.get(word) or self.exact.get(fold(word))
         if exact:
             out = [x for x in out if x[1] != COMPOUND_STRENGTH] + [(exact, 1.0)]
@@ -245,11 +254,12 @@ class TopicMatcher:
             self._cache[word] = out
         return out
 
-    def _fuzzy(self, token: str) -> list[tuple[str, float]]:
-        limit = _max_distance(token)
+    def _fuzzy(self, token: str, keys: dict[str, list[str]] | None = None,
+               most: int = 2) -> list[tuple[str, float]]:
+        limit = min(_max_distance(token), most)
         if not limit or token.isdigit():
             return []
-        found = process.extractOne(token, self.fuzzy_keys.get(token[:1], ()),
+        found = process.extractOne(token, (keys or self.fuzzy_keys).get(token[:1], ()),
                                    scorer=OSA.distance, score_cutoff=limit)
         return [(self.folded[found[0]], FUZZY_STRENGTH)] if found else []
 
