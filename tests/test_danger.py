@@ -113,6 +113,8 @@ async def test_immediate_danger_puts_112_first(service, question):
     "home? Mora",
     # "vad händer nu": the asker asks what comes next
     "mamman som slog dottern (7 år) har flyttat till Göteborg, vad händer nu med flickan? Orsa",
+    # where she is, not where he is: she waits, afraid to go home to him
+    "Tjejen sitter i väntrummet och törs inte åka hem till pojkvännen, Ludvika",
 ])
 async def test_what_only_sounds_dangerous_is_not_112(service, question):
     route = await first_kinds(service, question)

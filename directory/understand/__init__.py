@@ -238,7 +238,7 @@ class Understander:
             named = [n for n in named if n.kind in self.kinds]
         asks_for_named = self._asks_for(r, named)
         danger, risks = danger_and_risks(analysis, self.danger_rules, r.toks,
-                                         sentence_starts(r.query, SENTENCE_ENDS))
+                                         sentence_starts(r.query, SENTENCE_ENDS), r.found)
         # a story the rules do not read, about something the directory handles
         danger = danger or (topic is not None and learnt_danger(heads.get(DANGER, 0.0),
                                                                 analysis))

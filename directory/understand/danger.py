@@ -10,9 +10,11 @@ honom") is told, not carried out now.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from directory.model import DangerRule
+from directory.understand.grammar import OBJECT_PRONOUNS, RELATIONS
+from directory.understand.mentions import Mention
 from directory.understand.topics import Analysis
 
 NOW_CONCEPT = "nu"
@@ -37,6 +39,7 @@ SCENE = frozenset({NOW_CONCEPT, RIGHT_NOW, "pavag", "narvarande", "utanfor", "va
 # the danger head's probability from which it is heeded; chosen by running blind sets again
 # as they were before anything was learnt from them (docs/understanding.md)
 DANGER_FROM = 0.3
+SUBJECT_REACH = 3  # "kvinna sitter i väntrummet": the person this near before a scene word
 CALM = "lugnt"  # "känner sig trygg", "nothing is happening now": said to be calm now
 TONIGHT = "ikvall"  # "i natt", "tonight": a time that is hours away at most
 # the concepts this module reads by name (the importer refuses a lexicon without them)
@@ -49,18 +52,22 @@ SOMEONE = frozenset({"hon", "han", "hen", "de", "du", "vi", "ni", "nagon", "henn
 
 
 def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str],
-                     starts: Collection[int] = ()) -> tuple[bool, tuple[str, ...]]:
+                     starts: Collection[int] = (), found: Sequence[Mention] = ()
+                     ) -> tuple[bool, tuple[str, ...]]:
     """Whether the danger is immediate, and the notes of the risk markers that hold, in one
     pass over the lexicon's rules. A rule holds when all its concepts are found within its
     reach of each other; a concept counts only at full strength (not negated, not a weak
     typo match), and "nu" not when it asks what to do now ("vad gör jag nu"), and only with
     what its own sentence tells ("efter pappans slag. Han sitter hos mormor just nu"). A rule
-    with a note is a risk marker ("stryptag": a strong sign of lethal violence), not danger."""
+    with a note is a risk marker ("stryptag": a strong sign of lethal violence), not danger.
+    A scene whose subject is the one harmed ("kvinnan sitter i väntrummet och vågar inte
+    åka hem till maken") tells where she is, not the one who harms (`found`: the people)."""
     danger, notes = False, []
     sentence, n = [], 0
     for i in range(len(toks)):
         n += i in starts and i > 0
         sentence.append(n)
+    own = _own_scenes(a, found, sentence)
     # the sentences that tell a habit ("alltid", "i flera år"): no scene in them is now
     habits = frozenset(sentence[p] for p in a.positions.get(HABIT, ())
                        if a.concepts.get(HABIT, 0.0) >= 0.9)
@@ -68,7 +75,7 @@ def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
     for rule in rules:
         if any(c not in present for c in rule.concepts):
             continue  # most rules fail here, before any position is compared
-        if (rule.note or not danger) and _holds(rule, a, toks, sentence, habits):
+        if (rule.note or not danger) and _holds(rule, a, toks, sentence, habits, own):
             if rule.note:
                 notes.append(rule.note)
             else:
@@ -93,9 +100,36 @@ def _on_a_condition(toks: list[str], p: int, reach: int = 5) -> bool:
     return any(t in IF and nxt in SOMEONE for t, nxt in zip(after, after[1:], strict=False))
 
 
+def _own_scenes(a: Analysis, found: Sequence[Mention], sentence: list[int]) -> frozenset[int]:
+    """Positions of scene words ("i väntrummet", "utanför") whose subject, the person just
+    before them in the sentence, is no partner or relative and harms nobody, while one of
+    the other gender there is a partner, a relative or harms: where she is, not he."""
+    out = set()
+    people = [m for m in found if not m.possessor]
+    at = a.concepts_at() if people else {}
+    kin = set(RELATIONS)  # "pappan", "maken", "sambon": a word of kin is no plain person
+    for concept in SCENE - NOW_CONCEPTS:  # where someone is; "nu" is everyone's now
+        for p in a.positions.get(concept, ()):
+            before = [m for m in people if 0 < p - m.index <= SUBJECT_REACH
+                      and sentence[m.index] == sentence[p] and m.word not in OBJECT_PRONOUNS]
+            if not before:
+                continue
+            subject = before[-1]
+            # "pappan har kommit upp": a partner or relative is who may harm; "kvinnan",
+            # "tjejen", "hon" the one the question is about
+            if subject.harms or not subject.gender or at.get(subject.index, set()) & kin:
+                continue
+            if any(o.gender and o.gender != subject.gender and (o.harms or o.couple or o.relation)
+                   for o in people if o is not subject):
+                out.add(p)
+    return frozenset(out)
+
+
 def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int],
-           habits: frozenset[int]) -> bool:
+           habits: frozenset[int], own: frozenset[int] = frozenset()) -> bool:
     def counts(concept: str, p: int) -> bool:
+        if p in own and concept in SCENE:
+            return False
         if concept == KILL and any(t in REFLEXIVE for t in toks[p + 1:p + 3]):
             return False  # "ta livet av sig", "kill himself": not a threat to another
         if concept == SAYS and _on_a_condition(toks, p, 10):
