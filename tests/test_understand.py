@@ -90,6 +90,9 @@ def test_default_municipality_only_when_none_is_named(u):
     ("child witnessed domestic violence", "barn-bevittnat-vald"),
     ("forced marriage", "hedersrelaterat-vald"),
     ("my patient, 71, says her husband forces her into sex, Säter", "sexuellt-vald"),
+    # being sent away for whom one loves is honour-related, a boyfriend said or not
+    ("Tonårskille, 16, föräldrarna vill skicka honom utomlands för att han har en pojkvän, "
+     "Borlänge", "hedersrelaterat-vald"),
 ])
 def test_topics_from_compounds_inflections_typos_and_english(u, question, topic):
     assert u.understand(question).topic == topic
