@@ -174,6 +174,11 @@ async def u(service) -> Understander:
         "age": 82, "group": "aldre", "gender": "kvinna"}),
     ("I work as a home carer in Gagnef: the daughter screams at her mother (89) every visit",
      {"age": 89, "group": "aldre", "gender": "kvinna"}),
+    # a child worried about, the worry said right before them ("orolig att hennes …")
+    ("Mamman är orolig att hennes 6-åriga dotter ska könsstympas på en resa i sommar, "
+     "Ludvika", {"age": 6, "group": "barn", "gender": "kvinna"}),
+    ("a father in Säter is worried his 12-year-old son will be taken abroad and married off",
+     {"age": 12, "group": "barn", "gender": "man"}),
     # in a child's case the parent "som slog" her first in the question is not the person
     ("mamman som slog dottern (7 år) har flyttat till Göteborg, vad händer nu med flickan? "
      "Orsa", {"age": 7, "group": "barn", "uses_violence": False}),

@@ -139,13 +139,17 @@ WORRY = frozenset({"orolig", "oroliga", "oro", "worried", "concerned", "concern"
 THAT = frozenset({"att", "that"})  # "orolig för att hennes dotter ska …"
 
 
-def worried_about(toks: list[str], i: int) -> bool:
-    """"mamma är orolig för dottern", "worried about her son": the one worried about."""
+def worried_about(toks: list[str], i: int, child: bool = False) -> bool:
+    """"mamma är orolig för dottern", "worried about her son": the one worried about; a
+    `child` also right after the worry ("worried her 3-year-old daughter will be cut")."""
     if toks[i] in OBJECT_PRONOUNS:
         return False  # "orolig för honom": as likely the one feared
-    for j in range(max(0, i - 5), i):
+    for j in range(max(0, i - 6), i):
         if toks[j] in WORRY and j + 1 < len(toks) and toks[j + 1] in ABOUT:
             return all(toks[k] in SKIPPABLE or toks[k] in THAT for k in range(j + 2, i))
+        if child and toks[j] in WORRY and j + 1 < i:
+            return all(toks[k] in SKIPPABLE or toks[k] in THAT or toks[k] in AGE_WORDS
+                       or toks[k].isdigit() for k in range(j + 1, i))
     return False
 
 

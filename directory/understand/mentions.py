@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from directory.understand.grammar import (
     ADULT,
+    ADULT_FROM,
     ADULT_NOUNS,
     AGE_CONCEPT,
     AGE_WORDS,
@@ -246,7 +247,7 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
             m.harms = True  # "kompisen våldtog henne", "han står utanför med kniv"
         elif not m.harms and (hurt_after or (passive and verb_after) or (
                 verb_after and reduced_passive(toks, verb_after[0])) or worried_about(
-                toks, m.index)):
+                toks, m.index, m.group == CHILD or (m.age is not None and m.age < ADULT_FROM))):
             m.harmed = True
         elif not m.harmed and verb_after and (toks[m.index] not in OBJECT_PRONOUNS or (
                 m.index > 0 and toks[m.index - 1] in PERCEIVE)) and not (
