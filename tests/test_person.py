@@ -17,7 +17,8 @@ async def u(service) -> Understander:
     ("kvinna misshandlad av sin sambo, Falun", {"gender": "kvinna", "group": "vuxen"}),
     ("man, 45 år, slagen av sin fru i Mora", {"gender": "man", "age": 45, "group": "vuxen"}),
     ("hennes man hotar henne varje kväll", {"gender": "kvinna"}),
-    ("he hits her when he drinks, Borlänge", {"gender": "kvinna"}),
+    # (without "she says" the topic is a coin flip between her and him: asked as a choice)
+    ("she says he hits her when he drinks, Borlänge", {"gender": "kvinna"}),
     ("pojke 12 år med blåmärken, pappan slår honom", {"gender": "man", "age": 12,
                                                       "group": "barn"}),
     ("flickan går i åttan och har blivit slagen hemma", {"gender": "kvinna", "age": 14,
