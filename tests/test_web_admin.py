@@ -161,7 +161,7 @@ async def test_unanswered_add_synonym(web_env):
 async def test_unanswered_shows_swedish_labels_and_takes_a_unit_alias(web_env):
     service = web_env.service
     for _ in range(4):
-        await service.reports.record_unanswered("barnpsyk")
+        await service.reports.record_unanswered("bupmott")
     client = await web_env.signed_in("admin")
     html = await (await client.get("/admin/obesvarade")).text()
     assert "4 gånger" in html
@@ -171,17 +171,17 @@ async def test_unanswered_shows_swedish_labels_and_takes_a_unit_alias(web_env):
     assert not [x for x in shown if re.search(r"\bkind-|foralder", x)], shown
     assert ("kind-bup", "Barn- och ungdomspsykiatri") in options
     assert ("foralder", "Mamma, pappa, fadern, förälder, vårdnadshavare") in options
-    assert 'value="barnpsyk"' in html  # a short question is offered as the word to add
-    # ("BUP" itself is in the demo lexicon now; "barnpsyk" is not, yet.)
-    assert not (await service.understander()).understand("barnpsyk i Falun").named
+    assert 'value="bupmott"' in html  # a short question is offered as the word to add
+    # ("BUP" and "barnpsyk" are in the demo lexicon now; "bupmott" is not, yet.)
+    assert not (await service.understander()).understand("bupmott i Falun").named
     item = (await service.reports.unanswered())[0]
     resp = await post(client, f"/admin/obesvarade/{item['id']}/synonym",
-                      {"concept": "kind-bup", "lang": "sv", "term": "barnpsyk"},
+                      {"concept": "kind-bup", "lang": "sv", "term": "bupmott"},
                       page="/admin/obesvarade")
     assert "Namnet är tillagt för verksamheten" in await resp.text()
     lex = (await service.directory()).lexicon
-    assert "barnpsyk" in lex.concepts["kind-bup"]["sv"]
-    understood = (await service.understander()).understand("barnpsyk i Falun")
+    assert "bupmott" in lex.concepts["kind-bup"]["sv"]
+    understood = (await service.understander()).understand("bupmott i Falun")
     assert "bup" in [unit.kind for unit in understood.named]
 
 
