@@ -115,6 +115,14 @@ async def test_it_support_is_another_matter_not_a_vague_case(service):
     assert a["route"] == [] and a["clarify"] is None
 
 
+async def test_who_and_where_with_nothing_of_what_happened_asks_what_it_is_about(service):
+    """"she lives in Vansbro": a pronoun and where she lives tell nothing of a case."""
+    for q in ("Who should I phone about my patient? She lives in Vansbro.",
+              "which number for my client, she lives in Mora"):
+        a = (await service.ask(q, OFFICE)).to_json()
+        assert a["route"] == [] and a["clarify"]["field"] == "topic", q
+
+
 async def test_a_plea_for_help_with_nothing_said_asks_what_it_is_about(service):
     a = (await service.ask("kan du hjälpa mig?", OFFICE)).to_json()
     assert a["route"] == [] and a["clarify"]["field"] == "topic"

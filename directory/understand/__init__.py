@@ -27,9 +27,9 @@ from directory.understand.danger import (
 )
 from directory.understand.features import Reading, WordRows, grams
 from directory.understand.model import DANGER, NONE
-from directory.understand.places import choose, sentence_starts
+from directory.understand.places import RESIDENCE_WORDS, choose, sentence_starts
 from directory.understand.redact import redact
-from directory.understand.text import is_stop, original_words, tokens
+from directory.understand.text import PLACE_CUES, is_stop, original_words, tokens
 from directory.understand.topics import (
     AGE_CONCEPTS,
     KIND_PREFIX,
@@ -314,6 +314,9 @@ class Understander:
         for i, tok in enumerate(r.toks):
             if i in r.skip or len(tok) < 2 or tok.isdigit() or is_stop(tok) or tok in AGE_WORDS:
                 continue
+            if (tok in RESIDENCE_WORDS or tok in PLACE_CUES or tok in grammar.PRONOUNS) and (
+                    not at.get(i)):
+                continue  # "she lives in Ludvika": who and where, not what happened
             if not at.get(i) or not at[i] <= self.topics.subjects:
                 return False
         return True

@@ -25,6 +25,7 @@ RESIDENCE_CUES = (("bor", "i"), ("boende", "i"), ("bosatt", "i"), ("hemma", "i")
                   ("resides", "in"), ("registered", "in"), ("flyttat", "till"),
                   ("flyttade", "till"), ("flyttar", "till"), ("moved", "to"), ("from",),
                   ("kommun",), ("home", "in"), ("house", "in"), ("hus", "i"))
+RESIDENCE_WORDS = frozenset(cue[0] for cue in RESIDENCE_CUES)  # "bor", "lives", "från"
 # Words after a place that say it is the asker's workplace, not the person's home.
 WORKPLACE_WORDS = frozenset({"lasarett", "lasarettet", "sjukhus", "sjukhuset", "akuten",
                              "vardcentral", "vardcentralen", "hospital"})
