@@ -123,6 +123,16 @@ async def test_who_and_where_with_nothing_of_what_happened_asks_what_it_is_about
         assert a["route"] == [] and a["clarify"]["field"] == "topic", q
 
 
+async def test_a_worry_about_an_adult_with_nothing_told_asks_what_it_is_about(service):
+    """"worried about a client": nothing of what happened; about a child it is a report of
+    concern (orosanmälan)."""
+    a = (await service.ask("I'm concerned about a client in Avesta, who can I turn to?",
+                           OFFICE)).to_json()
+    assert a["route"] == [] and a["clarify"]["field"] == "topic"
+    b = (await service.ask("orolig för en sjuåring i Gagnef", OFFICE)).to_json()
+    assert b["understood"]["topic"] == "barn-far-illa"
+
+
 async def test_a_plea_for_help_with_nothing_said_asks_what_it_is_about(service):
     a = (await service.ask("kan du hjälpa mig?", OFFICE)).to_json()
     assert a["route"] == [] and a["clarify"]["field"] == "topic"

@@ -47,6 +47,7 @@ ASKING, WORKPLACE, YRKE, UNSURE = "efterfragan", "arbetsplats", "yrke", "osaker"
 CASE = "arende"  # "ett ärende", "a case": a case of ours, so a vague question is in scope
 UNIT = "enhet"  # "soc", "lasarettet", "vårdcentralen": a unit of many needs, named alone
 HUNCH = "magkansla"  # "något känns inte rätt", "seems off": worry, nothing of what happened
+WORRIES = "oro"  # "orolig", "worried" and what gives worry about a child ("berusad")
 NOT_VIOLENCE = "ovald"  # "arbetsskada", "stroke", "vaccination": words of other matters
 REGION_WIDE = "hela-regionen"  # "i Dalarna", "i regionen": the whole region is the place
 VIOLENCE = grammar.VIOLENCE
@@ -80,7 +81,7 @@ REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *grammar.CONCEPTS, *grammar.RELATIONS, *grammar.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
     ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, RIGHT_NOW, CASE, UNIT, HUNCH, NOT_VIOLENCE, KILL,
-    REGION_WIDE,
+    REGION_WIDE, WORRIES,
     *ONLY_VIOLENCE, REPORT, *READ_BY_NAME)))
 
 
@@ -257,7 +258,7 @@ class Understander:
         # violence or a report, and nothing of whom or what more: the first contact differs
         bare = not danger and not named and (
             self._only(r, VIOLENCE, ONLY_VIOLENCE) or self._only(r, REPORT, ONLY_REPORT))
-        if bare:
+        if bare or (topic and not danger and not named and self._worry_only(r)):
             topic, confidence, rival = None, 0.0, None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
                                 analysis.concepts)
@@ -334,6 +335,23 @@ class Understander:
         covered = r.analysis.covered  # "ekonomiskt utnyttjande": a word more is said
         return all(i in covered or i in r.skip or len(t) < 4 or t.isdigit() or is_stop(t)
                    for i, t in enumerate(r.toks))
+
+    def _worry_only(self, r: Reading) -> bool:
+        """"I'm worried about a patient from Leksand": a worry ("orolig", "worried") about
+        an adult, and nothing of what happened; about a child it is a report of concern."""
+        a = r.analysis
+        said = {c for c, v in a.concepts.items() if v >= 0.9}
+        if HUNCH not in said and WORRIES not in said:
+            return False
+        if any(r.toks[p] not in grammar.WORRY for p in a.positions.get(WORRIES, ())):
+            return False  # "berusad", "ensam med barnen": worry about what is told
+        rest = said - {WORRIES, HUNCH, ASKING, UNSURE, WORKPLACE, YRKE}
+        if rest & set(grammar.RELATIONS):
+            return False  # "orolig inför att ex-pojkvännen släpps": a family's story
+        child = rest & {"barn", "minderarig"} or any(
+            m.group == Group.CHILD or (m.age is not None and m.age < grammar.ADULT_FROM)
+            for m in r.found)
+        return not child and rest <= self.topics.subjects
 
     def _more_than_names(self, r: Reading) -> bool:
         """Words beyond units, places, who and how to reach: something else is asked."""
