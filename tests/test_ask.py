@@ -133,6 +133,16 @@ async def test_a_worry_about_an_adult_with_nothing_told_asks_what_it_is_about(se
     assert b["understood"]["topic"] == "barn-far-illa"
 
 
+async def test_a_unit_said_to_be_involved_already_is_not_asked_for(service):
+    """"bup inkopplade", "attends child psychiatry": a SIP is convened by the route's first,
+    not by the unit that is already there."""
+    for q in ("SIP 14-åring Ludvika, bup inkopplade, vem ska kalla?",
+              "coordinated plan (SIP) for a 12-year-old in Gagnef who attends child "
+              "psychiatry, who calls the meeting?"):
+        a = (await service.ask(q, OFFICE)).to_json()
+        assert a["route"][0]["kind"] == "socialtjanst-barn", q
+
+
 async def test_a_plea_for_help_with_nothing_said_asks_what_it_is_about(service):
     a = (await service.ask("kan du hjälpa mig?", OFFICE)).to_json()
     assert a["route"] == [] and a["clarify"]["field"] == "topic"

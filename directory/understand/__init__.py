@@ -49,6 +49,7 @@ UNIT = "enhet"  # "soc", "lasarettet", "vårdcentralen": a unit of many needs, n
 HUNCH = "magkansla"  # "något känns inte rätt", "seems off": worry, nothing of what happened
 WORRIES = "oro"  # "orolig", "worried" and what gives worry about a child ("berusad")
 NOT_VIOLENCE = "ovald"  # "arbetsskada", "stroke", "vaccination": words of other matters
+INVOLVED = "inkopplad"  # "BUP är inkopplad", "sees child psychiatry": a unit already there
 REGION_WIDE = "hela-regionen"  # "i Dalarna", "i regionen": the whole region is the place
 VIOLENCE = grammar.VIOLENCE
 # Violence said with nothing of whom it is done to or by ("våld Hedemora, vem ringer jag",
@@ -81,7 +82,7 @@ REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *grammar.CONCEPTS, *grammar.RELATIONS, *grammar.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
     ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, RIGHT_NOW, CASE, UNIT, HUNCH, NOT_VIOLENCE, KILL,
-    REGION_WIDE, WORRIES,
+    REGION_WIDE, WORRIES, INVOLVED,
     *ONLY_VIOLENCE, REPORT, *READ_BY_NAME)))
 
 
@@ -389,6 +390,8 @@ class Understander:
                                                                                  len(typed))))
             if colon or here or YRKE in after or any(WORKPLACE in b for b in before):
                 continue  # the asker's workplace or title, not a request
+            if any(INVOLVED in at.get(j, set()) for j in range(max(0, i - 3), i + 4)):
+                continue  # "både BUP och soc är inkopplade", "sees child psychiatry"
             near = [at.get(j, set()) for j in range(max(0, i - 4), i + 6)]
             ends = text[spans[i]:spans[min(i + 4, len(spans) - 1)] + 1] if i < len(spans) else ""
             asked = "?" in ends.split(".")[0]  # "akuten i Ludvika eller Falun?"
