@@ -39,7 +39,7 @@ SCENE = frozenset({NOW_CONCEPT, RIGHT_NOW, "pavag", "narvarande", "utanfor", "va
 # the danger head's probability from which it is heeded; chosen by running blind sets again
 # as they were before anything was learnt from them (docs/understanding.md)
 DANGER_FROM = 0.3
-SUBJECT_REACH = 3  # "kvinna sitter i väntrummet": the person this near before a scene word
+SUBJECT_REACH = 4  # "kvinna från Insjön sitter i väntrummet": the person this near before
 CALM = "lugnt"  # "känner sig trygg", "nothing is happening now": said to be calm now
 TONIGHT = "ikvall"  # "i natt", "tonight": a time that is hours away at most
 # the concepts this module reads by name (the importer refuses a lexicon without them)
