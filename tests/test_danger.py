@@ -113,6 +113,8 @@ async def test_immediate_danger_puts_112_first(service, question):
     "home? Mora",
     # "vad händer nu": the asker asks what comes next
     "mamman som slog dottern (7 år) har flyttat till Göteborg, vad händer nu med flickan? Orsa",
+    # what happens every night is a habit, not this moment
+    "8-åringen såg styvpappan slå mamman och nu vaknar hon och skriker varje natt, Orsa",
     # where she is, not where he is: she waits, afraid to go home to him
     "Tjejen sitter i väntrummet och törs inte åka hem till pojkvännen, Ludvika",
 ])
