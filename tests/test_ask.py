@@ -143,6 +143,17 @@ async def test_a_unit_said_to_be_involved_already_is_not_asked_for(service):
         assert a["route"][0]["kind"] == "socialtjanst-barn", q
 
 
+async def test_a_unit_where_the_person_is_is_not_asked_for(service):
+    """"flicka 8 år på bup berättar …": where she is, not whom to call; "kan han söka på
+    akuten": where he would go, asked."""
+    a = (await service.ask("flicka 8 år på bup berättar att mamma inte ger henne mat, Avesta",
+                           NIGHT)).to_json()
+    assert a["route"][0]["kind"] == "socialjour"
+    b = (await service.ask("kan han söka på akuten i Mora efter misshandeln ikväll",
+                           NIGHT)).to_json()
+    assert b["route"][0]["kind"] == "akutmottagning"
+
+
 async def test_a_plea_for_help_with_nothing_said_asks_what_it_is_about(service):
     a = (await service.ask("kan du hjälpa mig?", OFFICE)).to_json()
     assert a["route"] == [] and a["clarify"]["field"] == "topic"

@@ -392,6 +392,10 @@ class Understander:
                 continue  # the asker's workplace or title, not a request
             if any(INVOLVED in at.get(j, set()) for j in range(max(0, i - 3), i + 4)):
                 continue  # "både BUP och soc är inkopplade", "sees child psychiatry"
+            if i > 1 and r.toks[i - 1] in ("pa", "at") and ASKING not in at.get(i - 2, set()) \
+                    and any(0 < i - m.index <= 4 and not m.possessor for m in r.found):
+                continue  # "tjej 12 år på bup säger …": where the person is ("kan hon söka
+                # på akuten": where she would go, asked)
             near = [at.get(j, set()) for j in range(max(0, i - 4), i + 6)]
             ends = text[spans[i]:spans[min(i + 4, len(spans) - 1)] + 1] if i < len(spans) else ""
             asked = "?" in ends.split(".")[0]  # "akuten i Ludvika eller Falun?"
