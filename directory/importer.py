@@ -32,7 +32,7 @@ from directory.understand.redact import redact
 from directory.vocabulary import PERSON_TAGS, Gender, Group, values
 from directory.yamlio import LineDict, Problem, YamlError, load
 
-ABOUTS = ("barn", "aldre", "utovare")  # taxonomy: whom a topic is about by definition
+ABOUTS = ("barn", "vuxen", "aldre", "utovare")  # taxonomy: whom a topic is about by definition
 
 
 class ImportFailed(Exception):

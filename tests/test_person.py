@@ -175,6 +175,9 @@ async def u(service) -> Understander:
         "age": 82, "group": "aldre", "gender": "kvinna"}),
     ("I work as a home carer in Gagnef: the daughter screams at her mother (89) every visit",
      {"age": 89, "group": "aldre", "gender": "kvinna"}),
+    # in a topic about an adult (`about: vuxen`) children named are not the person
+    ("hennes man läser hennes mejl och hotar att ta barnen om hon lämnar honom, Avesta",
+     {"group": None, "gender": "kvinna"}),
     # a child worried about, the worry said right before them ("orolig att hennes …")
     ("Mamman är orolig att hennes 6-åriga dotter ska könsstympas på en resa i sommar, "
      "Ludvika", {"age": 6, "group": "barn", "gender": "kvinna"}),

@@ -73,8 +73,8 @@ def asks_for_own_help(found: list[Mention], concepts: dict[str, float]) -> bool:
 def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
            concepts: dict[str, float]) -> Person:
     """The person the question is about. `about` comes from the topic: "barn" (the child
-    is the person), "aldre" (the older one is), "utovare" (the one who uses violence is),
-    or None (the one harmed)."""
+    is the person), "aldre" (the older one is), "vuxen" (an adult is: children named come
+    last), "utovare" (the one who uses violence is), or None (the one harmed)."""
     people = [m for m in found if not m.possessor]
     uses_violence = about == PERPETRATOR_TAG or (bool(people) and people[0].harms and (
         any(concepts.get(c, 0.0) >= 0.9 for c in USES_VIOLENCE)
@@ -106,6 +106,8 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
             # a word that says only "older" ("säbo", "hemtjänsten") is a weaker one
             ranked.sort(key=lambda m: m.age is None and m.gender is None)
             pool = ranked + pool
+        elif about == ADULT:  # "maken … hotar att ta barnen om hon går": about her
+            pool.sort(key=_is_child)
     chosen = pool[0] if pool else None
     age, group, gender = _fill(chosen, found, about, uses_violence)
     if age is None and about != PERPETRATOR_TAG and not uses_violence:
