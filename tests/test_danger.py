@@ -19,6 +19,8 @@ async def first_kinds(service, question: str) -> list[str]:
 
 @pytest.mark.parametrize("question", [
     "han slår henne just nu, Hedemora",
+    # "right now" said outright is this moment, though the sentence tells a habit too
+    "the ex who beat her is outside our clinic right now and keeps sending her threats, Mora",
     # the one who uses violence still there, with violence or her injuries
     "sambon är kvar i lägenheten efter att ha misshandlat henne, Orsa",
     "her partner hit her an hour ago and is still in the house, Mora",
@@ -113,6 +115,8 @@ async def test_immediate_danger_puts_112_first(service, question):
     "home? Mora",
     # "vad händer nu": the asker asks what comes next
     "mamman som slog dottern (7 år) har flyttat till Göteborg, vad händer nu med flickan? Orsa",
+    # the telling is now, not what it tells
+    "äldre man inlagd efter ett fall berättar nu att sonen slog honom, Rättvik",
     # what happens every night is a habit, not this moment
     "8-åringen såg styvpappan slå mamman och nu vaknar hon och skriker varje natt, Orsa",
     # where she is, not where he is: she waits, afraid to go home to him

@@ -90,6 +90,9 @@ def test_default_municipality_only_when_none_is_named(u):
     ("child witnessed domestic violence", "barn-bevittnat-vald"),
     ("forced marriage", "hedersrelaterat-vald"),
     ("my patient, 71, says her husband forces her into sex, Säter", "sexuellt-vald"),
+    # sent to meet men in hotel rooms: sexual exploitation, whatever he is called
+    ("a young woman whose 'boyfriend' sends her to meet men in hotel rooms, Säter",
+     "manniskohandel-prostitution"),
     # being sent away for whom one loves is honour-related, a boyfriend said or not
     ("Tonårskille, 16, föräldrarna vill skicka honom utomlands för att han har en pojkvän, "
      "Borlänge", "hedersrelaterat-vald"),

@@ -390,7 +390,7 @@ class Understander:
                                                                                  len(typed))))
             if colon or here or YRKE in after or any(WORKPLACE in b for b in before):
                 continue  # the asker's workplace or title, not a request
-            if any(INVOLVED in at.get(j, set()) for j in range(max(0, i - 3), i + 4)):
+            if any(INVOLVED in at.get(j, set()) for j in range(max(0, i - 6), i + 4)):
                 continue  # "både BUP och soc är inkopplade", "sees child psychiatry"
             if i > 1 and r.toks[i - 1] in ("pa", "at") and ASKING not in at.get(i - 2, set()) \
                     and any(0 < i - m.index <= 4 and not m.possessor for m in r.found):

@@ -31,6 +31,8 @@ URGENT = "akut"  # the lexicon's words of immediate danger ("ska döda", "kniv")
 SAYS = "hotord"  # "har sagt att", "lovat att": a threat said; on a condition it is not now
 REFLEXIVE = frozenset({"sig", "himself", "herself", "themselves", "myself"})
 NOW_WORDS = frozenset({"nu", "now", "just", "right"})
+TELLS = frozenset({"berattar", "sager", "uppger", "beskriver", "erkanner", "tells", "says",
+                   "admits"})  # "berättar nu att …": the telling is now, not what it tells
 WANTS = frozenset({"vill", "wants"})  # "hon vill just nu bara veta": her wish now, no danger
 HABIT = "vana"  # "alltid", "i flera år", "every time": what keeps happening, not this moment
 # a scene's words that a habit in the same sentence makes a pattern of control, not now:
@@ -140,8 +142,8 @@ def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int],
             # by itself; "i kväll om …" still holds the kill-tonight rule; "threatens to
             # kill herself": a threat against oneself (a way to control), no danger to another
             return False
-        if habits and concept in SCENE and sentence[p] in habits:
-            return False
+        if habits and concept in SCENE and concept != RIGHT_NOW and sentence[p] in habits:
+            return False  # "just nu", "right now" said outright is this moment, habit or not
         if concept == URGENT and p and toks[p - 1] in ASKING_NOW and any(
                 t in NOW_WORDS for t in toks[p:p + 3]):
             return False  # "vad händer nu för pojken": what comes next, asked
@@ -149,7 +151,8 @@ def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int],
             # "vem ringer jag just nu", "vill just nu bara veta": the asker's now, a wish;
             # "slår henne och nu vill hon ha hjälp": the news now is her wish
             return not any(t in ASKING_NOW or t in WANTS for t in toks[max(0, p - 3):p]) \
-                and not any(t in WANTS for t in toks[p + 1:p + 3])
+                and not any(t in WANTS for t in toks[p + 1:p + 3]) \
+                and not (p and toks[p - 1] in TELLS)  # "berättar nu att maken slog henne"
         return True
 
     if any(a.concepts.get(c, 0.0) >= 0.9 for c in rule.unless):
