@@ -50,6 +50,7 @@ HUNCH = "magkansla"  # "något känns inte rätt", "seems off": worry, nothing o
 WORRIES = "oro"  # "orolig", "worried" and what gives worry about a child ("berusad")
 NOT_VIOLENCE = "ovald"  # "arbetsskada", "stroke", "vaccination": words of other matters
 INVOLVED = "inkopplad"  # "BUP är inkopplad", "sees child psychiatry": a unit already there
+INVOLVED_REACH = 8  # "har kontakt med både psykiatrin, soc och kvinnojouren": a list after it
 REGION_WIDE = "hela-regionen"  # "i Dalarna", "i regionen": the whole region is the place
 VIOLENCE = grammar.VIOLENCE
 # Violence said with nothing of whom it is done to or by ("våld Hedemora, vem ringer jag",
@@ -390,7 +391,7 @@ class Understander:
                                                                                  len(typed))))
             if colon or here or YRKE in after or any(WORKPLACE in b for b in before):
                 continue  # the asker's workplace or title, not a request
-            if any(INVOLVED in at.get(j, set()) for j in range(max(0, i - 6), i + 4)):
+            if any(INVOLVED in at.get(j, set()) for j in range(max(0, i - INVOLVED_REACH), i + 4)):
                 continue  # "både BUP och soc är inkopplade", "sees child psychiatry"
             if i > 1 and r.toks[i - 1] in ("pa", "at") and ASKING not in at.get(i - 2, set()) \
                     and any(0 < i - m.index <= 4 and not m.possessor for m in r.found):
