@@ -90,6 +90,9 @@ def test_default_municipality_only_when_none_is_named(u):
     ("child witnessed domestic violence", "barn-bevittnat-vald"),
     ("forced marriage", "hedersrelaterat-vald"),
     ("my patient, 71, says her husband forces her into sex, Säter", "sexuellt-vald"),
+    # an injury nobody can explain is a sign of violence, a unit of many needs named or not
+    ("We have a 5 year old with a burn nobody can explain, should I phone soc in Ludvika?",
+     "barn-utsatt-for-vald"),
     # sent to meet men in hotel rooms: sexual exploitation, whatever he is called
     ("a young woman whose 'boyfriend' sends her to meet men in hotel rooms, Säter",
      "manniskohandel-prostitution"),
