@@ -149,6 +149,15 @@ async def test_a_unit_said_to_be_involved_already_is_not_asked_for(service):
         assert a["route"][0]["kind"] == "socialtjanst-vuxen", q
 
 
+async def test_a_unit_that_was_to_ring_back_is_not_asked_for(service):
+    """"Socialtjänsten … skulle ringa tillbaka": already contacted, closed now; the route
+    says what is open (a cue after the unit counts only within its own sentence)."""
+    q = ("hon behöver skyddat boende i natt, exet dyker upp hela tiden. Socialtjänsten i Säter "
+         "skulle ringa tillbaka men har inte hört av sig")
+    a = (await service.ask(q, parse_moment("2026-12-08T19:30:00+01:00"))).to_json()
+    assert a["route"][0]["kind"] == "socialjour"
+
+
 async def test_a_unit_where_the_person_is_is_not_asked_for(service):
     """"flicka 8 år på bup berättar …": where she is, not whom to call; "kan han söka på
     akuten": where he would go, asked."""

@@ -376,6 +376,7 @@ class Understander:
         at = r.at
         units = sorted(i for c, where in a.positions.items()
                        if c.startswith((KIND_PREFIX, ROLE_PREFIX)) for i in where)
+        starts = sentence_starts(r.query, SENTENCE_ENDS)
         first_word = next((i for i, t in enumerate(r.toks)
                            if i not in r.skip and not is_stop(t) and len(t) > 1), None)
         text = unicodedata.normalize("NFC", r.query)
@@ -391,7 +392,8 @@ class Understander:
                                                                                  len(typed))))
             if colon or here or YRKE in after or any(WORKPLACE in b for b in before):
                 continue  # the asker's workplace or title, not a request
-            if any(INVOLVED in at.get(j, set()) for j in range(max(0, i - INVOLVED_REACH), i + 4)):
+            if any(INVOLVED in at.get(j, set()) for j in range(max(0, i - INVOLVED_REACH), i + 6)
+                   if j <= i or not any(i < k <= j for k in starts)):  # after it: its sentence
                 continue  # "både BUP och soc är inkopplade", "sees child psychiatry"
             if i > 1 and r.toks[i - 1] in ("pa", "at") and ASKING not in at.get(i - 2, set()) \
                     and any(0 < i - m.index <= 4 and not m.possessor for m in r.found):
