@@ -6,6 +6,8 @@ from directory.model import Person
 from directory.understand import Understander
 from directory.understand.model import MAN_HEAD
 from directory.understand.person import PERSON_SURE, seconded
+from directory.understand.text import tokens
+from directory.understand.topics import find_ages
 
 
 @pytest.fixture
@@ -175,6 +177,9 @@ async def u(service) -> Understander:
         "age": 82, "group": "aldre", "gender": "kvinna"}),
     ("I work as a home carer in Gagnef: the daughter screams at her mother (89) every visit",
      {"age": 89, "group": "aldre", "gender": "kvinna"}),
+    # a small number said of a pronoun is an age ("Han är fem."), not a time
+    ("Pojken i väntrummet har blåmärken på armarna och säger att pappa blev arg. Han är fem. "
+     "Falun", {"age": 5, "group": "barn", "gender": "man"}),
     # in a topic about an adult (`about: vuxen`) children named are not the person
     ("hennes man läser hennes mejl och hotar att ta barnen om hon lämnar honom, Avesta",
      {"group": None, "gender": "kvinna"}),
@@ -266,3 +271,11 @@ def test_the_gender_head_never_guesses_a_gender_nobody_said():
     assert seconded(him, {}) == him
     assert seconded(him, {MAN_HEAD: 0.05}).gender == "kvinna"
     assert seconded(Person(gender="kvinna"), {MAN_HEAD: 0.95}).gender == "man"
+
+
+@pytest.mark.parametrize("text, ages", [
+    ("hon är sju", [7]), ("she's four and her dad hits her", [4]),
+    ("klockan är sju", []), ("hon har fem barn", []), ("hon är ensam", []),
+])
+def test_small_number_words_are_ages_only_said_of_a_pronoun(text, ages):
+    assert [age for age, _ in find_ages(tokens(text))] == ages

@@ -57,7 +57,13 @@ _AGE = re.compile(
     r"|\b(?:girl|boy|woman|man|child|kid|son|daughter|patient|pupil|student)\s+of\s+"
     r"(?P<n4>\d{1,3})\b"
     # "tjej i åk 8", "årskurs 3": a school year of grundskolan, the age is the year + 6
-    r"|\b(?:ak|arskurs)\s*(?P<grade>[1-9])\b")
+    r"|\b(?:ak|arskurs)\s*(?P<grade>[1-9])\b"
+    # "hon är sju", "she is seven": a small number word said of a pronoun (not "klockan
+    # är sju")
+    r"|\b(?:hon|han|hen|she\s+is|he\s+is|she\s+s|he\s+s)\s+(?:ar\s+)?"
+    r"(?P<n5>tva|tre|fyra|fem|sex|sju|atta|nio|tio|two|three|four|five|six|seven|eight|nine"
+    r"|ten)\b(?!\s*(?:min|minuter|timmar|dagar|veckor|manader|kr|kronor|ganger|minutes|"
+    r"hours|days|weeks|months|times|barn|children|kids))")
 GRADE_TO_AGE = 6  # grundskolan's year 1 is the year a child turns seven
 _AGO = re.compile(r"\s*(?:sedan|sen|tillbaka|ago|back)\b")
 _FOR_A_TIME = frozenset({"i", "in", "for", "under", "sedan", "since", "over"})
@@ -117,13 +123,13 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
         if m.group("grade"):
             out.append((int(m.group("grade")) + GRADE_TO_AGE, token_at(m.start("grade"))))
             continue
-        raw = m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4")
+        raw = m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5")
         age = int(raw) if raw.isdecimal() else _NUMBER_WORDS.get(raw)
         if age is None or age > 120 or _AGO.match(text, m.end()):
             continue  # "för två år sedan", "three years ago": a time, no age
         if (m.group("unit") or "").startswith(("man", "month", "veck", "week")):
             age = 0  # "3 månader", "six weeks old": a baby
-        index = token_at(next(m.start(g) for g in ("n1", "n2", "n3", "n4") if m.group(g)))
+        index = token_at(next(m.start(g) for g in ("n1", "n2", "n3", "n4", "n5") if m.group(g)))
         if m.group("unit") in _YEARS and index > 0 and index - 1 not in skip and (
                 toks[index - 1] in _FOR_A_TIME):
             continue  # "slagit henne i 40 år", "for 20 years": how long, no age
