@@ -177,6 +177,9 @@ async def u(service) -> Understander:
         "age": 82, "group": "aldre", "gender": "kvinna"}),
     ("I work as a home carer in Gagnef: the daughter screams at her mother (89) every visit",
      {"age": 89, "group": "aldre", "gender": "kvinna"}),
+    # an age that opens a sentence is the person's, not the partner's named after it
+    ("kan hon få hjälp av kuratorn i Mora? 17 år, pojkvännen hotar henne", {
+        "age": 17, "group": "barn", "gender": "kvinna"}),
     # a small number said of a pronoun is an age ("Han är fem."), not a time
     ("Pojken i väntrummet har blåmärken på armarna och säger att pappa blev arg. Han är fem. "
      "Falun", {"age": 5, "group": "barn", "gender": "man"}),

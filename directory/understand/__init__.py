@@ -183,7 +183,8 @@ class Understander:
         skip = frozenset(i for h in hits for i in range(h.start, h.end))
         analysis = self.topics.analyse(query, skip)
         toks = tokens(query)
-        found = persons.mentions(toks, self.person_words.at(query), analysis.ages, skip)
+        found = persons.mentions(toks, self.person_words.at(query), analysis.ages, skip,
+                                 sentence_starts(query, SENTENCE_ENDS))
         return Reading(query, had_number, hits, skip, analysis, toks, found,
                        analysis.concepts_at())
 

@@ -6,6 +6,7 @@ says whether that one does the violence, is harmed by it, or is someone's relati
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from directory.understand.grammar import (
@@ -141,7 +142,7 @@ class Mention:
 
 
 def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int]],
-             skip: frozenset[int]) -> list[Mention]:
+             skip: frozenset[int], starts: Collection[int] = ()) -> list[Mention]:
     """Every person the question mentions, in order, with the role the grammar gives it.
 
     `at` maps a token index to the lexicon concepts found there; `ages` are (age, index).
@@ -209,7 +210,7 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
                              patient=PATIENT in concepts,
                              partner=(couple and not owned(toks, i)) or companion,
                              couple=couple, grade=grade))
-    found, consumed = _merge_ages(toks, found)
+    found, consumed = _merge_ages(toks, found, starts)
     found = _merge_said_groups(toks, found)
     people_at = {m.index for m in found if not m.possessor and (m.gender or m.patient)}
     for m in found:
@@ -300,7 +301,8 @@ def _merge_said_groups(toks: list[str], found: list[Mention]) -> list[Mention]:
     return out
 
 
-def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], set[int]]:
+def _merge_ages(toks: list[str], found: list[Mention], starts: Collection[int] = ()
+                ) -> tuple[list[Mention], set[int]]:
     """"kvinna 34 år", "34-årig kvinna", "6-year-old boy": the age is the person's beside
     it, whatever little words stand between."""
     people = [m for m in found if (m.gender or m.group or m.patient) and not m.possessor]
@@ -322,10 +324,11 @@ def _merge_ages(toks: list[str], found: list[Mention]) -> tuple[list[Mention], s
             ahead = m.index + 1 < len(toks) and toks[m.index + 1] in ATTRIBUTIVE_AGE | {
                 "year", "years"} and not (m.index > 0 and toks[m.index - 1] in COPULA)
             said = m.index > 0 and toks[m.index - 1] in COPULA | TURNED  # "som är 19"
-            if m.index == 0 and not ahead and near and all(p.couple or p.relation
-                                                             for p in near):
-                near = []  # "19 år, pojkvännen slår henne": an opening age is the one the
-                # question is about, not the partner or relative named after it
+            if (m.index == 0 or m.index in starts) and not ahead and near and all(
+                    p.couple or p.relation for p in near):
+                near = []  # "19 år, pojkvännen slår henne", "…? 16 år, pojkvännen …": an
+                # age opening a sentence is the one the question is about, not the partner
+                # or relative named after it
             if near:
                 p = min(near, key=lambda p: (
                     (p.index < m.index) if ahead else (p.index > m.index) if said else 0,
