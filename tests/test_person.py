@@ -180,6 +180,9 @@ async def u(service) -> Understander:
     # an age that opens a sentence is the person's, not the partner's named after it
     ("kan hon få hjälp av kuratorn i Mora? 17 år, pojkvännen hotar henne", {
         "age": 17, "group": "barn", "gender": "kvinna"}),
+    # "who's 16": the age of the one before
+    ("a neighbour is worried about the girl next door, who's 16 and whose boyfriend hits her, "
+     "Falun", {"age": 16, "group": "barn", "gender": "kvinna"}),
     # a small number said of a pronoun is an age ("Han är fem."), not a time
     ("Pojken i väntrummet har blåmärken på armarna och säger att pappa blev arg. Han är fem. "
      "Falun", {"age": 5, "group": "barn", "gender": "man"}),
