@@ -51,6 +51,8 @@ WORRIES = "oro"  # "orolig", "worried" and what gives worry about a child ("beru
 NOT_VIOLENCE = "ovald"  # "arbetsskada", "stroke", "vaccination": words of other matters
 INVOLVED = "inkopplad"  # "BUP är inkopplad", "sees child psychiatry": a unit already there
 INVOLVED_REACH = 8  # "har kontakt med både psykiatrin, soc och kvinnojouren": a list after it
+FOR_WHOM = frozenset({"en", "ett", "a", "an", "the", "min", "my", "hennes", "hans", "her",
+                      "his", "henne", "honom", "him", "var", "our"})  # "för en", "for my"
 REGION_WIDE = "hela-regionen"  # "i Dalarna", "i regionen": the whole region is the place
 VIOLENCE = grammar.VIOLENCE
 # Violence said with nothing of whom it is done to or by ("våld Hedemora, vem ringer jag",
@@ -403,8 +405,10 @@ class Understander:
             near = [at.get(j, set()) for j in range(max(0, i - 4), i + 6)]
             ends = text[spans[i]:spans[min(i + 4, len(spans) - 1)] + 1] if i < len(spans) else ""
             asked = "?" in ends.split(".")[0]  # "akuten i Ludvika eller Falun?"
-            # "tjejjour för en 19-åring", "(BUP) for a 7-year-old": a unit for someone
-            for_someone = i + 1 < len(r.toks) and r.toks[i + 1] == "for"
+            # "tjejjour för en 19-åring", "(BUP) for a 7-year-old": a unit for someone (not
+            # "för att", "för några år sedan")
+            for_someone = i + 2 < len(r.toks) and r.toks[i + 1] == "for" and (
+                r.toks[i + 2] in FOR_WHOM or r.toks[i + 2].isdigit())
             if (not self._situation(a) or any(ASKING in c for c in near)
                     or i == first_word or asked or for_someone):
                 return True
