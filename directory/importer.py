@@ -29,10 +29,10 @@ from directory.model import (
 )
 from directory.store import Store
 from directory.understand.redact import redact
-from directory.vocabulary import PERSON_TAGS, Gender, Group, values
+from directory.vocabulary import PERPETRATOR_TAG, PERSON_TAGS, Gender, Group, values
 from directory.yamlio import LineDict, Problem, YamlError, load
 
-ABOUTS = ("barn", "vuxen", "aldre", "utovare")  # taxonomy: whom a topic is about by definition
+ABOUTS = (*values(Group), PERPETRATOR_TAG)  # taxonomy: whom a topic is about by definition
 
 
 class ImportFailed(Exception):

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import copy
 import math
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,6 +25,14 @@ from directory.understand.danger import (
 )
 from directory.understand.features import Reading, WordRows, grams
 from directory.understand.model import DANGER, NONE
+from directory.understand.named import (
+    ASKING,
+    INVOLVED,
+    WORKPLACE,
+    YRKE,
+    asks_for,
+    situation,
+)
 from directory.understand.places import RESIDENCE_WORDS, choose, sentence_starts
 from directory.understand.redact import redact
 from directory.understand.text import PLACE_CUES, is_stop, original_words, tokens
@@ -34,7 +40,6 @@ from directory.understand.topics import (
     AGE_CONCEPTS,
     KIND_PREFIX,
     MIN_SITUATION,
-    ROLE_PREFIX,
     Analysis,
     TopicMatcher,
 )
@@ -43,16 +48,12 @@ from directory.vocabulary import PERPETRATOR_TAG, Group
 if TYPE_CHECKING:  # the snapshot imports the place finder from this package
     from directory.snapshot import Directory
 
-ASKING, WORKPLACE, YRKE, UNSURE = "efterfragan", "arbetsplats", "yrke", "osaker"
+UNSURE = "osaker"
 CASE = "arende"  # "ett ärende", "a case": a case of ours, so a vague question is in scope
 UNIT = "enhet"  # "soc", "lasarettet", "vårdcentralen": a unit of many needs, named alone
 HUNCH = "magkansla"  # "något känns inte rätt", "seems off": worry, nothing of what happened
 WORRIES = "oro"  # "orolig", "worried" and what gives worry about a child ("berusad")
 NOT_VIOLENCE = "ovald"  # "arbetsskada", "stroke", "vaccination": words of other matters
-INVOLVED = "inkopplad"  # "BUP är inkopplad", "sees child psychiatry": a unit already there
-INVOLVED_REACH = 8  # "har kontakt med både psykiatrin, soc och kvinnojouren": a list after it
-FOR_WHOM = frozenset({"en", "ett", "a", "an", "the", "min", "my", "hennes", "hans", "her",
-                      "his", "henne", "honom", "him", "var", "our"})  # "för en", "for my"
 REGION_WIDE = "hela-regionen"  # "i Dalarna", "i regionen": the whole region is the place
 VIOLENCE = grammar.VIOLENCE
 # Violence said with nothing of whom it is done to or by ("våld Hedemora, vem ringer jag",
@@ -60,9 +61,7 @@ VIOLENCE = grammar.VIOLENCE
 ONLY_VIOLENCE = frozenset({VIOLENCE, "slar", "offer", "utovare"})
 REPORT = "anmala"  # "anmälan", "report": of a concern or to the police, it does not say
 ONLY_REPORT = frozenset({REPORT})
-HERE = frozenset({"här", "here"})  # "kurator på vårdcentralen här." introduces the asker
 VAGUE_BELOW = 0.6  # a question the model does not find off-topic (P(nothing fits) below)
-WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MIN_SCORE = 0.6  # lexicon: below this score nothing in the directory fits
 MIN_PROBABILITY = 0.3  # below this (model and lexicon together) nothing fits
 MIN_UNSUPPORTED = 0.45  # the same when the lexicon finds no word of a situation
@@ -75,7 +74,6 @@ AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "man
 CLOSE_MARGIN = 0.08  # lexicon alone: share of the best score within which a runner-up competes
 SENTENCE_ENDS = ".?!\n"  # what a sentence tells ends here; a colon goes on (danger's "nu")
 MEMO_SIZE = 4096  # understood questions remembered per matcher (the same text, the same result)
-NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
 # Concept names the code reads by name, gathered from the modules that read them: the
 # importer refuses a lexicon that lacks one of them (a rename in the data would otherwise
 # silently switch off who the person is, their age group or the asker's own workplace).
@@ -185,10 +183,10 @@ class Understander:
         skip = frozenset(i for h in hits for i in range(h.start, h.end))
         analysis = self.topics.analyse(query, skip)
         toks = tokens(query)
-        found = persons.mentions(toks, self.person_words.at(query), analysis.ages, skip,
-                                 sentence_starts(query, SENTENCE_ENDS))
+        starts = frozenset(sentence_starts(query, SENTENCE_ENDS))
+        found = persons.mentions(toks, self.person_words.at(query), analysis.ages, skip, starts)
         return Reading(query, had_number, hits, skip, analysis, toks, found,
-                       analysis.concepts_at())
+                       analysis.concepts_at(), starts)
 
     def features(self, text: str) -> dict[str, list[str]]:
         """The topic model's features of a question (the same for training and answering)."""
@@ -242,9 +240,9 @@ class Understander:
                   if not any(n.kind == k for n in named)]
         if any(n.kind in self.kinds for n in named):  # "soc-jouren": socialjour, not "soc"
             named = [n for n in named if n.kind in self.kinds]
-        asks_for_named = self._asks_for(r, named)
-        danger, risks = danger_and_risks(analysis, self.danger_rules, r.toks,
-                                         sentence_starts(r.query, SENTENCE_ENDS), r.found)
+        asks_for_named = asks_for(r, named)
+        danger, risks = danger_and_risks(analysis, self.danger_rules, r.toks, r.starts,
+                                         r.found, r.at)
         # a story the rules do not read, about something the directory handles
         danger = danger or (topic is not None and learnt_danger(heads.get(DANGER, 0.0),
                                                                 analysis))
@@ -252,10 +250,10 @@ class Understander:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
         if asks_for_named and ((nothing >= NAMED_BUT_NOTHING and self._more_than_names(r)) or (
                 analysis.concepts.get(NOT_VIOLENCE, 0.0) >= 0.9
-                and not self._situation(analysis))):
+                and not situation(analysis))):
             asks_for_named = False  # "kaffemaskinen på akuten är trasig", "bröstsmärta, akuten
             # eller vårdcentralen?": not about its help
-        by_name = asks_for_named and (topic is None or not self._situation(analysis))
+        by_name = asks_for_named and (topic is None or not situation(analysis))
         if by_name:
             topic = next((self.kind_topics[n.kind] for n in named if n.kind in self.kind_topics),
                          topic)
@@ -367,57 +365,6 @@ class Understander:
             if not at.get(i):
                 return True
         return False
-
-    def _asks_for(self, r: Reading, named: list[NamedUnit]) -> bool:
-        """Is a unit asked for ("BUP Falun", "numret till barnahus", "kvinnojouren i Mora,
-        nummer? ...") rather than said to be where the asker is ("vi är på akuten",
-        "skolkurator: ...", "ER nurse")? Cue words are the lexicon's concepts
-        `efterfragan` (asking for it), `arbetsplats` and `yrke` (where and who the asker is)."""
-        if not named:
-            return False
-        a = r.analysis
-        at = r.at
-        units = sorted(i for c, where in a.positions.items()
-                       if c.startswith((KIND_PREFIX, ROLE_PREFIX)) for i in where)
-        starts = sentence_starts(r.query, SENTENCE_ENDS)
-        first_word = next((i for i, t in enumerate(r.toks)
-                           if i not in r.skip and not is_stop(t) and len(t) > 1), None)
-        text = unicodedata.normalize("NFC", r.query)
-        found = list(WORD.finditer(text))
-        spans = [m.end() for m in found]
-        typed = [m.group().casefold() for m in found]
-        for i in units:
-            before = [at.get(j, set()) for j in range(max(0, i - 3), i)]
-            after = at.get(i + 1, set()) | at.get(i + 2, set())
-            colon = i < len(spans) and text[spans[i]:spans[i] + 2].lstrip().startswith(":")
-            here = any(typed[j] in HERE and (j + 1 == len(typed) or re.match(
-                r"\s*[.:,;!]", text[spans[j]:spans[j] + 2])) for j in range(i + 1, min(i + 7,
-                                                                                 len(typed))))
-            if colon or here or YRKE in after or any(WORKPLACE in b for b in before):
-                continue  # the asker's workplace or title, not a request
-            if any(INVOLVED in at.get(j, set()) for j in range(max(0, i - INVOLVED_REACH), i + 6)
-                   if j <= i or not any(i < k <= j for k in starts)):  # after it: its sentence
-                continue  # "både BUP och soc är inkopplade", "sees child psychiatry"
-            if i > 1 and r.toks[i - 1] in ("pa", "at") and ASKING not in at.get(i - 2, set()) \
-                    and any(0 < i - m.index <= 4 and not m.possessor for m in r.found):
-                continue  # "tjej 12 år på bup säger …": where the person is ("kan hon söka
-                # på akuten": where she would go, asked)
-            near = [at.get(j, set()) for j in range(max(0, i - 4), i + 6)]
-            ends = text[spans[i]:spans[min(i + 4, len(spans) - 1)] + 1] if i < len(spans) else ""
-            asked = "?" in ends.split(".")[0]  # "akuten i Ludvika eller Falun?"
-            # "tjejjour för en 19-åring", "(BUP) for a 7-year-old": a unit for someone (not
-            # "för att", "för några år sedan")
-            for_someone = i + 2 < len(r.toks) and r.toks[i + 1] == "for" and (
-                r.toks[i + 2] in FOR_WHOM or r.toks[i + 2].isdigit())
-            if (not self._situation(a) or any(ASKING in c for c in near)
-                    or i == first_word or asked or for_someone):
-                return True
-        return False
-
-    @staticmethod
-    def _situation(a: Analysis) -> bool:
-        """Does the question say more than the names of units?"""
-        return a.beyond_names >= NAMED_ONLY_BELOW
 
     def person_for(self, u: Understanding) -> Person:
         """The person again, once the topic is known from a clarification."""

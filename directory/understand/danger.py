@@ -54,8 +54,8 @@ SOMEONE = frozenset({"hon", "han", "hen", "de", "du", "vi", "ni", "nagon", "henn
 
 
 def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str],
-                     starts: Collection[int] = (), found: Sequence[Mention] = ()
-                     ) -> tuple[bool, tuple[str, ...]]:
+                     starts: Collection[int] = (), found: Sequence[Mention] = (),
+                     at: dict[int, set[str]] | None = None) -> tuple[bool, tuple[str, ...]]:
     """Whether the danger is immediate, and the notes of the risk markers that hold, in one
     pass over the lexicon's rules. A rule holds when all its concepts are found within its
     reach of each other; a concept counts only at full strength (not negated, not a weak
@@ -63,13 +63,14 @@ def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
     what its own sentence tells ("efter pappans slag. Han sitter hos mormor just nu"). A rule
     with a note is a risk marker ("stryptag": a strong sign of lethal violence), not danger.
     A scene whose subject is the one harmed ("kvinnan sitter i väntrummet och vågar inte
-    åka hem till maken") tells where she is, not the one who harms (`found`: the people)."""
+    åka hem till maken") tells where she is, not the one who harms (`found`: the people,
+    `at`: the concepts by token, as the reader already has them)."""
     danger, notes = False, []
     sentence, n = [], 0
     for i in range(len(toks)):
         n += i in starts and i > 0
         sentence.append(n)
-    own = _own_scenes(a, found, sentence)
+    own = _own_scenes(a, found, sentence, at)
     # the sentences that tell a habit ("alltid", "i flera år"): no scene in them is now
     habits = frozenset(sentence[p] for p in a.positions.get(HABIT, ())
                        if a.concepts.get(HABIT, 0.0) >= 0.9)
@@ -102,13 +103,15 @@ def _on_a_condition(toks: list[str], p: int, reach: int = 5) -> bool:
     return any(t in IF and nxt in SOMEONE for t, nxt in zip(after, after[1:], strict=False))
 
 
-def _own_scenes(a: Analysis, found: Sequence[Mention], sentence: list[int]) -> frozenset[int]:
+def _own_scenes(a: Analysis, found: Sequence[Mention], sentence: list[int],
+                at: dict[int, set[str]] | None) -> frozenset[int]:
     """Positions of scene words ("i väntrummet", "utanför") whose subject, the person just
     before them in the sentence, is no partner or relative and harms nobody, while one of
     the other gender there is a partner, a relative or harms: where she is, not he."""
     out = set()
     people = [m for m in found if not m.possessor]
-    at = a.concepts_at() if people else {}
+    if people and at is None:
+        at = a.concepts_at()
     kin = set(RELATIONS)  # "pappan", "maken", "sambon": a word of kin is no plain person
     for concept in SCENE - NOW_CONCEPTS:  # where someone is; "nu" is everyone's now
         for p in a.positions.get(concept, ()):
@@ -119,7 +122,7 @@ def _own_scenes(a: Analysis, found: Sequence[Mention], sentence: list[int]) -> f
             subject = before[-1]
             # "pappan har kommit upp": a partner or relative is who may harm; "kvinnan",
             # "tjejen", "hon" the one the question is about
-            if subject.harms or not subject.gender or at.get(subject.index, set()) & kin:
+            if subject.harms or not subject.gender or (at or {}).get(subject.index, set()) & kin:
                 continue
             if any(o.gender and o.gender != subject.gender and (o.harms or o.couple or o.relation)
                    for o in people if o is not subject):

@@ -27,6 +27,7 @@ class Reading:
     toks: list[str]
     found: list[persons.Mention]
     at: dict[int, set[str]]  # token index -> the concepts found there (computed once)
+    starts: frozenset[int] = frozenset()  # indices of the words that begin a sentence
 
 
 def masked(r: Reading) -> list[str]:

@@ -1,0 +1,78 @@
+"""Whether a unit named in a question is asked for ("BUP Falun", "numret till barnahus")
+or only mentioned: where the asker works or who they are ("vi är på akuten", "jag som
+kurator"), a unit already involved ("BUP är inkopplad") or where the person is ("tjej 12 år
+på bup"). The cue words are the lexicon's concepts, named here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from directory.understand.text import is_stop
+from directory.understand.topics import KIND_PREFIX, ROLE_PREFIX, Analysis
+
+if TYPE_CHECKING:
+    from directory.model import NamedUnit
+    from directory.understand.features import Reading
+
+ASKING, WORKPLACE, YRKE = "efterfragan", "arbetsplats", "yrke"
+INVOLVED = "inkopplad"  # "BUP är inkopplad", "sees child psychiatry": a unit already there
+INVOLVED_REACH = 8  # "har kontakt med både psykiatrin, soc och kvinnojouren": a list after it
+HERE = frozenset({"här", "here"})  # "kurator på vårdcentralen här." introduces the asker
+FOR_WHOM = frozenset({"en", "ett", "a", "an", "the", "min", "my", "hennes", "hans", "her",
+                      "his", "henne", "honom", "him", "var", "our"})  # "för en", "for my"
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
+
+
+def asks_for(r: Reading, named: list[NamedUnit]) -> bool:
+    """Is a unit asked for ("BUP Falun", "numret till barnahus", "kvinnojouren i Mora,
+    nummer? ...") rather than said to be where the asker is ("vi är på akuten",
+    "skolkurator: ...", "ER nurse")? Cue words are the lexicon's concepts
+    `efterfragan` (asking for it), `arbetsplats` and `yrke` (where and who the asker is)."""
+    if not named:
+        return False
+    a = r.analysis
+    at = r.at
+    units = sorted(i for c, where in a.positions.items()
+                   if c.startswith((KIND_PREFIX, ROLE_PREFIX)) for i in where)
+    first_word = next((i for i, t in enumerate(r.toks)
+                       if i not in r.skip and not is_stop(t) and len(t) > 1), None)
+    text = unicodedata.normalize("NFC", r.query)
+    found = list(WORD.finditer(text))
+    spans = [m.end() for m in found]
+    typed = [m.group().casefold() for m in found]
+    for i in units:
+        before = [at.get(j, set()) for j in range(max(0, i - 3), i)]
+        after = at.get(i + 1, set()) | at.get(i + 2, set())
+        colon = i < len(spans) and text[spans[i]:spans[i] + 2].lstrip().startswith(":")
+        here = any(typed[j] in HERE and (j + 1 == len(typed) or re.match(
+            r"\s*[.:,;!]", text[spans[j]:spans[j] + 2])) for j in range(i + 1, min(i + 7,
+                                                                             len(typed))))
+        if colon or here or YRKE in after or any(WORKPLACE in b for b in before):
+            continue  # the asker's workplace or title, not a request
+        if any(INVOLVED in at.get(j, set()) for j in range(max(0, i - INVOLVED_REACH), i + 6)
+               if j <= i or not any(i < k <= j for k in r.starts)):  # after it: its sentence
+            continue  # "både BUP och soc är inkopplade", "sees child psychiatry"
+        if i > 1 and r.toks[i - 1] in ("pa", "at") and ASKING not in at.get(i - 2, set()) \
+                and any(0 < i - m.index <= 4 and not m.possessor for m in r.found):
+            continue  # "tjej 12 år på bup säger …": where the person is ("kan hon söka
+            # på akuten": where she would go, asked)
+        near = [at.get(j, set()) for j in range(max(0, i - 4), i + 6)]
+        ends = text[spans[i]:spans[min(i + 4, len(spans) - 1)] + 1] if i < len(spans) else ""
+        asked = "?" in ends.split(".")[0]  # "akuten i Ludvika eller Falun?"
+        # "tjejjour för en 19-åring", "(BUP) for a 7-year-old": a unit for someone (not
+        # "för att", "för några år sedan")
+        for_someone = i + 2 < len(r.toks) and r.toks[i + 1] == "for" and (
+            r.toks[i + 2] in FOR_WHOM or r.toks[i + 2].isdigit())
+        if (not situation(a) or any(ASKING in c for c in near)
+                or i == first_word or asked or for_someone):
+            return True
+    return False
+
+
+def situation(a: Analysis) -> bool:
+    """Does the question say more than the names of units?"""
+    return a.beyond_names >= NAMED_ONLY_BELOW
