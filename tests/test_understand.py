@@ -182,9 +182,22 @@ def test_strangulation_is_a_risk_marker_not_immediate_danger_unless_now(u):
     ("kvinnajouren i Avesta, nummer?", "kvinnojour"),
     # a clipped name
     ("barnpsyket i Ludvika, remiss för en 10-åring som sett pappa slå mamma", "bup"),
+    # one letter off a unit's own form, though as near to another word ("akuta": acute)
+    ("aktuen på Mora lasarett, hur ringer jag dit?", "akutmottagning"),
+    ("akuen i Avesta har de en kurator?", "akutmottagning"),
+    # the English abbreviation, not the Swedish pronoun "er"
+    ("Which number do I call for the ER in Ludvika?", "akutmottagning"),
 ])
 def test_a_units_name_typed_as_two_words_or_with_a_typo_is_named(u, question, kind):
     assert kind in [n.kind for n in u.understand(question).named]
+
+
+@pytest.mark.parametrize("question", [
+    "kan ni ringa er chef om schemat",
+    "akuta besvär i magen sedan i morse",
+])
+def test_a_pronoun_or_an_ordinary_word_is_no_unit(u, question):
+    assert "akutmottagning" not in [n.kind for n in u.understand(question).named]
 
 
 def test_a_unit_named_for_someone_is_asked_for(u):

@@ -151,6 +151,7 @@ def _has_diacritics(word: str) -> bool:
 ROLE_PREFIX = "role:"  # concepts named role:<id> are one unit's own aliases
 SPLIT_PART = 3  # the shortest part of a unit's name typed in two words
 UNIT_TYPO_LENGTH = 9  # a unit's one-word name this long, one letter off, beats two words
+UNIT_FORM_TYPO_LENGTH = 6  # a unit's "=form" this long is found one letter off
 
 
 class TopicMatcher:
@@ -191,6 +192,15 @@ class TopicMatcher:
             if len(k) >= UNIT_TYPO_LENGTH and any(t[1].startswith((KIND_PREFIX, ROLE_PREFIX))
                                                   for t in self.single.get(key, ())):
                 self.unit_keys.setdefault(k[0], []).append(k)
+        # a unit's own form, one letter off ("akutn"), found only by a typo of the whole form
+        # before any other word as near ("akuta" is as near, and not a unit)
+        self.exact_typos: dict[str, str] = {}
+        self.exact_typo_keys: dict[str, list[str]] = {}
+        for form, key in self.exact.items():
+            if len(form) >= UNIT_FORM_TYPO_LENGTH and not _has_diacritics(form) and any(
+                    t[1].startswith((KIND_PREFIX, ROLE_PREFIX)) for t in self.single[key]):
+                self.exact_typos[form] = key
+                self.exact_typo_keys.setdefault(form[0], []).append(form)
         self._cache: dict[str, list[tuple[str, float]]] = {}
 
     def _canonical(self, word: str) -> str:
@@ -251,7 +261,8 @@ class TopicMatcher:
             if not out:
                 out = self._compound(f)
                 if len(out) < 2:  # none, or a head after an unknown part: "kvinojouren"
-                    out = self._fuzzy(f) or out  # is a typo of a word known whole
+                    out = (self._fuzzy(f, self.exact_typo_keys, 1, self.exact_typos)
+                           or self._fuzzy(f) or out)  # is a typo of a word known whole
                 else:  # two known parts, or one letter from a unit's name
                     out = self._fuzzy(f, self.unit_keys, 1) or out
         exact = self.exact.get(word) or self.exact.get(fold(word))
@@ -262,13 +273,16 @@ class TopicMatcher:
         return out
 
     def _fuzzy(self, token: str, keys: dict[str, list[str]] | None = None,
-               most: int = 2) -> list[tuple[str, float]]:
+               most: int = 2, targets: dict[str, str] | None = None
+               ) -> list[tuple[str, float]]:
         limit = min(_max_distance(token), most)
         if not limit or token.isdigit():
             return []
-        found = process.extractOne(token, (keys or self.fuzzy_keys).get(token[:1], ()),
-                                   scorer=OSA.distance, score_cutoff=limit)
-        return [(self.folded[found[0]], FUZZY_STRENGTH)] if found else []
+        near = (self.fuzzy_keys if keys is None else keys).get(token[:1], ())
+        found = process.extractOne(token, near, scorer=OSA.distance, score_cutoff=limit)
+        if not found:
+            return []
+        return [((self.folded if targets is None else targets)[found[0]], FUZZY_STRENGTH)]
 
     def _known_folded(self, part: str) -> str | None:
         for key in (part, stem(part)):
