@@ -288,3 +288,28 @@ def test_the_one_who_harmed_held_by_the_police_tells_of_violence(u):
     q = ("Maken är anhållen sedan i morse. Hon ligger hos oss på kirurgen med "
          "revbensfraktur, bor i Björbo. Vem tar över?")
     assert u.understand(q).topic == "vuxen-valdsutsatt"
+
+
+def test_violence_on_a_screen_is_another_matter(u):
+    """A film with shootings shown to children is not a child harmed."""
+    x = u.understand("fritids visade en actionfilm med skjutningar, är det ok för 10-åringar?")
+    assert x.topic is None and not x.vague
+
+
+def test_filming_someone_is_no_film_on_a_screen(u):
+    x = u.understand("han filmade henne när hon duschade och la ut det, hon är 16, Leksand")
+    assert x.topic is not None
+
+
+@pytest.mark.parametrize("question", [
+    "vem kontaktar jag i en sån här situation? Orsa",  # a situation pointed at, not told
+    "vet inte vart jag ska ringa om den här brukaren",  # a "not" says nothing more
+])
+def test_a_situation_not_told_is_asked_about(u, question):
+    x = u.understand(question)
+    assert x.topic is None and x.vague
+
+
+def test_those_who_hit_asking_where_to_get_treatment_are_the_ones_who_use_violence(u):
+    x = u.understand("Is there somewhere women who hit their husbands can get treatment? Säter")
+    assert x.topic == "valdsutovare" and x.person.uses_violence

@@ -40,6 +40,7 @@ from directory.understand.topics import (
     AGE_CONCEPTS,
     KIND_PREFIX,
     MIN_SITUATION,
+    NEGATIONS,
     Analysis,
     TopicMatcher,
 )
@@ -360,7 +361,8 @@ class Understander:
         """Words beyond units, places, who and how to reach: something else is asked."""
         at = r.at
         for i, tok in enumerate(r.toks):
-            if i in r.skip or len(tok) < 3 or tok.isdigit() or is_stop(tok):
+            if i in r.skip or len(tok) < 3 or tok.isdigit() or is_stop(tok) or (
+                    tok in NEGATIONS):  # "vet inte vart": a "not" says nothing more
                 continue
             if not at.get(i):
                 return True
