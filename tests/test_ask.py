@@ -3,6 +3,8 @@
 import datetime as dt
 import json
 
+import pytest
+
 from directory.ask import parse_moment
 from directory.understand import Understander
 
@@ -147,6 +149,17 @@ async def test_a_unit_said_to_be_involved_already_is_not_asked_for(service):
               "vårdcentralen, psykiatrin och kvinnojouren? Falun"):  # a longer list
         a = (await service.ask(q, OFFICE)).to_json()
         assert a["route"][0]["kind"] == "socialtjanst-vuxen", q
+
+
+@pytest.mark.parametrize("question", [
+    "Kuratorn har pratat med pojken om blåmärkena, vem på soc tar emot en orosanmälan i Gagnef?",
+    "BUP har träffat flickan två gånger, nu vill vi göra en orosanmälan, Säter",
+])
+async def test_a_unit_that_has_already_met_the_child_is_not_asked_for(service, question):
+    """"kuratorn har pratat med", "BUP har träffat": already there; the report goes to
+    child services."""
+    a = (await service.ask(question, OFFICE)).to_json()
+    assert a["route"][0]["kind"] == "socialtjanst-barn"
 
 
 async def test_a_unit_that_was_to_ring_back_is_not_asked_for(service):

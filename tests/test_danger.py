@@ -121,6 +121,9 @@ async def test_immediate_danger_puts_112_first(service, question):
     "8-åringen såg styvpappan slå mamman och nu vaknar hon och skriker varje natt, Orsa",
     # where she is, not where he is: she waits, afraid to go home to him
     "Tjejen sitter i väntrummet och törs inte åka hem till pojkvännen, Ludvika",
+    # months ago
+    "hon fick en kniv mot halsen för ett halvår sen av exet, vill prata med någon nu, Mora",
+    "he threatened her with a gun a few months ago, she wants counselling now, Falun",
     # in prison, said the everyday way
     "pappan gick på mamman med en kniv, han sitter inne för det nu och barnen mår dåligt, Orsa",
     "sambon hotade henne med kniv, han sitter på kåken sedan dess, hon vill ha stöd, Säter",
