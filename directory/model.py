@@ -114,10 +114,12 @@ class Person:
 
 @dataclass(frozen=True)
 class NamedUnit:
-    """A unit a question asks for by name: a kind ("BUP"), or one role ("Bris")."""
+    """A unit a question asks for by name: a kind ("BUP"), or one role ("Bris"); `region`:
+    asked for the whole region ("tjejjour i Dalarna")."""
 
     kind: str
     role: str | None = None
+    region: bool = False
 
 
 @dataclass(frozen=True)

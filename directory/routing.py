@@ -360,7 +360,13 @@ def _named_steps(d: Directory, unit: NamedUnit, steps: list[Pick],
     opened = is_open if brief else None
     roles = (_resolve(d, ask, municipality, person, opened)[0]
              or _resolve(d, ask, municipality, anyone, opened)[0])
-    return [Pick(role, NAMED_WHY, is_open(role)) for role in roles[:1]]
+    if roles or not (unit.region and municipality is None):
+        return [Pick(role, NAMED_WHY, is_open(role)) for role in roles[:1]]
+    # asked for the whole region, which has no unit of its own: each one in the region
+    across = d.across(unit.kind)
+    serving = [r for r in across if r.serves_person(person)] or [
+        r for r in across if r.serves_person(anyone)]
+    return [Pick(role, NAMED_WHY, is_open(role)) for role in serving]
 
 
 def _with_named(d: Directory, steps: list[Pick], named: tuple[NamedUnit, ...],
@@ -375,7 +381,7 @@ def _with_named(d: Directory, steps: list[Pick], named: tuple[NamedUnit, ...],
         if not first:
             steps = steps + [s for s in present if s not in steps]
             continue
-        head += [s for s in present[:1] if s not in head]
+        head += [s for s in present[:len(present) if unit.region else 1] if s not in head]
     if not head:
         return steps
     rest = [s for s in steps if s not in head]

@@ -155,6 +155,11 @@ class Directory:
                                                 key=lambda r: len(areas.get(r.id, ())))
         return found
 
+    def across(self, kind: str) -> list[Role]:
+        """The active roles of a kind serving any municipality, each once, in the order of
+        the municipalities: "tjejjour i Dalarna" where the region has no unit of its own."""
+        return list(dict.fromkeys(r for m in self.municipalities for r in self.nearest(kind, m)))
+
     def brief(self, kind: str, municipality: str, person: Person | None,
               is_open: OpenAt) -> list[Role]:
         """Of `nearest(...)` for the person, only the first role and the first open one:

@@ -162,6 +162,22 @@ async def test_a_unit_that_has_already_met_the_child_is_not_asked_for(service, q
     assert a["route"][0]["kind"] == "socialtjanst-barn"
 
 
+async def test_a_unit_asked_for_the_whole_region_lists_each_one_when_it_has_none_of_its_own(
+        service):
+    """"tjejjour i länet": the region has two, each serving its part; both are listed
+    rather than asking which municipality."""
+    a = (await service.ask("vilka tjejjourer finns i länet? en tjej på 14 vill chatta",
+                           OFFICE)).to_json()
+    assert a["clarify"] is None
+    kinds = [s["kind"] for s in a["route"]]
+    assert kinds[:2] == ["tjejjour", "tjejjour"] and kinds.count("tjejjour") == 2
+    b = (await service.ask("Any women's shelter in Dalarna at all? Need a number", OFFICE)
+         ).to_json()
+    shelters = [s for s in b["route"] if s["kind"] == "kvinnojour"]
+    assert b["clarify"] is None and b["route"][0]["kind"] == "kvinnojour"
+    assert len({s["organisation"] for s in shelters}) >= 5
+
+
 async def test_a_unit_that_was_to_ring_back_is_not_asked_for(service):
     """"Socialtjänsten … skulle ringa tillbaka": already contacted, closed now; the route
     says what is open (a cue after the unit counts only within its own sentence)."""

@@ -236,8 +236,9 @@ class Understander:
             if topic and second >= MIN_SCORE and lex_best[1] - second < CLOSE_MARGIN * lex_best[1]:
                 rival = lexical[1][0]
         roles = self.topics.named_roles(analysis)
+        region = analysis.concepts.get(REGION_WIDE, 0.0) >= 0.9
         named = [NamedUnit(self.role_kinds[r], r) for r in roles if r in self.role_kinds]
-        named += [NamedUnit(k) for k in self.topics.named_kinds(analysis)
+        named += [NamedUnit(k, region=region) for k in self.topics.named_kinds(analysis)
                   if not any(n.kind == k for n in named)]
         if any(n.kind in self.kinds for n in named):  # "soc-jouren": socialjour, not "soc"
             named = [n for n in named if n.kind in self.kinds]
