@@ -197,6 +197,14 @@ async def u(service) -> Understander:
     # in a child's case the parent "som slog" her first in the question is not the person
     ("mamman som slog dottern (7 år) har flyttat till Göteborg, vad händer nu med flickan? "
      "Orsa", {"age": 7, "group": "barn", "uses_violence": False}),
+    # a bare number set apart by commas is the age of the one named last before it
+    ("Patient on the ward, 67, says her son takes all her money, Hedemora",
+     {"age": 67, "group": "aldre", "gender": "kvinna"}),
+    ("kvinna från Idre, 52, maken hotar henne och hon vågar inte åka hem",
+     {"age": 52, "group": "vuxen", "gender": "kvinna"}),
+    # a time or a room number is no age
+    ("hon ringde kl 23, sambon hade slagit henne, Mora", {"age": None}),
+    ("patienten i rum 12, säger att maken slår henne, Falun", {"age": None}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

@@ -185,7 +185,8 @@ class Understander:
         analysis = self.topics.analyse(query, skip)
         toks = tokens(query)
         starts = frozenset(sentence_starts(query, SENTENCE_ENDS))
-        found = persons.mentions(toks, self.person_words.at(query), analysis.ages, skip, starts)
+        found = persons.mentions(toks, self.person_words.at(query), analysis.ages, skip, starts,
+                                 analysis.apart)
         return Reading(query, had_number, hits, skip, analysis, toks, found,
                        analysis.concepts_at(), starts)
 

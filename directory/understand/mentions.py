@@ -142,10 +142,12 @@ class Mention:
 
 
 def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int]],
-             skip: frozenset[int], starts: Collection[int] = ()) -> list[Mention]:
+             skip: frozenset[int], starts: Collection[int] = (),
+             apart: Collection[int] = ()) -> list[Mention]:
     """Every person the question mentions, in order, with the role the grammar gives it.
 
-    `at` maps a token index to the lexicon concepts found there; `ages` are (age, index).
+    `at` maps a token index to the lexicon concepts found there; `ages` are (age, index),
+    those at `apart` a bare number set apart by commas.
     """
     found: list[Mention] = []
     age_at = {i: a for a, i in ages}
@@ -210,6 +212,7 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
                              patient=PATIENT in concepts,
                              partner=(couple and not owned(toks, i)) or companion,
                              couple=couple, grade=grade))
+    found = _merge_apart_ages(found, apart, starts)
     found, consumed = _merge_ages(toks, found, starts)
     found = _merge_said_groups(toks, found)
     people_at = {m.index for m in found if not m.possessor and (m.gender or m.patient)}
@@ -285,6 +288,23 @@ def _is_agent(toks: list[str], at: dict[int, set[str]], cue: int, m: Mention) ->
     while j >= 0 and toks[j] in SKIPPABLE:
         j -= 1
     return j < 0 or "offer" in at.get(j, set()) or "slar" in at.get(j, set())
+
+
+def _merge_apart_ages(found: list[Mention], apart: Collection[int], starts: Collection[int]
+                      ) -> list[Mention]:
+    """"Patient in the ER, 34, says her husband …", "kvinna från Nås, 41, …": a bare number
+    set apart by commas is the age of the person named last before it in its sentence."""
+    out: list[Mention] = []
+    for m in found:
+        if m.index in apart and m.gender is None and m.group is None:
+            sentence = max((s for s in starts if s <= m.index), default=0)
+            before = [p for p in out if sentence <= p.index and p.age is None
+                      and not p.possessor and not p.relation]
+            if before:
+                before[-1].age = m.age
+                continue
+        out.append(m)
+    return out
 
 
 def _merge_said_groups(toks: list[str], found: list[Mention]) -> list[Mention]:

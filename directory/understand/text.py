@@ -78,6 +78,19 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+def set_apart(text: str) -> set[int]:
+    """Indices of the tokens that stand alone between commas (", 34," or ", 34." or ", 34"
+    at the end): a number so set apart after a person is that person's age."""
+    text = unicodedata.normalize("NFC", text)
+    out = set()
+    for n, m in enumerate(_TOKEN.finditer(text)):
+        before = text[:m.start()].rstrip()
+        after = text[m.end():].lstrip()
+        if before.endswith(",") and (not after or after[0] in ",.;"):
+            out.add(n)
+    return out
+
+
 def words(text: str) -> list[str]:
     """Casefolded tokens with å/ä/ö kept, aligned one to one with `tokens(text)`."""
     return _TOKEN.findall(unicodedata.normalize("NFC", text).casefold())

@@ -16,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA  # a swap of two letters is one typo ("barnahsu")
 
 from directory.model import Lexicon
-from directory.understand.text import fold, is_stop, stem, stem_word, tokens, words
+from directory.understand.text import fold, is_stop, set_apart, stem, stem_word, tokens, words
 
 PHRASE_WEIGHT = 1.0  # a phrase naming the situation, plus a bit per extra word
 PHRASE_EXTRA = 0.25
@@ -66,6 +66,7 @@ _AGE = re.compile(
     r"|ten)\b(?!\s*(?:min|minuter|timmar|dagar|veckor|manader|kr|kronor|ganger|minutes|"
     r"hours|days|weeks|months|times|barn|children|kids))")
 GRADE_TO_AGE = 6  # grundskolan's year 1 is the year a child turns seven
+MOST_AGE_APART = 110  # "kvinna från Nås, 41, …": a bare number set apart is an age up to this
 _AGO = re.compile(r"\s*(?:sedan|sen|tillbaka|ago|back)\b")
 _FOR_A_TIME = frozenset({"i", "in", "for", "under", "sedan", "since", "over"})
 _YEARS = frozenset({"ar", "year", "years", "yr", "yrs"})
@@ -92,6 +93,7 @@ class Analysis:
     evidence: dict[str, str] = field(default_factory=dict)  # concept/topic -> word that hit
     positions: dict[str, list[int]] = field(default_factory=dict)  # concept -> token indices
     ages: list[tuple[int, int]] = field(default_factory=list)  # (age, token index)
+    apart: frozenset[int] = frozenset()  # of those, a number set apart by commas: ", 34,"
     covered: set[int] = field(default_factory=set)  # token indices some term matched
     situation: float = 0.0  # strongest evidence that is not only "who"
     beyond_names: float = 0.0  # the same, leaving out services named by name
@@ -321,6 +323,10 @@ class TopicMatcher:
         a = Analysis()
         toks, ws = tokens(text), words(text)
         a.ages = find_ages(toks, skip)
+        said = {i for _, i in a.ages}
+        a.apart = frozenset(i for i in set_apart(text) if i not in said and i not in skip and (
+            toks[i].isdecimal() and 0 < int(toks[i]) <= MOST_AGE_APART))
+        a.ages += [(int(toks[i]), i) for i in sorted(a.apart)]
         ages = [age for age, _ in a.ages]
         for age, i in a.ages:
             for lo, hi, concepts in AGE_CONCEPTS:
