@@ -202,6 +202,11 @@ async def u(service) -> Understander:
      {"age": 67, "group": "aldre", "gender": "kvinna"}),
     ("kvinna från Idre, 52, maken hotar henne och hon vågar inte åka hem",
      {"age": 52, "group": "vuxen", "gender": "kvinna"}),
+    # a unit for girls or women asked for by name, nobody's gender said: hers
+    ("Tjejjouren Siljan, går det att chatta i kväll? 13-åring som kontrolleras av en äldre "
+     "kille", {"age": 13, "gender": "kvinna"}),
+    ("kvinnojouren i Ludvika, vår patient behöver någon att prata med", {"gender": "kvinna"}),
+    ("tjejjouren, kan de hjälpa en kille på 15?", {"gender": "man"}),  # said otherwise
     # a time or a room number is no age
     ("hon ringde kl 23, sambon hade slagit henne, Mora", {"age": None}),
     ("patienten i rum 12, säger att maken slår henne, Falun", {"age": None}),
