@@ -178,6 +178,13 @@ async def test_a_unit_asked_for_the_whole_region_lists_each_one_when_it_has_none
     assert len({s["organisation"] for s in shelters}) >= 5
 
 
+async def test_an_english_abbreviation_opening_the_question_is_asked_for(service):
+    """"ER at …" opens the question: "er" is a Swedish stop word, the unit's name is not."""
+    a = (await service.ask("ER at Falun hospital, do they take photos of injuries? Woman "
+                           "beaten by her boyfriend", OFFICE)).to_json()
+    assert a["route"][0]["kind"] == "akutmottagning"
+
+
 async def test_a_unit_that_was_to_ring_back_is_not_asked_for(service):
     """"Socialtjänsten … skulle ringa tillbaka": already contacted, closed now; the route
     says what is open (a cue after the unit counts only within its own sentence)."""

@@ -38,8 +38,8 @@ def asks_for(r: Reading, named: list[NamedUnit]) -> bool:
     at = r.at
     units = sorted(i for c, where in a.positions.items()
                    if c.startswith((KIND_PREFIX, ROLE_PREFIX)) for i in where)
-    first_word = next((i for i, t in enumerate(r.toks)
-                       if i not in r.skip and not is_stop(t) and len(t) > 1), None)
+    first_word = next((i for i, t in enumerate(r.toks) if i not in r.skip and len(t) > 1 and (
+        not is_stop(t) or i in units)), None)  # "ER at Mora …": a unit's name is a word
     text = unicodedata.normalize("NFC", r.query)
     found = list(WORD.finditer(text))
     spans = [m.end() for m in found]
