@@ -304,6 +304,8 @@ def test_filming_someone_is_no_film_on_a_screen(u):
 @pytest.mark.parametrize("question", [
     "vem kontaktar jag i en sån här situation? Orsa",  # a situation pointed at, not told
     "vet inte vart jag ska ringa om den här brukaren",  # a "not" says nothing more
+    "Vem ringer jag om en knepig situation med en brukare i Säter?",
+    "fick ett konstigt samtal från en granne i går, vem tar hand om sånt? Orsa",  # odd
 ])
 def test_a_situation_not_told_is_asked_about(u, question):
     x = u.understand(question)
