@@ -268,6 +268,21 @@ async def test_a_parent_who_hits_a_child_and_asks_for_help_is_the_person(service
     assert child["understood"]["person"]["uses_violence"] is False
 
 
+async def test_a_parent_who_hit_their_son_or_daughter_no_age_said_puts_the_child_first(service):
+    """"Pappan … har slagit sin son": a child is the victim until an age says otherwise, so
+    the report about the child comes first; a grown son said so is not."""
+    from directory.ask import parse_moment
+
+    office = parse_moment("2026-11-24T10:15:00+01:00")
+    a = (await service.ask("Pappan berättar att han har slagit sin son flera gånger och vill ha "
+                           "hjälp att sluta, Leksand", office)).to_json()
+    assert a["understood"]["person"]["uses_violence"] is True
+    assert a["route"][0]["kind"] == "socialtjanst-barn"
+    grown = (await service.ask("Pappan berättar att han har slagit sin son 34 år och vill ha "
+                               "hjälp att sluta, Leksand", office)).to_json()
+    assert grown["route"][0]["kind"] != "socialtjanst-barn"
+
+
 @pytest.mark.parametrize("question", [
     "han tar alla hennes pengar och hon får inte träffa sina vänner, Orsa",
     "han ringer henne hela tiden trots kontaktförbud, Leksand",

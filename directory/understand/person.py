@@ -42,6 +42,18 @@ def _is_child(m: Mention) -> bool:
     return m.group == CHILD or (m.age is not None and m.age < ADULT_FROM)
 
 
+PARENT, OFFSPRING = "foralder", "sondotter"  # the lexicon's "mamma", "pappa"; "dottern", "sonen"
+
+
+def _own_child_harmed(found: list[Mention], chosen: Mention | None,
+                      concepts: dict[str, float]) -> bool:
+    """"En mamma … har slagit sin dotter": a parent's son or daughter harmed, no age said,
+    is taken for a child (the contract: then the report about the child comes first)."""
+    return concepts.get(PARENT, 0.0) >= 0.9 and concepts.get(OFFSPRING, 0.0) >= 0.9 and any(
+        m.harmed and m.relation and m.group is None and m.age is None
+        for m in found if m is not chosen)
+
+
 def _is_older(m: Mention) -> bool:
     return not m.possessor and (m.group == OLDER and m.age is None or (
         m.age is not None and m.age >= OLDER_FROM))
@@ -139,7 +151,8 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
             group = ADULT  # "man … vill ha hjälp att sluta slå": nothing says younger
     child_harmed = uses_violence and (
         concepts.get("barn", 0.0) >= 0.9
-        or any(_is_child(m) for m in found if m is not chosen and not m.possessor))
+        or any(_is_child(m) for m in found if m is not chosen and not m.possessor)
+        or _own_child_harmed(found, chosen, concepts))
     return Person(age=age, group=group, gender=gender, uses_violence=uses_violence,
                   child_harmed=child_harmed)
 
