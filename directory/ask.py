@@ -12,6 +12,7 @@ from directory.clarify import Clarification
 from directory.guidance import Guidance, guide
 from directory.hours import STOCKHOLM
 from directory.labels import DEMO_NOTICE
+from directory.model import NamedUnit
 from directory.recent import Recent
 from directory.routing import Pick, Route, RouteStep, first_differs, route
 from directory.snapshot import Directory
@@ -153,6 +154,8 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
     # The municipality first: without it, two topics' first contacts can only be compared
     # among regional units; once it is given, a topic too close to call is asked next.
     unknown_place = u.municipality is None and not u.danger
+    if unknown_place and u.asks_for_named:
+        u.named = _few_listed(d, u.named)
     # A case that belongs to a municipality (a report about a child) is asked for it even
     # when the first contact is the same everywhere, unless a unit was asked for by name.
     belongs = topic_obj.ask_municipality and not u.asks_for_named
@@ -182,11 +185,23 @@ def _route(d: Directory, u: Understanding, topic: str, municipality: str | None,
                  named=tuple(u.named), named_first=u.asks_for_named)
 
 
+FEW_TO_LIST = 3  # "tjejjouren, …" with no place: the region's few of a kind, listed
+
+
+def _few_listed(d: Directory, named: list[NamedUnit]) -> list[NamedUnit]:
+    """A kind asked for by name with no place, which the region has no unit of its own of
+    but only a few local ones ("tjejjouren" - two chat lines): list them all, as for the
+    whole region, rather than ask which municipality; many (women's shelters) are asked."""
+    return [dataclasses.replace(n, region=True) if not n.role and not n.region and (
+        n.kind in d.kinds) and not d.everywhere.get(n.kind) and (
+        0 < len(d.across(n.kind)) <= FEW_TO_LIST) else n for n in named]
+
+
 def _regional_unit_asked(d: Directory, u: Understanding, at: dt.datetime) -> bool:
     """"Kvinnofridssamordnare i regionen", "tjejjour i Dalarna": a unit asked for by name
     for the whole region is answered by the region's own unit of that kind, when there is
     one, rather than asked which municipality."""
-    if not (u.asks_for_named and u.region_wide and u.topic):
+    if not (u.asks_for_named and any(n.region for n in u.named) and u.topic):
         return False
     first = _first_kind_of(_route(d, u, u.topic, None, at))
     return first is not None and first in {n.kind for n in u.named}

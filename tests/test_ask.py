@@ -178,6 +178,17 @@ async def test_a_unit_asked_for_the_whole_region_lists_each_one_when_it_has_none
     assert len({s["organisation"] for s in shelters}) >= 5
 
 
+async def test_a_unit_of_which_the_region_has_a_few_is_listed_when_no_place_is_said(service):
+    """No place said: the two tjejjourer are listed rather than asking which municipality;
+    of women's shelters, which are many and local, the municipality is asked."""
+    a = (await service.ask("tjejjouren? en tjej på 15 vill chatta med någon om sin pojkvän",
+                           OFFICE)).to_json()
+    assert a["clarify"] is None
+    assert [s["kind"] for s in a["route"]][:2] == ["tjejjour", "tjejjour"]
+    b = (await service.ask("kvinnojouren, hur når jag dem?", OFFICE)).to_json()
+    assert b["clarify"]["field"] == "municipality"
+
+
 async def test_an_english_abbreviation_opening_the_question_is_asked_for(service):
     """"ER at …" opens the question: "er" is a Swedish stop word, the unit's name is not."""
     a = (await service.ask("ER at Falun hospital, do they take photos of injuries? Woman "
