@@ -121,6 +121,8 @@ async def test_immediate_danger_puts_112_first(service, question):
     "8-åringen såg styvpappan slå mamman och nu vaknar hon och skriker varje natt, Orsa",
     # where she is, not where he is: she waits, afraid to go home to him
     "Tjejen sitter i väntrummet och törs inte åka hem till pojkvännen, Ludvika",
+    # her mother coming, the boyfriend harmed: the scene and its urgency are hers
+    "tjej 16 år slagen av pojkvännen i går, mamman är på väg hit för att hämta henne, Falun",
     # months ago
     "hon fick en kniv mot halsen för ett halvår sen av exet, vill prata med någon nu, Mora",
     "he threatened her with a gun a few months ago, she wants counselling now, Falun",

@@ -41,6 +41,8 @@ SCENE = frozenset({NOW_CONCEPT, RIGHT_NOW, "pavag", "narvarande", "utanfor", "va
 # the danger head's probability from which it is heeded; chosen by running blind sets again
 # as they were before anything was learnt from them (docs/understanding.md)
 DANGER_FROM = 0.3
+SCENE_SPAN = 2  # "är på väg hit": a word of urgency this near a scene word is its phrase
+PARENT = "foralder"  # the lexicon's "mamma", "pappa", "parents"
 SUBJECT_REACH = 4  # "kvinna från Insjön sitter i väntrummet": the person this near before
 CALM = "lugnt"  # "känner sig trygg", "nothing is happening now": said to be calm now
 TONIGHT = "ikvall"  # "i natt", "tonight": a time that is hours away at most
@@ -120,9 +122,14 @@ def _own_scenes(a: Analysis, found: Sequence[Mention], sentence: list[int],
             if not before:
                 continue
             subject = before[-1]
+            said = (at or {}).get(subject.index, set())
+            if PARENT in said and not subject.harms and any(
+                    o.harms and o.couple for o in people if o is not subject):
+                out.add(p)  # "pojkvännen knuffade henne … her parents are on their way":
+                continue  # her parents coming, the partner harmed
             # "pappan har kommit upp": a partner or relative is who may harm; "kvinnan",
             # "tjejen", "hon" the one the question is about
-            if subject.harms or not subject.gender or (at or {}).get(subject.index, set()) & kin:
+            if subject.harms or not subject.gender or said & kin:
                 continue
             if any(o.gender and o.gender != subject.gender and (o.harms or o.couple or o.relation)
                    for o in people if o is not subject):
@@ -133,8 +140,9 @@ def _own_scenes(a: Analysis, found: Sequence[Mention], sentence: list[int],
 def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int],
            habits: frozenset[int], own: frozenset[int] = frozenset()) -> bool:
     def counts(concept: str, p: int) -> bool:
-        if p in own and concept in SCENE:
-            return False
+        if (p in own and concept in SCENE) or (concept == URGENT and any(
+                abs(p - o) <= SCENE_SPAN for o in own)):
+            return False  # the scene is hers, and so is its urgency ("är på väg hit")
         if concept == KILL and any(t in REFLEXIVE for t in toks[p + 1:p + 3]):
             return False  # "ta livet av sig", "kill himself": not a threat to another
         if concept == SAYS and _on_a_condition(toks, p, 10):
