@@ -78,15 +78,22 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
-def set_apart(text: str) -> set[int]:
-    """Indices of the tokens that stand alone between commas (", 34," or ", 34." or ", 34"
-    at the end): a number so set apart after a person is that person's age."""
+def numbers_set_apart(text: str) -> set[int]:
+    """Indices of the number tokens that stand alone between commas (", 34," or ", 34." or
+    ", 34" at the end): a number so set apart after a person is that person's age."""
+    if "," not in text:
+        return set()
     text = unicodedata.normalize("NFC", text)
     out = set()
     for n, m in enumerate(_TOKEN.finditer(text)):
-        before = text[:m.start()].rstrip()
-        after = text[m.end():].lstrip()
-        if before.endswith(",") and (not after or after[0] in ",.;"):
+        if not m.group().isdecimal():
+            continue
+        j, k = m.start() - 1, m.end()
+        while j >= 0 and text[j].isspace():
+            j -= 1
+        while k < len(text) and text[k].isspace():
+            k += 1
+        if j >= 0 and text[j] == "," and (k == len(text) or text[k] in ",.;"):
             out.add(n)
     return out
 

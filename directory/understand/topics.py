@@ -16,7 +16,15 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA  # a swap of two letters is one typo ("barnahsu")
 
 from directory.model import Lexicon
-from directory.understand.text import fold, is_stop, set_apart, stem, stem_word, tokens, words
+from directory.understand.text import (
+    fold,
+    is_stop,
+    numbers_set_apart,
+    stem,
+    stem_word,
+    tokens,
+    words,
+)
 
 PHRASE_WEIGHT = 1.0  # a phrase naming the situation, plus a bit per extra word
 PHRASE_EXTRA = 0.25
@@ -324,8 +332,8 @@ class TopicMatcher:
         toks, ws = tokens(text), words(text)
         a.ages = find_ages(toks, skip)
         said = {i for _, i in a.ages}
-        a.apart = frozenset(i for i in set_apart(text) if i not in said and i not in skip and (
-            toks[i].isdecimal() and 0 < int(toks[i]) <= MOST_AGE_APART))
+        a.apart = frozenset(i for i in numbers_set_apart(text) if i not in said
+                            and i not in skip and 0 < int(toks[i]) <= MOST_AGE_APART)
         a.ages += [(int(toks[i]), i) for i in sorted(a.apart)]
         ages = [age for age, _ in a.ages]
         for age, i in a.ages:
