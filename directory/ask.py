@@ -143,6 +143,10 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
         u.person = understander.person_for(u)
     if municipality and municipality in d.municipalities:
         u.municipality, u.municipality_from, u.municipality_options = municipality, "question", []
+    if u.asks_for_named and u.person.gender is None and not u.person.uses_violence:
+        # "tjejjouren i Falun, 15-åring som …": a unit for girls asked for, for her
+        gender = next((g for n in u.named if (g := d.one_gender(n.kind, n.role))), None)
+        u.person = dataclasses.replace(u.person, gender=gender) if gender else u.person
     answer = Answer(u, at.astimezone(STOCKHOLM))
     if u.topic is None:
         if u.vague:  # "Mora, vem ska jag ringa?": ask what it is about rather than guess
@@ -194,7 +198,7 @@ def _few_listed(d: Directory, named: list[NamedUnit]) -> list[NamedUnit]:
     whole region, rather than ask which municipality; many (women's shelters) are asked."""
     return [dataclasses.replace(n, region=True) if not n.role and not n.region and (
         n.kind in d.kinds) and not d.everywhere.get(n.kind) and (
-        0 < len(d.across(n.kind)) <= FEW_TO_LIST) else n for n in named]
+        d.has_few(n.kind, FEW_TO_LIST)) else n for n in named]
 
 
 def _regional_unit_asked(d: Directory, u: Understanding, at: dt.datetime) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from itertools import islice
 
 from directory.freshness import Freshness, freshness
 from directory.hours import STOCKHOLM
@@ -19,6 +20,7 @@ from directory.vocabulary import PERPETRATOR_TAG, Status
 PERSON_TAG_SET = frozenset(PERSON_TAGS)
 DANGER_WHY = "Akut fara: ring 112 först, sedan vidare enligt kontaktvägen nedan."
 NAMED_WHY = "Den verksamhet du frågade efter."
+REGION_MOST = 10  # units of a kind listed for "the whole region" (the answer's cap too)
 OPEN_INSTEAD_WHY = "Öppet nu för samma behov medan verksamheten du frågade efter är stängd."
 
 
@@ -363,9 +365,9 @@ def _named_steps(d: Directory, unit: NamedUnit, steps: list[Pick],
     if roles or not (unit.region and municipality is None):
         return [Pick(role, NAMED_WHY, is_open(role)) for role in roles[:1]]
     # asked for the whole region, which has no unit of its own: each one in the region
-    across = d.across(unit.kind)
-    serving = [r for r in across if r.serves_person(person)] or [
-        r for r in across if r.serves_person(anyone)]
+    serving = list(islice((r for r in d.across(unit.kind) if r.serves_person(person)),
+                          REGION_MOST)) or list(islice(
+        (r for r in d.across(unit.kind) if r.serves_person(anyone)), REGION_MOST))
     return [Pick(role, NAMED_WHY, is_open(role)) for role in serving]
 
 

@@ -10,6 +10,7 @@ import bisect
 import copy
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,7 @@ class Directory:
     # dataclasses.replace): (kind, municipality) -> roles nearest first; the same as
     # "briefs" per person (below); each role's opening key; open keys per minute.
     _nearest: dict[tuple[str, str], list[Role]] = field(init=False, repr=False)
+    _one_gender: dict[str, str | None] = field(init=False, repr=False)  # kind -> one_gender
     _briefs: dict[tuple[str, str], dict[tuple[str | None, str | None] | None,
                                         tuple[tuple[int, Role], ...]]] = field(
         init=False, repr=False)
@@ -90,7 +92,7 @@ class Directory:
 
     def forget_derived(self) -> None:
         """Drop what is derived on demand (a copy whose indexes will change starts so)."""
-        self._nearest, self._briefs, self._open_keys = {}, {}, {}
+        self._nearest, self._briefs, self._open_keys, self._one_gender = {}, {}, {}, {}
         self._schedules, self._schedule_list, self._moments = {}, [], {}
         self.remembered = {}
 
@@ -140,6 +142,7 @@ class Directory:
         self._index(role, in_place=True)
 
     def _forget(self, kind: str, area: frozenset[str]) -> None:
+        self._one_gender.pop(kind, None)
         for m in area:
             self._nearest.pop((kind, m), None)
             self._briefs.pop((kind, m), None)
@@ -155,10 +158,39 @@ class Directory:
                                                 key=lambda r: len(areas.get(r.id, ())))
         return found
 
-    def across(self, kind: str) -> list[Role]:
+    def across(self, kind: str) -> Iterator[Role]:
         """The active roles of a kind serving any municipality, each once, in the order of
-        the municipalities: "tjejjour i Dalarna" where the region has no unit of its own."""
-        return list(dict.fromkeys(r for m in self.municipalities for r in self.nearest(kind, m)))
+        the municipalities ("tjejjour i Dalarna" where the region has no unit of its own);
+        lazily, so that taking the first few costs a few lookups however many there are."""
+        seen: set[str] = set()
+        for m in self.municipalities:
+            for r in self.nearest(kind, m):
+                if r.id not in seen:
+                    seen.add(r.id)
+                    yield r
+
+    def one_gender(self, kind: str, role_id: str | None = None) -> str | None:
+        """The one gender a role, or every active role of a kind, serves (a tjejjour, a
+        women's shelter), else None. A kind's answer is kept until one of its roles changes."""
+        if role_id is not None:
+            role = self.roles.get(role_id)
+            return role.genders[0] if role is not None and len(role.genders) == 1 else None
+        if kind not in self._one_gender:
+            said = {tuple(sorted(r.genders)) for r in self.roles.values()
+                    if r.kind == kind and r.status != Status.INACTIVE}
+            self._one_gender[kind] = next(iter(said))[0] if len(said) == 1 and len(
+                next(iter(said))) == 1 else None
+        return self._one_gender[kind]
+
+    def has_few(self, kind: str, most: int) -> bool:
+        """Does the region have at least one and at most `most` roles of a kind? Stops as
+        soon as it has seen more: a few lookups however many roles a kind has."""
+        seen: set[str] = set()
+        for m in self.municipalities:
+            seen.update(r.id for r in self.by_kind_area.get((kind, m), ()))
+            if len(seen) > most:
+                return False
+        return bool(seen)
 
     def brief(self, kind: str, municipality: str, person: Person | None,
               is_open: OpenAt) -> list[Role]:

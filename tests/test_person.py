@@ -202,11 +202,6 @@ async def u(service) -> Understander:
      {"age": 67, "group": "aldre", "gender": "kvinna"}),
     ("kvinna från Idre, 52, maken hotar henne och hon vågar inte åka hem",
      {"age": 52, "group": "vuxen", "gender": "kvinna"}),
-    # a unit for girls or women asked for by name, nobody's gender said: hers
-    ("Tjejjouren Siljan, går det att chatta i kväll? 13-åring som kontrolleras av en äldre "
-     "kille", {"age": 13, "gender": "kvinna"}),
-    ("kvinnojouren i Ludvika, vår patient behöver någon att prata med", {"gender": "kvinna"}),
-    ("tjejjouren, kan de hjälpa en kille på 15?", {"gender": "man"}),  # said otherwise
     # a time or a room number is no age
     ("hon ringde kl 23, sambon hade slagit henne, Mora", {"age": None}),
     ("patienten i rum 12, säger att maken slår henne, Falun", {"age": None}),
@@ -266,6 +261,39 @@ async def test_a_parent_who_hits_a_child_and_asks_for_help_is_the_person(service
                                "det ska sluta, Mora", office)).to_json()
     assert child["understood"]["person"]["group"] == "barn"
     assert child["understood"]["person"]["uses_violence"] is False
+
+
+@pytest.mark.parametrize("question, gender", [
+    ("kvinnojouren i Ludvika, vår patient behöver någon att prata med", "kvinna"),
+    ("Tjejjouren Siljan, går det att chatta i kväll? 13-åring som kontrolleras av en äldre "
+     "kille", "kvinna"),
+    ("tjejjouren, kan de hjälpa en kille på 15?", "man"),  # said otherwise
+])
+async def test_a_unit_for_one_gender_asked_for_gives_the_person_that_gender(service, question,
+                                                                            gender):
+    """A unit for girls or women asked for by name, nobody's gender said: hers (from the
+    roles' own genders in the directory, as they are now)."""
+    from directory.ask import parse_moment
+
+    a = (await service.ask(question, parse_moment("2026-11-24T10:15:00+01:00"))).to_json()
+    assert a["understood"]["person"]["gender"] == gender
+
+
+async def test_a_units_gender_is_read_from_the_directory_as_it_is_now(service):
+    """Both tjejjourer opened to boys too: "tjejjouren" no longer says the person's gender."""
+    from dataclasses import replace
+
+    from directory.ask import parse_moment
+
+    office = parse_moment("2026-11-24T10:15:00+01:00")
+    question = "tjejjouren i Rättvik, en 15-åring blir hotad av sitt ex"
+    before = (await service.ask(question, office)).to_json()
+    assert before["understood"]["person"]["gender"] == "kvinna"
+    roles = (await service.directory()).roles
+    for role_id in ("tjejjour-dalarna", "tjejjour-siljan"):
+        await service.store.save_role(replace(roles[role_id], genders=("kvinna", "man")), "test")
+    after = (await service.ask(question, office)).to_json()
+    assert after["understood"]["person"]["gender"] is None
 
 
 async def test_a_parent_who_hit_their_son_or_daughter_no_age_said_puts_the_child_first(service):

@@ -7,7 +7,6 @@ can add a synonym or a locality without a release.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -45,7 +44,7 @@ from directory.understand.topics import (
     Analysis,
     TopicMatcher,
 )
-from directory.vocabulary import PERPETRATOR_TAG, Group, Status
+from directory.vocabulary import PERPETRATOR_TAG, Group
 
 if TYPE_CHECKING:  # the snapshot imports the place finder from this package
     from directory.snapshot import Directory
@@ -135,23 +134,6 @@ def _confidence(best: float, second: float) -> float:
     return round((1 - math.exp(-best)) * (0.5 + 0.5 * margin), 2)
 
 
-def _one_gender(directory: Directory) -> dict[str, str]:
-    """Role id or kind -> the one gender it serves, where every active role of it serves
-    only that one (a tjejjour, a women's shelter): asked for by name, it says the person's."""
-    per: dict[str, set[tuple[str, ...]]] = {}
-    out: dict[str, str] = {}
-    for r in directory.roles.values():
-        if r.status == Status.INACTIVE:
-            continue
-        genders = tuple(sorted(r.genders))
-        per.setdefault(r.kind, set()).add(genders)
-        if len(genders) == 1:
-            out[r.id] = genders[0]
-    out.update({kind: g[0] for kind, (g,) in ((k, tuple(v)) for k, v in per.items()
-                                              if len(v) == 1) if len(g) == 1})
-    return out
-
-
 class Understander:
     """Built once per directory generation; cheap to call."""
 
@@ -173,8 +155,6 @@ class Understander:
                                  if t.about == Group.CHILD), None)
         self.for_children = {r.id for r in directory.roles.values()
                              if tuple(r.groups) == (Group.CHILD,)}
-        # the one gender a named unit serves, when all of it serves one ("tjejjouren")
-        self.one_gender = _one_gender(directory)
         self.kinds = frozenset(directory.kinds)
         self.kind_topics = {k.slug: k.topic for k in directory.kinds.values() if k.topic}
         self.danger_rules = directory.lexicon.danger
@@ -299,10 +279,6 @@ class Understander:
                 r.found, analysis.concepts):  # the parent who hits, asking for help
             person = persons.choose(r.found, analysis.ages, PERPETRATOR_TAG, analysis.concepts)
         person = persons.seconded(person, heads)
-        if asks_for_named and person.gender is None and not person.uses_violence:
-            # "tjejjouren i Falun, 15-åring som …": a unit for girls asked for her
-            gender = next((self.one_gender.get(n.role or n.kind) for n in named), None)
-            person = dataclasses.replace(person, gender=gender) if gender else person
         vague = bare
         said = analysis.concepts
         if topic is None and not danger and not bare and (
