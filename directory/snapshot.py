@@ -176,11 +176,19 @@ class Directory:
             role = self.roles.get(role_id)
             return role.genders[0] if role is not None and len(role.genders) == 1 else None
         if kind not in self._one_gender:
-            said = {tuple(sorted(r.genders)) for r in self.roles.values()
-                    if r.kind == kind and r.status != Status.INACTIVE}
-            self._one_gender[kind] = next(iter(said))[0] if len(said) == 1 and len(
-                next(iter(said))) == 1 else None
+            self._one_gender[kind] = self._gender_of_kind(kind)
         return self._one_gender[kind]
+
+    def _gender_of_kind(self, kind: str) -> str | None:
+        one: tuple[str, ...] | None = None
+        for roles in [self.everywhere.get(kind, [])] + [
+                self.by_kind_area.get((kind, m), []) for m in self.municipalities]:
+            for r in roles:
+                if one is None:
+                    one = tuple(sorted(r.genders))
+                elif tuple(sorted(r.genders)) != one:
+                    return None  # stops at the first role that serves otherwise
+        return one[0] if one is not None and len(one) == 1 else None
 
     def has_few(self, kind: str, most: int) -> bool:
         """Does the region have at least one and at most `most` roles of a kind? Stops as
