@@ -4,10 +4,10 @@ import pytest
 
 from directory.model import Person
 from directory.understand import Understander
+from directory.understand.ages import find_ages
 from directory.understand.model import MAN_HEAD
 from directory.understand.person import PERSON_SURE, seconded
 from directory.understand.text import tokens
-from directory.understand.topics import find_ages
 
 
 @pytest.fixture

@@ -1,0 +1,81 @@
+"""Ages said in a question: "17 år", "17-åring", "femåringen", "hon är 17", "aged 15",
+"åk 7", "3 månader", and a bare number set apart after a person ("kvinna, 41, …")."""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "noll ett tva tre fyra fem sex sju atta nio tio elva tolv tretton fjorton femton sexton "
+    "sjutton arton nitton".split())} | {"en": 1, "one": 1, "two": 2, "three": 3, "four": 4,
+                                         "five": 5, "six": 6, "seven": 7, "eight": 8,
+                                         "nine": 9, "ten": 10} | {w: i for i, w in enumerate(
+    # not "eleven": folded Swedish for "the pupil" ("eleven är 12 år")
+    "twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(), 12)}
+_TEENS = "elva|tolv|tretton|fjorton|femton|sexton|sjutton|arton|nitton"  # "sin son, sexton"
+# "17 år", "17-åring", "femåringen", "hon är 17", "tjej 16", "aged 15" (folded text)
+_AGE = re.compile(
+    r"\b(?P<n1>\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s*"
+    r"(?P<unit>ar|aring|aringen|aringar|arig|ariga|arige|ring|ringen|rig|riga|rige|"
+    r"years?|yrs?|yo|y o|year old|years old|manad|manader|manaders|manadsgammal|months?|"
+    r"month old|veckor|veckors|veckogammal|weeks?|week old|"
+    r"arsaldern)\b"
+    # "har fyllt 18", "she's 79", "who's 20"
+    r"|\b(?:ar|is|aged?|fyllt|turned|she\s+s|he\s+s|who\s+s|"
+    r"kille|killen|tjej|tjejen|flicka|flickan|pojke|pojken|pat|patient|"
+    r"barn|barnet|son|sonen|dotter|dottern|elev|eleven|girl|boy|student|studenten)\s+"
+    r"(?:pa\s+)?(?P<n2>\d{1,2}|" + _TEENS + r")\b"
+    r"(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|kr|kronor|ggr|ganger|st|procent|minutes|"
+    r"hours|days|times))"
+    # "pappa 45 blir slagen", "kvinna 34": an adult's age as a bare two-digit number
+    r"|\b(?:kvinna|kvinnan|man|mannen|mamma|mamman|pappa|pappan|make|maken|fru|frun|guy|lady|"
+    r"brukare|brukaren|anhorig|anhorige|maka|makan|hustru|hustrun|woman|kv)\s+"
+    r"(?:pa\s+)?(?P<n3>\d{2})\b"
+    r"(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|ar|kr|kronor|ggr|ganger|st|procent|"
+    r"minutes|hours|days|times))"
+    # "a girl of 15", "a man of 70"
+    r"|\b(?:girl|boy|woman|man|child|kid|son|daughter|patient|pupil|student)\s+of\s+"
+    r"(?P<n4>\d{1,3})\b"
+    # "tjej i åk 8", "årskurs 3": a school year of grundskolan, the age is the year + 6
+    r"|\b(?:ak|arskurs)\s*(?P<grade>[1-9])\b"
+    # "hon är sju", "she is seven": a small number word said of a pronoun (not "klockan
+    # är sju")
+    r"|\b(?:hon|han|hen|she\s+is|he\s+is|she\s+s|he\s+s)\s+(?:ar\s+)?"
+    r"(?P<n5>tva|tre|fyra|fem|sex|sju|atta|nio|tio|two|three|four|five|six|seven|eight|nine"
+    r"|ten)\b(?!\s*(?:min|minuter|timmar|dagar|veckor|manader|kr|kronor|ganger|minutes|"
+    r"hours|days|weeks|months|times|barn|children|kids))")
+GRADE_TO_AGE = 6  # grundskolan's year 1 is the year a child turns seven
+MOST_AGE_APART = 110  # "kvinna från Nås, 41, …": a bare number set apart is an age up to this
+_AGO = re.compile(r"\s*(?:sedan|sen|tillbaka|ago|back)\b")
+_FOR_A_TIME = frozenset({"i", "in", "for", "under", "sedan", "since", "over"})
+_YEARS = frozenset({"ar", "year", "years", "yr", "yrs"})
+
+
+def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+    """(age, token index) for "17 år", "17-åring", "femåringen", "hon är 17", "aged 15"."""
+    kept = [(i, t) for i, t in enumerate(toks) if i not in skip]
+    text, starts = "", []
+    for i, t in kept:
+        starts.append((len(text), i))
+        text += t + " "
+    out = []
+
+    def token_at(pos: int) -> int:
+        return max((i for start, i in starts if start <= pos), default=0)
+
+    for m in _AGE.finditer(text):
+        if m.group("grade"):
+            out.append((int(m.group("grade")) + GRADE_TO_AGE, token_at(m.start("grade"))))
+            continue
+        raw = m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5")
+        age = int(raw) if raw.isdecimal() else _NUMBER_WORDS.get(raw)
+        if age is None or age > 120 or _AGO.match(text, m.end()):
+            continue  # "för två år sedan", "three years ago": a time, no age
+        if (m.group("unit") or "").startswith(("man", "month", "veck", "week")):
+            age = 0  # "3 månader", "six weeks old": a baby
+        index = token_at(next(m.start(g) for g in ("n1", "n2", "n3", "n4", "n5") if m.group(g)))
+        if m.group("unit") in _YEARS and index > 0 and index - 1 not in skip and (
+                toks[index - 1] in _FOR_A_TIME):
+            continue  # "slagit henne i 40 år", "for 20 years": how long, no age
+        out.append((age, index))
+    return out
