@@ -179,23 +179,28 @@ class Directory:
             self._one_gender[kind] = self._gender_of_kind(kind)
         return self._one_gender[kind]
 
+    def _of_kind(self, kind: str) -> Iterator[Role]:
+        """The active roles of a kind, municipality by municipality as the index holds them
+        (unsorted; a role serving several comes again): for questions that stop early."""
+        for m in self.municipalities:
+            yield from self.by_kind_area.get((kind, m), ())
+
     def _gender_of_kind(self, kind: str) -> str | None:
         one: tuple[str, ...] | None = None
-        for roles in [self.everywhere.get(kind, [])] + [
-                self.by_kind_area.get((kind, m), []) for m in self.municipalities]:
-            for r in roles:
-                if one is None:
-                    one = tuple(sorted(r.genders))
-                elif tuple(sorted(r.genders)) != one:
-                    return None  # stops at the first role that serves otherwise
+        for r in self._of_kind(kind):
+            genders = tuple(sorted(r.genders))
+            if one is None:
+                one = genders
+            elif genders != one:
+                return None  # stops at the first role that serves otherwise
         return one[0] if one is not None and len(one) == 1 else None
 
     def has_few(self, kind: str, most: int) -> bool:
         """Does the region have at least one and at most `most` roles of a kind? Stops as
         soon as it has seen more: a few lookups however many roles a kind has."""
         seen: set[str] = set()
-        for m in self.municipalities:
-            seen.update(r.id for r in self.by_kind_area.get((kind, m), ()))
+        for r in self._of_kind(kind):
+            seen.add(r.id)
             if len(seen) > most:
                 return False
         return bool(seen)

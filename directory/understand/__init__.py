@@ -109,11 +109,6 @@ class Understanding:
     risks: tuple[str, ...] = ()  # the notes of risk markers found ("stryptag")
 
     @property
-    def region_wide(self) -> bool:
-        """Says the place is the whole region ("kvinnofridssamordnare i regionen")."""
-        return self.analysis is not None and self.analysis.concepts.get(REGION_WIDE, 0.0) >= 0.9
-
-    @property
     def said(self) -> frozenset[str]:
         """Concepts the question clearly showed (for path steps "for: [skada]")."""
         if self.analysis is None:
@@ -352,7 +347,7 @@ class Understander:
         if any(r.toks[p] not in grammar.WORRY for p in a.positions.get(WORRIES, ())):
             return False  # "berusad", "ensam med barnen": worry about what is told
         rest = said - {WORRIES, HUNCH, ASKING, UNSURE, WORKPLACE, YRKE}
-        if rest & set(grammar.RELATIONS):
+        if not rest.isdisjoint(grammar.RELATIONS):
             return False  # "orolig inför att ex-pojkvännen släpps": a family's story
         child = rest & {"barn", "minderarig"} or any(
             m.group == Group.CHILD or (m.age is not None and m.age < grammar.ADULT_FROM)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from directory.model import DangerRule
-from directory.understand.grammar import OBJECT_PRONOUNS, RELATIONS
+from directory.understand.grammar import OBJECT_PRONOUNS, PARENT, RELATIONS
 from directory.understand.mentions import Mention
 from directory.understand.topics import Analysis
 
@@ -38,11 +38,12 @@ HABIT = "vana"  # "alltid", "i flera år", "every time": what keeps happening, n
 # a scene's words that a habit in the same sentence makes a pattern of control, not now:
 # "en man väntar alltid i väntrummet", "heard his mother being beaten for years – now …"
 SCENE = frozenset({NOW_CONCEPT, RIGHT_NOW, "pavag", "narvarande", "utanfor", "vantar"})
+PLACES_IN_SCENE = SCENE - NOW_CONCEPTS  # where someone is; "nu" is everyone's now
+KIN = frozenset(RELATIONS)  # "pappan", "maken", "sambon": a word of kin is no plain person
 # the danger head's probability from which it is heeded; chosen by running blind sets again
 # as they were before anything was learnt from them (docs/understanding.md)
 DANGER_FROM = 0.3
 SCENE_SPAN = 2  # "är på väg hit": a word of urgency this near a scene word is its phrase
-PARENT = "foralder"  # the lexicon's "mamma", "pappa", "parents"
 SUBJECT_REACH = 4  # "kvinna från Insjön sitter i väntrummet": the person this near before
 CALM = "lugnt"  # "känner sig trygg", "nothing is happening now": said to be calm now
 TONIGHT = "ikvall"  # "i natt", "tonight": a time that is hours away at most
@@ -114,8 +115,7 @@ def _own_scenes(a: Analysis, found: Sequence[Mention], sentence: list[int],
     people = [m for m in found if not m.possessor]
     if people and at is None:
         at = a.concepts_at()
-    kin = set(RELATIONS)  # "pappan", "maken", "sambon": a word of kin is no plain person
-    for concept in SCENE - NOW_CONCEPTS:  # where someone is; "nu" is everyone's now
+    for concept in PLACES_IN_SCENE:
         for p in a.positions.get(concept, ()):
             before = [m for m in people if 0 < p - m.index <= SUBJECT_REACH
                       and sentence[m.index] == sentence[p] and m.word not in OBJECT_PRONOUNS]
@@ -129,7 +129,7 @@ def _own_scenes(a: Analysis, found: Sequence[Mention], sentence: list[int],
                 continue  # her parents coming, the partner harmed
             # "pappan har kommit upp": a partner or relative is who may harm; "kvinnan",
             # "tjejen", "hon" the one the question is about
-            if subject.harms or not subject.gender or said & kin:
+            if subject.harms or not subject.gender or said & KIN:
                 continue
             if any(o.gender and o.gender != subject.gender and (o.harms or o.couple or o.relation)
                    for o in people if o is not subject):

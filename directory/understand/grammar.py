@@ -20,6 +20,7 @@ STRANGLE = "strypning"  # "stryptag på henne": the one after it is harmed (no v
 CONCEPTS = (FEMALE, MALE, PATIENT, "barn", "minderarig", "aldre", "vuxen", "offer", "slar",
             "skada", WEAPON, STRANGLE)
 RELATIONS = ("partner", "pojkvan", "foralder", "syskon", "sondotter", "farmor", "forovare")
+PARENT, OFFSPRING = "foralder", "sondotter"  # of those: "mamma", "pappa"; "dottern", "sonen"
 PARTNERS = ("partner", "pojkvan")  # "exmaken står i väntrummet": with no verb, likely the one
 USES_VIOLENCE = ("sluta", "utovare", "ilska")  # concepts that say the asker means them
 AGE_CONCEPT = re.compile(r"^alder-(\d{1,3})$")  # "nian" -> alder-15, "spädbarn" -> alder-0

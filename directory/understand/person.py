@@ -19,8 +19,10 @@ from directory.understand.grammar import (
     CHILD,
     FEMALE,
     MALE,
+    OFFSPRING,
     OLDER,
     OLDER_FROM,
+    PARENT,
     PRONOUNS,
     USES_VIOLENCE,
     VIOLENCE,
@@ -40,9 +42,6 @@ def _group(age: int | None) -> str | None:
 
 def _is_child(m: Mention) -> bool:
     return m.group == CHILD or (m.age is not None and m.age < ADULT_FROM)
-
-
-PARENT, OFFSPRING = "foralder", "sondotter"  # the lexicon's "mamma", "pappa"; "dottern", "sonen"
 
 
 def _own_child_harmed(found: list[Mention], chosen: Mention | None,
