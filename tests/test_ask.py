@@ -101,6 +101,14 @@ async def test_a_unit_asked_for_the_whole_region_is_the_regions_own(service):
     assert b["clarify"]["field"] == "municipality"
 
 
+async def test_is_there_someone_asks_for_the_unit_it_names(service):
+    """"finns det någon …", "is there anyone …": a unit asked for, here the region's own."""
+    for q in ("finns det någon samordnare mot våld i regionen som man kan rådgöra med?",
+              "Is there anyone like a violence coordinator for the region? We need to consult."):
+        a = (await service.ask(q, OFFICE)).to_json()
+        assert a["clarify"] is None and a["route"][0]["kind"] == "kvinnofridssamordnare", q
+
+
 async def test_the_askers_own_title_is_not_a_unit_asked_for(service):
     """"jag som kurator", "vi som är kuratorer": who asks, not whom to call."""
     for q in ("jag som kurator undrar om jag får polisanmäla åt en patient som misshandlats "

@@ -129,6 +129,11 @@ async def test_immediate_danger_puts_112_first(service, question):
     # in prison, said the everyday way
     "pappan gick på mamman med en kniv, han sitter inne för det nu och barnen mår dåligt, Orsa",
     "sambon hotade henne med kniv, han sitter på kåken sedan dess, hon vill ha stöd, Säter",
+    # "now" of the care already there, not of the violence
+    "pojken 10 år utsatt för våld, nu inkopplad på BUP, vad gör vi, Gagnef",
+    "a girl of 9 exposed to violence and now attends child psychiatry, Leksand",
+    # a whisper that tells us something, not a call made in secret
+    "Kvinna 70 viskar att maken brukar bli våldsam när han druckit, Vansbro",
 ])
 async def test_what_only_sounds_dangerous_is_not_112(service, question):
     route = await first_kinds(service, question)

@@ -36,6 +36,8 @@ def test_tokens_split_on_punctuation_and_hyphens():
     ("våld i nära relation malung salen", "Malung-Sälen"),
     ("orosanmälan Borlnge", "Borlänge"),              # a typo in a place where one is expected
     ("patient från Orsa, nu på Falu lasarett", "Orsa"),  # home beats the workplace
+    # a locality that is also a word ("Vad"), in lower case, yields to a place named
+    ("Rättvik: mannen ville inte förklara för vad", "Rättvik"),
 ])
 def test_municipality_from_names_forms_and_localities(u, question, municipality):
     assert u.understand(question).municipality == municipality
@@ -296,6 +298,15 @@ def test_violence_on_a_screen_is_another_matter(u):
     assert x.topic is None and not x.vague
 
 
+@pytest.mark.parametrize("question", [
+    "Sexualundervisningen i nian: kan ungdomsmottagningen i Mora komma och hålla en lektion?",
+    "Where do I park at the women's clinic in Avesta? I have my own appointment there",
+])
+def test_lessons_and_parking_at_a_unit_are_another_matter(u, question):
+    x = u.understand(question)
+    assert x.topic is None and not x.vague
+
+
 def test_filming_someone_is_no_film_on_a_screen(u):
     x = u.understand("han filmade henne när hon duschade och la ut det, hon är 16, Leksand")
     assert x.topic is not None
@@ -306,6 +317,12 @@ def test_filming_someone_is_no_film_on_a_screen(u):
     "vet inte vart jag ska ringa om den här brukaren",  # a "not" says nothing more
     "Vem ringer jag om en knepig situation med en brukare i Säter?",
     "fick ett konstigt samtal från en granne i går, vem tar hand om sånt? Orsa",  # odd
+    # a worry told without a question word
+    "Det var en spänd stämning hemma hos familjen vi besökte i Leksand i förmiddags",
+    "Saw a client in Säter this morning, something's not right but I can't put my finger on it",
+    "a patient in Avesta wouldn't say where the marks came from",
+    # how such cases are handled, asked with nothing of the case
+    "Which routine applies to cases like this, Ludvika?",
 ])
 def test_a_situation_not_told_is_asked_about(u, question):
     x = u.understand(question)

@@ -285,8 +285,9 @@ class Understander:
                 or (nothing < VAGUE_BELOW and (bool(r.hits) or bool(r.found)))
                 or said.get(CASE, 0.0) >= 0.9  # "ett ärende i Borlänge"
                 or said.get(HUNCH, 0.0) >= 0.9)  # "Mora, något känns inte rätt": worry
-            ) or (said.get(UNIT, 0.0) >= 0.9 and not more)  # "soc i Säter": a unit of many
-            # needs, and nothing of the need
+            ) or (said.get(UNIT, 0.0) >= 0.9 and not more  # "soc i Säter": a unit of many
+                  ) or said.get(HUNCH, 0.0) >= 0.9  # needs, and nothing of the need; a worry
+            # told without a question ("något känns fel med en patient"): ask what happened
         return Understanding(
             query=r.query, redacted=r.had_number, topic=topic,
             confidence=round(min(confidence, 1.0), 2),

@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 from directory.model import DangerRule
 from directory.understand.grammar import OBJECT_PRONOUNS, PARENT, RELATIONS
 from directory.understand.mentions import Mention
+from directory.understand.named import INVOLVED
 from directory.understand.topics import Analysis
 
 NOW_CONCEPT = "nu"
@@ -47,8 +48,11 @@ SCENE_SPAN = 2  # "är på väg hit": a word of urgency this near a scene word i
 SUBJECT_REACH = 4  # "kvinna från Insjön sitter i väntrummet": the person this near before
 CALM = "lugnt"  # "känner sig trygg", "nothing is happening now": said to be calm now
 TONIGHT = "ikvall"  # "i natt", "tonight": a time that is hours away at most
+INVOLVED_AFTER_NOW = 3  # "now sees BUP", "har nu kontakt med": the care now, not violence
+DISTRESS = "nodrop"  # "viskar", "whispering": a call made in secret, from the scene
+THAT = frozenset({"att", "that"})  # "viskar att han blir arg": what she tells, not a call
 # the concepts this module reads by name (the importer refuses a lexicon without them)
-READ_BY_NAME = (KILL, URGENT, SAYS, HABIT, CALM, TONIGHT, *sorted(SCENE))
+READ_BY_NAME = (KILL, URGENT, SAYS, HABIT, CALM, TONIGHT, INVOLVED, DISTRESS, *sorted(SCENE))
 # "döda henne om hon lämnar honom", "kill her if she leaves": a threat on a condition is
 # told, not carried out now (unlike "om en timme", "in an hour": a time)
 IF = frozenset({"om", "if"})
@@ -143,6 +147,11 @@ def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int],
         if (p in own and concept in SCENE) or (concept == URGENT and any(
                 abs(p - o) <= SCENE_SPAN for o in own)):
             return False  # the scene is hers, and so is its urgency ("är på väg hit")
+        if concept == DISTRESS and toks[p + 1:p + 2] and toks[p + 1] in THAT:
+            return False  # "hon viskar att han blir arg på nätterna": told to us, no call
+        if concept in NOW_CONCEPTS and any(p < k <= p + INVOLVED_AFTER_NOW
+                                           for k in a.positions.get(INVOLVED, ())):
+            return False  # "lived with violence and now sees BUP": the care is now
         if concept == KILL and any(t in REFLEXIVE for t in toks[p + 1:p + 3]):
             return False  # "ta livet av sig", "kill himself": not a threat to another
         if concept == SAYS and _on_a_condition(toks, p, 10):

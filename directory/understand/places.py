@@ -43,6 +43,7 @@ class PlaceHit:
     end: int
     priority: int  # 2 residence, 1 plain, 0 workplace
     fuzzy: bool
+    ordinary: bool = False  # a place that is also a common word, written in lower case
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ class PlaceFinder:
                 i = hit.end
             else:
                 i += 1
+        if any(not h.ordinary for h in hits):  # "Orsa … vet inte för vad": another place
+            hits = [h for h in hits if not h.ordinary]  # is named, "vad" is the word
         return hits
 
     def _cued(self, toks: list[str], i: int) -> bool:
@@ -131,7 +134,8 @@ class PlaceFinder:
                             text, APART))) or named)):
                 continue  # "Vad", "By" start a sentence far more often than they name one;
                 # a last word asked about ("vem gör vad?") names one only set apart ("…, Vad?")
-            return PlaceHit(entry.municipality, i, i + n, self._priority(toks, i, i + n), False)
+            return PlaceHit(entry.municipality, i, i + n, self._priority(toks, i, i + n), False,
+                            entry.common_word and not capital)
         return None
 
     def _fuzzy_at(self, toks: list[str], i: int, original: list[str] | None) -> PlaceHit | None:
