@@ -205,6 +205,11 @@ async def u(service) -> Understander:
     # a time or a room number is no age
     ("hon ringde kl 23, sambon hade slagit henne, Mora", {"age": None}),
     ("patienten i rum 12, säger att maken slår henne, Falun", {"age": None}),
+    # the one held by the police is the one who harmed, not the person
+    ("Polisen tog med honom i natt, hon är hos sin mamma nu, vad gör vi, Säter",
+     {"gender": "kvinna"}),
+    ("the police took him away an hour ago; she is with a neighbour now, Orsa",
+     {"gender": "kvinna"}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

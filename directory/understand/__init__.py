@@ -24,6 +24,7 @@ from directory.understand.danger import (
     learnt_danger,
 )
 from directory.understand.features import Reading, WordRows, grams
+from directory.understand.mentions import HELD
 from directory.understand.model import DANGER, NONE
 from directory.understand.named import (
     ASKING,
@@ -84,7 +85,7 @@ REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *grammar.CONCEPTS, *grammar.RELATIONS, *grammar.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
     ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, RIGHT_NOW, CASE, UNIT, HUNCH, NOT_VIOLENCE, KILL,
-    REGION_WIDE, WORRIES, INVOLVED,
+    REGION_WIDE, WORRIES, INVOLVED, HELD,
     *ONLY_VIOLENCE, REPORT, *READ_BY_NAME)))
 
 

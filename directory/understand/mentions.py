@@ -63,6 +63,8 @@ AGE_NOUNS = frozenset({"aring", "aringen"})  # "en 80-åring": the age is the pe
 RELATIVE = frozenset({"som", "who", "that"})
 USES = "utovare"  # "uses violence", "utövar våld": the lexicon's one who uses violence
 HARMED_AFTER = frozenset({"slar", STRANGLE})  # "slår henne", "stryptag på henne"
+HELD = "gripen"  # "anhållen", "polisen tog med honom": the one held is the one who harmed
+HELD_BEFORE, HELD_AFTER = 3, 2  # "polisen tog med honom", "maken är anhållen"
 
 
 class PersonWords:
@@ -70,7 +72,7 @@ class PersonWords:
     "makan" share a stem but not a gender). Built once per lexicon."""
 
     def __init__(self, concepts: dict[str, dict[str, tuple[str, ...]]]) -> None:
-        wanted = set(CONCEPTS) | set(RELATIONS) | {USES}
+        wanted = set(CONCEPTS) | set(RELATIONS) | {USES, HELD}
         self.single: dict[str, set[str]] = {}  # a word as written (å/ä/ö kept) or folded
         self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for name, langs in concepts.items():
@@ -139,6 +141,21 @@ class Mention:
     partner: bool = False  # "exmaken", "pojkvännen" not owned by anyone in the question
     couple: bool = False  # a partner word at all: "sin fru", "flickvännen"
     word: str = ""  # the token itself
+
+
+def held(toks: list[str], at: dict[int, set[str]], m: Mention, people: Collection[int],
+         starts: Collection[int]) -> bool:
+    """Is this person the one held by the police: a word of arrest after ("maken är
+    anhållen") or, for an object ("polisen tog med honom"), before, in its sentence, no one
+    else between ("mannen är gripen, hon undrar …": she is not)."""
+    first = m.index - HELD_BEFORE if toks[m.index] in OBJECT_PRONOUNS else m.index
+    for p in range(max(0, first), m.index + HELD_AFTER + 1):
+        if HELD in at.get(p, ()):
+            lo, hi = min(p, m.index), max(p, m.index)
+            if not any(lo < k <= hi for k in starts) and not any(
+                    lo < k < hi for k in people if k != m.index):
+                return True
+    return False
 
 
 def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int]],
@@ -222,7 +239,9 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         before = nearby(toks, m.index, -1, 2)
         after = nearby(toks, m.index, 1, 3)
         agent = [j for j in before[:3] if toks[j] in AGENT_CUES]
-        if acts_on_own(toks, at, m.index):
+        if held(toks, at, m, people_at, starts):
+            m.harms = True  # "polisen tog med honom", "sambon greps": held for what he did
+        elif acts_on_own(toks, at, m.index):
             m.harms = True  # "slog sonen sin mamma": the one before "sin" acts
         elif agent and _is_agent(toks, at, agent[0], m):
             m.harms = True
