@@ -307,6 +307,18 @@ def test_lessons_and_parking_at_a_unit_are_another_matter(u, question):
     assert x.topic is None and not x.vague
 
 
+@pytest.mark.parametrize("question, topic", [
+    # the asker's own unit says where the question comes from, not what it is about
+    ("vi på ungdomsmottagningen har en 14-åring vars farbror förgripit sig på henne, Mora",
+     "barn-utsatt-for-vald"),
+    # locking a child in is violence
+    ("föräldrarna låser in henne i källaren som straff, hon är 12, Hedemora",
+     "barn-utsatt-for-vald"),
+])
+def test_what_happened_decides_the_topic(u, question, topic):
+    assert u.understand(question).topic == topic
+
+
 def test_filming_someone_is_no_film_on_a_screen(u):
     x = u.understand("han filmade henne när hon duschade och la ut det, hon är 16, Leksand")
     assert x.topic is not None

@@ -33,6 +33,7 @@ from directory.understand.named import (
     YRKE,
     asks_for,
     situation,
+    workplace_kinds,
 )
 from directory.understand.places import RESIDENCE_WORDS, choose, sentence_starts
 from directory.understand.redact import redact
@@ -207,7 +208,7 @@ class Understander:
         source = "question" if municipality else "none"
         if municipality is None and not options and default_municipality:
             municipality, source = default_municipality, "default"
-        lexical = [(t, s) for t, s in analysis.ranked() if t in self.known_topics and s > 0]
+        lexical = [(t, s) for t, s in self._scores(r) if t in self.known_topics and s > 0]
         lex_best = lexical[0] if lexical else (None, 0.0)
         lex_topic = (lex_best[0] if lex_best[1] >= MIN_SCORE
                      and analysis.situation >= MIN_SITUATION else None)
@@ -309,6 +310,18 @@ class Understander:
         if lex_topic:
             combined[lex_topic] = combined.get(lex_topic, 0.0) + self.bonus
         return sorted(combined.items(), key=lambda kv: -kv[1])
+
+    def _scores(self, r: Reading) -> list[tuple[str, float]]:
+        """The lexicon's topic scores, best first, without the signals of a unit named only
+        as the asker's workplace ("hos oss på ungdomsmottagningen: her uncle …")."""
+        analysis = r.analysis
+        work = workplace_kinds(r)
+        if not work:
+            return analysis.ranked()
+        signals = self.topics.lexicon.signals
+        scores = {t: s - sum(signals.get(t, {}).get(c, 0.0) * analysis.concepts[c]
+                             for c in work) for t, s in analysis.scores.items()}
+        return sorted(scores.items(), key=lambda kv: -kv[1])
 
     def _only_who(self, r: Reading) -> bool:
         """Nothing but who ("barn", "kvinna 40 år", "pappa"): no situation to route."""

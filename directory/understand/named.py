@@ -45,13 +45,7 @@ def asks_for(r: Reading, named: list[NamedUnit]) -> bool:
     spans = [m.end() for m in found]
     typed = [m.group().casefold() for m in found]
     for i in units:
-        before = [at.get(j, set()) for j in range(max(0, i - 3), i)]
-        after = at.get(i + 1, set()) | at.get(i + 2, set())
-        colon = i < len(spans) and text[spans[i]:spans[i] + 2].lstrip().startswith(":")
-        here = any(typed[j] in HERE and (j + 1 == len(typed) or re.match(
-            r"\s*[.:,;!]", text[spans[j]:spans[j] + 2])) for j in range(i + 1, min(i + 7,
-                                                                             len(typed))))
-        if colon or here or YRKE in after or any(WORKPLACE in b for b in before):
+        if _at_work(r, i, text, spans, typed):
             continue  # the asker's workplace or title, not a request
         if any(INVOLVED in at.get(j, set()) for j in range(max(0, i - INVOLVED_REACH), i + 6)
                if j <= i or not any(i < k <= j for k in r.starts)):  # after it: its sentence
@@ -71,6 +65,35 @@ def asks_for(r: Reading, named: list[NamedUnit]) -> bool:
                 or i == first_word or asked or for_someone):
             return True
     return False
+
+
+def _at_work(r: Reading, i: int, text: str, spans: list[int], typed: list[str]) -> bool:
+    """Is the unit named at word `i` where the asker works or who they are ("BVC:",
+    "kurator på vårdcentralen här.", "vi på akuten", "jag som kurator")?"""
+    at = r.at
+    before = [at.get(j, set()) for j in range(max(0, i - 3), i)]
+    after = at.get(i + 1, set()) | at.get(i + 2, set())
+    colon = i < len(spans) and text[spans[i]:spans[i] + 2].lstrip().startswith(":")
+    here = any(typed[j] in HERE and (j + 1 == len(typed) or re.match(
+        r"\s*[.:,;!]", text[spans[j]:spans[j] + 2])) for j in range(i + 1, min(i + 7,
+                                                                         len(typed))))
+    return colon or here or YRKE in after or any(WORKPLACE in b for b in before)
+
+
+def workplace_kinds(r: Reading) -> frozenset[str]:
+    """The units' concepts named only as where the asker works ("hos oss på
+    ungdomsmottagningen", "Kvinnokliniken:"): they say where the question comes from, not
+    what it is about, so they give the topic no signal."""
+    positions = r.analysis.positions
+    kinds = [c for c in positions if c.startswith(KIND_PREFIX)]
+    if not kinds:
+        return frozenset()
+    text = unicodedata.normalize("NFC", r.query)
+    found = list(WORD.finditer(text))
+    spans = [m.end() for m in found]
+    typed = [m.group().casefold() for m in found]
+    return frozenset(c for c in kinds if all(_at_work(r, i, text, spans, typed)
+                                             for i in positions[c]))
 
 
 def situation(a: Analysis) -> bool:
