@@ -210,6 +210,11 @@ async def u(service) -> Understander:
      {"gender": "kvinna"}),
     ("the police took him away an hour ago; she is with a neighbour now, Orsa",
      {"gender": "kvinna"}),
+    # the one who pays or gives gifts exploits: the young one is the person
+    ("en tjej i sjuan får betalt av vuxna män för att träffa dem, Leksand",
+     {"group": "barn", "gender": "kvinna", "age": 13}),
+    ("flicka i åttan får presenter av äldre män hon träffat på nätet, Säter",
+     {"group": "barn", "gender": "kvinna", "age": 14}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

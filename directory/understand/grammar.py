@@ -49,6 +49,8 @@ ADULT_NOUNS = frozenset({"kvinna", "kvinnan", "kvinnor", "man", "mannen", "woman
                          "make", "maken", "maka", "makan", "fru", "frun", "hustru", "hustrun",
                          "husband", "wife", "mother", "father", "mum", "dad"})
 AGENT_CUES = frozenset({"av", "fran", "by", "from"})  # "slagen av sin man"
+# "får betalt av äldre män", "gets gifts from him": the one who pays or gives exploits
+PAID = frozenset({"betalt", "pengar", "presenter", "gavor", "present", "paid", "money", "gifts"})
 TARGET_CUES = frozenset({"mot", "against", "towards"})  # "våld mot kvinna"
 PASSIVE = frozenset({"blir", "blev", "blivit", "bli", "is", "was", "been", "got", "gets",
                      "being", "were", "are", "ar"})

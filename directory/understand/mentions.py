@@ -27,6 +27,7 @@ from directory.understand.grammar import (
     NOT_OWNED,
     OBJECT_PRONOUNS,
     OLDER,
+    PAID,
     PARTNERS,
     PASSIVE,
     PATIENT,
@@ -306,7 +307,7 @@ def _is_agent(toks: list[str], at: dict[int, set[str]], cue: int, m: Mention) ->
     j = cue - 1
     while j >= 0 and toks[j] in SKIPPABLE:
         j -= 1
-    return j < 0 or "offer" in at.get(j, set()) or "slar" in at.get(j, set())
+    return j < 0 or "offer" in at.get(j, set()) or "slar" in at.get(j, set()) or toks[j] in PAID
 
 
 def _merge_apart_ages(found: list[Mention], apart: Collection[int], starts: Collection[int]
