@@ -27,6 +27,22 @@ async def test_an_old_woman_beaten_by_her_son_gets_elderly_care(service):
     assert "aldreomsorg" in route and "stodlinje" in route and "polis" in route
 
 
+async def test_an_older_person_sexually_assaulted_gets_elderly_care_too(service):
+    """The contract: older people get `aldreomsorg` in the route; the sexual violence path
+    has no adults' social services for it to stand beside, so the path says it itself."""
+    route = await kinds(service, "sexuellt övergrepp mot en kvinna på 80, Rättvik", OFFICE)
+    assert route[0] == "kvinnoklinik" and "aldreomsorg" in route  # the clinic serves her too
+    assert "aldreomsorg" not in await kinds(service, "kvinna 40 år våldtagen i helgen, Rättvik",
+                                            OFFICE)
+
+
+async def test_an_older_man_who_wants_to_stop_hitting_gets_treatment_first(service):
+    """Treatment for those who use violence is for adults of every age (65+ too)."""
+    route = await kinds(service, "man 70 år slår sin fru och vill ha hjälp att sluta, Falun",
+                        OFFICE)
+    assert route[0] == "valdsutovarbehandling" and "aldreomsorg" in route
+
+
 async def test_a_report_of_concern_on_a_holiday_eve_afternoon_goes_to_the_duty_service(service):
     assert (await kinds(service, "orosanmälan Mora", TRETTONDAGSAFTON_1400))[0] == "socialjour"
     assert (await kinds(service, "orosanmälan Mora", TRETTONDAGSAFTON_1000))[0] == (
