@@ -211,6 +211,11 @@ async def u(service) -> Understander:
     ("the police took him away an hour ago; she is with a neighbour now, Orsa",
      {"gender": "kvinna"}),
     # the one who pays or gives gifts exploits: the young one is the person
+    # "N-åringen" is a person of its own, not the age of the parent named just before
+    ("barnet bor i Borlänge hos mamman: 8-åringen säger att mamma nyper henne. vem ringer jag?",
+     {"age": 8, "group": "barn"}),
+    ("eleven bor hos pappan: 11-åringen berättar att pappa slår honom när han druckit, Avesta",
+     {"age": 11, "group": "barn"}),
     ("en tjej i sjuan får betalt av vuxna män för att träffa dem, Leksand",
      {"group": "barn", "gender": "kvinna", "age": 13}),
     ("flicka i åttan får presenter av äldre män hon träffat på nätet, Säter",

@@ -311,12 +311,16 @@ def test_lessons_and_parking_at_a_unit_are_another_matter(u, question):
     # the asker's own unit says where the question comes from, not what it is about
     ("vi på ungdomsmottagningen har en 14-åring vars farbror förgripit sig på henne, Mora",
      "barn-utsatt-for-vald"),
+    # a child snatched away is the child's case (what is said of it now is the danger rules')
+    ("pappan har ryckt med sig 2-åringen ur vagnen och sprang mot bilen, vi står kvar vid BVC "
+     "i Orsa", ("barn-far-illa", "barn-utsatt-for-vald")),
     # locking a child in is violence
     ("föräldrarna låser in henne i källaren som straff, hon är 12, Hedemora",
      "barn-utsatt-for-vald"),
 ])
 def test_what_happened_decides_the_topic(u, question, topic):
-    assert u.understand(question).topic == topic
+    topics = topic if isinstance(topic, tuple) else (topic,)
+    assert u.understand(question).topic in topics
 
 
 def test_filming_someone_is_no_film_on_a_screen(u):

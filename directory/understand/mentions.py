@@ -60,7 +60,7 @@ from directory.understand.grammar import (
 from directory.understand.text import tokens, words
 
 NONE_OF = frozenset({"inga", "ingen", "inget", "no"})  # "de har inga barn": nobody is there
-AGE_NOUNS = frozenset({"aring", "aringen"})  # "en 80-åring": the age is the person
+AGE_NOUNS = frozenset({"aring", "aringen", "aringens"})  # "en 80-åring": the age is the person
 RELATIVE = frozenset({"som", "who", "that"})
 USES = "utovare"  # "uses violence", "utövar våld": the lexicon's one who uses violence
 HARMED_AFTER = frozenset({"slar", STRANGLE})  # "slår henne", "stryptag på henne"
@@ -361,6 +361,9 @@ def _merge_ages(toks: list[str], found: list[Mention], starts: Collection[int] =
             if m.index + 2 < len(toks) and toks[m.index + 1] in AGE_NOUNS and toks[
                     m.index + 2] in RELATIVE:
                 near = []  # "80-åring som sonen misshandlar": a person of its own
+            if m.index + 1 < len(toks) and toks[m.index + 1] in AGE_NOUNS and near and all(
+                    p.couple or p.relation for p in near):
+                near = []  # "… hos pappan: 7-åringen berättar": the child, not the father
             ahead = m.index + 1 < len(toks) and toks[m.index + 1] in ATTRIBUTIVE_AGE | {
                 "year", "years"} and not (m.index > 0 and toks[m.index - 1] in COPULA)
             said = m.index > 0 and toks[m.index - 1] in COPULA | TURNED  # "som är 19"
