@@ -43,6 +43,13 @@ async def test_an_older_man_who_wants_to_stop_hitting_gets_treatment_first(servi
     assert route[0] == "valdsutovarbehandling" and "aldreomsorg" in route
 
 
+async def test_a_daughter_at_risk_of_genital_mutilation_goes_to_child_services_first(service):
+    """Honour says nothing of whom; the daughter at risk, not her mother, is the person."""
+    q = "Mamman berättar att hon planerar att låta omskära dottern 5 år under en resa, Ludvika"
+    route = await kinds(service, q, OFFICE)
+    assert route[0] == "socialtjanst-barn" and "hedersteam" in route
+
+
 async def test_a_report_of_concern_on_a_holiday_eve_afternoon_goes_to_the_duty_service(service):
     assert (await kinds(service, "orosanmälan Mora", TRETTONDAGSAFTON_1400))[0] == "socialjour"
     assert (await kinds(service, "orosanmälan Mora", TRETTONDAGSAFTON_1000))[0] == (

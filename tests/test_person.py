@@ -216,6 +216,13 @@ async def u(service) -> Understander:
      {"age": 8, "group": "barn"}),
     ("eleven bor hos pappan: 11-åringen berättar att pappa slår honom när han druckit, Avesta",
      {"age": 11, "group": "barn"}),
+    # honour, where nobody is said to be harmed: the daughter or sister named is at risk
+    ("Mamman berättar att hon planerar att låta omskära dottern 5 år under en resa, Ludvika",
+     {"age": 5, "group": "barn", "gender": "kvinna"}),
+    ("A father says his 9-year-old daughter must be circumcised during the summer trip, Vansbro",
+     {"age": 9, "group": "barn", "gender": "kvinna"}),
+    ("hedersnormer: kusinerna bestämmer över hennes lillasyster 14 år, Gagnef",
+     {"age": 14, "group": "barn"}),
     ("en tjej i sjuan får betalt av vuxna män för att träffa dem, Leksand",
      {"group": "barn", "gender": "kvinna", "age": 13}),
     ("flicka i åttan får presenter av äldre män hon träffat på nätet, Säter",

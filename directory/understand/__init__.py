@@ -264,7 +264,7 @@ class Understander:
         if bare or (topic and not danger and not named and self._worry_only(r)):
             topic, confidence, rival = None, 0.0, None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
-                                analysis.concepts)
+                                analysis.concepts, self._open(topic))
         if by_name and self.child_topic and self.assume.get(topic or "") not in (
                 None, Group.CHILD) and (person.group == Group.CHILD
                                         or any(n.role in self.for_children for n in named)):
@@ -385,7 +385,11 @@ class Understander:
         if u.analysis is None:
             return u.person
         return persons.choose(u.mentions, u.analysis.ages, self.about.get(u.topic or ""),
-                              u.analysis.concepts)
+                              u.analysis.concepts, self._open(u.topic))
+
+    def _open(self, topic: str | None) -> bool:
+        """A topic that neither says whom it is about nor assumes a group (the data)."""
+        return topic is not None and not self.about.get(topic) and not self.assume.get(topic)
 
     def _for_the_one_who_uses_violence(self, topic: str | None, rival: str
                                        ) -> tuple[str | None, str | None]:

@@ -82,10 +82,11 @@ def asks_for_own_help(found: list[Mention], concepts: dict[str, float]) -> bool:
 
 
 def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
-           concepts: dict[str, float]) -> Person:
+           concepts: dict[str, float], open_topic: bool = False) -> Person:
     """The person the question is about. `about` comes from the topic: "barn" (the child
     is the person), "aldre" (the older one is), "vuxen" (an adult is: children named come
-    last), "utovare" (the one who uses violence is), or None (the one harmed)."""
+    last), "utovare" (the one who uses violence is), or None (the one harmed). An
+    `open_topic` neither says whom it is about nor assumes a group (honour, SIP)."""
     people = [m for m in found if not m.possessor]
     uses_violence = about == PERPETRATOR_TAG or (bool(people) and people[0].harms and (
         any(concepts.get(c, 0.0) >= 0.9 for c in USES_VIOLENCE)
@@ -119,6 +120,12 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
             pool = ranked + pool
         elif about == ADULT:  # "maken … hotar att ta barnen om hon går": about her
             pool.sort(key=_is_child)
+        elif open_topic and not harmed:  # a topic that does not say whom (honour, SIP,
+            # trafficking): a child named, nobody said to be harmed, is the one at risk
+            # ("mamman vill att dottern 7 år ska 'klippas' på resan"), a said age first
+            pool = sorted((m for m in people if _is_child(m) and not m.harms
+                           and m.gender),  # a daughter, a son: not "barnen", not "ett år"
+                          key=lambda m: m.age is None) + pool
     chosen = pool[0] if pool else None
     age, group, gender = _fill(chosen, found, about, uses_violence)
     if age is None and about != PERPETRATOR_TAG and not uses_violence:
