@@ -216,6 +216,11 @@ async def u(service) -> Understander:
      {"age": 8, "group": "barn"}),
     ("eleven bor hos pappan: 11-åringen berättar att pappa slår honom när han druckit, Avesta",
      {"age": 11, "group": "barn"}),
+    # the pronoun that uses violence is the one named with an age before it
+    ("kuratorn: en 16-årig elev säger att han slår sin pappa och vill sluta, Mora",
+     {"age": 16, "group": "barn", "gender": "man", "uses_violence": True}),
+    ("a 15-year-old pupil told me she hits her mother and wants help to stop, Falun",
+     {"age": 15, "group": "barn", "gender": "kvinna", "uses_violence": True}),
     # honour, where nobody is said to be harmed: the daughter or sister named is at risk
     ("Mamman berättar att hon planerar att låta omskära dottern 5 år under en resa, Ludvika",
      {"age": 5, "group": "barn", "gender": "kvinna"}),

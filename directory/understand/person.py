@@ -228,9 +228,14 @@ def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
                     and not m.relation and m.group in (None, group)]
         gender = pronouns[0].gender if pronouns else None
     if age is None and chosen.word in PRONOUNS:  # "sin pappa 76 … slår honom": the pronoun
-        # is the nearest one of its gender before it, a relative too
-        before = [m for m in found if m.index < chosen.index and m.gender == chosen.gender
-                  and not m.possessor and not m.harms and m.age is not None]
+        # is the nearest one of its gender before it, a relative too; or one of no stated
+        # gender in no other role ("en 17-årig elev berättar att han slår sin mamma")
+        before = [m for m in found if m.index < chosen.index and not m.possessor
+                  and m.age is not None and (
+                      (m.gender == chosen.gender and not m.harms) or (
+                          m.gender is None and not m.relation and not m.grade
+                          and not (m.harmed and chosen.harms)
+                          and not (m.harms and not chosen.harms)))]
         if before:
             age = before[-1].age
             group = _group(age) or group
