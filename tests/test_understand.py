@@ -337,6 +337,8 @@ def test_filming_someone_is_no_film_on_a_screen(u):
     "Det var en spänd stämning hemma hos familjen vi besökte i Leksand i förmiddags",
     "Saw a client in Säter this morning, something's not right but I can't put my finger on it",
     "a patient in Avesta wouldn't say where the marks came from",
+    # someone to talk to about a person, and nothing of what happened
+    "behöver prata med någon om en brukare, Säter",
     # how such cases are handled, asked with nothing of the case
     "Which routine applies to cases like this, Ludvika?",
 ])
