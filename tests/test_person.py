@@ -221,6 +221,9 @@ async def u(service) -> Understander:
      {"age": 16, "group": "barn", "gender": "man", "uses_violence": True}),
     ("a 15-year-old pupil told me she hits her mother and wants help to stop, Falun",
      {"age": 15, "group": "barn", "gender": "kvinna", "uses_violence": True}),
+    # a weapon aimed "at" someone: that one is harmed
+    ("on a home visit in Borlänge, the husband closed the door behind us and is waving a "
+     "knife at his wife", {"gender": "kvinna"}),
     # honour, where nobody is said to be harmed: the daughter or sister named is at risk
     ("Mamman berättar att hon planerar att låta omskära dottern 5 år under en resa, Ludvika",
      {"age": 5, "group": "barn", "gender": "kvinna"}),

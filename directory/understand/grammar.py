@@ -197,6 +197,19 @@ def target_of(toks: list[str], i: int) -> bool:
     return j >= 0 and toks[j] in TARGET_CUES
 
 
+AIMED = frozenset({"at", "pa"})  # "waving an axe at his wife", "riktar kniven på henne"
+
+
+def aimed_at(toks: list[str], at: dict[int, set[str]], i: int) -> bool:
+    """"waving an axe at his wife", "pointing a knife at her": a weapon or a blow aimed at
+    the person just after "at" (not "at home", "at her sister's" with nothing aimed)."""
+    j = i - 1
+    while j >= 0 and toks[j] in SKIPPABLE:
+        j -= 1
+    return j > 0 and toks[j] in AIMED and any(
+        at.get(k, set()) & {WEAPON, "slar"} for k in range(max(0, j - 3), j))
+
+
 def owner_between(toks: list[str], i: int, verb: int) -> bool:
     """"kvinna, hennes familj hotar": another person, owned, is the subject of the verb."""
     return any(toks[k] in POSSESSORS or toks[k] in ("vars", "whose") for k in range(i + 1, verb))

@@ -42,6 +42,7 @@ from directory.understand.grammar import (
     TURNED,
     YOUNG_PATIENTS,
     acts_on_own,
+    aimed_at,
     armed,
     bare_age,
     in_age_phrase,
@@ -247,7 +248,8 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
         elif agent and _is_agent(toks, at, agent[0], m):
             m.harms = True
         elif agent or (toks[m.index] not in SUBJECT_PRONOUNS and any(
-                at.get(j, set()) & HARMED_AFTER for j in before)) or target_of(toks, m.index):
+                at.get(j, set()) & HARMED_AFTER for j in before)) or target_of(
+                    toks, m.index) or aimed_at(toks, at, m.index):
             m.harmed = True
         hurt_after = [j for j in after if at.get(j, set()) & {"offer", "skada"}]
         verb_after = [j for j in after if "slar" in at.get(j, set())]
