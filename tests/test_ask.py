@@ -109,6 +109,14 @@ async def test_is_there_someone_asks_for_the_unit_it_names(service):
         assert a["clarify"] is None and a["route"][0]["kind"] == "kvinnofridssamordnare", q
 
 
+async def test_a_unit_the_asker_calls_anyway_is_not_asked_for(service):
+    """"vem ringer jag förutom BUP?", "apart from BUP": that unit is in hand already."""
+    for q in ("Bebis 3 mån med oförklarad fraktur, bor i Borlänge, vem ringer jag förutom BUP?",
+              "toddler with bruises nobody can explain, Mora, who should I call apart from BUP?"):
+        route = [s["kind"] for s in (await service.ask(q, NIGHT)).to_json()["route"]]
+        assert route[0] == "socialjour" and "bup" not in route[:2], q
+
+
 async def test_the_askers_own_title_is_not_a_unit_asked_for(service):
     """"jag som kurator", "vi som är kuratorer": who asks, not whom to call."""
     for q in ("jag som kurator undrar om jag får polisanmäla åt en patient som misshandlats "

@@ -371,3 +371,13 @@ def test_the_gender_head_never_guesses_a_gender_nobody_said():
 ])
 def test_small_number_words_are_ages_only_said_of_a_pronoun(text, ages):
     assert [age for age, _ in find_ages(tokens(text))] == ages
+
+
+def test_the_one_a_deed_is_done_to_is_not_the_one_held(u):
+    """"the man who hit my patient was arrested": the arrest is the man's, and the patient,
+    the object of the deed just before, is not read as the one held (who harmed)."""
+    found = u._read("The man who hit my patient was arrested last night, Mora").found
+    patient = next(m for m in found if m.word == "patient")
+    assert not patient.harms
+    held = u._read("Polisen tog med honom i natt, Mora").found
+    assert next(m for m in held if m.word == "honom").harms

@@ -150,6 +150,8 @@ def held(toks: list[str], at: dict[int, set[str]], m: Mention, people: Collectio
     """Is this person the one held by the police: a word of arrest after ("maken är
     anhållen") or, for an object ("polisen tog med honom"), before, in its sentence, no one
     else between ("mannen är gripen, hon undrar …": she is not)."""
+    if any(at.get(k, set()) & {"slar", "offer"} for k in range(max(0, m.index - 3), m.index)):
+        return False  # "the man who assaulted my patient was arrested": the deed's object
     first = m.index - HELD_BEFORE if toks[m.index] in OBJECT_PRONOUNS else m.index
     for p in range(max(0, first), m.index + HELD_AFTER + 1):
         if HELD in at.get(p, ()):
