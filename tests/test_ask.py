@@ -117,6 +117,14 @@ async def test_a_unit_the_asker_calls_anyway_is_not_asked_for(service):
         assert route[0] == "socialjour" and "bup" not in route[:2], q
 
 
+async def test_a_title_at_a_unit_is_where_the_asker_works(service):
+    """"I'm a nurse at the youth clinic": where the asker is, not the unit asked for."""
+    q = ("I'm a nurse at the youth clinic in Leksand; a 14-year-old says her boyfriend "
+         "strangles her when they fight")
+    route = [s["kind"] for s in (await service.ask(q, OFFICE)).to_json()["route"]]
+    assert route[0] == "socialtjanst-barn"
+
+
 async def test_the_askers_own_title_is_not_a_unit_asked_for(service):
     """"jag som kurator", "vi som är kuratorer": who asks, not whom to call."""
     for q in ("jag som kurator undrar om jag får polisanmäla åt en patient som misshandlats "

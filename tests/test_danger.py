@@ -132,6 +132,8 @@ async def test_immediate_danger_puts_112_first(service, question):
     # "now" of the care already there, not of the violence
     "pojken 10 år utsatt för våld, nu inkopplad på BUP, vad gör vi, Gagnef",
     "a girl of 9 exposed to violence and now attends child psychiatry, Leksand",
+    # "nu inte": now no longer, the state of the child, not violence now
+    "pojken 9 år har sett pappa slå mamma och nu inte vågar gå hem, Falun",
     # a whisper that tells us something, not a call made in secret
     "Kvinna 70 viskar att maken brukar bli våldsam när han druckit, Vansbro",
 ])

@@ -301,6 +301,8 @@ def test_violence_on_a_screen_is_another_matter(u):
 @pytest.mark.parametrize("question", [
     "Sexualundervisningen i nian: kan ungdomsmottagningen i Mora komma och hålla en lektion?",
     "Where do I park at the women's clinic in Avesta? I have my own appointment there",
+    # stings and bites: another medical matter
+    "wasp sting on a toddler at the preschool in Gagnef, who do we call?",
 ])
 def test_lessons_and_parking_at_a_unit_are_another_matter(u, question):
     x = u.understand(question)

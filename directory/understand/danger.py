@@ -50,6 +50,7 @@ CALM = "lugnt"  # "känner sig trygg", "nothing is happening now": said to be ca
 TONIGHT = "ikvall"  # "i natt", "tonight": a time that is hours away at most
 INVOLVED_AFTER_NOW = 3  # "now sees BUP", "har nu kontakt med": the care now, not violence
 DISTRESS = "nodrop"  # "viskar", "whispering": a call made in secret, from the scene
+NOT_NOW = frozenset({"inte", "not", "no", "ingen", "inget"})  # "nu inte", "now no longer"
 THAT = frozenset({"att", "that"})  # "viskar att han blir arg": what she tells, not a call
 # the concepts this module reads by name (the importer refuses a lexicon without them)
 READ_BY_NAME = (KILL, URGENT, SAYS, HABIT, CALM, TONIGHT, INVOLVED, DISTRESS, *sorted(SCENE))
@@ -152,6 +153,8 @@ def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int],
         if concept in NOW_CONCEPTS and any(p < k <= p + INVOLVED_AFTER_NOW
                                            for k in a.positions.get(INVOLVED, ())):
             return False  # "lived with violence and now sees BUP": the care is now
+        if concept == NOW_CONCEPT and toks[p + 1:p + 2] and toks[p + 1] in NOT_NOW:
+            return False  # "sett pappa misshandla mamma och nu inte kan sova": not now
         if concept == KILL and any(t in REFLEXIVE for t in toks[p + 1:p + 3]):
             return False  # "ta livet av sig", "kill himself": not a threat to another
         if concept == SAYS and _on_a_condition(toks, p, 10):

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 ASKING, WORKPLACE, YRKE = "efterfragan", "arbetsplats", "yrke"
 INVOLVED = "inkopplad"  # "BUP är inkopplad", "sees child psychiatry": a unit already there
 INVOLVED_REACH = 8  # "har kontakt med både psykiatrin, soc och kvinnojouren": a list after it
+AT_THE = frozenset({"pa", "at", "the", "vid", "on"})  # between a title and its unit
 HERE = frozenset({"här", "here"})  # "kurator på vårdcentralen här." introduces the asker
 FOR_WHOM = frozenset({"en", "ett", "a", "an", "the", "min", "my", "hennes", "hans", "her",
                       "his", "henne", "honom", "him", "var", "our"})  # "för en", "for my"
@@ -77,7 +78,9 @@ def _at_work(r: Reading, i: int, text: str, spans: list[int], typed: list[str]) 
     here = any(typed[j] in HERE and (j + 1 == len(typed) or re.match(
         r"\s*[.:,;!]", text[spans[j]:spans[j] + 2])) for j in range(i + 1, min(i + 7,
                                                                          len(typed))))
-    return colon or here or YRKE in after or any(WORKPLACE in b for b in before)
+    titled = i >= 2 and r.toks[i - 1] in AT_THE and any(  # "a nurse at the youth clinic",
+        YRKE in b for b in before)  # "sjuksköterska på ungdomsmottagningen"
+    return colon or here or titled or YRKE in after or any(WORKPLACE in b for b in before)
 
 
 def workplace_kinds(r: Reading) -> frozenset[str]:
