@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from directory.model import DANGER_KIND, NamedUnit, Person
 from directory.recent import Recent
-from directory.understand import grammar
+from directory.understand import grammar, scope
 from directory.understand import person as persons
 from directory.understand.danger import (
     KILL,
@@ -35,14 +35,14 @@ from directory.understand.named import (
     situation,
     workplace_kinds,
 )
-from directory.understand.places import RESIDENCE_WORDS, choose, sentence_starts
+from directory.understand.places import choose, sentence_starts
 from directory.understand.redact import redact
-from directory.understand.text import PLACE_CUES, is_stop, original_words, tokens
+from directory.understand.scope import HUNCH, UNSURE, WORRIES
+from directory.understand.text import original_words, tokens
 from directory.understand.topics import (
     AGE_CONCEPTS,
     KIND_PREFIX,
     MIN_SITUATION,
-    NEGATIONS,
     Analysis,
     TopicMatcher,
 )
@@ -51,11 +51,8 @@ from directory.vocabulary import PERPETRATOR_TAG, Group
 if TYPE_CHECKING:  # the snapshot imports the place finder from this package
     from directory.snapshot import Directory
 
-UNSURE = "osaker"
 CASE = "arende"  # "ett ärende", "a case": a case of ours, so a vague question is in scope
 UNIT = "enhet"  # "soc", "lasarettet", "vårdcentralen": a unit of many needs, named alone
-HUNCH = "magkansla"  # "något känns inte rätt", "seems off": worry, nothing of what happened
-WORRIES = "oro"  # "orolig", "worried" and what gives worry about a child ("berusad")
 NOT_VIOLENCE = "ovald"  # "arbetsskada", "stroke", "vaccination": words of other matters
 REGION_WIDE = "hela-regionen"  # "i Dalarna", "i regionen": the whole region is the place
 VIOLENCE = grammar.VIOLENCE
@@ -72,8 +69,6 @@ CLOSE_PROBABILITY = 0.08  # a runner-up this close to the best is too close to c
 LEXICON_BONUS = 0.25  # added to the model's probability of the lexicon's own topic
 RUNNER_UP_FROM = 0.1
 NAMED_BUT_NOTHING = 0.5  # a unit named beside other words the model finds off-topic
-AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "manader",
-                       "manad", "veckor", "vecka", "months", "weeks"})
 CLOSE_MARGIN = 0.08  # lexicon alone: share of the best score within which a runner-up competes
 SENTENCE_ENDS = ".?!\n"  # what a sentence tells ends here; a colon goes on (danger's "nu")
 MEMO_SIZE = 4096  # understood questions remembered per matcher (the same text, the same result)
@@ -212,7 +207,7 @@ class Understander:
         lex_best = lexical[0] if lexical else (None, 0.0)
         lex_topic = (lex_best[0] if lex_best[1] >= MIN_SCORE
                      and analysis.situation >= MIN_SITUATION else None)
-        only_who = self._only_who(r)
+        only_who = scope.only_who(r, self.topics.subjects)
         rival, nothing = None, 0.0 if only_who else 1.0
         heads: dict[str, float] = {}  # the model's yes/no heads: danger, the person
         if self.model is not None and not only_who:
@@ -248,7 +243,7 @@ class Understander:
                                                                 analysis))
         if topic is None and danger and DANGER_KIND in self.kind_topics:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
-        if asks_for_named and ((nothing >= NAMED_BUT_NOTHING and self._more_than_names(r)) or (
+        if asks_for_named and ((nothing >= NAMED_BUT_NOTHING and scope.more_than_names(r)) or (
                 analysis.concepts.get(NOT_VIOLENCE, 0.0) >= 0.9
                 and not situation(analysis))):
             asks_for_named = False  # "kaffemaskinen på akuten är trasig", "bröstsmärta, akuten
@@ -260,8 +255,9 @@ class Understander:
             confidence, rival = (0.5 if topic else 0.0), None
         # violence or a report, and nothing of whom or what more: the first contact differs
         bare = not danger and not named and (
-            self._only(r, VIOLENCE, ONLY_VIOLENCE) or self._only(r, REPORT, ONLY_REPORT))
-        if bare or (topic and not danger and not named and self._worry_only(r)):
+            scope.only(r, VIOLENCE, ONLY_VIOLENCE) or scope.only(r, REPORT, ONLY_REPORT))
+        if bare or (topic and not danger and not named
+                    and scope.worry_only(r, self.topics.subjects)):
             topic, confidence, rival = None, 0.0, None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
                                 analysis.concepts, self._open(topic))
@@ -280,7 +276,7 @@ class Understander:
         said = analysis.concepts
         if topic is None and not danger and not bare and (
                 said.get(NOT_VIOLENCE, 0.0) < 0.9):  # "blåmärken efter provtagning": other
-            more = self._more_than_names(r)
+            more = scope.more_than_names(r)
             asking = any(said.get(c, 0.0) >= 0.9 for c in (ASKING, UNSURE))
             vague = (asking and (
                 not more  # "vem ska jag ringa?", "Mora, vilket nummer?"
@@ -322,63 +318,6 @@ class Understander:
         scores = {t: s - sum(signals.get(t, {}).get(c, 0.0) * analysis.concepts[c]
                              for c in work) for t, s in analysis.scores.items()}
         return sorted(scores.items(), key=lambda kv: -kv[1])
-
-    def _only_who(self, r: Reading) -> bool:
-        """Nothing but who ("barn", "kvinna 40 år", "pappa"): no situation to route."""
-        if r.analysis.situation >= MIN_SITUATION:
-            return False
-        at = r.at
-        for i, tok in enumerate(r.toks):
-            if i in r.skip or len(tok) < 2 or tok.isdigit() or is_stop(tok) or tok in AGE_WORDS:
-                continue
-            if (tok in RESIDENCE_WORDS or tok in PLACE_CUES or tok in grammar.PRONOUNS) and (
-                    not at.get(i)):
-                continue  # "she lives in Ludvika": who and where, not what happened
-            if not at.get(i) or not at[i] <= self.topics.subjects:
-                return False
-        return True
-
-    @staticmethod
-    def _only(r: Reading, core: str, allowed: frozenset[str]) -> bool:
-        """Violence (or a report: "hur gör man en anmälan?"), and nobody it is done to or
-        by, and nothing more of what happened: the first contact differs, so ask."""
-        said = {c for c, v in r.analysis.concepts.items() if v >= 0.9}
-        # "hur gör man": with nobody mentioned, "man" is the pronoun
-        neutral = {ASKING, UNSURE, WORKPLACE, YRKE, grammar.MALE}
-        if not (core in said and not r.found and not r.analysis.phrases
-                and said - neutral <= allowed):
-            return False
-        covered = r.analysis.covered  # "ekonomiskt utnyttjande": a word more is said
-        return all(i in covered or i in r.skip or len(t) < 4 or t.isdigit() or is_stop(t)
-                   for i, t in enumerate(r.toks))
-
-    def _worry_only(self, r: Reading) -> bool:
-        """"I'm worried about a patient from Leksand": a worry ("orolig", "worried") about
-        an adult, and nothing of what happened; about a child it is a report of concern."""
-        a = r.analysis
-        said = {c for c, v in a.concepts.items() if v >= 0.9}
-        if HUNCH not in said and WORRIES not in said:
-            return False
-        if any(r.toks[p] not in grammar.WORRY for p in a.positions.get(WORRIES, ())):
-            return False  # "berusad", "ensam med barnen": worry about what is told
-        rest = said - {WORRIES, HUNCH, ASKING, UNSURE, WORKPLACE, YRKE}
-        if not rest.isdisjoint(grammar.RELATIONS):
-            return False  # "orolig inför att ex-pojkvännen släpps": a family's story
-        child = rest & {"barn", "minderarig"} or any(
-            m.group == Group.CHILD or (m.age is not None and m.age < grammar.ADULT_FROM)
-            for m in r.found)
-        return not child and rest <= self.topics.subjects
-
-    def _more_than_names(self, r: Reading) -> bool:
-        """Words beyond units, places, who and how to reach: something else is asked."""
-        at = r.at
-        for i, tok in enumerate(r.toks):
-            if i in r.skip or len(tok) < 3 or tok.isdigit() or is_stop(tok) or (
-                    tok in NEGATIONS):  # "vet inte vart": a "not" says nothing more
-                continue
-            if not at.get(i):
-                return True
-        return False
 
     def person_for(self, u: Understanding) -> Person:
         """The person again, once the topic is known from a clarification."""

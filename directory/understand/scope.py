@@ -1,0 +1,80 @@
+"""How much a question says beyond names: only who ("barn", "kvinna 40 år"), only violence
+or a report with nobody in it, only a worry about an adult, or nothing beyond units,
+places, who and how to reach. The understanding asks, or answers nothing, on these.
+"""
+
+from __future__ import annotations
+
+from directory.understand import grammar
+from directory.understand.features import Reading
+from directory.understand.named import ASKING, WORKPLACE, YRKE
+from directory.understand.places import RESIDENCE_WORDS
+from directory.understand.text import PLACE_CUES, is_stop
+from directory.understand.topics import MIN_SITUATION, NEGATIONS
+from directory.vocabulary import Group
+
+UNSURE = "osaker"
+HUNCH = "magkansla"  # "något känns inte rätt", "seems off": worry, nothing of what happened
+WORRIES = "oro"  # "orolig", "worried" and what gives worry about a child ("berusad")
+AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "manader",
+                       "manad", "veckor", "vecka", "months", "weeks"})
+
+
+def only_who(r: Reading, subjects: frozenset[str]) -> bool:
+    """Nothing but who ("barn", "kvinna 40 år", "pappa"): no situation to route."""
+    if r.analysis.situation >= MIN_SITUATION:
+        return False
+    at = r.at
+    for i, tok in enumerate(r.toks):
+        if i in r.skip or len(tok) < 2 or tok.isdigit() or is_stop(tok) or tok in AGE_WORDS:
+            continue
+        if (tok in RESIDENCE_WORDS or tok in PLACE_CUES or tok in grammar.PRONOUNS) and (
+                not at.get(i)):
+            continue  # "she lives in Ludvika": who and where, not what happened
+        if not at.get(i) or not at[i] <= subjects:
+            return False
+    return True
+
+
+def only(r: Reading, core: str, allowed: frozenset[str]) -> bool:
+    """Violence (or a report: "hur gör man en anmälan?"), and nobody it is done to or
+    by, and nothing more of what happened: the first contact differs, so ask."""
+    said = {c for c, v in r.analysis.concepts.items() if v >= 0.9}
+    # "hur gör man": with nobody mentioned, "man" is the pronoun
+    neutral = {ASKING, UNSURE, WORKPLACE, YRKE, grammar.MALE}
+    if not (core in said and not r.found and not r.analysis.phrases
+            and said - neutral <= allowed):
+        return False
+    covered = r.analysis.covered  # "ekonomiskt utnyttjande": a word more is said
+    return all(i in covered or i in r.skip or len(t) < 4 or t.isdigit() or is_stop(t)
+               for i, t in enumerate(r.toks))
+
+
+def worry_only(r: Reading, subjects: frozenset[str]) -> bool:
+    """"I'm worried about a patient from Leksand": a worry ("orolig", "worried") about
+    an adult, and nothing of what happened; about a child it is a report of concern."""
+    a = r.analysis
+    said = {c for c, v in a.concepts.items() if v >= 0.9}
+    if HUNCH not in said and WORRIES not in said:
+        return False
+    if any(r.toks[p] not in grammar.WORRY for p in a.positions.get(WORRIES, ())):
+        return False  # "berusad", "ensam med barnen": worry about what is told
+    rest = said - {WORRIES, HUNCH, ASKING, UNSURE, WORKPLACE, YRKE}
+    if not rest.isdisjoint(grammar.RELATIONS):
+        return False  # "orolig inför att ex-pojkvännen släpps": a family's story
+    child = rest & {"barn", "minderarig"} or any(
+        m.group == Group.CHILD or (m.age is not None and m.age < grammar.ADULT_FROM)
+        for m in r.found)
+    return not child and rest <= subjects
+
+
+def more_than_names(r: Reading) -> bool:
+    """Words beyond units, places, who and how to reach: something else is asked."""
+    at = r.at
+    for i, tok in enumerate(r.toks):
+        if i in r.skip or len(tok) < 3 or tok.isdigit() or is_stop(tok) or (
+                tok in NEGATIONS):  # "vet inte vart": a "not" says nothing more
+            continue
+        if not at.get(i):
+            return True
+    return False
