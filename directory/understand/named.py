@@ -41,10 +41,7 @@ def asks_for(r: Reading, named: list[NamedUnit]) -> bool:
                    if c.startswith((KIND_PREFIX, ROLE_PREFIX)) for i in where)
     first_word = next((i for i, t in enumerate(r.toks) if i not in r.skip and len(t) > 1 and (
         not is_stop(t) or i in units)), None)  # "ER at Mora …": a unit's name is a word
-    text = unicodedata.normalize("NFC", r.query)
-    found = list(WORD.finditer(text))
-    spans = [m.end() for m in found]
-    typed = [m.group().casefold() for m in found]
+    text, spans, typed = _typed(r)
     for i in units:
         if _at_work(r, i, text, spans, typed):
             continue  # the asker's workplace or title, not a request
@@ -66,6 +63,13 @@ def asks_for(r: Reading, named: list[NamedUnit]) -> bool:
                 or i == first_word or asked or for_someone):
             return True
     return False
+
+
+def _typed(r: Reading) -> tuple[str, list[int], list[str]]:
+    """The question as typed, where each word ends, and each word casefolded."""
+    text = unicodedata.normalize("NFC", r.query)
+    found = list(WORD.finditer(text))
+    return text, [m.end() for m in found], [m.group().casefold() for m in found]
 
 
 def _at_work(r: Reading, i: int, text: str, spans: list[int], typed: list[str]) -> bool:
@@ -91,10 +95,7 @@ def workplace_kinds(r: Reading) -> frozenset[str]:
     kinds = [c for c in positions if c.startswith(KIND_PREFIX)]
     if not kinds:
         return frozenset()
-    text = unicodedata.normalize("NFC", r.query)
-    found = list(WORD.finditer(text))
-    spans = [m.end() for m in found]
-    typed = [m.group().casefold() for m in found]
+    text, spans, typed = _typed(r)
     return frozenset(c for c in kinds if all(_at_work(r, i, text, spans, typed)
                                              for i in positions[c]))
 
