@@ -33,6 +33,7 @@ from directory.understand.named import (
     YRKE,
     asks_for,
     situation,
+    units_at_work,
     workplace_kinds,
 )
 from directory.understand.places import choose, sentence_starts
@@ -203,7 +204,9 @@ class Understander:
         source = "question" if municipality else "none"
         if municipality is None and not options and default_municipality:
             municipality, source = default_municipality, "default"
-        lexical = [(t, s) for t, s in self._scores(r) if t in self.known_topics and s > 0]
+        at_work = units_at_work(r)  # units named as the asker's workplace, not asked for
+        lexical = [(t, s) for t, s in self._scores(r, at_work)
+                   if t in self.known_topics and s > 0]
         lex_best = lexical[0] if lexical else (None, 0.0)
         lex_topic = (lex_best[0] if lex_best[1] >= MIN_SCORE
                      and analysis.situation >= MIN_SITUATION else None)
@@ -235,7 +238,7 @@ class Understander:
                   if not any(n.kind == k for n in named)]
         if any(n.kind in self.kinds for n in named):  # "soc-jouren": socialjour, not "soc"
             named = [n for n in named if n.kind in self.kinds]
-        asks_for_named = asks_for(r, named)
+        asks_for_named = asks_for(r, named, at_work)
         danger, risks = danger_and_risks(analysis, self.danger_rules, r.toks, r.starts,
                                          r.found, r.at)
         # a story the rules do not read, about something the directory handles
@@ -307,11 +310,11 @@ class Understander:
             combined[lex_topic] = combined.get(lex_topic, 0.0) + self.bonus
         return sorted(combined.items(), key=lambda kv: -kv[1])
 
-    def _scores(self, r: Reading) -> list[tuple[str, float]]:
+    def _scores(self, r: Reading, at_work: frozenset[int]) -> list[tuple[str, float]]:
         """The lexicon's topic scores, best first, without the signals of a unit named only
         as the asker's workplace ("hos oss på ungdomsmottagningen: her uncle …")."""
         analysis = r.analysis
-        work = workplace_kinds(r)
+        work = workplace_kinds(r, at_work)
         if not work:
             return analysis.ranked()
         signals = self.topics.lexicon.signals

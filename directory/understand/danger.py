@@ -142,18 +142,23 @@ def _own_scenes(a: Analysis, found: Sequence[Mention], sentence: list[int],
     return frozenset(out)
 
 
+def _next_in(toks: list[str], p: int, words: frozenset[str]) -> bool:
+    """Is the word right after position `p` one of `words` ("viskar att", "nu inte")?"""
+    return p + 1 < len(toks) and toks[p + 1] in words
+
+
 def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int],
            habits: frozenset[int], own: frozenset[int] = frozenset()) -> bool:
     def counts(concept: str, p: int) -> bool:
         if (p in own and concept in SCENE) or (concept == URGENT and any(
                 abs(p - o) <= SCENE_SPAN for o in own)):
             return False  # the scene is hers, and so is its urgency ("är på väg hit")
-        if concept == DISTRESS and toks[p + 1:p + 2] and toks[p + 1] in THAT:
+        if concept == DISTRESS and _next_in(toks, p, THAT):
             return False  # "hon viskar att han blir arg på nätterna": told to us, no call
         if concept in NOW_CONCEPTS and any(p < k <= p + INVOLVED_AFTER_NOW
                                            for k in a.positions.get(INVOLVED, ())):
             return False  # "lived with violence and now sees BUP": the care is now
-        if concept == NOW_CONCEPT and toks[p + 1:p + 2] and toks[p + 1] in NOT_NOW:
+        if concept == NOW_CONCEPT and _next_in(toks, p, NOT_NOW):
             return False  # "sett pappa misshandla mamma och nu inte kan sova": not now
         if concept == KILL and any(t in REFLEXIVE for t in toks[p + 1:p + 3]):
             return False  # "ta livet av sig", "kill himself": not a threat to another

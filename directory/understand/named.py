@@ -28,7 +28,7 @@ WORD = re.compile(r"[^\W_]+", re.UNICODE)
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
 
 
-def asks_for(r: Reading, named: list[NamedUnit]) -> bool:
+def asks_for(r: Reading, named: list[NamedUnit], at_work: frozenset[int]) -> bool:
     """Is a unit asked for ("BUP Falun", "numret till barnahus", "kvinnojouren i Mora,
     nummer? ...") rather than said to be where the asker is ("vi är på akuten",
     "skolkurator: ...", "ER nurse")? Cue words are the lexicon's concepts
@@ -41,9 +41,9 @@ def asks_for(r: Reading, named: list[NamedUnit]) -> bool:
                    if c.startswith((KIND_PREFIX, ROLE_PREFIX)) for i in where)
     first_word = next((i for i, t in enumerate(r.toks) if i not in r.skip and len(t) > 1 and (
         not is_stop(t) or i in units)), None)  # "ER at Mora …": a unit's name is a word
-    text, spans, typed = _typed(r)
+    text, spans, _ = _typed(r)
     for i in units:
-        if _at_work(r, i, text, spans, typed):
+        if i in at_work:
             continue  # the asker's workplace or title, not a request
         if any(INVOLVED in at.get(j, set()) for j in range(max(0, i - INVOLVED_REACH), i + 6)
                if j <= i or not any(i < k <= j for k in r.starts)):  # after it: its sentence
@@ -87,17 +87,27 @@ def _at_work(r: Reading, i: int, text: str, spans: list[int], typed: list[str]) 
     return colon or here or titled or YRKE in after or any(WORKPLACE in b for b in before)
 
 
-def workplace_kinds(r: Reading) -> frozenset[str]:
+def units_at_work(r: Reading) -> frozenset[int]:
+    """Where a unit's name stands for where the asker works or who they are, not a request
+    (found once per question, read by `asks_for` and `workplace_kinds`)."""
+    positions = r.analysis.positions
+    units = {i for c, where in positions.items()
+             if c.startswith((KIND_PREFIX, ROLE_PREFIX)) for i in where}
+    if not units:
+        return frozenset()
+    text, spans, typed = _typed(r)
+    return frozenset(i for i in units if _at_work(r, i, text, spans, typed))
+
+
+def workplace_kinds(r: Reading, at_work: frozenset[int]) -> frozenset[str]:
     """The units' concepts named only as where the asker works ("hos oss på
     ungdomsmottagningen", "Kvinnokliniken:"): they say where the question comes from, not
     what it is about, so they give the topic no signal."""
-    positions = r.analysis.positions
-    kinds = [c for c in positions if c.startswith(KIND_PREFIX)]
-    if not kinds:
+    if not at_work:
         return frozenset()
-    text, spans, typed = _typed(r)
-    return frozenset(c for c in kinds if all(_at_work(r, i, text, spans, typed)
-                                             for i in positions[c]))
+    positions = r.analysis.positions
+    return frozenset(c for c in positions if c.startswith(KIND_PREFIX)
+                     and all(i in at_work for i in positions[c]))
 
 
 def situation(a: Analysis) -> bool:
