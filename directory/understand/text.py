@@ -3,42 +3,31 @@
 from __future__ import annotations
 
 import functools
-import importlib
-import importlib.util
 import re
-import sys
-import types
+import threading
 import unicodedata
 from typing import Protocol
 
+import Stemmer
+
 
 class _Stemmer(Protocol):
-    """What we use of snowballstemmer's stemmers (the package has no type information)."""
+    """What we use of PyStemmer's stemmers (the package has no type information)."""
 
-    def stemWord(self, word: str) -> str: ...  # noqa: N802 - snowballstemmer's name
-
-
-def _swedish_stemmer() -> _Stemmer:
-    """snowballstemmer's Swedish stemmer alone: the package imports the stemmers of every
-    language it has (a seventh of a second at every start of the CLI). Its Swedish module
-    is loaded as part of a private package over the same files, so the real package is
-    left as it is for anyone who imports it."""
-    spec = importlib.util.find_spec("snowballstemmer")  # finds it without importing it
-    name = "_kontaktvag_snowball"
-    if name not in sys.modules and spec is not None and spec.submodule_search_locations:
-        package = types.ModuleType(name)
-        package.__path__ = list(spec.submodule_search_locations)
-        sys.modules[name] = package
-    if name not in sys.modules:  # not a plain package on disk: the ordinary way
-        import snowballstemmer  # noqa: PLC0415
-
-        stemmer: _Stemmer = snowballstemmer.stemmer("swedish")
-        return stemmer
-    swedish: _Stemmer = importlib.import_module(f"{name}.swedish_stemmer").SwedishStemmer()
-    return swedish
+    def stemWord(self, word: str) -> str: ...  # noqa: N802 - PyStemmer's name
 
 
-_STEMMER = _swedish_stemmer()
+class _Stemmers(threading.local):
+    """The Snowball Swedish stemmer, compiled (PyStemmer): stemming the lexicon is most of
+    building the matcher, and the pure-Python stemmer took 40 times as long. A stemmer
+    object is not safe to share between threads (the matcher is built in a worker thread
+    while questions are answered), so each thread has its own."""
+
+    def __init__(self) -> None:
+        self.swedish: _Stemmer = Stemmer.Stemmer("swedish")
+
+
+_STEMMERS = _Stemmers()
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 # Function words that carry no meaning for routing. Place cues ("i", "på", "från") and
@@ -108,7 +97,7 @@ def stem_word(word: str) -> str:
     """Snowball Swedish stem of a casefolded word with its diacritics (the better stem)."""
     if word.isdigit() or len(word) <= 3:
         return word
-    return _STEMMER.stemWord(word)
+    return _STEMMERS.swedish.stemWord(word)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -116,7 +105,7 @@ def stem(token: str) -> str:
     """Snowball Swedish stem of a folded token (topic words only, never place names)."""
     if token.isdigit() or len(token) <= 3:
         return token
-    return _STEMMER.stemWord(token)
+    return _STEMMERS.swedish.stemWord(token)
 
 
 def content(tokens_: list[str]) -> list[str]:
