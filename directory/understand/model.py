@@ -6,8 +6,11 @@ answering never imports the training library. The features are the same function
 both: character n-grams and word n-grams of the question with place names masked, and the
 lexicon's concepts, phrases and the person as extra words.
 
-The stored form (`TopicModel.to_bytes`) is zlib-compressed JSON with the weights as
-base64 float32 arrays: one table per block of features, in the directory's database.
+The stored form (`TopicModel.to_bytes`), in the directory's database: a short magic
+string, a JSON head (classes, feature names, the arrays' lengths) and then the idf and
+weight tables of each block as raw little-endian float32, so that reading it is a copy,
+not a decompression (the weights hardly compress). Models stored by earlier versions as
+zlib-compressed JSON with base64 arrays are still read.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import base64
 import hashlib
 import json
 import math
+import sys
 import zlib
 from collections import Counter
 from collections.abc import Sequence
@@ -24,6 +28,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter, mul
 from typing import Any
 
+MAGIC = b"KVTM2"  # the stored form with raw tables (`to_bytes`)
 FEATURES_VERSION = 1  # bump when a feature function changes: stored models are then stale
 NONE = ""  # the class of questions nothing in the directory fits
 DANGER = "danger"  # the head for immediate danger: examples marked `danger: true`
@@ -177,17 +182,37 @@ class TopicModel:
                 {h: _logistic(v) for h, v in zip(self.heads, out[k:], strict=True)})
 
     def to_bytes(self) -> bytes:
-        doc = {"classes": list(self.classes), "intercept": list(self.intercept),
-               "digest": self.digest, "examples": self.examples, "built_at": self.built_at,
-               "features_version": FEATURES_VERSION, "heads": list(self.heads),
-               "blocks": [{"name": b.name, "scale": b.scale, "use_idf": b.use_idf,
-                           "features": sorted(b.index, key=b.index.__getitem__),
-                           "idf": _pack(b.idf), "weights": _pack(b.weights)}
-                          for b in self.blocks]}
-        return zlib.compress(json.dumps(doc, ensure_ascii=False).encode(), 9)
+        head = {"classes": list(self.classes), "intercept": list(self.intercept),
+                "digest": self.digest, "examples": self.examples, "built_at": self.built_at,
+                "features_version": FEATURES_VERSION, "heads": list(self.heads),
+                "blocks": [{"name": b.name, "scale": b.scale, "use_idf": b.use_idf,
+                            "features": sorted(b.index, key=b.index.__getitem__),
+                            "idf": len(b.idf), "weights": len(b.weights)}
+                           for b in self.blocks]}
+        text = json.dumps(head, ensure_ascii=False).encode()
+        tables = b"".join(_raw(t) for b in self.blocks for t in (b.idf, b.weights))
+        return MAGIC + len(text).to_bytes(4, "little") + text + tables
 
     @classmethod
     def from_bytes(cls, data: bytes) -> TopicModel:
+        if not data.startswith(MAGIC):
+            return cls._from_zlib_json(data)
+        start = len(MAGIC) + 4
+        end = start + int.from_bytes(data[len(MAGIC):start], "little")
+        doc = json.loads(data[start:end])
+        view = memoryview(data)[end:]
+        blocks = []
+        for b in doc["blocks"]:
+            idf, view = _cooked(view, b["idf"])
+            weights, view = _cooked(view, b["weights"])
+            index = dict(zip(b["features"], range(len(b["features"])), strict=True))
+            blocks.append(Block(b["name"], b["scale"], b["use_idf"], index, idf, weights))
+        return cls(tuple(doc["classes"]), tuple(doc["intercept"]), tuple(blocks),
+                   doc["digest"], doc["examples"], doc["built_at"], tuple(doc["heads"]))
+
+    @classmethod
+    def _from_zlib_json(cls, data: bytes) -> TopicModel:
+        """The form stored before the raw tables (a database not rebuilt since)."""
         doc = json.loads(zlib.decompress(data))
         blocks = tuple(Block(b["name"], b["scale"], b["use_idf"],
                              {f: i for i, f in enumerate(b["features"])},
@@ -201,8 +226,20 @@ def _logistic(v: float) -> float:
     return 1.0 / (1.0 + math.exp(-v)) if v >= 0 else math.exp(v) / (1.0 + math.exp(v))
 
 
-def _pack(values: Sequence[float]) -> str:
-    return base64.b64encode(array.array("f", values).tobytes()).decode()
+def _raw(values: Sequence[float]) -> bytes:
+    a = array.array("f", values)
+    if sys.byteorder == "big":
+        a.byteswap()
+    return a.tobytes()
+
+
+def _cooked(view: memoryview, n: int) -> tuple[array.array[float], memoryview]:
+    """The first `n` float32 of `view` as an array, and the rest of `view`."""
+    a = array.array("f")
+    a.frombytes(view[:4 * n])
+    if sys.byteorder == "big":
+        a.byteswap()
+    return a, view[4 * n:]
 
 
 def _unpack(text: str) -> array.array[float]:
