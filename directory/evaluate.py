@@ -45,6 +45,14 @@ class Case:
     lang: str
     excludes: list[str] = field(default_factory=list)
     person: dict[str, Any] = field(default_factory=dict)
+    # False when the question has no `topic` line: a unit asked for by name with no need
+    # told, say; its route is judged by `first`, and no topic is expected of it.
+    topic_given: bool = True
+
+    @property
+    def off_topic(self) -> bool:
+        """Nothing in the directory fits: neither a route nor a clarifying question."""
+        return self.topic_given and self.topic == [None] and not self.clarify
 
 
 @dataclass
@@ -75,6 +83,7 @@ def load_cases(path: Path) -> list[Case]:
             lang=item.get("lang") or language(item["q"]),
             excludes=list(item.get("excludes") or []),
             person=dict(item.get("person") or {}),
+            topic_given="topic" in item or bool(item.get("clarify")),
         ))
     return cases
 
@@ -85,7 +94,7 @@ def judge(case: Case, answer: dict[str, Any]) -> Result:
     kinds = [s["kind"] for s in answer["route"]]
     clarify = (answer["clarify"] or {}).get("field")
     problems = []
-    topic_ok = got_topic in case.topic
+    topic_ok = got_topic in case.topic or not case.topic_given
     if not topic_ok:
         problems.append(f"ämne {got_topic} (väntat {case.topic})")
     mun_ok = (not case.municipality_given
@@ -97,7 +106,7 @@ def judge(case: Case, answer: dict[str, Any]) -> Result:
         route_ok = clarify == case.clarify
         if not route_ok:
             problems.append(f"ingen motfråga om {case.clarify} (fick {clarify}, {kinds[:1]})")
-    elif case.topic == [None]:
+    elif case.off_topic:
         route_ok = not kinds and clarify is None
         if not route_ok:
             problems.append(f"svarade på en fråga utanför katalogen: {kinds[:1]}")
@@ -141,9 +150,10 @@ def figures(results: list[Result]) -> str:
               "engelska": [r for r in on_topic if r.case.lang == "en"]}
     lines.append(f"{'':10} {'ämne':>18} {'kommun':>18} {'väg (route[0])':>18}")
     for name, rs in groups.items():
-        lines.append(f"{name:10} {_pct(rs, 'topic_ok'):>18} {_pct(rs, 'municipality_ok'):>18} "
-                     f"{_pct(rs, 'route_ok'):>18}")
-    routed = [r for r in results if r.case.topic != [None] and not r.case.clarify]
+        topical = [r for r in rs if r.case.topic_given]
+        lines.append(f"{name:10} {_pct(topical, 'topic_ok'):>18} "
+                     f"{_pct(rs, 'municipality_ok'):>18} {_pct(rs, 'route_ok'):>18}")
+    routed = [r for r in results if not r.case.off_topic and not r.case.clarify]
     lines.append(f"route[0] rätt, frågor med ämne och utan motfråga: {_pct(routed, 'route_ok')}")
     about = [r for r in results if r.case.person or r.case.excludes]
     if about:
@@ -153,7 +163,7 @@ def figures(results: list[Result]) -> str:
     danger = [r for r in results if r.case.first == [DANGER_KIND]]
     if danger:
         lines.append(f"akut fara (112 först): {_pct(danger, 'route_ok')}")
-    off = [r for r in results if r.case.topic == [None]]
+    off = [r for r in results if r.case.off_topic]
     answered_off = sum(1 for r in off if r.got["route"] or r.got["understood"]["topic"])
     need = [r for r in results if r.case.clarify]
     asked = sum(1 for r in need if r.route_ok)
@@ -167,7 +177,8 @@ def confusion(results: list[Result]) -> str:
     lines = [f"{'väntat ämne':28} {'rätt':>11}  blev i stället"]
     by_topic: dict[str, list[Result]] = {}
     for r in results:
-        by_topic.setdefault(str(r.case.topic[0]), []).append(r)
+        if r.case.topic_given:
+            by_topic.setdefault(str(r.case.topic[0]), []).append(r)
     for topic in sorted(by_topic):
         rs = by_topic[topic]
         ok = sum(r.topic_ok for r in rs)
