@@ -186,6 +186,16 @@ async def test_a_unit_that_has_already_met_the_child_is_not_asked_for(service, q
     assert a["route"][0]["kind"] == "socialtjanst-barn"
 
 
+async def test_a_unit_asked_about_here_is_asked_for_not_the_askers_workplace(service):
+    """"kurator på vårdcentralen här." introduces the asker; "finns det en kurator här?"
+    asks for one, and is answered or asked which municipality rather than left empty."""
+    a = (await service.ask("Finns det någon ungdomsmottagning här?", OFFICE)).to_json()
+    assert a["route"] or (a["clarify"] or {}).get("field") == "municipality"
+    b = (await service.ask("ungdomsmottagningen här. Tjej 16 slagen av pojkvännen, Orsa",
+                           OFFICE)).to_json()
+    assert b["route"][0]["kind"] != "ungdomsmottagning"  # where the asker is, not asked
+
+
 async def test_a_unit_asked_for_the_whole_region_lists_each_one_when_it_has_none_of_its_own(
         service):
     """"tjejjour i länet": the region has two, each serving its part; both are listed

@@ -79,9 +79,9 @@ def _at_work(r: Reading, i: int, text: str, spans: list[int], typed: list[str]) 
     before = [at.get(j, set()) for j in range(max(0, i - 3), i)]
     after = at.get(i + 1, set()) | at.get(i + 2, set())
     colon = i < len(spans) and text[spans[i]:spans[i] + 2].lstrip().startswith(":")
-    here = any(typed[j] in HERE and (j + 1 == len(typed) or re.match(
-        r"\s*[.:,;!]", text[spans[j]:spans[j] + 2])) for j in range(i + 1, min(i + 7,
-                                                                         len(typed))))
+    here = any(typed[j] in HERE and re.match(  # not "vem är samordnare här?": asked
+        r"\s*[.:,;!]" if j + 1 < len(typed) else r"[^?]*$", text[spans[j]:])
+        for j in range(i + 1, min(i + 7, len(typed))))
     titled = i >= 2 and r.toks[i - 1] in AT_THE and any(  # "a nurse at the youth clinic",
         YRKE in b for b in before)  # "sjuksköterska på ungdomsmottagningen"
     return colon or here or titled or YRKE in after or any(WORKPLACE in b for b in before)
