@@ -186,6 +186,16 @@ async def test_a_unit_that_has_already_met_the_child_is_not_asked_for(service, q
     assert a["route"][0]["kind"] == "socialtjanst-barn"
 
 
+@pytest.mark.parametrize("question", [
+    "A 6-year-old with welts on her legs says her mum did it, Falun",
+    "kids with marks on the arms, father hits them, Mora",
+])
+async def test_marks_on_a_child_bring_the_paediatricians(service, question):
+    """Welts and marks are injuries: a child's injuries bring `barnmedicin` into the route."""
+    a = (await service.ask(question, OFFICE)).to_json()
+    assert "barnmedicin" in [s["kind"] for s in a["route"]]
+
+
 async def test_a_unit_asked_about_here_is_asked_for_not_the_askers_workplace(service):
     """"kurator på vårdcentralen här." introduces the asker; "finns det en kurator här?"
     asks for one, and is answered or asked which municipality rather than left empty."""

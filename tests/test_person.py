@@ -235,6 +235,18 @@ async def u(service) -> Understander:
      {"group": "barn", "gender": "kvinna", "age": 13}),
     ("flicka i åttan får presenter av äldre män hon träffat på nätet, Säter",
      {"group": "barn", "gender": "kvinna", "age": 14}),
+    # an age in brackets is the age of the one named right before it, a partner's too
+    ("Ungdomen (15) på fritidsgården berättar att styvpappan slår henne, Hedemora",
+     {"age": 15, "group": "barn", "gender": "kvinna"}),
+    ("vårdtagaren (67) säger att hennes man tar hennes pengar, Malung",
+     {"age": 67, "group": "aldre", "gender": "kvinna"}),
+    ("tjejen är 16 och hennes exkille (19) hotar att sprida bilder, Rättvik",
+     {"age": 16, "group": "barn", "gender": "kvinna"}),
+    ("a young woman of 17 whose partner (24) hits her, Avesta",
+     {"age": 17, "group": "barn", "gender": "kvinna"}),
+    # a birthday that has been: "fyllde 18 i somras", "turned 18"
+    ("hon fyllde 18 i somras och sambon kontrollerar allt hon gör, Orsa",
+     {"age": 18, "group": "vuxen", "gender": "kvinna"}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

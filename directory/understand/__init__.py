@@ -178,8 +178,12 @@ class Understander:
         analysis = self.topics.analyse(query, skip)
         toks = tokens(query)
         starts = frozenset(sentence_starts(query, SENTENCE_ENDS))
-        found = persons.mentions(toks, self.person_words.at(query), analysis.ages, skip, starts,
-                                 analysis.apart)
+        at = self.person_words.at(query)
+        theirs = persons.relatives_ages(at, analysis.bracketed)
+        analysis.ages += [(int(toks[i]), i) for i in sorted(analysis.bracketed - theirs)]
+        found = persons.mentions(toks, at, analysis.ages + [
+            (int(toks[i]), i) for i in sorted(theirs)], skip, starts, analysis.apart,
+            analysis.bracketed)
         return Reading(query, had_number, hits, skip, analysis, toks, found,
                        analysis.concepts_at(), starts)
 

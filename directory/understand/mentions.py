@@ -164,11 +164,11 @@ def held(toks: list[str], at: dict[int, set[str]], m: Mention, people: Collectio
 
 def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int]],
              skip: frozenset[int], starts: Collection[int] = (),
-             apart: Collection[int] = ()) -> list[Mention]:
+             apart: Collection[int] = (), bracketed: Collection[int] = ()) -> list[Mention]:
     """Every person the question mentions, in order, with the role the grammar gives it.
 
     `at` maps a token index to the lexicon concepts found there; `ages` are (age, index),
-    those at `apart` a bare number set apart by commas.
+    those at `apart` a bare number set apart by commas or (`bracketed`) in brackets.
     """
     found: list[Mention] = []
     age_at = {i: a for a, i in ages}
@@ -233,7 +233,9 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
                              patient=PATIENT in concepts,
                              partner=(couple and not owned(toks, i)) or companion,
                              couple=couple, grade=grade))
-    found = _merge_apart_ages(found, apart, starts)
+    found = _merge_apart_ages(found, apart, starts, bracketed)
+    theirs = relatives_ages(at, bracketed)  # "sambon (20)": not the person's age
+    found = [m for m in found if m.index not in theirs]
     found, consumed = _merge_ages(toks, found, starts)
     found = _merge_said_groups(toks, found)
     people_at = {m.index for m in found if not m.possessor and (m.gender or m.patient)}
@@ -293,7 +295,7 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
             if owner:
                 m.gender = owner[0].gender
     # an age written beside a person ("kvinna 34 år", "34-årig kvinna") is that person's
-    loose = [(a, i) for a, i in ages if i not in consumed
+    loose = [(a, i) for a, i in ages if i not in consumed and i not in theirs
              and not any(m.index == i for m in found)]
     for age, i in loose:
         near = [m for m in found if abs(m.index - i) <= 3 and m.age is None and not m.possessor]
@@ -314,12 +316,24 @@ def _is_agent(toks: list[str], at: dict[int, set[str]], cue: int, m: Mention) ->
     return j < 0 or "offer" in at.get(j, set()) or "slar" in at.get(j, set()) or toks[j] in PAID
 
 
-def _merge_apart_ages(found: list[Mention], apart: Collection[int], starts: Collection[int]
-                      ) -> list[Mention]:
+def relatives_ages(at: dict[int, set[str]], bracketed: Collection[int]) -> set[int]:
+    """The numbers in brackets right after a relation or a partner ("sambon (20)",
+    "her boyfriend (21)"): that one's age, never the person's, though the question may not
+    follow the relation as a person of its own."""
+    return {i for i in bracketed if at.get(i - 1, set()) & set(RELATIONS)}
+
+
+def _merge_apart_ages(found: list[Mention], apart: Collection[int], starts: Collection[int],
+                      bracketed: Collection[int] = ()) -> list[Mention]:
     """"Patient in the ER, 34, says her husband …", "kvinna från Nås, 41, …": a bare number
-    set apart by commas is the age of the person named last before it in its sentence."""
+    set apart by commas is the age of the person named last before it in its sentence; one
+    in brackets right after a person is that one's, a partner's too ("sambon (20)")."""
     out: list[Mention] = []
     for m in found:
+        if m.index in bracketed and m.gender is None and m.group is None and out and (
+                out[-1].index == m.index - 1 and not out[-1].possessor and out[-1].age is None):
+            out[-1].age = m.age  # "kille (16)"
+            continue
         if m.index in apart and m.gender is None and m.group is None:
             sentence = max((s for s in starts if s <= m.index), default=0)
             before = [p for p in out if sentence <= p.index and p.age is None

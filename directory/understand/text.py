@@ -67,13 +67,14 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
-def numbers_set_apart(text: str) -> set[int]:
+def numbers_set_apart(text: str) -> dict[int, str]:
     """Indices of the number tokens that stand alone between commas (", 34," or ", 34." or
-    ", 34" at the end): a number so set apart after a person is that person's age."""
-    if "," not in text:
-        return set()
+    ", 34" at the end) or in brackets ("ungdom (16)"): a number so set apart after a person
+    is that person's age. Each index maps to the mark before it, "," or "("."""
+    if "," not in text and "(" not in text:
+        return {}
     text = unicodedata.normalize("NFC", text)
-    out = set()
+    out = {}
     for n, m in enumerate(_TOKEN.finditer(text)):
         if not m.group().isdecimal():
             continue
@@ -82,8 +83,9 @@ def numbers_set_apart(text: str) -> set[int]:
             j -= 1
         while k < len(text) and text[k].isspace():
             k += 1
-        if j >= 0 and text[j] == "," and (k == len(text) or text[k] in ",.;"):
-            out.add(n)
+        if j >= 0 and (text[j] == "," and (k == len(text) or text[k] in ",.;")
+                       or text[j] == "(" and text[k:k + 1] == ")"):
+            out[n] = text[j]
     return out
 
 

@@ -58,6 +58,9 @@ class Analysis:
     positions: dict[str, list[int]] = field(default_factory=dict)  # concept -> token indices
     ages: list[tuple[int, int]] = field(default_factory=list)  # (age, token index)
     apart: frozenset[int] = frozenset()  # of those, a number set apart by commas: ", 34,"
+    # a number in brackets ("kille (16)", "ungdom (16)"): an age (no age concept), but after
+    # a relation ("sambon (20)") never the person's (`mentions.relatives_ages`)
+    bracketed: frozenset[int] = frozenset()
     covered: set[int] = field(default_factory=set)  # token indices some term matched
     situation: float = 0.0  # strongest evidence that is not only "who"
     beyond_names: float = 0.0  # the same, leaving out services named by name
@@ -258,8 +261,11 @@ class TopicMatcher:
         toks, ws = tokens(text), words(text)
         a.ages = find_ages(toks, skip)
         said = {i for _, i in a.ages}
-        a.apart = frozenset(i for i in numbers_set_apart(text) if i not in said
-                            and i not in skip and 0 < int(toks[i]) <= MOST_AGE_APART)
+        marks = numbers_set_apart(text)
+        apart = frozenset(i for i in marks if i not in said
+                          and i not in skip and 0 < int(toks[i]) <= MOST_AGE_APART)
+        a.apart = frozenset(i for i in apart if marks[i] == ",")
+        a.bracketed = apart - a.apart
         a.ages += [(int(toks[i]), i) for i in sorted(a.apart)]
         ages = [age for age, _ in a.ages]
         for age, i in a.ages:
