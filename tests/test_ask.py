@@ -196,6 +196,34 @@ async def test_marks_on_a_child_bring_the_paediatricians(service, question):
     assert "barnmedicin" in [s["kind"] for s in a["route"]]
 
 
+async def test_another_matter_with_nobody_in_it_is_no_case(service):
+    """A word of another matter ("statistik") and nobody in the question: nothing in the
+    directory fits, though the question names violence; a story with people in it and such
+    a word ("bemanningsföretaget") is still a case."""
+    a = (await service.ask("statistik över anmälda misshandelsfall i Borlänge 2025", OFFICE)
+         ).to_json()
+    assert a["route"] == [] and a["clarify"] is None and a["understood"]["topic"] is None
+    b = (await service.ask("bemanningsföretaget säger att städarna bor inlåsta och får ingen "
+                           "lön, kan det vara människohandel?", OFFICE)).to_json()
+    assert b["route"][0]["kind"] == "regionkoordinator"
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("en elev i åk 4 ska 'göras ren' hos farmor på sommarlovet, Borlänge",
+     "hedersrelaterat-vald"),  # a euphemism for genital mutilation
+    ("I think the young woman next door is being sold to men, Avesta",
+     "manniskohandel-prostitution"),
+])
+async def test_words_for_the_deed_said_indirectly(service, question, topic):
+    assert (await service.ask(question, OFFICE)).to_json()["understood"]["topic"] == topic
+
+
+async def test_something_seen_with_nothing_told_is_asked_about(service):
+    a = (await service.ask("Vi såg något på ett hembesök igår i Ludvika, vem kontaktar vi?",
+                           OFFICE)).to_json()
+    assert a["route"] == [] and a["clarify"]["field"] == "topic"
+
+
 async def test_a_unit_asked_about_here_is_asked_for_not_the_askers_workplace(service):
     """"kurator på vårdcentralen här." introduces the asker; "finns det en kurator här?"
     asks for one, and is answered or asked which municipality rather than left empty."""

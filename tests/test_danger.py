@@ -59,6 +59,8 @@ async def first_kinds(service, question: str) -> list[str]:
     "dunsar och skrik från grannlägenheten, Gagnef",
     # shooting at her, with an air rifle
     "exet sköt mot hennes fönster med ett luftgevär, Säter",
+    # the one who uses violence has broken in where she is
+    "exmaken har brutit sig in hos henne i Säter",
 ])
 async def test_immediate_danger_puts_112_first(service, question):
     assert (await first_kinds(service, question))[0] == "larmnummer"
@@ -136,6 +138,8 @@ async def test_immediate_danger_puts_112_first(service, question):
     "pojken 9 år har sett pappa slå mamma och nu inte vågar gå hem, Falun",
     # a whisper that tells us something, not a call made in secret
     "Kvinna 70 viskar att maken brukar bli våldsam när han druckit, Vansbro",
+    # the teller and the one told may stand between the whisper and what it tells
+    "Pojken viskade till mig att mamma slår honom, Falun",
 ])
 async def test_what_only_sounds_dangerous_is_not_112(service, question):
     route = await first_kinds(service, question)

@@ -244,6 +244,15 @@ async def u(service) -> Understander:
      {"age": 16, "group": "barn", "gender": "kvinna"}),
     ("a young woman of 17 whose partner (24) hits her, Avesta",
      {"age": 17, "group": "barn", "gender": "kvinna"}),
+    # a birthday to come is a year younger now: "fyller 18 i vår" is 17, a child
+    ("hon fyller 18 i vår och pojkvännen slår henne, Leksand",
+     {"age": 17, "group": "barn", "gender": "kvinna"}),
+    # a decade: "in her 40s"; a genitive: "3-åringens"; "är själv 68"
+    ("customer in her 40s says her husband hits her, Mora",
+     {"age": 44, "group": "vuxen", "gender": "kvinna"}),
+    ("3-åringens pappa har slagit honom, Mora", {"age": 3, "group": "barn"}),
+    ("hon är själv 68 och maken slår henne, Orsa",
+     {"age": 68, "group": "aldre", "gender": "kvinna"}),
     # a birthday that has been: "fyllde 18 i somras", "turned 18"
     ("hon fyllde 18 i somras och sambon kontrollerar allt hon gör, Orsa",
      {"age": 18, "group": "vuxen", "gender": "kvinna"}),

@@ -70,6 +70,10 @@ CLOSE_PROBABILITY = 0.08  # a runner-up this close to the best is too close to c
 LEXICON_BONUS = 0.25  # added to the model's probability of the lexicon's own topic
 RUNNER_UP_FROM = 0.1
 NAMED_BUT_NOTHING = 0.5  # a unit named beside other words the model finds off-topic
+# a word of another matter, nobody in the question, and the model gives "nothing fits" at
+# least this: "statistik över orosanmälningar" (0.13) is another matter, "cleaners at the
+# staffing agency … could this be trafficking" (0.02) is not
+OTHER_MATTER_FROM = 0.05
 CLOSE_MARGIN = 0.08  # lexicon alone: share of the best score within which a runner-up competes
 SENTENCE_ENDS = ".?!\n"  # what a sentence tells ends here; a colon goes on (danger's "nu")
 MEMO_SIZE = 4096  # understood questions remembered per matcher (the same text, the same result)
@@ -263,8 +267,9 @@ class Understander:
         # violence or a report, and nothing of whom or what more: the first contact differs
         bare = not danger and not named and (
             scope.only(r, VIOLENCE, ONLY_VIOLENCE) or scope.only(r, REPORT, ONLY_REPORT))
-        if bare or (topic and not danger and not named
-                    and scope.worry_only(r, self.topics.subjects)):
+        if bare or (topic and not danger and not named and (
+                scope.worry_only(r, self.topics.subjects)
+                or (nothing >= OTHER_MATTER_FROM and scope.other_matter(r, NOT_VIOLENCE)))):
             topic, confidence, rival = None, 0.0, None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
                                 analysis.concepts, self._open(topic))

@@ -1,5 +1,6 @@
 """Ages said in a question: "17 år", "17-åring", "femåringen", "hon är 17", "aged 15",
-"åk 7", "3 månader", and a bare number set apart after a person ("kvinna, 41, …")."""
+"åk 7", "3 månader", "fyller 16 i höst" (15 now), "in her 30s", and a bare number set apart
+after a person ("kvinna, 41, …")."""
 
 from __future__ import annotations
 
@@ -12,19 +13,22 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
                                          "nine": 9, "ten": 10} | {w: i for i, w in enumerate(
     # not "eleven": folded Swedish for "the pupil" ("eleven är 12 år")
     "twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(), 12)}
+_DECADES = {w: i for i, w in enumerate("twenties thirties forties fifties sixties seventies "
+                                       "eighties nineties".split(), 2)}
 _TEENS = "elva|tolv|tretton|fjorton|femton|sexton|sjutton|arton|nitton"  # "sin son, sexton"
 # "17 år", "17-åring", "femåringen", "hon är 17", "tjej 16", "aged 15" (folded text)
 _AGE = re.compile(
     r"\b(?P<n1>\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s*"
-    r"(?P<unit>ar|aring|aringen|aringar|arig|ariga|arige|ring|ringen|rig|riga|rige|"
+    r"(?P<unit>ar|aring|aringen|aringar|arings|aringens|arig|ariga|arige|ring|ringen|rig|riga|"
+    r"rige|"
     r"years?|yrs?|yo|y o|year old|years old|manad|manader|manaders|manadsgammal|months?|"
     r"month old|veckor|veckors|veckogammal|weeks?|week old|"
     r"arsaldern)\b"
     # "har fyllt 18", "fyllde 18 i våras", "she's 79", "who's 20"
-    r"|\b(?:ar|is|aged?|fyllt|fyllde|fyller|turned|turns|she\s+s|he\s+s|who\s+s|"
+    r"|\b(?:ar|is|aged?|fyllt|fyllde|turned|she\s+s|he\s+s|who\s+s|"
     r"kille|killen|tjej|tjejen|flicka|flickan|pojke|pojken|pat|patient|"
     r"barn|barnet|son|sonen|dotter|dottern|elev|eleven|girl|boy|student|studenten)\s+"
-    r"(?:pa\s+)?(?P<n2>\d{1,2}|" + _TEENS + r")\b"
+    r"(?:(?:pa|sjalv|also|herself|himself)\s+)?(?P<n2>\d{1,2}|" + _TEENS + r")\b"
     r"(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|kr|kronor|ggr|ganger|st|procent|minutes|"
     r"hours|days|times))"
     # "pappa 45 blir slagen", "kvinna 34": an adult's age as a bare two-digit number
@@ -33,6 +37,11 @@ _AGE = re.compile(
     r"(?:pa\s+)?(?P<n3>\d{2})\b"
     r"(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|ar|kr|kronor|ggr|ganger|st|procent|"
     r"minutes|hours|days|times))"
+    # "fyller 16 i höst", "turns 18 next month": a year younger now
+    r"|\b(?:fyller|turns)\s+(?P<coming>\d{1,2}|" + _TEENS + r")\b"
+    # "in his 50s", "in her eighties": about the middle of the decade
+    r"|\bin\s+(?:his|her|their)\s+(?:(?P<decade>[1-9])0s|(?P<decade_word>" + "|".join(
+        _DECADES) + r"))\b"
     # "a girl of 15", "a man of 70"
     r"|\b(?:girl|boy|woman|man|child|kid|son|daughter|patient|pupil|student)\s+of\s+"
     r"(?P<n4>\d{1,3})\b"
@@ -66,6 +75,17 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
     for m in _AGE.finditer(text):
         if m.group("grade"):
             out.append((int(m.group("grade")) + GRADE_TO_AGE, token_at(m.start("grade"))))
+            continue
+        if m.group("decade") or m.group("decade_word"):
+            tens = int(m.group("decade")) if m.group("decade") else _DECADES[m.group(
+                "decade_word")]
+            out.append((10 * tens + 4, token_at(m.start())))  # the 60s: not yet 65
+            continue
+        if m.group("coming"):
+            raw = m.group("coming")
+            coming = int(raw) if raw.isdecimal() else _NUMBER_WORDS.get(raw)
+            if coming:
+                out.append((coming - 1, token_at(m.start("coming"))))
             continue
         raw = m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5")
         age = int(raw) if raw.isdecimal() else _NUMBER_WORDS.get(raw)

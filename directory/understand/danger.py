@@ -52,6 +52,8 @@ INVOLVED_AFTER_NOW = 3  # "now sees BUP", "har nu kontakt med": the care now, no
 DISTRESS = "nodrop"  # "viskar", "whispering": a call made in secret, from the scene
 NOT_NOW = frozenset({"inte", "not", "no", "ingen", "inget"})  # "nu inte", "now no longer"
 THAT = frozenset({"att", "that"})  # "viskar att han blir arg": what she tells, not a call
+TELLER = frozenset({"han", "hon", "hen", "till", "mig", "oss", "he", "she", "to", "me",
+                    "us"})  # "viskade han till mig att", "whispered to me that"
 # the concepts this module reads by name (the importer refuses a lexicon without them)
 READ_BY_NAME = (KILL, URGENT, SAYS, HABIT, CALM, TONIGHT, INVOLVED, DISTRESS, *sorted(SCENE))
 # "döda henne om hon lämnar honom", "kill her if she leaves": a threat on a condition is
@@ -147,13 +149,22 @@ def _next_in(toks: list[str], p: int, words: frozenset[str]) -> bool:
     return p + 1 < len(toks) and toks[p + 1] in words
 
 
+def _tells(toks: list[str], p: int) -> bool:
+    """"viskar att …", "viskade han att …", "whispered to me that …": what is told, with
+    at most the teller and the one told before "att"/"that"."""
+    q = p + 1
+    while q < len(toks) and q <= p + 3 and toks[q] in TELLER:
+        q += 1
+    return q < len(toks) and toks[q] in THAT
+
+
 def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int],
            habits: frozenset[int], own: frozenset[int] = frozenset()) -> bool:
     def counts(concept: str, p: int) -> bool:
         if (p in own and concept in SCENE) or (concept == URGENT and any(
                 abs(p - o) <= SCENE_SPAN for o in own)):
             return False  # the scene is hers, and so is its urgency ("är på väg hit")
-        if concept == DISTRESS and _next_in(toks, p, THAT):
+        if concept == DISTRESS and _tells(toks, p):
             return False  # "hon viskar att han blir arg på nätterna": told to us, no call
         if concept in NOW_CONCEPTS and any(p < k <= p + INVOLVED_AFTER_NOW
                                            for k in a.positions.get(INVOLVED, ())):

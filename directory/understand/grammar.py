@@ -58,7 +58,8 @@ PERFECT = frozenset({"har", "hade", "has", "had"})
 AGE_WORDS = frozenset({"ar", "aring", "arig", "ariga", "arige", "years", "year", "old", "yo",
                        "manader", "manad", "man", "veckor", "vecka", "months", "weeks"})
 SCHOOL_YEAR = frozenset({"ak", "arskurs"})  # "kille i åk 7": the year is the one's before
-TURNED = frozenset({"fyllt", "fyller", "turned", "turns"})  # "dottern som precis fyllt 18"
+TURNED = frozenset({"fyllt", "fyllde", "fyller", "turned", "turns"})  # "precis fyllt 18"
+COMING = frozenset({"fyller", "turns"})  # "hon fyller 18 i vår": 17 now
 SKIPPABLE = PASSIVE | PERFECT | frozenset({
     "sin", "sitt", "sina", "hennes", "hans", "min", "mitt", "mina", "din", "deras", "her",
     "his", "their", "my", "the", "a", "an", "en", "ett", "som", "who", "that", "ska", "will",
@@ -174,7 +175,7 @@ def bare_age(toks: list[str], i: int) -> int | None:
             attributive = toks[j + 2:j + 3] == ["old"]  # "her 17-year-old boyfriend": his
             if 0 < value <= 110 and after not in NOT_AN_AGE_AFTER | ATTRIBUTIVE_AGE and not (
                     attributive):
-                return value
+                return value - 1 if toks[j - 1] in COMING else value
             return None
         if j < len(toks) and toks[j] not in SKIPPABLE:
             return None

@@ -78,3 +78,11 @@ def more_than_names(r: Reading) -> bool:
         if not at.get(i):
             return True
     return False
+
+
+def other_matter(r: Reading, not_violence: str) -> bool:
+    """A word of another matter (the lexicon's `ovald`: statistics, brochures, a course, a
+    podcast) and nobody in the question at all: "statistik över orosanmälningar 2026",
+    "beställa broschyrer om våld i nära relation" ask about that matter, not a case."""
+    return r.analysis.concepts.get(not_violence, 0.0) >= 0.9 and all(
+        m.possessor for m in r.found)
