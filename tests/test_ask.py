@@ -218,6 +218,19 @@ async def test_words_for_the_deed_said_indirectly(service, question, topic):
     assert (await service.ask(question, OFFICE)).to_json()["understood"]["topic"] == topic
 
 
+@pytest.mark.parametrize("question, first, also", [
+    ("en 70-årig kvinna tvingas sälja sex av mannen hon bor med, Falun", "regionkoordinator",
+     "polis"),
+    ("hedersrelaterat våld mot en kvinna på 72, släkten hotar henne, Borlänge",
+     "socialtjanst-vuxen", "hedersteam"),
+])
+async def test_units_for_adults_serve_older_people_too(service, question, first, also):
+    """The regional coordinators against trafficking and the honour team work for adults of
+    every age: an older person's route has them (their roles say `aldre`)."""
+    kinds = [s["kind"] for s in (await service.ask(question, OFFICE)).to_json()["route"]]
+    assert kinds[0] == first and also in kinds
+
+
 async def test_something_seen_with_nothing_told_is_asked_about(service):
     a = (await service.ask("Vi såg något på ett hembesök igår i Ludvika, vem kontaktar vi?",
                            OFFICE)).to_json()

@@ -253,6 +253,12 @@ async def u(service) -> Understander:
     ("3-åringens pappa har slagit honom, Mora", {"age": 3, "group": "barn"}),
     ("hon är själv 68 och maken slår henne, Orsa",
      {"age": 68, "group": "aldre", "gender": "kvinna"}),
+    # an age said outright of her later is truer than a school year (of gymnasiet here)
+    ("Gymnasiet i Falun: en tjej i trean vars pojkvän slår henne, hon är 18",
+     {"age": 18, "group": "vuxen", "gender": "kvinna"}),
+    # "home care" says only "older", and is as often where the asker works: the woman named
+    ("Home care staff in Rättvik. A young woman in the flat above my client says a man sells "
+     "her to other men. Who do I call?", {"group": "vuxen", "gender": "kvinna"}),
     # a birthday that has been: "fyllde 18 i somras", "turned 18"
     ("hon fyllde 18 i somras och sambon kontrollerar allt hon gör, Orsa",
      {"age": 18, "group": "vuxen", "gender": "kvinna"}),

@@ -139,6 +139,7 @@ class Mention:
     possessor: bool = False  # "hennes" in "hennes man": the one the relation belongs to
     described: bool = False  # "tjej 17 som slår sin pojkvän": the question is about them
     grade: bool = False  # "går i åttan": an age said by a word, belongs to the one before
+    by_grade: bool = False  # this one's age was read from a school year
     patient: bool = False  # "brukaren", "pt": a person of no stated gender or age
     partner: bool = False  # "exmaken", "pojkvännen" not owned by anyone in the question
     couple: bool = False  # a partner word at all: "sin fru", "flickvännen"
@@ -238,6 +239,7 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
     found = [m for m in found if m.index not in theirs]
     found, consumed = _merge_ages(toks, found, starts)
     found = _merge_said_groups(toks, found)
+    _said_outright(found)
     people_at = {m.index for m in found if not m.possessor and (m.gender or m.patient)}
     for m in found:
         if m.possessor:
@@ -345,6 +347,23 @@ def _merge_apart_ages(found: list[Mention], apart: Collection[int], starts: Coll
     return out
 
 
+def _said_outright(found: list[Mention]) -> None:
+    """"En tjej i tvåan … Hon är 17": an age said outright of a pronoun of the same gender
+    later on is truer than one read from a school year (a year of gymnasiet is no year of
+    grundskolan), when no one else of that gender stands between."""
+    for i, m in enumerate(found):
+        if not m.by_grade or m.gender is None:
+            continue
+        for p in found[i + 1:]:
+            if p.gender != m.gender or p.possessor:
+                continue
+            if p.word not in PRONOUNS:
+                break  # another one of that gender: the age may be theirs
+            if p.age is not None and not (p.by_grade or p.grade):
+                m.age, m.by_grade = p.age, False
+                break
+
+
 def _merge_said_groups(toks: list[str], found: list[Mention]) -> list[Mention]:
     """"hon är pensionär", "she is retired": a group said of a pronoun is its person's."""
     out: list[Mention] = []
@@ -395,7 +414,7 @@ def _merge_ages(toks: list[str], found: list[Mention], starts: Collection[int] =
                     (p.index < m.index) if ahead else (p.index > m.index) if said else 0,
                     abs(p.index - m.index), p.index > m.index))
                 if p.age is None:
-                    p.age = m.age
+                    p.age, p.by_grade = m.age, m.grade
                 consumed.add(m.index)
                 continue
         out.append(m)

@@ -109,7 +109,8 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
         harmed = [m for m in found if m.harmed]
         neutral = [m for m in found if not m.harms and not m.harmed]
         pool = ([m for m in harmed if not m.relation] + [m for m in harmed if m.relation]
-                + [m for m in neutral if not m.relation and not m.possessor and not m.partner]
+                + sorted((m for m in neutral if not m.relation and not m.possessor
+                          and not m.partner), key=_only_a_group)
                 + [m for m in neutral if not m.relation and not m.possessor and m.partner]
                 + [m for m in neutral if m.possessor] + [m for m in neutral if m.relation])
         if about == OLDER:  # "dottern skriker åt sin mamma (91)": the older one, first
@@ -180,6 +181,13 @@ def seconded(person: Person, heads: dict[str, float]) -> Person:
     if not person.gender or man is None or 1 - PERSON_SURE < man < PERSON_SURE:
         return person
     return dataclasses.replace(person, gender=MALE if man >= PERSON_SURE else FEMALE)
+
+
+def _only_a_group(m: Mention) -> bool:
+    """A word that says only "older" and no more ("home care", "hemtjänsten", "säbo": as
+    often the asker's workplace as the person): a weaker sign of whom the question is about
+    than a woman, a man, an age (as among older people, `choose`)."""
+    return m.group == OLDER and m.gender is None and m.age is None and not m.patient
 
 
 def _fill(chosen: Mention | None, found: list[Mention], about: str | None,
