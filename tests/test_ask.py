@@ -237,6 +237,16 @@ async def test_something_seen_with_nothing_told_is_asked_about(service):
     assert a["route"] == [] and a["clarify"]["field"] == "topic"
 
 
+async def test_a_unit_wanted_for_what_it_can_do_is_asked_for(service):
+    """"finns det kurator … som kan träffa honom": the unit named is the one wanted."""
+    for q in ("Äldre man slagen av sin son, finns det kurator på vårdcentralen i Leksand som "
+              "kan träffa honom",
+              "Patient beaten by her husband, is there a counsellor at the health centre in "
+              "Gagnef who could see her this week"):
+        a = (await service.ask(q, OFFICE)).to_json()
+        assert a["route"][0]["kind"] == "kurator", q
+
+
 async def test_a_unit_asked_about_here_is_asked_for_not_the_askers_workplace(service):
     """"kurator på vårdcentralen här." introduces the asker; "finns det en kurator här?"
     asks for one, and is answered or asked which municipality rather than left empty."""
