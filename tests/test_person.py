@@ -408,3 +408,11 @@ def test_the_one_a_deed_is_done_to_is_not_the_one_held(u):
     assert not patient.harms
     held = u._read("Polisen tog med honom i natt, Mora").found
     assert next(m for m in held if m.word == "honom").harms
+
+
+def test_her_before_a_word_of_time_is_the_one_harmed(u):
+    """"he shoved her yesterday", "kicked her today": "her" is the one it is done to, not
+    an owner of the word after it."""
+    for q in ("he shoved her yesterday, Borlänge", "he kicked her today and she is scared, Mora"):
+        her = next(m for m in u._read(q).found if m.word == "her")
+        assert her.harmed and not her.possessor, q

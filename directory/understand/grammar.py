@@ -36,7 +36,9 @@ OWNERS = frozenset({"sin", "sitt", "sina", "hennes", "hans", "min", "mitt", "min
 NOT_OWNED = frozenset({"nu", "now", "att", "to", "when", "because", "if", "in", "at", "with",
                        "again", "every", "for", "so", "but", "after", "before", "while",
                        "up", "down", "out", "off", "on", "or", "of", "till", "med", "nar",
-                       "och", "and", "badly", "hard", "too", "also", "there", "here"})
+                       "och", "and", "badly", "hard", "too", "also", "there", "here",
+                       "yesterday", "today", "tonight", "this", "twice", "once",
+                       "igar", "idag", "ikvall", "inatt"})  # "pushed her yesterday"
 SUBJECT_PRONOUNS = frozenset({"han", "hon", "he", "she"})  # never the one a verb before hits
 OBJECT_PRONOUNS = frozenset({"henne", "honom", "him", "her"})  # never the one who does it
 # ... unless seen or heard doing it: "I can hear him hitting her", "såg honom slå henne"
