@@ -239,6 +239,11 @@ async def test_something_seen_with_nothing_told_is_asked_about(service):
 
 async def test_a_unit_wanted_for_what_it_can_do_is_asked_for(service):
     """"finns det kurator … som kan träffa honom": the unit named is the one wanted."""
+    for q in ("is there a women's shelter in Ludvika, she needs somewhere to sleep",
+              "finns det en tjejjour i Borlänge dit en 15-åring som blir kontrollerad av sin "
+              "kille kan vända sig"):  # "is there a", "finns det en": asked for
+        kinds = [s["kind"] for s in (await service.ask(q, OFFICE)).to_json()["route"]]
+        assert kinds[0] in ("kvinnojour", "tjejjour"), q
     for q in ("Äldre man slagen av sin son, finns det kurator på vårdcentralen i Leksand som "
               "kan träffa honom",
               "Patient beaten by her husband, is there a counsellor at the health centre in "

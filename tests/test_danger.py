@@ -7,7 +7,15 @@ import pytest
 
 from directory.ask import parse_moment
 from directory.understand import Understander
-from directory.understand.danger import CALM, DANGER_FROM, HABIT, TONIGHT, learnt_danger
+from directory.understand.danger import (
+    CALM,
+    DANGER_FROM,
+    HABIT,
+    KILL,
+    NOW_CONCEPT,
+    TONIGHT,
+    learnt_danger,
+)
 from directory.understand.topics import Analysis
 
 OFFICE = parse_moment("2026-11-24T10:15:00+01:00")  # a Tuesday morning
@@ -138,6 +146,8 @@ async def test_immediate_danger_puts_112_first(service, question):
     "pojken 9 år har sett pappa slå mamma och nu inte vågar gå hem, Falun",
     # a whisper that tells us something, not a call made in secret
     "Kvinna 70 viskar att maken brukar bli våldsam när han druckit, Vansbro",
+    # "yrs ago": long ago, written short
+    "she says her ex put a gun to her head 3 yrs ago and wants counselling, Orsa",
     # the teller and the one told may stand between the whisper and what it tells
     "Pojken viskade till mig att mamma slår honom, Falun",
 ])
@@ -166,3 +176,18 @@ def test_a_habit_leaves_the_danger_head_to_the_rules_unless_it_names_tonight():
     assert learnt_danger(0.9, Analysis(concepts={HABIT: 1.0, TONIGHT: 1.0}))
     assert not learnt_danger(0.9, Analysis(concepts={HABIT: 1.0, TONIGHT: 1.0, CALM: 1.0}))
     assert not learnt_danger(DANGER_FROM / 2, Analysis(concepts={TONIGHT: 1.0}))
+
+
+def test_a_threat_on_a_condition_leaves_the_danger_head_to_the_rules():
+    """"om hon tar barnen och flyttar så tar han livet av henne": a killing word after "om"
+    and someone, nothing of now or tonight: the head's word is not heeded; said of now, or
+    with no condition, it is."""
+    toks = "han har sagt att om hon tar barnen och flyttar sa tar han livet av henne".split()
+    kill = toks.index("livet")
+    conditional = Analysis(concepts={KILL: 1.0}, positions={KILL: [kill]})
+    assert not learnt_danger(0.9, conditional, toks)
+    now = Analysis(concepts={KILL: 1.0, NOW_CONCEPT: 1.0}, positions={KILL: [kill]})
+    assert learnt_danger(0.9, now, toks)
+    plain = "han har sagt att han tar livet av henne".split()
+    assert learnt_danger(0.9, Analysis(concepts={KILL: 1.0},
+                                       positions={KILL: [plain.index("livet")]}), plain)

@@ -251,7 +251,7 @@ class Understander:
                                          r.found, r.at)
         # a story the rules do not read, about something the directory handles
         danger = danger or (topic is not None and learnt_danger(heads.get(DANGER, 0.0),
-                                                                analysis))
+                                                                analysis, r.toks))
         if topic is None and danger and DANGER_KIND in self.kind_topics:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
         if asks_for_named and ((nothing >= NAMED_BUT_NOTHING and scope.more_than_names(r)) or (

@@ -59,6 +59,7 @@ READ_BY_NAME = (KILL, URGENT, SAYS, HABIT, CALM, TONIGHT, INVOLVED, DISTRESS, *s
 # "döda henne om hon lämnar honom", "kill her if she leaves": a threat on a condition is
 # told, not carried out now (unlike "om en timme", "in an hour": a time)
 IF = frozenset({"om", "if"})
+CONDITION_BEFORE = 10  # "om hon tar barnen och flyttar så tar han livet av henne"
 SOMEONE = frozenset({"hon", "han", "hen", "de", "du", "vi", "ni", "nagon", "hennes", "hans",
                      "she", "he", "they", "you", "anyone", "someone"})
 
@@ -96,17 +97,28 @@ def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
     return danger, tuple(dict.fromkeys(notes))
 
 
-def learnt_danger(told: float, a: Analysis) -> bool:
+def learnt_danger(told: float, a: Analysis, toks: Sequence[str] = ()) -> bool:
     """Whether the model's danger head (learnt from examples marked `danger: true`) tells of
     immediate danger and may be heeded: it reads words, not time, so a question that says
     it is calm now ("ingen akut fara", "känner sig trygg") or tells what keeps happening
     ("står alltid utanför") is left to the rules, unless it names tonight ("he keeps
     saying tonight is the last night": a threat said again and again, for tonight)."""
     said = {c for c in (CALM, HABIT, TONIGHT) if a.concepts.get(c, 0.0) >= 0.9}
-    return told >= DANGER_FROM and CALM not in said and (HABIT not in said or TONIGHT in said)
+    return told >= DANGER_FROM and CALM not in said and (
+        HABIT not in said or TONIGHT in said) and not _conditional_threat(a, toks)
 
 
-def _on_a_condition(toks: list[str], p: int, reach: int = 5) -> bool:
+def _conditional_threat(a: Analysis, toks: Sequence[str]) -> bool:
+    """"om hon tar barnen och flyttar så tar han livet av henne": a killing word with "om"
+    and someone before it (or after it, as the rules read a threat), and nothing of now or
+    tonight in the question: a threat on a condition, for the rules to judge."""
+    if any(a.concepts.get(c, 0.0) >= 0.9 for c in (*NOW_CONCEPTS, TONIGHT)):
+        return False
+    return any(_on_a_condition(toks, max(0, p - CONDITION_BEFORE) - 1, CONDITION_BEFORE)
+               or _on_a_condition(toks, p) for p in a.positions.get(KILL, ()))
+
+
+def _on_a_condition(toks: Sequence[str], p: int, reach: int = 5) -> bool:
     """"ska döda henne om hon lämnar honom", "threatens to kill her if she leaves": "om"/"if"
     and someone within five words (ten after "har sagt att": the threat comes first)."""
     after = toks[p + 1:p + reach + 1]

@@ -404,9 +404,10 @@ def _merge_ages(toks: list[str], found: list[Mention], starts: Collection[int] =
             ahead = m.index + 1 < len(toks) and toks[m.index + 1] in ATTRIBUTIVE_AGE | {
                 "year", "years"} and not (m.index > 0 and toks[m.index - 1] in COPULA)
             said = m.index > 0 and toks[m.index - 1] in COPULA | TURNED  # "som är 19"
-            if (m.index == 0 or m.index in starts) and not ahead and near and all(
+            if (m.index == 0 or m.index in starts or (said and not any(
+                    p.index < m.index for p in near))) and not ahead and near and all(
                     p.couple or p.relation for p in near):
-                near = []  # "19 år, pojkvännen slår henne", "…? 16 år, pojkvännen …": an
+                near = []  # "19 år, pojkvännen slår henne", "just turned 18, bf hits her": an
                 # age opening a sentence is the one the question is about, not the partner
                 # or relative named after it
             if near:

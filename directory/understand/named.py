@@ -24,6 +24,7 @@ AT_THE = frozenset({"pa", "at", "the", "vid", "on"})  # between a title and its 
 HERE = frozenset({"här", "here"})  # "kurator på vårdcentralen här." introduces the asker
 FOR_WHOM = frozenset({"en", "ett", "a", "an", "the", "min", "my", "hennes", "hans", "her",
                       "his", "henne", "honom", "him", "var", "our"})  # "för en", "for my"
+THERE_IS = frozenset({("is", "there"), ("are", "there"), ("finns", "det")})
 RELATIVE_CAN, CAN = frozenset({"som", "who", "that"}), frozenset({"kan", "can", "could"})
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
@@ -65,8 +66,10 @@ def asks_for(r: Reading, named: list[NamedUnit], at_work: frozenset[int]) -> boo
         able = any(r.toks[j] in RELATIVE_CAN and r.toks[j + 1] in CAN and not any(
             i < m.index < j for m in r.found) and not any(i < k <= j for k in r.starts)
             for j in range(i + 1, min(i + 8, len(r.toks) - 1)))  # (not "ett barn som kan")
+        # "is there a women's shelter in Mora", "finns det en tjejjour …": asked for
+        there = any(tuple(r.toks[j:j + 2]) in THERE_IS for j in range(max(0, i - 4), i - 1))
         if (not situation(a) or any(ASKING in c for c in near)
-                or i == first_word or asked or for_someone or able):
+                or i == first_word or asked or for_someone or able or there):
             return True
     return False
 

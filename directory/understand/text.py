@@ -41,6 +41,7 @@ efter innan då så också även bara mycket lite någon något några alla allt
 the a an of to for is are was were be been being and or but with about as by it its this
 that these those how what who whom which where when can could should would will shall do
 does did have has had my our your their his her me us them you we they please hi hej tack
+pls plz thanks thx snälla tacksam
 """.split())
 
 PLACE_CUES = frozenset({"i", "pa", "fran", "utanfor", "vid", "in", "from", "near", "at",
