@@ -60,6 +60,7 @@ PERFECT = frozenset({"har", "hade", "has", "had"})
 AGE_WORDS = frozenset({"ar", "aring", "arig", "ariga", "arige", "years", "year", "old", "yo",
                        "manader", "manad", "man", "veckor", "vecka", "months", "weeks"})
 SCHOOL_YEAR = frozenset({"ak", "arskurs"})  # "kille i åk 7": the year is the one's before
+RELATIVE = frozenset({"som", "who", "that"})  # "a man who …", "80-åring som …"
 TURNED = frozenset({"fyllt", "fyllde", "fyller", "turned", "turns"})  # "precis fyllt 18"
 COMING = frozenset({"fyller", "turns"})  # "hon fyller 18 i vår": 17 now
 SKIPPABLE = PASSIVE | PERFECT | frozenset({

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from directory.understand.grammar import RELATIVE
 from directory.understand.text import is_stop
 from directory.understand.topics import KIND_PREFIX, ROLE_PREFIX, Analysis
 
@@ -25,7 +26,7 @@ HERE = frozenset({"här", "here"})  # "kurator på vårdcentralen här." introdu
 FOR_WHOM = frozenset({"en", "ett", "a", "an", "the", "min", "my", "hennes", "hans", "her",
                       "his", "henne", "honom", "him", "var", "our"})  # "för en", "for my"
 THERE_IS = frozenset({("is", "there"), ("are", "there"), ("finns", "det")})
-RELATIVE_CAN, CAN = frozenset({"som", "who", "that"}), frozenset({"kan", "can", "could"})
+CAN = frozenset({"kan", "can", "could"})
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
 
@@ -63,7 +64,7 @@ def asks_for(r: Reading, named: list[NamedUnit], at_work: frozenset[int]) -> boo
             r.toks[i + 2] in FOR_WHOM or r.toks[i + 2].isdigit())
         # "kurator … som kan prata med henne", "someone at BUP who can see him": a unit
         # wanted for what it can do
-        able = any(r.toks[j] in RELATIVE_CAN and r.toks[j + 1] in CAN and not any(
+        able = any(r.toks[j] in RELATIVE and r.toks[j + 1] in CAN and not any(
             i < m.index < j for m in r.found) and not any(i < k <= j for k in r.starts)
             for j in range(i + 1, min(i + 8, len(r.toks) - 1)))  # (not "ett barn som kan")
         # "is there a women's shelter in Mora", "finns det en tjejjour …": asked for

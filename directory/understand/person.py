@@ -30,7 +30,7 @@ from directory.understand.grammar import (
 from directory.understand.mentions import Mention as Mention
 from directory.understand.mentions import PersonWords as PersonWords
 from directory.understand.mentions import mentions as mentions
-from directory.understand.mentions import relatives_ages as relatives_ages
+from directory.understand.merging import relatives_ages as relatives_ages
 from directory.understand.model import MAN_HEAD
 from directory.vocabulary import PERPETRATOR_TAG
 
