@@ -187,6 +187,7 @@ async def test_a_unit_that_has_already_met_the_child_is_not_asked_for(service, q
 
 
 @pytest.mark.parametrize("question", [
+    "pojke 8 år har fortfarande ont efter att mamma slog honom med en slev, Falun",  # pain
     "A 6-year-old with welts on her legs says her mum did it, Falun",
     "kids with marks on the arms, father hits them, Mora",
 ])

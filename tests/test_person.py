@@ -259,6 +259,9 @@ async def u(service) -> Understander:
     # "home care" says only "older", and is as often where the asker works: the woman named
     ("Home care staff in Rättvik. A young woman in the flat above my client says a man sells "
      "her to other men. Who do I call?", {"group": "vuxen", "gender": "kvinna"}),
+    # "Man" opening a question, a harm done to him told after: a man, not the pronoun "one"
+    ("Man behöver någonstans att bo i natt, slagen av sin partner, Säter",
+     {"gender": "man", "group": "vuxen"}),
     # a birthday that has been: "fyllde 18 i somras", "turned 18"
     ("hon fyllde 18 i somras och sambon kontrollerar allt hon gör, Orsa",
      {"age": 18, "group": "vuxen", "gender": "kvinna"}),

@@ -78,6 +78,8 @@ SKIPPABLE = PASSIVE | PERFECT | frozenset({
 MAN_PRONOUN_BEFORE = frozenset({"hur", "var", "nar", "vad", "vart", "kan", "ska", "skall",
                                 "bor", "maste", "far", "gor", "vet", "om", "brukar",
                                 "behover", "innan", "sa", "da", "kanske", "ocksa", "eller"})
+HARMED_PARTICIPLES = frozenset({"hotad", "slagen", "misshandlad", "utsatt", "valdtagen",
+                                "attackerad", "knivhuggen", "skadad", "forfoljd"})
 QUESTION_WORDS = frozenset({"hur", "var", "nar", "vad", "vart", "vem", "vilken", "om"})
 MAN_PRONOUN_AFTER = frozenset({"kan", "ska", "skall", "bor", "maste", "far", "behover", "gor",
                                "ringer", "anmaler", "kontaktar", "vet", "inte", "ju", "alltid",
@@ -101,6 +103,9 @@ def man_is_pronoun(toks: list[str], i: int) -> bool:
     before = toks[i - 1] if i > 0 else ""
     after = toks[i + 1] if i + 1 < len(toks) else ""
     asked = i > 1 and toks[i - 2] in QUESTION_WORDS and before.endswith("r")
+    if i == 0 and any(toks[j] in HARMED_PARTICIPLES and toks[j + 1:j + 2] == ["av"]
+                      for j in range(1, min(len(toks) - 1, 9))):
+        return False  # "Man behöver skyddat boende, hotad av sin expartner": a man
     return before in MAN_PRONOUN_BEFORE or after in MAN_PRONOUN_AFTER or asked
 
 
