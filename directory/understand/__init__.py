@@ -183,6 +183,8 @@ class Understander:
         toks = tokens(query)
         starts = frozenset(sentence_starts(query, SENTENCE_ENDS))
         at = self.person_words.at(query)
+        # an age in brackets is the person's to choose from, unless it follows a relation
+        # ("sambon (20)": that one's, for `mentions` only); the topic analysis cannot tell
         theirs = persons.relatives_ages(at, analysis.bracketed)
         analysis.ages += [(int(toks[i]), i) for i in sorted(analysis.bracketed - theirs)]
         found = persons.mentions(toks, at, analysis.ages + [

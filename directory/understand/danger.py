@@ -114,15 +114,19 @@ def _conditional_threat(a: Analysis, toks: Sequence[str]) -> bool:
     tonight in the question: a threat on a condition, for the rules to judge."""
     if any(a.concepts.get(c, 0.0) >= 0.9 for c in (*NOW_CONCEPTS, TONIGHT)):
         return False
-    return any(_on_a_condition(toks, max(0, p - CONDITION_BEFORE) - 1, CONDITION_BEFORE)
-               or _on_a_condition(toks, p) for p in a.positions.get(KILL, ()))
+    return any(_if_someone(toks[max(0, p - CONDITION_BEFORE):p]) or _on_a_condition(toks, p)
+               for p in a.positions.get(KILL, ()))
 
 
 def _on_a_condition(toks: Sequence[str], p: int, reach: int = 5) -> bool:
     """"ska döda henne om hon lämnar honom", "threatens to kill her if she leaves": "om"/"if"
     and someone within five words (ten after "har sagt att": the threat comes first)."""
-    after = toks[p + 1:p + reach + 1]
-    return any(t in IF and nxt in SOMEONE for t, nxt in zip(after, after[1:], strict=False))
+    return _if_someone(toks[p + 1:p + reach + 1])
+
+
+def _if_someone(words: Sequence[str]) -> bool:
+    """"om hon", "if she": a condition on someone's doing."""
+    return any(t in IF and nxt in SOMEONE for t, nxt in zip(words, words[1:], strict=False))
 
 
 def _own_scenes(a: Analysis, found: Sequence[Mention], sentence: list[int],
