@@ -137,7 +137,8 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
         municipality: str | None = None, asker: str | None = None) -> Answer:
     """Understand, decide, route. `topic`/`municipality` are answers to a clarification;
     `asker` (vard, socialtjanst, myndighet) picks the checklist lines for whoever asks."""
-    u = understander.understand(question, default_municipality)
+    u = understander.understand(question, default_municipality,
+                                at.astimezone(STOCKHOLM).date())
     if topic and topic in d.topics:
         u.topic, u.confidence = topic, 1.0
         u.person = understander.person_for(u)

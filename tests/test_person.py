@@ -419,3 +419,50 @@ def test_her_before_a_word_of_time_is_the_one_harmed(u):
     for q in ("he shoved her yesterday, Borlänge", "he kicked her today and she is scared, Mora"):
         her = next(m for m in u._read(q).found if m.word == "her")
         assert her.harmed and not her.possessor, q
+
+
+@pytest.mark.parametrize("question", [
+    "13-åringen slår sin pappa när han inte får spela dator, vart vänder vi oss? Gagnef",
+    "our 15-year-old patient keeps hitting his mother, where do we turn? Leksand",
+])
+async def test_a_child_who_hits_a_parent_is_the_one_who_uses_violence(service, question):
+    """A child harms a parent, no child harmed, no adult harming, nobody watching: the
+    topic for the one who uses violence, the child the person, child services first."""
+    from directory.ask import parse_moment
+
+    a = (await service.ask(question, parse_moment("2026-11-24T10:15:00+01:00"))).to_json()
+    assert a["understood"]["topic"] == "valdsutovare"
+    assert a["understood"]["person"]["uses_violence"] and a["understood"]["person"][
+        "group"] == "barn"
+    assert a["route"][0]["kind"] == "socialtjanst-barn"
+    watched = (await service.ask("weekend call: a 5 year old saw dad beating mum, Idre",
+                                 parse_moment("2026-11-24T10:15:00+01:00"))).to_json()
+    assert watched["understood"]["topic"] != "valdsutovare"
+
+
+def test_a_birth_date_is_an_age_on_the_day_of_asking():
+    """"född i december 2008" is 18 in May 2027 and 17 in November 2026; a year alone
+    counts the birthday as passed from July; "-61" is 1961. Only with the day of asking:
+    the model is built without it, so a build does not depend on the year it is made."""
+    import datetime as dt
+
+    from directory.understand.ages import birth_ages
+
+    def ages(text: str, day: dt.date) -> list[int]:
+        return [a for a, _ in birth_ages(tokens(text), frozenset(), day)]
+
+    assert ages("tjej född i december 2008", dt.date(2027, 5, 4)) == [18]
+    assert ages("tjej född i december 2008", dt.date(2026, 11, 24)) == [17]
+    assert ages("boy born 14 march 2010", dt.date(2027, 3, 14)) == [17]
+    assert ages("man född -61", dt.date(2027, 8, 1)) == [66]
+    assert ages("man född -61", dt.date(2027, 3, 1)) == [65]
+    assert ages("född 2030", dt.date(2027, 3, 1)) == []
+
+
+async def test_the_answer_reads_a_birth_year_as_the_persons_age(service):
+    from directory.ask import parse_moment
+
+    a = (await service.ask("man född 1950 blir slagen av sin fru, Mora",
+                           parse_moment("2026-11-24T10:15:00+01:00"))).to_json()
+    assert a["understood"]["person"]["group"] == "aldre"
+    assert "aldreomsorg" in [s["kind"] for s in a["route"]]

@@ -7,6 +7,7 @@ can add a synonym or a locality without a release.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from directory.model import DANGER_KIND, NamedUnit, Person
 from directory.recent import Recent
 from directory.understand import grammar, scope
 from directory.understand import person as persons
+from directory.understand.ages import birth_ages
 from directory.understand.danger import (
     KILL,
     NOW_CONCEPT,
@@ -150,6 +152,9 @@ class Understander:
         # a unit asked for by name for a child: the first topic about children
         self.child_topic = next((t.slug for t in directory.topics.values()
                                  if t.about == Group.CHILD), None)
+        # the topic for the one who uses violence ("vill ha hjälp att sluta")
+        self.their_topic = next((t.slug for t in directory.topics.values()
+                                 if t.about == PERPETRATOR_TAG), None)
         self.for_children = {r.id for r in directory.roles.values()
                              if tuple(r.groups) == (Group.CHILD,)}
         self.kinds = frozenset(directory.kinds)
@@ -159,7 +164,8 @@ class Understander:
         # Understanding is a pure function of the redacted text and the default
         # municipality for one matcher, so a question asked again (a button, a retry, a
         # common short question) is not read again. Keyed on the redacted text only.
-        self._memo: Recent[tuple[str, bool, str | None], Understanding] = Recent(MEMO_SIZE)
+        self._memo: Recent[tuple[str, bool, str | None, dt.date | None], Understanding] = (
+            Recent(MEMO_SIZE))
         self._word_rows = WordRows()  # each word's character n-gram rows in the model
 
     def __getstate__(self) -> dict[str, object]:
@@ -176,11 +182,14 @@ class Understander:
     def _read(self, text: str) -> Reading:
         return self._read_redacted(*redact(text))
 
-    def _read_redacted(self, query: str, had_number: bool) -> Reading:
+    def _read_redacted(self, query: str, had_number: bool, today: dt.date | None = None
+                       ) -> Reading:
         hits = self.places.find(query, original_words(query))
         skip = frozenset(i for h in hits for i in range(h.start, h.end))
         analysis = self.topics.analyse(query, skip)
         toks = tokens(query)
+        if today is not None:  # "född i december 2008": an age on the day of asking
+            analysis.ages += birth_ages(toks, skip, today)
         starts = frozenset(sentence_starts(query, SENTENCE_ENDS))
         at = self.person_words.at(query)
         # an age in brackets is the person's to choose from, unless it follows a relation
@@ -197,13 +206,15 @@ class Understander:
         """The topic model's features of a question (the same for training and answering)."""
         return grams(self._read(text))
 
-    def understand(self, text: str, default_municipality: str | None = None) -> Understanding:
-        """What a question is about, where, for whom; a copy the caller may change."""
+    def understand(self, text: str, default_municipality: str | None = None,
+                   today: dt.date | None = None) -> Understanding:
+        """What a question is about, where, for whom; a copy the caller may change. `today`
+        (the day of asking) reads a birth date as an age."""
         query, had_number = redact(text)
-        memo_key = (query, had_number, default_municipality)
+        memo_key = (query, had_number, default_municipality, today)
         found = self._memo.get(memo_key)
         if found is None:
-            found = self._understand(self._read_redacted(query, had_number),
+            found = self._understand(self._read_redacted(query, had_number, today),
                                      default_municipality)
             self._memo.put(memo_key, found)
         return copy.copy(found)
@@ -280,7 +291,14 @@ class Understander:
                                         or any(n.role in self.for_children for n in named)):
             topic = self.child_topic  # "BRIS nummer, 13-åring": a unit asked for a child
             person = persons.choose(r.found, analysis.ages, Group.CHILD, analysis.concepts)
-        if rival and person.uses_violence:
+        if (self.about.get(topic or "") == Group.CHILD and self.their_topic
+                and persons.child_harms_a_parent(r.found, r.at, r.toks)):
+            # "hennes 16-åriga dotter slår henne", "the 14 year old who hits his mum": the
+            # child uses violence and is the person (child services first, as the contract
+            # says for a young person who uses violence)
+            topic, rival = self.their_topic, None
+            person = persons.choose(r.found, analysis.ages, PERPETRATOR_TAG, analysis.concepts)
+        elif rival and person.uses_violence:
             topic, rival = self._for_the_one_who_uses_violence(topic, rival)
         elif self.about.get(topic or "") == Group.CHILD and persons.asks_for_own_help(
                 r.found, analysis.concepts):  # the parent who hits, asking for help

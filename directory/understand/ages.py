@@ -4,6 +4,7 @@ after a person ("kvinna, 41, …")."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 _NUMBER_WORDS = {w: i for i, w in enumerate(
@@ -98,4 +99,44 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
                 toks[index - 1] in _FOR_A_TIME):
             continue  # "slagit henne i 40 år", "for 20 years": how long, no age
         out.append((age, index))
+    return out
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    "januari februari mars april maj juni juli augusti september oktober november december"
+    .split(), 1)} | {m: i for i, m in enumerate(
+        "january february march april may june july august september october november "
+        "december".split(), 1)}
+# "född 2 november 2009", "född i december 2008", "född -61", "född år 1958", "born in
+# March 2010", "born 1961" (folded tokens: "-61" is "61")
+_BORN = re.compile(
+    r"\b(?:fodd|born)\s+(?:(?:den|on|in|i|ar)\s+)?(?:(?P<day>\d{1,2})\s+)?"
+    r"(?:(?P<month>" + "|".join(_MONTHS) + r")\s+)?(?P<year>\d{4}|\d{2})\b")
+MID_YEAR = 7  # a birth year alone: the age turned this year from July, the year before until
+
+
+def birth_ages(toks: list[str], skip: frozenset[int], today: dt.date) -> list[tuple[int, int]]:
+    """(age on `today`, token index of "född"/"born") for a birth date or year: "man född
+    -61", "tjej född i december 2008". Read only when the moment of asking is known (never
+    when the model is built, so that a build does not depend on the year it is made)."""
+    kept = [(i, t) for i, t in enumerate(toks) if i not in skip]
+    text, starts = "", []
+    for i, t in kept:
+        starts.append((len(text), i))
+        text += t + " "
+    out = []
+    for m in _BORN.finditer(text):
+        year = int(m.group("year"))
+        if year < 100:  # "-61": the last century unless that would be a year to come
+            year += 2000 if year <= today.year % 100 else 1900
+        month = _MONTHS.get(m.group("month") or "")
+        day = int(m.group("day")) if m.group("day") and month else 1
+        if not 1900 <= year <= today.year or not 1 <= day <= 31:
+            continue
+        age = today.year - year
+        if (month and (month, day) > (today.month, today.day)) or (
+                not month and today.month < MID_YEAR):
+            age -= 1
+        if 0 <= age <= 120:
+            out.append((age, max(i for start, i in starts if start <= m.start())))
     return out

@@ -23,6 +23,7 @@ from directory.understand.grammar import (
     OLDER,
     OLDER_FROM,
     PARENT,
+    PERCEIVE,
     PRONOUNS,
     USES_VIOLENCE,
     VIOLENCE,
@@ -52,6 +53,19 @@ def _own_child_harmed(found: list[Mention], chosen: Mention | None,
     return concepts.get(PARENT, 0.0) >= 0.9 and concepts.get(OFFSPRING, 0.0) >= 0.9 and any(
         m.harmed and m.relation and m.group is None and m.age is None
         for m in found if m is not chosen)
+
+
+def child_harms_a_parent(found: list[Mention], at: dict[int, set[str]],
+                         toks: list[str]) -> bool:
+    """"mamma … hennes 16-åriga dotter slår henne", "the 14 year old who hits his mum": a
+    child harms, a parent is harmed, no child is harmed and no adult harms, and nobody saw
+    or heard it (a child who witnessed: "5yo saw dad beating mum" is the other topic)."""
+    people = [m for m in found if not m.possessor]
+    return (any(_is_child(m) and m.harms for m in people)
+            and any(m.harmed and PARENT in at.get(m.index, ()) for m in people)
+            and not any(m.harmed and _is_child(m) or m.harms and not _is_child(m)
+                        for m in people)
+            and not any(t in PERCEIVE for t in toks))
 
 
 def _is_older(m: Mention) -> bool:
