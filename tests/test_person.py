@@ -466,3 +466,15 @@ async def test_the_answer_reads_a_birth_year_as_the_persons_age(service):
                            parse_moment("2026-11-24T10:15:00+01:00"))).to_json()
     assert a["understood"]["person"]["group"] == "aldre"
     assert "aldreomsorg" in [s["kind"] for s in a["route"]]
+
+
+async def test_an_older_person_harmed_by_a_grown_son_is_no_childs_case(service):
+    """"her son beats her", the one harmed 90 and no child anywhere: the older person's
+    topic and route (elderly care in it), not a child's."""
+    from directory.ask import parse_moment
+
+    a = (await service.ask("The tenant (90) told me her son beats her when he comes by. "
+                           "Leksand", parse_moment("2026-11-24T10:15:00+01:00"))).to_json()
+    assert a["understood"]["topic"] == "aldre-valdsutsatt"
+    assert a["understood"]["person"]["group"] == "aldre"
+    assert "aldreomsorg" in [s["kind"] for s in a["route"]]

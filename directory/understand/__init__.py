@@ -152,6 +152,9 @@ class Understander:
         # a unit asked for by name for a child: the first topic about children
         self.child_topic = next((t.slug for t in directory.topics.values()
                                  if t.about == Group.CHILD), None)
+        # the topic about older people ("äldre kvinna slås av sin vuxna son")
+        self.older_topic = next((t.slug for t in directory.topics.values()
+                                 if t.about == Group.OLDER), None)
         # the topic for the one who uses violence ("vill ha hjälp att sluta")
         self.their_topic = next((t.slug for t in directory.topics.values()
                                  if t.about == PERPETRATOR_TAG), None)
@@ -298,6 +301,11 @@ class Understander:
             # says for a young person who uses violence)
             topic, rival = self.their_topic, None
             person = persons.choose(r.found, analysis.ages, PERPETRATOR_TAG, analysis.concepts)
+        elif (self.about.get(topic or "") == Group.CHILD and self.older_topic
+              and person.group == Group.OLDER and not persons.any_child(r.found)):
+            # "The resident (91) told me her son hits her": a son or daughter, no child
+            topic, rival = self.older_topic, None
+            person = persons.choose(r.found, analysis.ages, Group.OLDER, analysis.concepts)
         elif rival and person.uses_violence:
             topic, rival = self._for_the_one_who_uses_violence(topic, rival)
         elif self.about.get(topic or "") == Group.CHILD and persons.asks_for_own_help(

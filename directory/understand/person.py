@@ -55,6 +55,11 @@ def _own_child_harmed(found: list[Mention], chosen: Mention | None,
         for m in found if m is not chosen)
 
 
+def any_child(found: list[Mention]) -> bool:
+    """Is anyone in the question a child (by age or word)?"""
+    return any(_is_child(m) for m in found if not m.possessor)
+
+
 def child_harms_a_parent(found: list[Mention], at: dict[int, set[str]],
                          toks: list[str]) -> bool:
     """"mamma … hennes 16-åriga dotter slår henne", "the 14 year old who hits his mum": a
