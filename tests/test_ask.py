@@ -232,6 +232,25 @@ async def test_units_for_adults_serve_older_people_too(service, question, first,
     assert kinds[0] == first and also in kinds
 
 
+@pytest.mark.parametrize("question, first, absent", [
+    ("a 20 year old guy was sexually assaulted at a club last night, Mora", "akutmottagning",
+     "kvinnoklinik"),
+    ("is the girls' shelter in Borlänge open tonight?", "tjejjour", None),
+    ("soc vuxen Orsa nummer", "socialtjanst-vuxen", None),
+])
+async def test_words_staff_use_for_a_man_and_for_units(service, question, first, absent):
+    """"guy" is a man (no women's clinic for him); "girls' shelter" is the tjejjour; "soc
+    vuxen" the adults' social services, not a unit of many needs."""
+    kinds = [s["kind"] for s in (await service.ask(question, OFFICE)).to_json()["route"]]
+    assert kinds[0] == first and absent not in kinds
+
+
+async def test_a_case_the_asker_does_not_know_where_to_send_is_asked_about(service):
+    a = (await service.ask("har ett ärende i Mora som jag inte vet vem som ska ha", OFFICE)
+         ).to_json()
+    assert a["route"] == [] and a["clarify"]["field"] == "topic"
+
+
 async def test_something_seen_with_nothing_told_is_asked_about(service):
     a = (await service.ask("Vi såg något på ett hembesök igår i Ludvika, vem kontaktar vi?",
                            OFFICE)).to_json()
