@@ -204,6 +204,10 @@ async def test_another_matter_with_nobody_in_it_is_no_case(service):
     a = (await service.ask("statistik över anmälda misshandelsfall i Borlänge 2025", OFFICE)
          ).to_json()
     assert a["route"] == [] and a["clarify"] is None and a["understood"]["topic"] is None
+    for q in ("which diagnosis code do I use for injuries from intimate partner violence?",
+              "när är nästa konferens om hedersrelaterat våld i Dalarna?"):
+        other = (await service.ask(q, OFFICE)).to_json()
+        assert other["route"] == [] and other["clarify"] is None, q
     b = (await service.ask("bemanningsföretaget säger att städarna bor inlåsta och får ingen "
                            "lön, kan det vara människohandel?", OFFICE)).to_json()
     assert b["route"][0]["kind"] == "regionkoordinator"
