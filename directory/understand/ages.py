@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "noll ett tva tre fyra fem sex sju atta nio tio elva tolv tretton fjorton femton sexton "
@@ -61,17 +62,24 @@ _FOR_A_TIME = frozenset({"i", "in", "for", "under", "sedan", "since", "over"})
 _YEARS = frozenset({"ar", "year", "years", "yr", "yrs"})
 
 
-def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
-    """(age, token index) for "17 år", "17-åring", "femåringen", "hon är 17", "aged 15"."""
-    kept = [(i, t) for i, t in enumerate(toks) if i not in skip]
+def _joined(toks: list[str], skip: frozenset[int]) -> tuple[str, Callable[[int], int]]:
+    """The tokens not skipped, joined by spaces, and the token index at a position in it."""
     text, starts = "", []
-    for i, t in kept:
-        starts.append((len(text), i))
-        text += t + " "
-    out = []
+    for i, t in enumerate(toks):
+        if i not in skip:
+            starts.append((len(text), i))
+            text += t + " "
 
     def token_at(pos: int) -> int:
         return max((i for start, i in starts if start <= pos), default=0)
+
+    return text, token_at
+
+
+def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+    """(age, token index) for "17 år", "17-åring", "femåringen", "hon är 17", "aged 15"."""
+    text, token_at = _joined(toks, skip)
+    out = []
 
     for m in _AGE.finditer(text):
         if m.group("grade"):
@@ -119,11 +127,7 @@ def birth_ages(toks: list[str], skip: frozenset[int], today: dt.date) -> list[tu
     """(age on `today`, token index of "född"/"born") for a birth date or year: "man född
     -61", "tjej född i december 2008". Read only when the moment of asking is known (never
     when the model is built, so that a build does not depend on the year it is made)."""
-    kept = [(i, t) for i, t in enumerate(toks) if i not in skip]
-    text, starts = "", []
-    for i, t in kept:
-        starts.append((len(text), i))
-        text += t + " "
+    text, token_at = _joined(toks, skip)
     out = []
     for m in _BORN.finditer(text):
         year = int(m.group("year"))
@@ -138,5 +142,5 @@ def birth_ages(toks: list[str], skip: frozenset[int], today: dt.date) -> list[tu
                 not month and today.month < MID_YEAR):
             age -= 1
         if 0 <= age <= 120:
-            out.append((age, max(i for start, i in starts if start <= m.start())))
+            out.append((age, token_at(m.start())))
     return out
