@@ -435,6 +435,7 @@ async def test_a_child_who_hits_a_parent_is_the_one_who_uses_violence(service, q
     assert a["understood"]["person"]["uses_violence"] and a["understood"]["person"][
         "group"] == "barn"
     assert a["route"][0]["kind"] == "socialtjanst-barn"
+    assert "barnahus" not in [s["kind"] for s in a["route"]]  # no child harmed
     watched = (await service.ask("weekend call: a 5 year old saw dad beating mum, Idre",
                                  parse_moment("2026-11-24T10:15:00+01:00"))).to_json()
     assert watched["understood"]["topic"] != "valdsutovare"

@@ -177,7 +177,8 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
                 and not concepts.get("minderarig", 0.0) >= 0.9:
             group = ADULT  # "man … vill ha hjälp att sluta slå": nothing says younger
     child_harmed = uses_violence and (
-        concepts.get("barn", 0.0) >= 0.9
+        # a child's word, unless it is the one who uses violence ("16-åringen slår sin mamma")
+        (concepts.get("barn", 0.0) >= 0.9 and (chosen is None or not _is_child(chosen)))
         or any(_is_child(m) for m in found if m is not chosen and not m.possessor)
         or _own_child_harmed(found, chosen, concepts))
     return Person(age=age, group=group, gender=gender, uses_violence=uses_violence,
