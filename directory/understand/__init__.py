@@ -149,15 +149,16 @@ class Understander:
         self.known_topics = set(directory.topics)
         self.about = {t.slug: t.about for t in directory.topics.values()}
         self.assume = {t.slug: t.assume for t in directory.topics.values()}
-        # a unit asked for by name for a child: the first topic about children
-        self.child_topic = next((t.slug for t in directory.topics.values()
-                                 if t.about == Group.CHILD), None)
-        # the topic about older people ("äldre kvinna slås av sin vuxna son")
-        self.older_topic = next((t.slug for t in directory.topics.values()
-                                 if t.about == Group.OLDER), None)
-        # the topic for the one who uses violence ("vill ha hjälp att sluta")
-        self.their_topic = next((t.slug for t in directory.topics.values()
-                                 if t.about == PERPETRATOR_TAG), None)
+        # the first topic about each kind of person: children (a unit asked for by name
+        # for a child), older people ("äldre kvinna slås av sin vuxna son"), the one who
+        # uses violence ("vill ha hjälp att sluta")
+        first_about: dict[str, str] = {}
+        for t in directory.topics.values():
+            if t.about:
+                first_about.setdefault(t.about, t.slug)
+        self.child_topic = first_about.get(Group.CHILD)
+        self.older_topic = first_about.get(Group.OLDER)
+        self.their_topic = first_about.get(PERPETRATOR_TAG)
         self.for_children = {r.id for r in directory.roles.values()
                              if tuple(r.groups) == (Group.CHILD,)}
         self.kinds = frozenset(directory.kinds)

@@ -137,7 +137,7 @@ def choose(found: list[Mention], ages: list[tuple[int, int]], about: str | None,
             older = [m for m in people if _is_older(m)]
             ranked = [m for m in older if m.harmed] + [m for m in older if not m.harms] + older
             # a word that says only "older" ("säbo", "hemtjänsten") is a weaker one
-            ranked.sort(key=lambda m: m.age is None and m.gender is None)
+            ranked.sort(key=_only_a_group)
             pool = ranked + pool
         elif about == ADULT:  # "maken … hotar att ta barnen om hon går": about her
             pool.sort(key=_is_child)
