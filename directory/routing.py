@@ -218,7 +218,11 @@ def _order(d: Directory, plan: _Plan, municipality: str | None, is_open: OpenAt,
     the first pick is right (the rest is left short): see `first_differs`."""
     person = plan.person
     resolved: list[tuple[int, Step, Role]] = []
-    office_open = needs = False
+    needs = False
+    # the people ("for:") whose office step is open now: an after-hours step stands in for
+    # the closed offices of its own people ("socialjour for: [barn-drabbat]" when the
+    # children's unit is closed, though a national line for the one who uses violence is open)
+    office_open: set[tuple[str, ...]] = set()
     for index, step in enumerate(plan.steps):
         roles, needs_m = _resolve(d, step, municipality, None if step.only_for else person,
                                   is_open if brief else None)
@@ -226,13 +230,13 @@ def _order(d: Directory, plan: _Plan, municipality: str | None, is_open: OpenAt,
             needs = True
         for role in roles:
             resolved.append((index, step, role))
-            if step.when == "office" and not office_open and is_open(role):
-                office_open = True
+            if step.when == "office" and is_open(role):
+                office_open.add(step.only_for)
     chosen: list[Pick] = []
     seen: set[str] = set()
     stand_in = 0  # after hours, the duty stands in front of the closed offices it covers
     for index, step, role in resolved:
-        if step.when == "after" and office_open:
+        if step.when == "after" and step.only_for in office_open:
             continue
         if role.id in seen:
             continue

@@ -41,7 +41,7 @@ class When(StrEnum):
     """When a path step applies."""
 
     OFFICE = "office"
-    AFTER = "after"  # only when no office step is open
+    AFTER = "after"  # only when no office step for the same people ("for:") is open
     ALWAYS = "always"
 
 

@@ -145,6 +145,21 @@ async def test_the_one_who_uses_violence_gets_help_unless_a_child_is_harmed(serv
     assert not {"barnahus", "barnmedicin"} & set(adult_hurt)
 
 
+async def test_a_childs_after_hours_duty_stands_in_though_a_national_line_is_open(service):
+    """After 13:00 on a day before a holiday the children's unit is closed while the
+    national line for the one who uses violence is still open: the duty that takes the
+    report about the child comes first all the same (an `after` step is for its own
+    people's closed offices)."""
+    d = await service.directory()
+    eve = dt.datetime.fromisoformat("2027-11-05T14:30:00+01:00")  # allhelgonaafton
+    child = Person(uses_violence=True, child_harmed=True)
+    r = route(d, "valdsutovare", "Vansbro", eve, person=child)
+    assert any(s.role.kind == "valdsutovarbehandling" and s.open_now for s in r.steps)
+    assert kinds(r)[0] == "socialjour" and r.steps[0].open_now
+    alone = route(d, "valdsutovare", "Vansbro", eve, person=Person(uses_violence=True))
+    assert "socialjour" not in kinds(alone)[:1]
+
+
 async def test_no_child_is_harmed_where_the_question_says_there_are_none(service):
     """"De har inga barn": a negated child is neither a concept nor a person."""
     person = (await service.understander()).understand(
