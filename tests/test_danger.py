@@ -150,6 +150,9 @@ async def test_immediate_danger_puts_112_first(service, question):
     "she says her ex put a gun to her head 3 yrs ago and wants counselling, Orsa",
     # the teller and the one told may stand between the whisper and what it tells
     "Pojken viskade till mig att mamma slår honom, Falun",
+    # the one with the knife is under arrest: no danger now
+    "man 50 med stickskador efter att frun gick på honom med kniv, hon är anhållen, Borlänge",
+    "her brother cut her with a knife on Sunday, he was arrested, she's on our ward, Mora",
 ])
 async def test_what_only_sounds_dangerous_is_not_112(service, question):
     route = await first_kinds(service, question)

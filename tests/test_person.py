@@ -479,3 +479,24 @@ async def test_an_older_person_harmed_by_a_grown_son_is_no_childs_case(service):
     assert a["understood"]["topic"] == "aldre-valdsutsatt"
     assert a["understood"]["person"]["group"] == "aldre"
     assert "aldreomsorg" in [s["kind"] for s in a["route"]]
+
+
+@pytest.mark.parametrize("question, gender, age", [
+    ("K 58, blåmärken på armarna, säger att sambon tar hårt, Gagnef", "kvinna", 58),
+    ("M 37 hotad med kniv av sin fru igår, Falun", "man", 37),
+    ("F 29 with bruises, says her partner did it, Avesta", "kvinna", 29),
+])
+def test_the_clinics_shorthand_letter_and_age_is_the_person(u, question, gender, age):
+    """"K 58", "M 37": a capital letter and an age, as in a clinical note; a lower-case
+    letter is no person ("kl 13 m 2")."""
+    person = u.understand(question).person
+    assert (person.gender, person.age) == (gender, age)
+
+
+async def test_an_older_person_harmed_by_a_partner_is_the_older_peoples_topic(service):
+    """"herre 81 slagen av sin fru": the adults' topic for someone said to be older is the
+    older people's; a word of where ("hemtjänsten", "home care") does not say it."""
+    u = await service.understander()
+    assert u.understand("herre 81 slagen av sin fru, Leksand").topic == "aldre-valdsutsatt"
+    assert u.understand("Hemtjänsten i Orsa: kvinna, 47, säger att maken slår henne "
+                        "när han druckit").topic != "aldre-valdsutsatt"

@@ -71,6 +71,19 @@ def test_a_home_somewhere_is_where_the_person_lives(u):
     assert u.understand(question).municipality == "Orsa"
 
 
+@pytest.mark.parametrize("question", [
+    "Ortopeden i Falun: hon vill inte åka tillbaka till lägenheten i Rättvik, sambon slår henne",
+    "ward in Mora, she's afraid to go back to her flat in Orsa where her partner is",
+])
+def test_the_persons_flat_or_way_home_beats_where_the_asker_works(u, question):
+    assert u.understand(question).municipality in ("Rättvik", "Orsa")
+
+
+def test_a_case_officer_for_children_names_childrens_social_services(u):
+    x = u.understand("barnsekreteraren i Gagnef, har ni numret?")
+    assert [n.kind for n in x.named] == ["socialtjanst-barn"]
+
+
 def test_ordinary_word_locality_counts_after_a_place_cue(u):
     assert u.understand("kvinna slagen, bor i Vad").municipality == "Smedjebacken"
     assert u.understand("kvinna slagen av sambon, Vad").municipality == "Smedjebacken"

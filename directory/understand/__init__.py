@@ -284,9 +284,14 @@ class Understander:
         # violence or a report, and nothing of whom or what more: the first contact differs
         bare = not danger and not named and (
             scope.only(r, VIOLENCE, ONLY_VIOLENCE) or scope.only(r, REPORT, ONLY_REPORT))
-        if bare or (topic and not danger and not named and (
-                scope.worry_only(r, self.topics.subjects)
-                or (nothing >= OTHER_MATTER_FROM and scope.other_matter(r, NOT_VIOLENCE)))):
+        # a word of another matter and nobody in the question: another matter, though it
+        # names a unit ("kan kvinnojouren ta emot skänkta kläder?")
+        other = bool(topic) and not danger and nothing >= OTHER_MATTER_FROM and (
+            scope.other_matter(r, NOT_VIOLENCE))
+        if other:
+            asks_for_named = by_name = False
+        if bare or other or (topic and not danger and not named and scope.worry_only(
+                r, self.topics.subjects)):
             topic, confidence, rival = None, 0.0, None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
                                 analysis.concepts, self._open(topic))
@@ -302,9 +307,13 @@ class Understander:
             # says for a young person who uses violence)
             topic, rival = self.their_topic, None
             person = persons.choose(r.found, analysis.ages, PERPETRATOR_TAG, analysis.concepts)
-        elif (self.about.get(topic or "") == Group.CHILD and self.older_topic
-              and person.group == Group.OLDER and not persons.any_child(r.found)):
-            # "The resident (91) told me her son hits her": a son or daughter, no child
+        elif (self.older_topic and person.group == Group.OLDER
+              and not persons.any_child(r.found) and (
+                  self.about.get(topic or "") == Group.CHILD or (
+                      self.about.get(topic or "") == Group.ADULT
+                      and persons.older_said(r.found)))):
+            # "The resident (91) told me her son hits her": a son or daughter, no child;
+            # "dam 80 slagen av maken": an adult's topic for an older person
             topic, rival = self.older_topic, None
             person = persons.choose(r.found, analysis.ages, Group.OLDER, analysis.concepts)
         elif rival and person.uses_violence:

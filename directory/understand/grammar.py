@@ -17,8 +17,9 @@ PATIENT = "patient"  # "pt", "brukaren", "klienten": a person, of no stated gend
 WEAPON = "vapen"  # "han står utanför med kniv": the one with the weapon is the one who harms
 VIOLENCE = "vald"  # "våld", "misshandel", "abuse": violence, and nothing of whose
 STRANGLE = "strypning"  # "stryptag på henne": the one after it is harmed (no verb of who does)
+INJURY = "skada"  # "blåmärken", "revbensfraktur": an injury is something that happened
 CONCEPTS = (FEMALE, MALE, PATIENT, "barn", "minderarig", "aldre", "vuxen", "offer", "slar",
-            "skada", WEAPON, STRANGLE)
+            INJURY, WEAPON, STRANGLE)
 RELATIONS = ("partner", "pojkvan", "foralder", "syskon", "sondotter", "farmor", "forovare")
 PARENT, OFFSPRING = "foralder", "sondotter"  # of those: "mamma", "pappa"; "dottern", "sonen"
 PARTNERS = ("partner", "pojkvan")  # "exmaken står i väntrummet": with no verb, likely the one

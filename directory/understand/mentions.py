@@ -61,13 +61,16 @@ from directory.understand.merging import (
     relatives_ages,
     said_outright,
 )
-from directory.understand.text import tokens, words
+from directory.understand.text import original_words, tokens, words
 
 NONE_OF = frozenset({"inga", "ingen", "inget", "no"})  # "de har inga barn": nobody is there
 USES = "utovare"  # "uses violence", "utövar våld": the lexicon's one who uses violence
 HARMED_AFTER = frozenset({"slar", STRANGLE})  # "slår henne", "stryptag på henne"
 HELD = "gripen"  # "anhållen", "polisen tog med honom": the one held is the one who harmed
 HELD_BEFORE, HELD_AFTER = 3, 2  # "polisen tog med honom", "maken är anhållen"
+
+
+SHORTHAND = {"K": FEMALE, "F": FEMALE, "M": MALE}  # "K 34": kvinna, 34 år
 
 
 class PersonWords:
@@ -114,6 +117,11 @@ class PersonWords:
                 out[i] = found
         for i, names in ends.items():
             out.setdefault(i, set()).update(names)
+        # the clinic's shorthand "K 34", "M 45", "F 30": a capital letter and an age
+        as_typed = original_words(text)
+        for i, letter in enumerate(as_typed[:-1]):
+            if letter in SHORTHAND and folded[i + 1].isdigit() and int(folded[i + 1]) <= 110:
+                out.setdefault(i, set()).add(SHORTHAND[letter])
         # "gymnasieelev i ettan" says one age (16), not "gymnasieelev" (17) and "ettan" (7)
         for i, (n, name) in longest.items():
             for j in range(i, i + n):

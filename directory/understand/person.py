@@ -60,6 +60,12 @@ def any_child(found: list[Mention]) -> bool:
     return any(_is_child(m) for m in found if not m.possessor)
 
 
+def older_said(found: list[Mention]) -> bool:
+    """Is someone said to be older by more than a word of where ("dam 75", "pensionär",
+    not only "hemsjukvården": as often where the asker works)?"""
+    return any(_is_older(m) and not _only_a_group(m) for m in found if not m.possessor)
+
+
 def child_harms_a_parent(found: list[Mention], at: dict[int, set[str]],
                          toks: list[str]) -> bool:
     """"mamma … hennes 16-åriga dotter slår henne", "the 14 year old who hits his mum": a

@@ -24,7 +24,9 @@ RESIDENCE_CUES = (("bor", "i"), ("boende", "i"), ("bosatt", "i"), ("hemma", "i")
                   ("fran",), ("lives", "in"), ("living", "in"), ("live", "in"),
                   ("resides", "in"), ("registered", "in"), ("flyttat", "till"),
                   ("flyttade", "till"), ("flyttar", "till"), ("moved", "to"), ("from",),
-                  ("kommun",), ("home", "in"), ("house", "in"), ("hus", "i"))
+                  ("kommun",), ("home", "in"), ("house", "in"), ("hus", "i"),
+                  ("lagenheten", "i"), ("lagenhet", "i"), ("bostaden", "i"), ("hem", "till"),
+                  ("apartment", "in"), ("flat", "in"))
 RESIDENCE_WORDS = frozenset(cue[0] for cue in RESIDENCE_CUES)  # "bor", "lives", "från"
 # Words after a place that say it is the asker's workplace, not the person's home.
 WORKPLACE_WORDS = frozenset({"lasarett", "lasarettet", "sjukhus", "sjukhuset", "akuten",

@@ -21,7 +21,9 @@ AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "man
 
 
 def only_who(r: Reading, subjects: frozenset[str]) -> bool:
-    """Nothing but who ("barn", "kvinna 40 år", "pappa"): no situation to route."""
+    """Nothing but who ("barn", "kvinna 40 år", "pappa"): no situation to route. An injury
+    is something that happened ("3-åring med brutet ben, pappan misstänks"): the model
+    reads it, though the lexicon does not count it as a situation of its own."""
     if r.analysis.situation >= MIN_SITUATION:
         return False
     at = r.at
@@ -31,7 +33,7 @@ def only_who(r: Reading, subjects: frozenset[str]) -> bool:
         if (tok in RESIDENCE_WORDS or tok in PLACE_CUES or tok in grammar.PRONOUNS) and (
                 not at.get(i)):
             continue  # "she lives in Ludvika": who and where, not what happened
-        if not at.get(i) or not at[i] <= subjects:
+        if not at.get(i) or not at[i] <= subjects or grammar.INJURY in at[i]:
             return False
     return True
 
@@ -69,20 +71,32 @@ def worry_only(r: Reading, subjects: frozenset[str]) -> bool:
 
 
 def more_than_names(r: Reading) -> bool:
-    """Words beyond units, places, who and how to reach: something else is asked."""
-    at = r.at
+    """Words beyond units, places, who and how to reach: something else is asked. A word
+    inside a term ("midsummer eve") or a place's cue ("närmaste akuten från Sälen") says
+    nothing more."""
+    at, inside = r.at, r.analysis.inside
     for i, tok in enumerate(r.toks):
         if i in r.skip or len(tok) < 3 or tok.isdigit() or is_stop(tok) or (
                 tok in NEGATIONS):  # "vet inte vart": a "not" says nothing more
             continue
-        if not at.get(i):
+        if not at.get(i) and i not in inside and tok not in PLACE_CUES:
             return True
     return False
 
 
+# "hur många barn", "antalet kvinnor", "how many women": people counted, not one person
+COUNTING = frozenset({("hur", "manga"), ("how", "many"), ("number", "of"), ("antal",),
+                      ("antalet",)})
+
+
+def _counted(toks: list[str], i: int) -> bool:
+    return any(tuple(toks[max(0, i - n):i]) in COUNTING for n in (1, 2))
+
+
 def other_matter(r: Reading, not_violence: str) -> bool:
     """A word of another matter (the lexicon's `ovald`: statistics, brochures, a course, a
-    podcast) and nobody in the question at all: "statistik över orosanmälningar 2026",
-    "beställa broschyrer om våld i nära relation" ask about that matter, not a case."""
+    podcast) and nobody in the question at all, or only people counted: "statistik över
+    orosanmälningar 2026", "beställa broschyrer om våld i nära relation", "hur många barn
+    har barnahus träffat i år? till årsredovisningen" ask about that matter, not a case."""
     return r.analysis.concepts.get(not_violence, 0.0) >= 0.9 and all(
-        m.possessor for m in r.found)
+        m.possessor or _counted(r.toks, m.index) for m in r.found)

@@ -62,6 +62,7 @@ class Analysis:
     # a relation ("sambon (20)") never the person's (`mentions.relatives_ages`)
     bracketed: frozenset[int] = frozenset()
     covered: set[int] = field(default_factory=set)  # token indices some term matched
+    inside: set[int] = field(default_factory=set)  # words after a term's first ("eve")
     situation: float = 0.0  # strongest evidence that is not only "who"
     beyond_names: float = 0.0  # the same, leaving out services named by name
 
@@ -302,6 +303,7 @@ class TopicMatcher:
                 for target in rest.get(toks[nxt], ()):
                     self._hit(a, target, 1.0, 2, word, i)
                     a.covered.update((i, nxt))
+                    a.inside.add(nxt)
             for key, strength in slot:
                 alone = strength * (NEGATED if n in negated else 1.0)
                 for target in self.single.get(key, ()) if not is_stop(key) else ():
@@ -312,6 +314,7 @@ class TopicMatcher:
                         if self._matches(stream, n, keys):
                             self._hit(a, target, alone, len(keys), word, i)
                             a.covered.update(stream[n + j][2] for j in range(len(keys)))
+                            a.inside.update(stream[n + j][2] for j in range(1, len(keys)))
         if ages and max(ages) < ELDERLY_FROM:
             a.concepts.pop("aldre", None)  # a stated age beats "hemtjänst", "brukaren"
         subjects = self.subjects

@@ -1,0 +1,66 @@
+"""How much a question says (directory/understand/scope.py): another matter though it names
+a unit or counts people, an injury is something that happened, words inside a term or a
+place's cue say nothing more than a unit's name."""
+
+import pytest
+
+from directory.ask import parse_moment
+from directory.understand import Understander
+
+OFFICE = parse_moment("2027-02-09T10:00:00+01:00")
+
+
+@pytest.fixture
+async def u(service) -> Understander:
+    return await service.understander()
+
+
+@pytest.mark.parametrize("question", [
+    # a unit named, and a word of another matter with nobody in the question
+    "Tar tjejjouren i Borlänge emot skänkta böcker och spel till sitt samtalsrum?",
+    "vill donera en soffa till kvinnojouren i Ludvika, vem frågar jag?",
+    # people counted are nobody the question is about
+    "Hur många kvinnor bodde på skyddat boende i Mora under 2026? Behöver det till "
+    "verksamhetsberättelsen",
+    "how many children did the barnahus see last year? for our annual report",
+    # a job, a placement, travel expenses, slides, a cake: another matter
+    "Söker BUP i Avesta kuratorer? Vill skicka in en jobbansökan",
+    "var hittar jag bildspelet från utbildningsdagen om hedersvåld?",
+])
+def test_another_matter_is_no_case_though_it_names_a_unit_or_counts_people(u, question):
+    x = u.understand(question)
+    assert x.topic is None and not x.vague and not x.asks_for_named, question
+
+
+async def test_another_matter_naming_a_unit_gets_no_route(service):
+    a = (await service.ask("Kan kvinnojouren i Falun ta emot donationer av leksaker?",
+                           OFFICE)).to_json()
+    assert a["route"] == [] and a["clarify"] is None
+
+
+def test_a_person_harmed_is_still_a_case_beside_such_a_word(u):
+    """Counting words make nobody the question's person only right after them."""
+    x = u.understand("kvinna 30 i Mora har blåmärken och säger att sambon slår henne, "
+                     "hon vill inte att det hamnar i någon statistik")
+    assert x.topic is not None
+
+
+@pytest.mark.parametrize("question", [
+    "toddler with burns, suspected dad, Mora",  # (nothing but who, before: no topic)
+    "ettåring med misstänkta brännmärken, styvpappan misstänks, Säter",
+])
+def test_an_injury_is_something_that_happened_not_only_who(u, question):
+    x = u.understand(question)
+    assert x.topic == "barn-utsatt-for-vald" and not x.vague, question
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Har barnahus öppet på trettondagsafton?", "barnahus"),
+    ("is the youth clinic in Mora open on Christmas Eve?", "ungdomsmottagning"),
+    ("närmsta kvinnojour från Idre", "kvinnojour"),
+    ("closest A&E from Särna", "akutmottagning"),
+])
+async def test_a_holiday_or_a_places_cue_says_no_more_than_the_units_name(service, question,
+                                                                           kind):
+    a = (await service.ask(question, OFFICE)).to_json()
+    assert a["route"] and a["route"][0]["kind"] == kind, question
