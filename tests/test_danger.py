@@ -153,6 +153,8 @@ async def test_immediate_danger_puts_112_first(service, question):
     # the one with the knife is under arrest: no danger now
     "man 50 med stickskador efter att frun gick på honom med kniv, hon är anhållen, Borlänge",
     "her brother cut her with a knife on Sunday, he was arrested, she's on our ward, Mora",
+    # where he will be when he comes back is no scene now
+    "pojkvännen slår henne, hon vill inte vara hemma när han kommer tillbaka ikväll, Säter",
 ])
 async def test_what_only_sounds_dangerous_is_not_112(service, question):
     route = await first_kinds(service, question)

@@ -500,3 +500,11 @@ async def test_an_older_person_harmed_by_a_partner_is_the_older_peoples_topic(se
     assert u.understand("herre 81 slagen av sin fru, Leksand").topic == "aldre-valdsutsatt"
     assert u.understand("Hemtjänsten i Orsa: kvinna, 47, säger att maken slår henne "
                         "när han druckit").topic != "aldre-valdsutsatt"
+
+
+def test_a_pronoun_after_the_one_who_harmed_is_not_that_one(u):
+    """"våld från sambon, hon vill …": the cue "från" names the partner, and the pronoun
+    after is the patient who tells (she), not one who harms."""
+    person = u.understand(
+        "brukaren berättar om våld från sambon, hon vill ha stöd, Rättvik").person
+    assert person.gender == "kvinna" and not person.uses_violence

@@ -356,6 +356,8 @@ def test_filming_someone_is_no_film_on_a_screen(u):
     "behöver prata med någon om en brukare, Säter",
     # how such cases are handled, asked with nothing of the case
     "Which routine applies to cases like this, Ludvika?",
+    # which number to use, and nothing of the need
+    "vilket nummer ska jag använda i Säter?",
 ])
 def test_a_situation_not_told_is_asked_about(u, question):
     x = u.understand(question)

@@ -60,6 +60,9 @@ READ_BY_NAME = (KILL, URGENT, SAYS, HABIT, CALM, TONIGHT, INVOLVED, DISTRESS, *s
 # told, not carried out now (unlike "om en timme", "in an hour": a time)
 IF = frozenset({"om", "if"})
 CONDITION_BEFORE = 10  # "om hon tar barnen och flyttar så tar han livet av henne"
+# "när han kommer tillbaka i kväll", "before he gets home": a scene in a time to come (or
+# a habit), not one now
+WHEN = frozenset({"nar", "innan", "tills", "when", "before", "until", "once"})
 SOMEONE = frozenset({"hon", "han", "hen", "de", "du", "vi", "ni", "nagon", "hennes", "hans",
                      "she", "he", "they", "you", "anyone", "someone"})
 
@@ -197,6 +200,8 @@ def _holds(rule: DangerRule, a: Analysis, toks: list[str], sentence: list[int],
             # by itself; "i kväll om …" still holds the kill-tonight rule; "threatens to
             # kill herself": a threat against oneself (a way to control), no danger to another
             return False
+        if concept in PLACES_IN_SCENE and any(t in WHEN for t in toks[max(0, p - 2):p]):
+            return False  # "hon vill inte vara kvar när han kommer tillbaka i kväll"
         if habits and concept in SCENE and concept != RIGHT_NOW and sentence[p] in habits:
             return False  # "just nu", "right now" said outright is this moment, habit or not
         if concept == URGENT and p and toks[p - 1] in ASKING_NOW and any(

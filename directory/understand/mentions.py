@@ -24,6 +24,7 @@ from directory.understand.grammar import (
     NOT_OWNED,
     OBJECT_PRONOUNS,
     OLDER,
+    OWNERS,
     PAID,
     PARTNERS,
     PASSIVE,
@@ -255,7 +256,10 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
             continue
         before = nearby(toks, m.index, -1, 2)
         after = nearby(toks, m.index, 1, 3)
-        agent = [j for j in before[:3] if toks[j] in AGENT_CUES]
+        # "av sin man", not "våld från sambon, hon vill …": a relation between is the agent
+        agent = [j for j in before[:3] if toks[j] in AGENT_CUES and not any(
+            at.get(k, set()) & set(RELATIONS) and toks[k] not in OWNERS
+            for k in range(j + 1, m.index))]
         if held(toks, at, m, people_at, starts):
             m.harms = True  # "polisen tog med honom", "sambon greps": held for what he did
         elif acts_on_own(toks, at, m.index):
