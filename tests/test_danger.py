@@ -69,6 +69,8 @@ async def first_kinds(service, question: str) -> list[str]:
     "exet sköt mot hennes fönster med ett luftgevär, Säter",
     # the one who uses violence has broken in where she is
     "exmaken har brutit sig in hos henne i Säter",
+    # violence where the asker stands now
+    "äldre dam i Rättvik, maken knuffar henne mot väggen och jag står här i hallen",
 ])
 async def test_immediate_danger_puts_112_first(service, question):
     assert (await first_kinds(service, question))[0] == "larmnummer"

@@ -508,3 +508,13 @@ def test_a_pronoun_after_the_one_who_harmed_is_not_that_one(u):
     person = u.understand(
         "brukaren berättar om våld från sambon, hon vill ha stöd, Rättvik").person
     assert person.gender == "kvinna" and not person.uses_violence
+
+
+@pytest.mark.parametrize("question, age, gender", [
+    ("Leif 67 blir slagen av sin fru, Orsa", 67, "man"),  # a name and an age
+    ("sjuttiofemåring slagen av maken, Mora", 75, "kvinna"),  # tens and units in one word
+    ("Avd 3: kvinna slagen av maken, Mora", None, "kvinna"),  # a ward is no name
+])
+def test_a_name_and_an_age_and_ages_in_words_are_the_persons(u, question, age, gender):
+    person = u.understand(question).person
+    assert (person.age, person.gender) == (age, gender)

@@ -64,3 +64,21 @@ async def test_a_holiday_or_a_places_cue_says_no_more_than_the_units_name(servic
                                                                            kind):
     a = (await service.ask(question, OFFICE)).to_json()
     assert a["route"] and a["route"][0]["kind"] == kind, question
+
+
+def test_another_medical_matter_with_a_person_and_nothing_of_violence_is_no_case(u):
+    """A word of another matter, someone, and only when ("feber sedan i morse", "i natt"):
+    that matter; an injury beside it is something that happened."""
+    x = u.understand("3-åring med hög feber sedan i morse, ska hen ses i natt? Mora")
+    assert x.topic is None and not x.vague
+    hurt = u.understand("3-åring med feber och blåmärken som ingen kan förklara, Mora")
+    assert hurt.topic is not None
+
+
+@pytest.mark.parametrize("question", [
+    "har en fråga om en patient i Säter",  # a case, and nothing of it
+    "kvinna på avdelningen verkar jätterädd, vet inte varför, Avesta",  # a worry, no more
+])
+def test_a_case_or_a_worry_with_nothing_of_what_happened_is_asked_about(u, question):
+    x = u.understand(question)
+    assert x.topic is None and x.vague, question

@@ -332,6 +332,9 @@ def test_lessons_and_parking_at_a_unit_are_another_matter(u, question):
     # locking a child in is violence
     ("föräldrarna låser in henne i källaren som straff, hon är 12, Hedemora",
      "barn-utsatt-for-vald"),
+    # her passport held by a man who answers for her: signs of trafficking
+    ("en man som kallar sig hennes kusin har hennes pass och svarar åt henne, Borlänge",
+     "manniskohandel-prostitution"),
 ])
 def test_what_happened_decides_the_topic(u, question, topic):
     topics = topic if isinstance(topic, tuple) else (topic,)

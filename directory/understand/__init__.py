@@ -18,10 +18,12 @@ from directory.understand import grammar, scope
 from directory.understand import person as persons
 from directory.understand.ages import birth_ages
 from directory.understand.danger import (
+    HABIT,
     KILL,
     NOW_CONCEPT,
     READ_BY_NAME,
     RIGHT_NOW,
+    TONIGHT,
     danger_and_risks,
     learnt_danger,
 )
@@ -84,11 +86,13 @@ MEMO_SIZE = 4096  # understood questions remembered per matcher (the same text, 
 # silently switch off who the person is, their age group or the asker's own workplace).
 # The danger rules are data and name their concepts themselves; the importer checks those
 # (and the few the danger module reads by name are here too).
+# words of when: they say nothing of what happened ("feber sedan igår kväll")
+TIMES = frozenset({NOW_CONCEPT, RIGHT_NOW, TONIGHT, HABIT, scope.PAST})
 REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *grammar.CONCEPTS, *grammar.RELATIONS, *grammar.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
     ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, RIGHT_NOW, CASE, UNIT, HUNCH, NOT_VIOLENCE, KILL,
-    REGION_WIDE, WORRIES, INVOLVED, HELD,
+    REGION_WIDE, WORRIES, INVOLVED, HELD, scope.PAST,
     *ONLY_VIOLENCE, REPORT, *READ_BY_NAME)))
 
 
@@ -195,7 +199,7 @@ class Understander:
         if today is not None:  # "född i december 2008": an age on the day of asking
             analysis.ages += birth_ages(toks, skip, today)
         starts = frozenset(sentence_starts(query, SENTENCE_ENDS))
-        at = self.person_words.at(query)
+        at = self.person_words.at(query, skip)
         # an age in brackets is the person's to choose from, unless it follows a relation
         # ("sambon (20)": that one's, for `mentions` only); the topic analysis cannot tell
         theirs = persons.relatives_ages(at, analysis.bracketed)
@@ -287,7 +291,8 @@ class Understander:
         # a word of another matter and nobody in the question: another matter, though it
         # names a unit ("kan kvinnojouren ta emot skänkta kläder?")
         other = bool(topic) and not danger and nothing >= OTHER_MATTER_FROM and (
-            scope.other_matter(r, NOT_VIOLENCE))
+            scope.other_matter(r, NOT_VIOLENCE) or scope.only_another_matter(
+                r, NOT_VIOLENCE, self.topics.subjects, TIMES))
         if other:
             asks_for_named = by_name = False
         if bare or other or (topic and not danger and not named and scope.worry_only(
@@ -333,6 +338,7 @@ class Understander:
                 or (nothing < VAGUE_BELOW and (bool(r.hits) or bool(r.found)))
                 or said.get(CASE, 0.0) >= 0.9  # "ett ärende i Borlänge"
                 or said.get(HUNCH, 0.0) >= 0.9)  # "Mora, något känns inte rätt": worry
+            ) or (said.get(CASE, 0.0) >= 0.9 and not more  # "har en fråga om en brukare"
             ) or (said.get(UNIT, 0.0) >= 0.9 and not more  # "soc i Säter": a unit of many
                   ) or said.get(HUNCH, 0.0) >= 0.9  # needs, and nothing of the need; a worry
             # told without a question ("något känns fel med en patient"): ask what happened

@@ -15,6 +15,11 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
                                          "nine": 9, "ten": 10} | {w: i for i, w in enumerate(
     # not "eleven": folded Swedish for "the pupil" ("eleven är 12 år")
     "twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(), 12)}
+# "åttiotvååring", "fyrtiofemårig", "trettio år": the tens and their units written as one word
+_TENS = {w: 10 * i for i, w in enumerate(
+    "tjugo trettio fyrtio femtio sextio sjuttio attio nittio".split(), 2)}
+_NUMBER_WORDS |= {ten + unit: n + u for ten, n in _TENS.items() for unit, u in (
+    ("", 0), *((w, _NUMBER_WORDS[w]) for w in "ett en tva tre fyra fem sex sju atta nio".split()))}
 _DECADES = {w: i for i, w in enumerate("twenties thirties forties fifties sixties seventies "
                                        "eighties nineties".split(), 2)}
 _TEENS = "elva|tolv|tretton|fjorton|femton|sexton|sjutton|arton|nitton"  # "sin son, sexton"

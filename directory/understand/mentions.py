@@ -62,7 +62,7 @@ from directory.understand.merging import (
     relatives_ages,
     said_outright,
 )
-from directory.understand.text import original_words, tokens, words
+from directory.understand.text import is_stop, original_words, tokens, words
 
 NONE_OF = frozenset({"inga", "ingen", "inget", "no"})  # "de har inga barn": nobody is there
 USES = "utovare"  # "uses violence", "utövar våld": the lexicon's one who uses violence
@@ -72,6 +72,14 @@ HELD_BEFORE, HELD_AFTER = 3, 2  # "polisen tog med honom", "maken är anhållen"
 
 
 SHORTHAND = {"K": FEMALE, "F": FEMALE, "M": MALE}  # "K 34": kvinna, 34 år
+MAX_AGE = 110
+# capitalised words before a number that are no names: rooms, wards, weeks, laws, times
+NOT_NAMES = frozenset({"avd", "avdelning", "rum", "sal", "sang", "plan", "vecka", "v", "kl",
+                       "nr", "dag", "hus", "rad", "pass", "buss", "linje", "sida", "room",
+                       "ward", "bed", "floor", "level", "week", "day", "page", "bus", "lag",
+                       "kap", "kapitel", "paragraf", "sol", "lvu", "lvm", "icd", "steg", "fas",
+                       "grupp", "klass", "ak", "arskurs", "year", "grade", "age", "alder",
+                       "port", "uppgang", "vaning", "lgh", "box", "tel", "tfn", "bil"})
 
 
 class PersonWords:
@@ -93,9 +101,11 @@ class PersonWords:
                         elif key:
                             self.multi.setdefault(key[0], []).append((key, name))
 
-    def at(self, text: str) -> dict[int, set[str]]:
+    def at(self, text: str, places: Collection[int] = ()) -> dict[int, set[str]]:
         """Token index -> the person concepts found there (a phrase counts at its start).
-        A word typed with å/ä/ö is looked up only as written: "får" is not "far"."""
+        A word typed with å/ä/ö is looked up only as written: "får" is not "far". A name
+        and an age ("hos Gunnar 84", "Ahmed 29, autism, …") is a person; `places` are the
+        words that name a place, never a name."""
         typed = words(text)
         folded = tokens(text)
         keys = [w if w != f else f for w, f in zip(typed, folded, strict=False)]
@@ -118,11 +128,19 @@ class PersonWords:
                 out[i] = found
         for i, names in ends.items():
             out.setdefault(i, set()).update(names)
-        # the clinic's shorthand "K 34", "M 45", "F 30": a capital letter and an age
+        # the clinic's shorthand "K 34", "M 45", "F 30": a capital letter and an age; a name
+        # and an age: a person of no stated gender (a pronoun later may give it)
         as_typed = original_words(text)
-        for i, letter in enumerate(as_typed[:-1]):
-            if letter in SHORTHAND and folded[i + 1].isdigit() and int(folded[i + 1]) <= 110:
-                out.setdefault(i, set()).add(SHORTHAND[letter])
+        for i, word in enumerate(as_typed[:-1]):
+            age = folded[i + 1]
+            if not (age.isdecimal() and int(age) <= MAX_AGE) or (
+                    i + 2 < len(folded) and folded[i + 2].isdecimal()):  # "Mora 14:30"
+                continue
+            if word in SHORTHAND:
+                out.setdefault(i, set()).add(SHORTHAND[word])
+            elif (len(word) > 2 and word[0].isupper() and word[1:].islower() and i not in out
+                  and i not in places and folded[i] not in NOT_NAMES and not is_stop(folded[i])):
+                out[i] = {PATIENT}
         # "gymnasieelev i ettan" says one age (16), not "gymnasieelev" (17) and "ettan" (7)
         for i, (n, name) in longest.items():
             for j in range(i, i + n):

@@ -14,6 +14,7 @@ from directory.understand.topics import MIN_SITUATION, NEGATIONS
 from directory.vocabulary import Group
 
 UNSURE = "osaker"
+PAST = "tidigare"  # "förra veckan", "igår kväll": a time, nothing of what happened
 HUNCH = "magkansla"  # "något känns inte rätt", "seems off": worry, nothing of what happened
 WORRIES = "oro"  # "orolig", "worried" and what gives worry about a child ("berusad")
 AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "manader",
@@ -100,3 +101,16 @@ def other_matter(r: Reading, not_violence: str) -> bool:
     har barnahus träffat i år? till årsredovisningen" ask about that matter, not a case."""
     return r.analysis.concepts.get(not_violence, 0.0) >= 0.9 and all(
         m.possessor or _counted(r.toks, m.index) for m in r.found)
+
+
+def only_another_matter(r: Reading, not_violence: str, subjects: frozenset[str],
+                        times: frozenset[str]) -> bool:
+    """A word of another matter and nothing of a situation but who and when: "4-åring med
+    feber sedan igår kväll, ska hen ses i natt?", "blodtrycksmätaren i hemtjänsten visar
+    fel" ask about that matter, though a person is in them. An injury is something that
+    happened ("feber och blåmärken"), so is any word of violence."""
+    a = r.analysis
+    said = {c for c, v in a.concepts.items() if v >= 0.9}
+    if not_violence not in said or a.phrases or grammar.INJURY in said:
+        return False
+    return all(c in subjects or c in times for c in said - {not_violence})
