@@ -192,7 +192,7 @@ class Engine:
         ctx.query = answer.understanding.query  # keep only the redacted text
         d = await self.service.directory()
         key = self._remember(user, ctx)
-        if answer.understanding.topic is None:
+        if answer.clarify is None and not answer.route:
             return Reply(cards.no_match_card(answer))
         if answer.clarify:
             c = answer.clarify
@@ -201,10 +201,11 @@ class Engine:
                        for i, label in enumerate(c.shown)]
             return Reply(cards.clarify_card(d, answer), _rows(buttons, 3 if field_ == "m" else 1))
         reported = await self.service.reported_roles()
-        return Reply(cards.first_card(d, answer, reported), [
-            [Button("Fler vägar", f"more:{key}"), Button("Vad ska jag göra?", f"todo:{key}")],
-            [Button("Annan kommun", f"mun:{key}"), Button("Fel uppgift?", f"rep:{key}")],
-        ])
+        first_row = [Button("Fler vägar", f"more:{key}")]
+        if answer.understanding.topic:  # a unit asked for with no need told has no checklist
+            first_row.append(Button("Vad ska jag göra?", f"todo:{key}"))
+        second_row = [Button("Annan kommun", f"mun:{key}"), Button("Fel uppgift?", f"rep:{key}")]
+        return Reply(cards.first_card(d, answer, reported), [first_row, second_row])
 
     async def _more(self, user: User, rest: str) -> Outcome:
         ctx = self._context(user, rest)

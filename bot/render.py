@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from directory.ask import Answer
-from directory.labels import CHANNEL_SV, DEMO_LINE, GROUP_SV, PERSON_GENDER_SV, when_sv
+from directory.labels import CHANNEL_SV, DEMO_LINE, GROUP_SV, PERSON_GENDER_SV, UNIT_ASKED, when_sv
 from directory.model import Person
 from directory.service import Directory, RouteStep
 from directory.vocabulary import FreshnessState, Group, Status
@@ -94,7 +94,7 @@ def person_label(person: Person) -> str:
 def understood_parts(d: Directory, answer: Answer, no_place: str) -> tuple[str, str]:
     """(situation label, place and person) as the asker should see what was understood."""
     u = answer.understanding
-    topic = d.topics[u.topic].label if u.topic else "–"
+    topic = d.topics[u.topic].label if u.topic else UNIT_ASKED if answer.route else "–"
     place = u.municipality or no_place
     if u.municipality_from == "default":
         place += " (din förvalda kommun)"
@@ -112,7 +112,7 @@ def answer_text(d: Directory, answer: Answer) -> str:
     lines: list[str] = []
     if u.redacted:
         lines.append("⚠ Skicka inte personnummer eller patientuppgifter – numret togs bort.")
-    if u.topic is None:
+    if u.topic is None and not answer.route and not answer.clarify:
         lines.append("Jag hittar inget i katalogen som passar frågan. Beskriv situationen "
                      "kort, t.ex. \"orosanmälan Mora\" eller \"våldsutsatt kvinna Falun\".")
         lines.append("Vid akut fara: ring 112.")

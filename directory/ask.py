@@ -18,6 +18,7 @@ from directory.routing import Pick, Route, RouteStep, first_differs, route
 from directory.snapshot import Directory
 from directory.understand import Understander, Understanding
 from directory.understand.redact import redact
+from directory.unit_route import family_kinds, units_route
 
 REDACTED_NOTICE = ("Skicka inte personnummer eller andra patientuppgifter här. "
                    "Numret togs bort innan frågan behandlades.")
@@ -149,6 +150,14 @@ def ask(d: Directory, understander: Understander, question: str, at: dt.datetime
         gender = next((g for n in u.named if (g := d.one_gender(n.kind, n.role))), None)
         u.person = dataclasses.replace(u.person, gender=gender) if gender else u.person
     answer = Answer(u, at.astimezone(STOCKHOLM))
+    family = family_kinds(d, u.named) if u.topic is None and u.asks_for_named else []
+    if family and not u.danger:  # "soc i Orsa?": the unit asked for, each of its kinds
+        if u.municipality is None:
+            answer.clarify = Clarification.municipality(
+                u.municipality_options or list(d.municipalities))
+        else:
+            answer.route = units_route(d, family, u.municipality, at)
+        return answer
     if u.topic is None:
         if u.vague:  # "Mora, vem ska jag ringa?": ask what it is about rather than guess
             answer.clarify = Clarification.topic(list(d.topics.values()))

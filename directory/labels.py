@@ -32,6 +32,8 @@ from directory.vocabulary import (
 DEMO_TEXT = "påhittade nummer och verksamheter, inte för verkliga ärenden."
 DEMO_NOTICE = f"Demodata: {DEMO_TEXT}"  # in the JSON answer's notices (ask contract)
 DEMO_LINE = f"Demodata – {DEMO_TEXT}"  # under an answer or a page in text and HTML
+# what was understood, for a unit asked for by name with no need told ("soc i Orsa?")
+UNIT_ASKED = "Verksamheten du frågade efter"
 
 # ---- values -----------------------------------------------------------------------------
 

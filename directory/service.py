@@ -194,7 +194,7 @@ class DirectoryService(PeopleDoor):
         d = await self.directory()
         answer = self.answers.answer(d, await self.understander(), question, at,
                                      default_municipality, topic, municipality, asker)
-        if record and answer.understanding.topic is None:
+        if record and answer.understanding.topic is None and not answer.route:
             self.reports.record_unanswered_soon(answer.understanding.query)
         return answer
 

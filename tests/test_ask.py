@@ -345,9 +345,22 @@ async def test_a_plea_for_help_with_nothing_said_asks_what_it_is_about(service):
     assert a["route"] == [] and a["clarify"]["field"] == "topic"
 
 
-async def test_a_unit_of_many_needs_named_alone_asks_which_need(service):
+async def test_soc_named_alone_lists_its_units_and_what_is_open_after_the_first(service):
+    """"soc i Säter": the unit asked for comes first (the contract), and "soc" stands for
+    the children's and the adults' social services: both are listed, and when both are
+    closed, what is open now for the same need comes right after the first. With no place,
+    the municipality is asked; a unit of many needs that is no unit of the directory
+    ("vårdcentralen i Mora") still asks which need."""
     a = (await service.ask("soc i Säter", OFFICE)).to_json()
-    assert a["route"] == [] and a["clarify"]["field"] == "topic"
+    assert [s["kind"] for s in a["route"]] == ["socialtjanst-barn", "socialtjanst-vuxen"]
+    assert a["clarify"] is None and a["understood"]["topic"] is None
+    assert all(s["role_id"].startswith("sater-") for s in a["route"])
+    night = (await service.ask("socialtjänsten Säter, nummer?", NIGHT)).to_json()
+    assert [s["kind"] for s in night["route"]] == [
+        "socialtjanst-barn", "socialjour", "socialtjanst-vuxen"]
+    assert night["route"][1]["open_now"]
+    nowhere = (await service.ask("soc, vilket nummer?", OFFICE)).to_json()
+    assert nowhere["route"] == [] and nowhere["clarify"]["field"] == "municipality"
     b = (await service.ask("kuratorn på Ludvika lasarett", OFFICE)).to_json()
     assert b["route"][0]["kind"] == "kurator"  # "lasarett" names where, not another need
 

@@ -89,9 +89,9 @@ async def test_soc_named_is_the_social_services_unit_for_the_person_open_or_not(
     # a real kind's name beats the family ("soc-jouren" is socialjour)
     assert (await kinds(service, "soc-jouren nummer, oro för barn i Säter", OFFICE))[0] == (
         "socialjour")
-    # named alone, the need is asked
+    # named alone, both units (tests/test_ask.py)
     alone = (await service.ask("soc i Säter", OFFICE)).to_json()
-    assert alone["route"] == [] and alone["clarify"]["field"] == "topic"
+    assert [s["kind"] for s in alone["route"]] == ["socialtjanst-barn", "socialtjanst-vuxen"]
 
 
 async def test_a_parent_who_hits_the_children_and_wants_help_starts_with_the_childs_report(

@@ -272,3 +272,24 @@ async def test_html_in_names_and_questions_is_escaped_in_the_card(engine, servic
     text = out.reply.text
     assert "Jouren &lt;b&gt;&amp;&lt;/b&gt; Dalarna" in text
     assert "<b>&" not in text and "<i>&amp;" not in text
+
+
+async def test_a_question_with_nothing_of_the_need_is_asked_about_with_buttons(engine, nurse):
+    """"vem ska jag ringa? Mora": the understanding asks which need; the card asks it too,
+    with a button for each situation (not "nothing fits"), and a press answers for it."""
+    out = await engine.on_text(nurse, "vem ska jag ringa? Mora")
+    assert "hittar inget" not in out.reply.text and "Vilken situation" in out.reply.text
+    buttons = [b for row in out.reply.buttons for b in row]
+    assert len(buttons) > 3 and all(":t:" in b.data for b in buttons)
+    chosen = await engine.on_button(nurse, buttons[0].data)
+    assert "Socialjouren" in chosen.reply.text
+
+
+async def test_soc_named_alone_shows_its_units_and_no_checklist_button(engine, nurse):
+    out = await engine.on_text(nurse, "soc i Säter?")
+    text = out.reply.text
+    assert "Verksamheten du frågade efter" in text and "Socialtjänsten Säter" in text
+    labels = [b.label for row in out.reply.buttons for b in row]
+    assert "Vad ska jag göra?" not in labels and "Fler vägar" in labels
+    nowhere = await engine.on_text(nurse, "soc")
+    assert "Vilken kommun" in nowhere.reply.text
