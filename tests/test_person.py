@@ -518,3 +518,15 @@ def test_a_pronoun_after_the_one_who_harmed_is_not_that_one(u):
 def test_a_name_and_an_age_and_ages_in_words_are_the_persons(u, question, age, gender):
     person = u.understand(question).person
     assert (person.age, person.gender) == (age, gender)
+
+
+@pytest.mark.parametrize("question, age, gender", [
+    # "y/o" gives the age to the noun after, as "year-old" does
+    ("family plans a trip and the 9 y/o daughter of a patient may be cut, Ludvika", 9,
+     "kvinna"),
+    # "ungdom" is a person of no stated gender or age; the number beside is theirs
+    ("ungdom 15 säger att styvpappan slår hen, Orsa", 15, None),
+])
+def test_y_o_and_a_young_person_with_an_age(u, question, age, gender):
+    person = u.understand(question).person
+    assert (person.age, person.gender) == (age, gender)

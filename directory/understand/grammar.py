@@ -29,7 +29,8 @@ AGE_CONCEPT = re.compile(r"^alder-(\d{1,3})$")  # "nian" -> alder-15, "spädbarn
 # Grammar, not domain policy: pronouns, and the little words that say who does what.
 PRONOUNS = {"hon": FEMALE, "henne": FEMALE, "she": FEMALE, "her": FEMALE, "han": MALE,
             "honom": MALE, "he": MALE, "him": MALE}
-YOUNG_PATIENTS = frozenset({"elev", "eleven", "student", "studenten"})  # no age implied
+YOUNG_PATIENTS = frozenset({"elev", "eleven", "student", "studenten", "ungdom", "ungdomen",
+                            "youth", "youngster"})  # no age implied
 OWNERS = frozenset({"sin", "sitt", "sina", "hennes", "hans", "min", "mitt", "mina", "din",
                     "deras", "her", "his", "their", "my", "your", "vara", "our", "vars",
                     "whose"})
@@ -59,6 +60,7 @@ PASSIVE = frozenset({"blir", "blev", "blivit", "bli", "is", "was", "been", "got"
                      "being", "were", "are", "ar"})
 PERFECT = frozenset({"har", "hade", "has", "had"})
 AGE_WORDS = frozenset({"ar", "aring", "arig", "ariga", "arige", "years", "year", "old", "yo",
+                       "y", "o",  # "8 y/o daughter"
                        "manader", "manad", "man", "veckor", "vecka", "months", "weeks"})
 SCHOOL_YEAR = frozenset({"ak", "arskurs"})  # "kille i åk 7": the year is the one's before
 RELATIVE = frozenset({"som", "who", "that"})  # "a man who …", "80-åring som …"

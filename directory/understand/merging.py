@@ -110,7 +110,7 @@ def merge_ages(toks: list[str], found: list[Mention], starts: Collection[int] = 
                     p.couple or p.relation for p in near):
                 near = []  # "… hos pappan: 7-åringen berättar": the child, not the father
             ahead = m.index + 1 < len(toks) and toks[m.index + 1] in ATTRIBUTIVE_AGE | {
-                "year", "years"} and not (m.index > 0 and toks[m.index - 1] in COPULA)
+                "year", "years", "y", "yo"} and not (m.index > 0 and toks[m.index - 1] in COPULA)
             said = m.index > 0 and toks[m.index - 1] in COPULA | TURNED  # "som är 19"
             if (m.index == 0 or m.index in starts or (said and not any(
                     p.index < m.index for p in near))) and not ahead and near and all(
