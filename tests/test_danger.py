@@ -157,6 +157,8 @@ async def test_immediate_danger_puts_112_first(service, question):
     "her brother cut her with a knife on Sunday, he was arrested, she's on our ward, Mora",
     # where he will be when he comes back is no scene now
     "pojkvännen slår henne, hon vill inte vara hemma när han kommer tillbaka ikväll, Säter",
+    # a killing word he says he has no plans for
+    "han säger att han kunde döda henne men har inga planer och vill ha hjälp med ilskan, Säter",
 ])
 async def test_what_only_sounds_dangerous_is_not_112(service, question):
     route = await first_kinds(service, question)

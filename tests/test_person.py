@@ -530,3 +530,12 @@ def test_a_name_and_an_age_and_ages_in_words_are_the_persons(u, question, age, g
 def test_y_o_and_a_young_person_with_an_age(u, question, age, gender):
     person = u.understand(question).person
     assert (person.age, person.gender) == (age, gender)
+
+
+def test_how_often_in_a_year_is_no_age(u):
+    """"andra gången på ett år" says how often, not that she is one; "ett barnbarn på 9 år"
+    is nine."""
+    person = u.understand("kvinna med spräckt läpp andra gången på ett år, Gagnef").person
+    assert person.age is None and person.group == "vuxen"
+    assert u.understand("hos brukaren bor ett barnbarn på 9 år som verkar vara ensam, "
+                        "Orsa").person.age == 9

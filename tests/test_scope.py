@@ -82,3 +82,13 @@ def test_another_medical_matter_with_a_person_and_nothing_of_violence_is_no_case
 def test_a_case_or_a_worry_with_nothing_of_what_happened_is_asked_about(u, question):
     x = u.understand(question)
     assert x.topic is None and x.vague, question
+
+
+def test_something_said_that_worries_the_asker_is_asked_about(u):
+    x = u.understand("Hon sa något i förrgår som oroar mig, Mora")
+    assert x.topic is None and x.vague
+
+
+def test_a_book_for_the_staff_is_another_matter(u):
+    x = u.understand("Tips på en bok om våld i nära relationer till personalgruppen?")
+    assert x.topic is None and not x.vague

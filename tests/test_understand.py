@@ -79,6 +79,14 @@ def test_the_persons_flat_or_way_home_beats_where_the_asker_works(u, question):
     assert u.understand(question).municipality in ("Rättvik", "Orsa")
 
 
+async def test_a_unit_to_bring_in_is_asked_for(service):
+    from directory.ask import parse_moment
+
+    a = (await service.ask("vill koppla in kuratorn på Ludvika lasarett för en kvinna som "
+                           "blivit slagen", parse_moment("2026-11-24T10:15:00+01:00"))).to_json()
+    assert a["route"][0]["kind"] == "kurator"
+
+
 def test_a_case_officer_for_children_names_childrens_social_services(u):
     x = u.understand("barnsekreteraren i Gagnef, har ni numret?")
     assert [n.kind for n in x.named] == ["socialtjanst-barn"]

@@ -295,8 +295,8 @@ class Understander:
                 r, NOT_VIOLENCE, self.topics.subjects, TIMES))
         if other:
             asks_for_named = by_name = False
-        if bare or other or (topic and not danger and not named and scope.worry_only(
-                r, self.topics.subjects)):
+        if bare or other or (topic and not danger and not named and (
+                scope.worry_only(r, self.topics.subjects) or scope.case_only(r, CASE))):
             topic, confidence, rival = None, 0.0, None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
                                 analysis.concepts, self._open(topic))

@@ -63,7 +63,10 @@ _AGE = re.compile(
 GRADE_TO_AGE = 6  # grundskolan's year 1 is the year a child turns seven
 MOST_AGE_APART = 110  # "kvinna från Nås, 41, …": a bare number set apart is an age up to this
 _AGO = re.compile(r"\s*(?:sedan|sen|tillbaka|ago|back)\b")
-_FOR_A_TIME = frozenset({"i", "in", "for", "under", "sedan", "since", "over"})
+_FOR_A_TIME = frozenset({"i", "in", "for", "under", "sedan", "since", "over", "inom", "within",
+                         "per"})
+# "tredje gången på ett år", "två ggr på två år": how often, no age ("en pojke på 8 år" is one)
+_TIMES = frozenset({"gangen", "ganger", "gang", "ggr", "times"})
 _YEARS = frozenset({"ar", "year", "years", "yr", "yrs"})
 
 
@@ -109,7 +112,8 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
             age = 0  # "3 månader", "six weeks old": a baby
         index = token_at(next(m.start(g) for g in ("n1", "n2", "n3", "n4", "n5") if m.group(g)))
         if m.group("unit") in _YEARS and index > 0 and index - 1 not in skip and (
-                toks[index - 1] in _FOR_A_TIME):
+                toks[index - 1] in _FOR_A_TIME or (toks[index - 1] in ("pa", "in") and index > 1
+                                                   and toks[index - 2] in _TIMES)):
             continue  # "slagit henne i 40 år", "for 20 years": how long, no age
         out.append((age, index))
     return out

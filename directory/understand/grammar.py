@@ -150,7 +150,8 @@ ARTICLES = frozenset({"en", "ett", "a", "an"})
 DATED = frozenset({"kille", "tjej", "karl", "guy", "girl", "boy"})  # "har en kille": dating
 ABOUT = frozenset({"for", "about", "over"})
 # worried for someone, not afraid of them ("oro för dottern")
-WORRY = frozenset({"orolig", "oroliga", "oro", "worried", "concerned", "concern"})
+WORRY = frozenset({"orolig", "oroliga", "oro", "oroar", "worried", "concerned", "concern",
+                   "worries"})
 THAT = frozenset({"att", "that"})  # "orolig för att hennes dotter ska …"
 
 

@@ -71,6 +71,13 @@ def worry_only(r: Reading, subjects: frozenset[str]) -> bool:
     return not child and rest <= subjects
 
 
+def case_only(r: Reading, case: str) -> bool:
+    """"har en fråga om en patient i Säter": a case pointed at, nothing of it and no word of
+    a situation; whatever the model makes of it, what happened is asked."""
+    return (r.analysis.concepts.get(case, 0.0) >= 0.9 and r.analysis.situation < MIN_SITUATION
+            and not more_than_names(r))
+
+
 def more_than_names(r: Reading) -> bool:
     """Words beyond units, places, who and how to reach: something else is asked. A word
     inside a term ("midsummer eve") or a place's cue ("närmaste akuten från Sälen") says
