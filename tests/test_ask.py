@@ -349,8 +349,7 @@ async def test_soc_named_alone_lists_its_units_and_what_is_open_after_the_first(
     """"soc i Säter": the unit asked for comes first (the contract), and "soc" stands for
     the children's and the adults' social services: both are listed, and when both are
     closed, what is open now for the same need comes right after the first. With no place,
-    the municipality is asked; a unit of many needs that is no unit of the directory
-    ("vårdcentralen i Mora") still asks which need."""
+    the municipality is asked."""
     a = (await service.ask("soc i Säter", OFFICE)).to_json()
     assert [s["kind"] for s in a["route"]] == ["socialtjanst-barn", "socialtjanst-vuxen"]
     assert a["clarify"] is None and a["understood"]["topic"] is None

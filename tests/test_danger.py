@@ -200,3 +200,12 @@ def test_a_threat_on_a_condition_leaves_the_danger_head_to_the_rules():
     plain = "han har sagt att han tar livet av henne".split()
     assert learnt_danger(0.9, Analysis(concepts={KILL: 1.0},
                                        positions={KILL: [plain.index("livet")]}), plain)
+
+
+@pytest.mark.parametrize("question", [
+    "femåring på förskolan ritade en bild där pappa har en pistol och skjuter, Orsa",
+    "the boy (6) drew his dad with a knife and said dad is angry, Falun",
+])
+async def test_a_weapon_in_a_drawing_is_no_immediate_danger(service, question):
+    route = await first_kinds(service, question)
+    assert route and route[0] != "larmnummer"

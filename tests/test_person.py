@@ -539,3 +539,11 @@ def test_how_often_in_a_year_is_no_age(u):
     assert person.age is None and person.group == "vuxen"
     assert u.understand("hos brukaren bor ett barnbarn på 9 år som verkar vara ensam, "
                         "Orsa").person.age == 9
+
+
+def test_a_text_whose_words_split_apart_when_folded_is_read_without_names(u):
+    """A combining mark between two letters joins them when folded ("ᵊ҇ᶬ" is two words as
+    typed, one folded): the names beside ages are not read, and nothing crashes (found by
+    tests/test_properties.py)."""
+    assert u.understand("x ᵊ҇ᶬ").topic is None
+    assert u.understand("Leif 67 ᵊ҇ᶬ").person.age is None  # no name read in such a text

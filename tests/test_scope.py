@@ -92,3 +92,10 @@ def test_something_said_that_worries_the_asker_is_asked_about(u):
 def test_a_book_for_the_staff_is_another_matter(u):
     x = u.understand("Tips på en bok om våld i nära relationer till personalgruppen?")
     assert x.topic is None and not x.vague
+
+
+def test_only_a_place_is_asked_about_and_a_health_centre_is_another_matter(u):
+    x = u.understand("Rättvik")
+    assert x.topic is None and x.vague
+    y = u.understand("vilken vårdcentral hör Furudal till")
+    assert y.topic is None and not y.vague

@@ -339,9 +339,9 @@ class Understander:
                 or said.get(CASE, 0.0) >= 0.9  # "ett ärende i Borlänge"
                 or said.get(HUNCH, 0.0) >= 0.9)  # "Mora, något känns inte rätt": worry
             ) or (said.get(CASE, 0.0) >= 0.9 and not more  # "har en fråga om en brukare"
-            ) or (said.get(UNIT, 0.0) >= 0.9 and not more  # "soc i Säter": a unit of many
-                  ) or said.get(HUNCH, 0.0) >= 0.9  # needs, and nothing of the need; a worry
-            # told without a question ("något känns fel med en patient"): ask what happened
+            ) or (bool(r.hits) and not said and not r.found and not more  # "Vansbro"
+            ) or said.get(HUNCH, 0.0) >= 0.9  # a worry told without a question ("något
+            # känns fel med en patient"): ask what happened
         return Understanding(
             query=r.query, redacted=r.had_number, topic=topic,
             confidence=round(min(confidence, 1.0), 2),

@@ -48,6 +48,7 @@ SCENE_SPAN = 2  # "är på väg hit": a word of urgency this near a scene word i
 SUBJECT_REACH = 4  # "kvinna från Insjön sitter i väntrummet": the person this near before
 CALM = "lugnt"  # "känner sig trygg", "nothing is happening now": said to be calm now
 TONIGHT = "ikvall"  # "i natt", "tonight": a time that is hours away at most
+DRAWN = "avbildat"  # "ritade pappa med kniv", "drew his dad holding a gun": in a picture
 INVOLVED_AFTER_NOW = 3  # "now sees BUP", "har nu kontakt med": the care now, not violence
 DISTRESS = "nodrop"  # "viskar", "whispering": a call made in secret, from the scene
 NOT_NOW = frozenset({"inte", "not", "no", "ingen", "inget"})  # "nu inte", "now no longer"
@@ -55,7 +56,8 @@ THAT = frozenset({"att", "that"})  # "viskar att han blir arg": what she tells, 
 TELLER = frozenset({"han", "hon", "hen", "till", "mig", "oss", "he", "she", "to", "me",
                     "us"})  # "viskade han till mig att", "whispered to me that"
 # the concepts this module reads by name (the importer refuses a lexicon without them)
-READ_BY_NAME = (KILL, URGENT, SAYS, HABIT, CALM, TONIGHT, INVOLVED, DISTRESS, *sorted(SCENE))
+READ_BY_NAME = (KILL, URGENT, SAYS, HABIT, CALM, TONIGHT, INVOLVED, DISTRESS, DRAWN,
+                *sorted(SCENE))
 # "döda henne om hon lämnar honom", "kill her if she leaves": a threat on a condition is
 # told, not carried out now (unlike "om en timme", "in an hour": a time)
 IF = frozenset({"om", "if"})
@@ -103,11 +105,12 @@ def danger_and_risks(a: Analysis, rules: tuple[DangerRule, ...], toks: list[str]
 def learnt_danger(told: float, a: Analysis, toks: Sequence[str] = ()) -> bool:
     """Whether the model's danger head (learnt from examples marked `danger: true`) tells of
     immediate danger and may be heeded: it reads words, not time, so a question that says
-    it is calm now ("ingen akut fara", "känner sig trygg") or tells what keeps happening
-    ("står alltid utanför") is left to the rules, unless it names tonight ("he keeps
-    saying tonight is the last night": a threat said again and again, for tonight)."""
-    said = {c for c in (CALM, HABIT, TONIGHT) if a.concepts.get(c, 0.0) >= 0.9}
-    return told >= DANGER_FROM and CALM not in said and (
+    it is calm now ("ingen akut fara", "känner sig trygg"), tells of a picture ("ritade
+    pappa med kniv") or of what keeps happening ("står alltid utanför") is left to the
+    rules, unless what keeps happening names tonight ("he keeps saying tonight is the last
+    night": a threat said again and again, for tonight)."""
+    said = {c for c in (CALM, HABIT, TONIGHT, DRAWN) if a.concepts.get(c, 0.0) >= 0.9}
+    return told >= DANGER_FROM and not said & {CALM, DRAWN} and (
         HABIT not in said or TONIGHT in said) and not _conditional_threat(a, toks)
 
 

@@ -131,6 +131,8 @@ class PersonWords:
         # the clinic's shorthand "K 34", "M 45", "F 30": a capital letter and an age; a name
         # and an age: a person of no stated gender (a pronoun later may give it)
         as_typed = original_words(text)
+        if len(as_typed) != len(folded):  # a rare text the two split apart: no names read
+            as_typed = []
         for i, word in enumerate(as_typed[:-1]):
             age = folded[i + 1]
             if not (age.isdecimal() and int(age) <= MAX_AGE) or (
