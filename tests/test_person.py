@@ -547,3 +547,12 @@ def test_a_text_whose_words_split_apart_when_folded_is_read_without_names(u):
     tests/test_properties.py)."""
     assert u.understand("x ᵊ҇ᶬ").topic is None
     assert u.understand("Leif 67 ᵊ҇ᶬ").person.age is None  # no name read in such a text
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("how can men who hit their partners get help in Orsa?", {"gender": "man"}),
+    ("young couple, both 19, he shoves her around, Avesta", {"age": 19, "gender": "kvinna"}),
+])
+def test_english_men_who_and_both_of_an_age(u, question, expected):
+    person = u.understand(question).person
+    assert {k: getattr(person, k) for k in expected} == expected

@@ -99,3 +99,8 @@ def test_only_a_place_is_asked_about_and_a_health_centre_is_another_matter(u):
     assert x.topic is None and x.vague
     y = u.understand("vilken vårdcentral hör Furudal till")
     assert y.topic is None and not y.vague
+
+
+def test_this_kind_of_thing_is_asked_about(u):
+    x = u.understand("vem tar sånt här i Mora?")
+    assert x.topic is None and x.vague

@@ -32,7 +32,7 @@ _AGE = re.compile(
     r"month old|veckor|veckors|veckogammal|weeks?|week old|"
     r"arsaldern)\b"
     # "har fyllt 18", "fyllde 18 i våras", "she's 79", "who's 20"
-    r"|\b(?:ar|is|aged?|fyllt|fyllde|turned|she\s+s|he\s+s|who\s+s|"
+    r"|\b(?:ar|is|aged?|fyllt|fyllde|turned|she\s+s|he\s+s|who\s+s|both|bada|"
     r"kille|killen|tjej|tjejen|flicka|flickan|pojke|pojken|pat|patient|"
     r"barn|barnet|son|sonen|dotter|dottern|elev|eleven|girl|boy|student|studenten)\s+"
     r"(?:(?:pa|sjalv|also|herself|himself)\s+)?(?P<n2>\d{1,2}|" + _TEENS + r")\b"

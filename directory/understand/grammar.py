@@ -94,7 +94,8 @@ HURT_VERBS = frozenset({"skada", "skadar", "skadade", "skadat", "hurt", "hurts",
 COPULA = frozenset({"ar", "is", "var", "was"})  # "pojkvännen som är 19": the one before
 # "men" is Swedish for "but"; it is the English plural only after words like these
 ENGLISH_BEFORE_MEN = frozenset({"young", "older", "old", "the", "two", "three", "some", "many",
-                                "gay", "adult", "for", "of", "by", "with", "violent", "and"})
+                                "gay", "adult", "for", "of", "by", "with", "violent", "and",
+                                "can", "do", "help", "helping"})  # "where can men who …"
 NOT_AN_AGE_AFTER = frozenset({"kg", "kr", "min", "minuter", "timmar", "tim", "h", "st",
                               "procent", "gram", "cm", "mg", "ml", "dagar", "dygn", "hours",
                               "minutes", "days", "kronor", "ganger", "times", "barn",
