@@ -265,6 +265,23 @@ async def u(service) -> Understander:
     # a birthday that has been: "fyllde 18 i somras", "turned 18"
     ("hon fyllde 18 i somras och sambon kontrollerar allt hon gör, Orsa",
      {"age": 18, "group": "vuxen", "gender": "kvinna"}),
+    # the clinic's shorthand, a capital letter and an age ("kl 13 m 2" is no person)
+    ("K 58, blåmärken på armarna, säger att sambon tar hårt, Gagnef",
+     {"gender": "kvinna", "age": 58}),
+    ("M 37 hotad med kniv av sin fru igår, Falun", {"gender": "man", "age": 37}),
+    ("F 29 with bruises, says her partner did it, Avesta", {"gender": "kvinna", "age": 29}),
+    # a name and an age; tens and units in one word; a ward is no name
+    ("Leif 67 blir slagen av sin fru, Orsa", {"age": 67, "gender": "man"}),
+    ("sjuttiofemåring slagen av maken, Mora", {"age": 75, "gender": "kvinna"}),
+    ("Avd 3: kvinna slagen av maken, Mora", {"age": None, "gender": "kvinna"}),
+    # "y/o" gives the age to the noun after, as "year-old" does
+    ("family plans a trip and the 9 y/o daughter of a patient may be cut, Ludvika",
+     {"age": 9, "gender": "kvinna"}),
+    # "ungdom" is a person of no stated gender or age; the number beside is theirs
+    ("ungdom 15 säger att styvpappan slår hen, Orsa", {"age": 15, "gender": None}),
+    # English "men" after "can"; "both 19" is an age
+    ("how can men who hit their partners get help in Orsa?", {"gender": "man"}),
+    ("young couple, both 19, he shoves her around, Avesta", {"age": 19, "gender": "kvinna"}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person
@@ -481,18 +498,6 @@ async def test_an_older_person_harmed_by_a_grown_son_is_no_childs_case(service):
     assert "aldreomsorg" in [s["kind"] for s in a["route"]]
 
 
-@pytest.mark.parametrize("question, gender, age", [
-    ("K 58, blåmärken på armarna, säger att sambon tar hårt, Gagnef", "kvinna", 58),
-    ("M 37 hotad med kniv av sin fru igår, Falun", "man", 37),
-    ("F 29 with bruises, says her partner did it, Avesta", "kvinna", 29),
-])
-def test_the_clinics_shorthand_letter_and_age_is_the_person(u, question, gender, age):
-    """"K 58", "M 37": a capital letter and an age, as in a clinical note; a lower-case
-    letter is no person ("kl 13 m 2")."""
-    person = u.understand(question).person
-    assert (person.gender, person.age) == (gender, age)
-
-
 async def test_an_older_person_harmed_by_a_partner_is_the_older_peoples_topic(service):
     """"herre 81 slagen av sin fru": the adults' topic for someone said to be older is the
     older people's; a word of where ("hemtjänsten", "home care") does not say it."""
@@ -508,28 +513,6 @@ def test_a_pronoun_after_the_one_who_harmed_is_not_that_one(u):
     person = u.understand(
         "brukaren berättar om våld från sambon, hon vill ha stöd, Rättvik").person
     assert person.gender == "kvinna" and not person.uses_violence
-
-
-@pytest.mark.parametrize("question, age, gender", [
-    ("Leif 67 blir slagen av sin fru, Orsa", 67, "man"),  # a name and an age
-    ("sjuttiofemåring slagen av maken, Mora", 75, "kvinna"),  # tens and units in one word
-    ("Avd 3: kvinna slagen av maken, Mora", None, "kvinna"),  # a ward is no name
-])
-def test_a_name_and_an_age_and_ages_in_words_are_the_persons(u, question, age, gender):
-    person = u.understand(question).person
-    assert (person.age, person.gender) == (age, gender)
-
-
-@pytest.mark.parametrize("question, age, gender", [
-    # "y/o" gives the age to the noun after, as "year-old" does
-    ("family plans a trip and the 9 y/o daughter of a patient may be cut, Ludvika", 9,
-     "kvinna"),
-    # "ungdom" is a person of no stated gender or age; the number beside is theirs
-    ("ungdom 15 säger att styvpappan slår hen, Orsa", 15, None),
-])
-def test_y_o_and_a_young_person_with_an_age(u, question, age, gender):
-    person = u.understand(question).person
-    assert (person.age, person.gender) == (age, gender)
 
 
 def test_how_often_in_a_year_is_no_age(u):
@@ -548,11 +531,3 @@ def test_a_text_whose_words_split_apart_when_folded_is_read_without_names(u):
     assert u.understand("x ᵊ҇ᶬ").topic is None
     assert u.understand("Leif 67 ᵊ҇ᶬ").person.age is None  # no name read in such a text
 
-
-@pytest.mark.parametrize("question, expected", [
-    ("how can men who hit their partners get help in Orsa?", {"gender": "man"}),
-    ("young couple, both 19, he shoves her around, Avesta", {"age": 19, "gender": "kvinna"}),
-])
-def test_english_men_who_and_both_of_an_age(u, question, expected):
-    person = u.understand(question).person
-    assert {k: getattr(person, k) for k in expected} == expected
