@@ -42,7 +42,7 @@ from directory.understand.named import (
 )
 from directory.understand.places import choose, sentence_starts
 from directory.understand.redact import redact
-from directory.understand.scope import HUNCH, UNSURE, WORRIES
+from directory.understand.scope import CASE, HUNCH, UNSURE, WORRIES
 from directory.understand.text import original_words, tokens
 from directory.understand.topics import (
     AGE_CONCEPTS,
@@ -56,7 +56,6 @@ from directory.vocabulary import PERPETRATOR_TAG, Group
 if TYPE_CHECKING:  # the snapshot imports the place finder from this package
     from directory.snapshot import Directory
 
-CASE = "arende"  # "ett ärende", "a case": a case of ours, so a vague question is in scope
 UNIT = "enhet"  # "soc", "lasarettet", "vårdcentralen": a unit of many needs, named alone
 NOT_VIOLENCE = "ovald"  # "arbetsskada", "stroke", "vaccination": words of other matters
 REGION_WIDE = "hela-regionen"  # "i Dalarna", "i regionen": the whole region is the place
@@ -66,7 +65,6 @@ VIOLENCE = grammar.VIOLENCE
 ONLY_VIOLENCE = frozenset({VIOLENCE, "slar", "offer", "utovare"})
 REPORT = "anmala"  # "anmälan", "report": of a concern or to the police, it does not say
 ONLY_REPORT = frozenset({REPORT})
-VAGUE_BELOW = 0.6  # a question the model does not find off-topic (P(nothing fits) below)
 MIN_SCORE = 0.6  # lexicon: below this score nothing in the directory fits
 MIN_PROBABILITY = 0.3  # below this (model and lexicon together) nothing fits
 MIN_UNSUPPORTED = 0.45  # the same when the lexicon finds no word of a situation
@@ -296,7 +294,7 @@ class Understander:
         if other:
             asks_for_named = by_name = False
         if bare or other or (topic and not danger and not named and (
-                scope.worry_only(r, self.topics.subjects) or scope.case_only(r, CASE))):
+                scope.worry_only(r, self.topics.subjects) or scope.case_only(r))):
             topic, confidence, rival = None, 0.0, None
         person = persons.choose(r.found, analysis.ages, self.about.get(topic or ""),
                                 analysis.concepts, self._open(topic))
@@ -327,21 +325,9 @@ class Understander:
                 r.found, analysis.concepts):  # the parent who hits, asking for help
             person = persons.choose(r.found, analysis.ages, PERPETRATOR_TAG, analysis.concepts)
         person = persons.seconded(person, heads)
-        vague = bare
-        said = analysis.concepts
-        if topic is None and not danger and not bare and (
-                said.get(NOT_VIOLENCE, 0.0) < 0.9):  # "blåmärken efter provtagning": other
-            more = scope.more_than_names(r)
-            asking = any(said.get(c, 0.0) >= 0.9 for c in (ASKING, UNSURE))
-            vague = (asking and (
-                not more  # "vem ska jag ringa?", "Mora, vilket nummer?"
-                or (nothing < VAGUE_BELOW and (bool(r.hits) or bool(r.found)))
-                or said.get(CASE, 0.0) >= 0.9  # "ett ärende i Borlänge"
-                or said.get(HUNCH, 0.0) >= 0.9)  # "Mora, något känns inte rätt": worry
-            ) or (said.get(CASE, 0.0) >= 0.9 and not more  # "har en fråga om en brukare"
-            ) or (bool(r.hits) and not said and not r.found and not more  # "Vansbro"
-            ) or said.get(HUNCH, 0.0) >= 0.9  # a worry told without a question ("något
-            # känns fel med en patient"): ask what happened
+        vague = bare or (topic is None and not danger and analysis.concepts.get(
+            NOT_VIOLENCE, 0.0) < 0.9 and scope.asks_back(r, nothing))  # (not "blåmärken
+        # efter provtagning": another matter)
         return Understanding(
             query=r.query, redacted=r.had_number, topic=topic,
             confidence=round(min(confidence, 1.0), 2),

@@ -14,6 +14,8 @@ from directory.understand.topics import MIN_SITUATION, NEGATIONS
 from directory.vocabulary import Group
 
 UNSURE = "osaker"
+CASE = "arende"  # "ett ärende", "a case": a case of ours, so a vague question is in scope
+VAGUE_BELOW = 0.6  # a question the model does not find off-topic (P(nothing fits) below)
 PAST = "tidigare"  # "förra veckan", "igår kväll": a time, nothing of what happened
 HUNCH = "magkansla"  # "något känns inte rätt", "seems off": worry, nothing of what happened
 WORRIES = "oro"  # "orolig", "worried" and what gives worry about a child ("berusad")
@@ -71,10 +73,10 @@ def worry_only(r: Reading, subjects: frozenset[str]) -> bool:
     return not child and rest <= subjects
 
 
-def case_only(r: Reading, case: str) -> bool:
+def case_only(r: Reading) -> bool:
     """"har en fråga om en patient i Säter": a case pointed at, nothing of it and no word of
     a situation; whatever the model makes of it, what happened is asked."""
-    return (r.analysis.concepts.get(case, 0.0) >= 0.9 and r.analysis.situation < MIN_SITUATION
+    return (r.analysis.concepts.get(CASE, 0.0) >= 0.9 and r.analysis.situation < MIN_SITUATION
             and not more_than_names(r))
 
 
@@ -121,3 +123,19 @@ def only_another_matter(r: Reading, not_violence: str, subjects: frozenset[str],
     if not_violence not in said or a.phrases or grammar.INJURY in said:
         return False
     return all(c in subjects or c in times for c in said - {not_violence})
+
+
+def asks_back(r: Reading, nothing: float) -> bool:
+    """Nothing fits, and the question says too little to guess: ask what happened. Asked
+    whom to call with no more than names ("vem ska jag ringa?", "Mora, vilket nummer?"),
+    or with a place or a person and a model that does not find it off-topic; a case of ours
+    ("ett ärende i Borlänge", "har en fråga om en brukare"); only a place ("Vansbro"); a
+    worry, even told without a question ("något känns fel med en patient")."""
+    said = r.analysis.concepts
+    more = more_than_names(r)
+    asking = any(said.get(c, 0.0) >= 0.9 for c in (ASKING, UNSURE))
+    case = said.get(CASE, 0.0) >= 0.9
+    return (asking and (not more or case or (
+        nothing < VAGUE_BELOW and (bool(r.hits) or bool(r.found))))
+    ) or (case and not more) or (bool(r.hits) and not said and not r.found and not more
+                                 ) or said.get(HUNCH, 0.0) >= 0.9
