@@ -282,6 +282,13 @@ async def u(service) -> Understander:
     # English "men" after "can"; "both 19" is an age
     ("how can men who hit their partners get help in Orsa?", {"gender": "man"}),
     ("young couple, both 19, he shoves her around, Avesta", {"age": 19, "gender": "kvinna"}),
+    # a number before the person word; the age and the letter in one word
+    ("17 kille hotad av sin pappa, Orsa", {"age": 17, "group": "barn", "gender": "man"}),
+    ("34K, sambon har slagit henne, Gagnef", {"age": 34, "gender": "kvinna"}),
+    # "över 85" is an older person's age; a birthday told after a school year of gymnasiet
+    ("man över 85 som dottern tar pengar från, Säter", {"age": 85, "group": "aldre"}),
+    ("kille i tvåan på gymnasiet, fyller 18 i maj, flickvännen slår honom, Falun",
+     {"age": 17, "group": "barn", "gender": "man"}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

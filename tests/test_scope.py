@@ -104,3 +104,35 @@ def test_only_a_place_is_asked_about_and_a_health_centre_is_another_matter(u):
 def test_this_kind_of_thing_is_asked_about(u):
     x = u.understand("vem tar sånt här i Mora?")
     assert x.topic is None and x.vague
+
+
+@pytest.mark.parametrize("question", [
+    "man 70 halkade i trappan hemma och har ont i handleden, vilken vårdcentral?",
+    "kid 9 fell off the trampoline, swollen ankle, do we need an x-ray",
+    "flicka 12 krockade på skidor, misstänkt armbrott, Idre",
+])
+def test_an_injury_told_to_come_from_an_accident_is_another_matter(u, question):
+    """How the injury came about is told, with no word of violence: a medical matter."""
+    x = u.understand(question)
+    assert x.topic is None and not x.vague, question
+
+
+@pytest.mark.parametrize("question", [
+    "kvinna 45 säger att hon halkade men blåmärkena sitter runt halsen, Mora",
+    "pojken 6 ramlade när pappan knuffade honom, har brutit armen, Falun",
+    "she says she fell down the stairs but the bruises look like fingers, Borlänge",
+])
+def test_an_accident_doubted_or_beside_violence_is_still_a_case(u, question):
+    x = u.understand(question)
+    assert x.topic is not None, question
+
+
+@pytest.mark.parametrize("question", [
+    "har ett ärende om våld, Leksand",  # a case and violence, nothing of whom
+    "gäller en familj i Gagnef, vet inte vilket håll jag ska vända mig åt",
+    "patienten antydde att det är fel hemma men ville inget mer, Rättvik",
+    "a patient in Orsa said something like that to me today, who do I call?",
+])
+def test_a_case_a_family_or_a_hint_with_nothing_told_is_asked_about(u, question):
+    x = u.understand(question)
+    assert x.topic is None and x.vague, question

@@ -236,6 +236,47 @@ def test_a_case_the_asker_does_not_know_how_to_handle_is_asked_about(u):
     assert x.topic is None and x.vague
 
 
+@pytest.mark.parametrize("question", [
+    "Barnakuten Falun: 6-åring med blåmärken på ryggen, styvpappan misstänks",
+    "ER nurse at Ludvika: woman 50 with a split lip, her husband did it",
+])
+def test_a_heading_of_units_and_places_before_a_colon_is_where_the_asker_is(u, question):
+    """"Akuten Mora: …" heads a case told after it; the unit is not the one asked for."""
+    assert not u.understand(question).asks_for_named, question
+
+
+def test_a_heading_with_a_question_after_it_asks_for_the_unit(u):
+    assert u.understand("Kvinnokliniken Mora: tar ni emot kvinnor som våldtagits i "
+                        "natt?").asks_for_named
+
+
+def test_the_unit_asked_for_not_the_askers_own(u):
+    """"Kurator här. … koppla in socialtjänsten": the unit to bring in is named, not the
+    asker's own; a unit ruled out ("inte BUP?") is not asked for."""
+    x = u.understand("Kurator på vårdcentralen här. Vill koppla in socialtjänsten i Säter "
+                     "för en kvinna som hotas av sin son")
+    assert x.asks_for_named and "kurator" not in [n.kind for n in x.named]
+    y = u.understand("woman 19, her boyfriend hits her, Falun. she is an adult, so not BUP?")
+    assert not y.asks_for_named
+
+
+def test_a_unit_asked_for_a_person_is_asked_for_beside_another_matters_word(u):
+    x = u.understand("hur når jag hedersteamet? pojke 15 i Ludvika som inte får vara med på "
+                     "idrott i skolan")
+    assert x.asks_for_named and x.topic == "hedersrelaterat-vald"
+
+
+@pytest.mark.parametrize("question, municipality", [
+    ("kvinna som inte bor i Leksand längre, slagen av sambon", None),
+    ("she doesn't live in Borlänge, her husband hits her", None),
+    ("bor inte i Mora utan i Orsa, maken hotar henne", "Orsa"),
+    # a "not" before, set apart: the place stands
+    ("blåmärkena stämmer inte. Hedemora", "Hedemora"),
+])
+def test_a_place_the_person_does_not_live_in_is_no_municipality(u, question, municipality):
+    assert u.understand(question).municipality == municipality, question
+
+
 def test_a_medical_question_naming_a_unit_is_not_answered_as_violence(u):
     assert u.understand("feber och andnöd, ska hon till akuten?").topic is None
 

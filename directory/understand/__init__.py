@@ -62,7 +62,7 @@ REGION_WIDE = "hela-regionen"  # "i Dalarna", "i regionen": the whole region is 
 VIOLENCE = grammar.VIOLENCE
 # Violence said with nothing of whom it is done to or by ("våld Hedemora, vem ringer jag",
 # "suspected abuse"): the first contact differs for a child and an adult, so ask.
-ONLY_VIOLENCE = frozenset({VIOLENCE, "slar", "offer", "utovare"})
+ONLY_VIOLENCE = grammar.VIOLENCE_WORDS
 REPORT = "anmala"  # "anmälan", "report": of a concern or to the police, it does not say
 ONLY_REPORT = frozenset({REPORT})
 MIN_SCORE = 0.6  # lexicon: below this score nothing in the directory fits
@@ -263,9 +263,14 @@ class Understander:
         named = [NamedUnit(self.role_kinds[r], r) for r in roles if r in self.role_kinds]
         named += [NamedUnit(k, region=region) for k in self.topics.named_kinds(analysis)
                   if not any(n.kind == k for n in named)]
-        if any(n.kind in self.kinds for n in named):  # "soc-jouren": socialjour, not "soc"
-            named = [n for n in named if n.kind in self.kinds]
+        work = {c.removeprefix(KIND_PREFIX) for c in workplace_kinds(r, at_work)}
+        if any(n.kind in self.kinds and n.kind not in work for n in named):
+            named = [n for n in named if n.kind in self.kinds or n.kind in work]  # "soc-jouren":
+            # socialjour, not "soc"; a kind named as the asker's workplace stays
         asks_for_named = asks_for(r, named, at_work)
+        if asks_for_named and any(n.kind not in work for n in named):
+            named = [n for n in named if n.kind not in work]  # "kurator här. … kontakt med
+            # socialtjänsten": the unit asked for, not where the asker is
         danger, risks = danger_and_risks(analysis, self.danger_rules, r.toks, r.starts,
                                          r.found, r.at)
         # a story the rules do not read, about something the directory handles
@@ -275,9 +280,10 @@ class Understander:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
         if asks_for_named and ((nothing >= NAMED_BUT_NOTHING and scope.more_than_names(r)) or (
                 analysis.concepts.get(NOT_VIOLENCE, 0.0) >= 0.9
-                and not situation(analysis))):
+                and not situation(analysis) and not (topic and r.found))):
             asks_for_named = False  # "kaffemaskinen på akuten är trasig", "bröstsmärta, akuten
-            # eller vårdcentralen?": not about its help
+            # eller vårdcentralen?": not about its help (but "hur når jag hedersteamet? flicka
+            # 15 som inte får gå på idrotten" is about its help for her)
         by_name = asks_for_named and (topic is None or not situation(analysis))
         if by_name:
             topic = next((self.kind_topics[n.kind] for n in named if n.kind in self.kind_topics),
@@ -288,9 +294,10 @@ class Understander:
             scope.only(r, VIOLENCE, ONLY_VIOLENCE) or scope.only(r, REPORT, ONLY_REPORT))
         # a word of another matter and nobody in the question: another matter, though it
         # names a unit ("kan kvinnojouren ta emot skänkta kläder?")
-        other = bool(topic) and not danger and nothing >= OTHER_MATTER_FROM and (
+        other = bool(topic) and not danger and ((nothing >= OTHER_MATTER_FROM and (
             scope.other_matter(r, NOT_VIOLENCE) or scope.only_another_matter(
-                r, NOT_VIOLENCE, self.topics.subjects, TIMES))
+                r, NOT_VIOLENCE, self.topics.subjects, TIMES))) or scope.accident_only(
+                    r, NOT_VIOLENCE, self.topics.subjects, TIMES))
         if other:
             asks_for_named = by_name = False
         if bare or other or (topic and not danger and not named and (
@@ -325,7 +332,7 @@ class Understander:
                 r.found, analysis.concepts):  # the parent who hits, asking for help
             person = persons.choose(r.found, analysis.ages, PERPETRATOR_TAG, analysis.concepts)
         person = persons.seconded(person, heads)
-        vague = bare or (topic is None and not danger and analysis.concepts.get(
+        vague = bare or (topic is None and not other and not danger and analysis.concepts.get(
             NOT_VIOLENCE, 0.0) < 0.9 and scope.asks_back(r, nothing))  # (not "blåmärken
         # efter provtagning": another matter)
         return Understanding(

@@ -38,12 +38,15 @@ _AGE = re.compile(
     r"(?:(?:pa|sjalv|also|herself|himself)\s+)?(?P<n2>\d{1,2}|" + _TEENS + r")\b"
     r"(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|kr|kronor|ggr|ganger|st|procent|minutes|"
     r"hours|days|times))"
-    # "pappa 45 blir slagen", "kvinna 34": an adult's age as a bare two-digit number
+    # "pappa 45 blir slagen", "kvinna 34", "kvinna över 80": an adult's age as a bare
+    # two-digit number
     r"|\b(?:kvinna|kvinnan|man|mannen|mamma|mamman|pappa|pappan|make|maken|fru|frun|guy|lady|"
     r"brukare|brukaren|anhorig|anhorige|maka|makan|hustru|hustrun|woman|kv)\s+"
-    r"(?:pa\s+)?(?P<n3>\d{2})\b"
+    r"(?:pa\s+|over\s+)?(?P<n3>\d{2})\b"
     r"(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|ar|kr|kronor|ggr|ganger|st|procent|"
     r"minutes|hours|days|times))"
+    # "16 tjej pv slår henne", "17 kille", "22F" (a clinic's shorthand): the age before the one
+    r"|\b(?P<n6>\d{2})(?:\s+(?:tjej|kille|flicka|pojke|kvinna|girl|boy|woman|guy)|[fmk])\b"
     # "fyller 16 i höst", "turns 18 next month": a year younger now
     r"|\b(?:fyller|turns)\s+(?P<coming>\d{1,2}|" + _TEENS + r")\b"
     # "in his 50s", "in her eighties": about the middle of the decade
@@ -104,13 +107,15 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
             if coming:
                 out.append((coming - 1, token_at(m.start("coming"))))
             continue
-        raw = m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5")
+        raw = (m.group("n1") or m.group("n2") or m.group("n3") or m.group("n4") or m.group("n5")
+               or m.group("n6"))
         age = int(raw) if raw.isdecimal() else _NUMBER_WORDS.get(raw)
         if age is None or age > 120 or _AGO.match(text, m.end()):
             continue  # "för två år sedan", "three years ago": a time, no age
         if (m.group("unit") or "").startswith(("man", "month", "veck", "week")):
             age = 0  # "3 månader", "six weeks old": a baby
-        index = token_at(next(m.start(g) for g in ("n1", "n2", "n3", "n4", "n5") if m.group(g)))
+        index = token_at(next(m.start(g) for g in ("n1", "n2", "n3", "n4", "n5", "n6")
+                             if m.group(g)))
         if m.group("unit") in _YEARS and index > 0 and index - 1 not in skip and (
                 toks[index - 1] in _FOR_A_TIME or (toks[index - 1] in ("pa", "in") and index > 1
                                                    and toks[index - 2] in _TIMES)):

@@ -18,6 +18,12 @@ WEAPON = "vapen"  # "han står utanför med kniv": the one with the weapon is th
 VIOLENCE = "vald"  # "våld", "misshandel", "abuse": violence, and nothing of whose
 STRANGLE = "strypning"  # "stryptag på henne": the one after it is harmed (no verb of who does)
 INJURY = "skada"  # "blåmärken", "revbensfraktur": an injury is something that happened
+# violence said outright: "våld", "slår", "misshandlad", "utövare"
+VIOLENCE_WORDS = frozenset({VIOLENCE, "slar", "offer", "utovare"})
+# "hon säger att hon ramlade", "according to the father": an account told, perhaps doubted
+REPORTED = frozenset({"sager", "sa", "says", "said", "pastar", "claims", "claimed", "uppger",
+                      "uppgav", "enligt", "according", "forklaring", "forklaringen",
+                      "explanation", "story", "misstanker", "suspect", "suspected"})
 CONCEPTS = (FEMALE, MALE, PATIENT, "barn", "minderarig", "aldre", "vuxen", "offer", "slar",
             INJURY, WEAPON, STRANGLE)
 RELATIONS = ("partner", "pojkvan", "foralder", "syskon", "sondotter", "farmor", "forovare")

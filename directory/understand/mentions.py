@@ -6,6 +6,7 @@ says whether that one does the violence, is harmed by it, or is someone's relati
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -72,6 +73,7 @@ HELD_BEFORE, HELD_AFTER = 3, 2  # "polisen tog med honom", "maken är anhållen"
 
 
 SHORTHAND = {"K": FEMALE, "F": FEMALE, "M": MALE}  # "K 34": kvinna, 34 år
+GLUED = re.compile(r"(\d{1,3})([KFM])")  # "22F", "45M"
 MAX_AGE = 110
 # capitalised words before a number that are no names: rooms, wards, weeks, laws, times
 NOT_NAMES = frozenset({"avd", "avdelning", "rum", "sal", "sang", "plan", "vecka", "v", "kl",
@@ -133,6 +135,9 @@ class PersonWords:
         as_typed = original_words(text)
         if len(as_typed) != len(folded):  # a rare text the two split apart: no names read
             as_typed = []
+        for i, word in enumerate(as_typed):  # "22F": the age and the letter in one word
+            if (m := GLUED.fullmatch(word)) and int(m.group(1)) <= MAX_AGE:
+                out.setdefault(i, set()).add(SHORTHAND[m.group(2)])
         for i, word in enumerate(as_typed[:-1]):
             age = folded[i + 1]
             if not (age.isdecimal() and int(age) <= MAX_AGE) or (
@@ -269,7 +274,7 @@ def mentions(toks: list[str], at: dict[int, set[str]], ages: list[tuple[int, int
     found = [m for m in found if m.index not in theirs]
     found, consumed = merge_ages(toks, found, starts)
     found = merge_said_groups(toks, found)
-    said_outright(found)
+    said_outright(found, toks)
     people_at = {m.index for m in found if not m.possessor and (m.gender or m.patient)}
     for m in found:
         if m.possessor:

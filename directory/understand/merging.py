@@ -55,14 +55,20 @@ def merge_apart_ages(found: list[Mention], apart: Collection[int], starts: Colle
     return out
 
 
-def said_outright(found: list[Mention]) -> None:
+def said_outright(found: list[Mention], toks: list[str]) -> None:
     """"En tjej i tvåan … Hon är 17": an age said outright of a pronoun of the same gender
     later on is truer than one read from a school year (a year of gymnasiet is no year of
-    grundskolan), when no one else of that gender stands between."""
+    grundskolan), when no one else of that gender stands between; so is a birthday told
+    next, of no one else ("tjej i trean på gymnasiet, fyller 18 i april": 17)."""
     for i, m in enumerate(found):
         if not m.by_grade or m.gender is None:
             continue
         for p in found[i + 1:]:
+            if (p.age is not None and p.gender is None and p.group is None and not (
+                    p.patient or p.grade or p.possessor)
+                    and p.index > 0 and toks[p.index - 1] in TURNED):
+                m.age, m.by_grade = p.age, False
+                break
             if p.gender != m.gender or p.possessor:
                 continue
             if p.word not in PRONOUNS:

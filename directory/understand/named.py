@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from directory.understand.grammar import RELATIVE
 from directory.understand.text import is_stop
-from directory.understand.topics import KIND_PREFIX, ROLE_PREFIX, Analysis
+from directory.understand.topics import KIND_PREFIX, NEGATIONS, ROLE_PREFIX, Analysis
 
 if TYPE_CHECKING:
     from directory.model import NamedUnit
@@ -46,8 +46,9 @@ def asks_for(r: Reading, named: list[NamedUnit], at_work: frozenset[int]) -> boo
         not is_stop(t) or i in units)), None)  # "ER at Mora …": a unit's name is a word
     text, spans, _ = _typed(r)
     for i in units:
-        if i in at_work:
-            continue  # the asker's workplace or title, not a request
+        if i in at_work or (i > 0 and r.toks[i - 1] in NEGATIONS):
+            continue  # the asker's workplace or title, not a request; "so not barn och
+            # unga?": a unit ruled out
         if any(INVOLVED in at.get(j, set()) for j in range(max(0, i - INVOLVED_REACH), i + 6)
                if j <= i or not any(i < k <= j for k in r.starts)):  # after it: its sentence
             continue  # "både BUP och soc är inkopplade", "sees child psychiatry"
@@ -89,12 +90,36 @@ def _at_work(r: Reading, i: int, text: str, spans: list[int], typed: list[str]) 
     before = [at.get(j, set()) for j in range(max(0, i - 3), i)]
     after = at.get(i + 1, set()) | at.get(i + 2, set())
     colon = i < len(spans) and text[spans[i]:spans[i] + 2].lstrip().startswith(":")
+    colon = colon or _heading(r, i, text, spans)
     here = any(typed[j] in HERE and re.match(  # not "vem är samordnare här?": asked
         r"\s*[.:,;!]" if j + 1 < len(typed) else r"[^?]*$", text[spans[j]:])
         for j in range(i + 1, min(i + 7, len(typed))))
     titled = i >= 2 and r.toks[i - 1] in AT_THE and any(  # "a nurse at the youth clinic",
         YRKE in b for b in before)  # "sjuksköterska på ungdomsmottagningen"
     return colon or here or titled or YRKE in after or any(WORKPLACE in b for b in before)
+
+
+HEADING_WORDS = 8  # "Akuten Mora:", "Hospital social worker at Falun:": a heading is short
+UNITISH = (KIND_PREFIX, ROLE_PREFIX, "enhet", WORKPLACE, YRKE)
+
+
+def _heading(r: Reading, i: int, text: str, spans: list[int]) -> bool:
+    """Does the question open with a heading of units, titles and places, ended by a colon,
+    and tell a case after it ("akuten Mora: 70-årig kvinna …", "gyn emergency: woman 28 …")?
+    The heading says where the asker is; a question mark in the case's first sentence asks
+    for the unit after all ("BUP Falun: tar ni emot 17-åringar?")."""
+    a, at = r.analysis, r.at
+    for j, tok in enumerate(r.toks[:HEADING_WORDS]):
+        if j >= len(spans):
+            return False
+        cs = at.get(j)
+        if not (j in a.inside or j in r.skip or tok in AT_THE or is_stop(tok) or (
+                cs and all(c.startswith(UNITISH) for c in cs))):
+            return False
+        if text[spans[j]:spans[j] + 2].lstrip().startswith(":"):
+            first = re.split(r"[.!\n]", text[spans[j] + 1:].lstrip(" :"), maxsplit=1)[0]
+            return i <= j and "?" not in first and situation(a)
+    return False
 
 
 def units_at_work(r: Reading) -> frozenset[int]:

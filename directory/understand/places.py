@@ -94,7 +94,8 @@ class PlaceFinder:
                 i += 1
         if any(not h.ordinary for h in hits):  # "Orsa … vet inte för vad": another place
             hits = [h for h in hits if not h.ordinary]  # is named, "vad" is the word
-        return hits
+        apart = sentence_starts(text, APART)
+        return [h for h in hits if not _negated(toks, h.start, apart)]
 
     def _cued(self, toks: list[str], i: int) -> bool:
         return i > 0 and toks[i - 1] in PLACE_CUES
@@ -154,6 +155,27 @@ class PlaceFinder:
             return None
         entry = self.entries[(found[0],)][0]
         return PlaceHit(entry.municipality, i, i + 1, self._priority(toks, i, i + 1), True)
+
+
+NOT_THERE = frozenset({"inte", "ej", "not", "never", "aldrig", "doesnt", "isnt"})
+LIVES = frozenset({"live", "lives", "living", "bott", "bodde"})
+
+
+def _negated(toks: list[str], start: int, apart: set[int]) -> bool:
+    """"bor inte i Falun", "she doesn't live in Falun", "not from Mora": where the person is
+    not (a "not" with a word of living beside it, and only cues between it and the place;
+    not "… stämmer inte. Avesta", "mamman är inte hemma, Orsa": the place set apart)."""
+    living = False
+    for k in range(start - 1, max(-1, start - 5), -1):
+        if k + 1 in apart:
+            return False
+        tok = toks[k]
+        if tok in NOT_THERE or (tok == "t" and k > 0 and toks[k - 1].endswith("n")):
+            return living or (k > 0 and toks[k - 1] in RESIDENCE_WORDS | LIVES)
+        if not (tok in PLACE_CUES or tok in RESIDENCE_WORDS or tok in LIVES):
+            return False
+        living = living or tok in RESIDENCE_WORDS or tok in LIVES
+    return False
 
 
 APART = ".,;:?!\n()–-"  # marks that set a word apart from the clause before it

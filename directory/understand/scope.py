@@ -19,6 +19,8 @@ VAGUE_BELOW = 0.6  # a question the model does not find off-topic (P(nothing fit
 PAST = "tidigare"  # "förra veckan", "igår kväll": a time, nothing of what happened
 HUNCH = "magkansla"  # "något känns inte rätt", "seems off": worry, nothing of what happened
 WORRIES = "oro"  # "orolig", "worried" and what gives worry about a child ("berusad")
+ACCIDENT = "olycka"  # "ramlade", "på fotbollen", "slipped": how an injury came about
+HARM = grammar.VIOLENCE_WORDS | {grammar.WEAPON, grammar.STRANGLE}  # violence said outright
 AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "manader",
                        "manad", "veckor", "vecka", "months", "weeks"})
 
@@ -46,7 +48,7 @@ def only(r: Reading, core: str, allowed: frozenset[str]) -> bool:
     by, and nothing more of what happened: the first contact differs, so ask."""
     said = {c for c, v in r.analysis.concepts.items() if v >= 0.9}
     # "hur gör man": with nobody mentioned, "man" is the pronoun
-    neutral = {ASKING, UNSURE, WORKPLACE, YRKE, grammar.MALE}
+    neutral = {ASKING, UNSURE, WORKPLACE, YRKE, CASE, grammar.MALE}  # ("ett ärende om våld")
     if not (core in said and not r.found and not r.analysis.phrases
             and said - neutral <= allowed):
         return False
@@ -123,6 +125,24 @@ def only_another_matter(r: Reading, not_violence: str, subjects: frozenset[str],
     if not_violence not in said or a.phrases or grammar.INJURY in said:
         return False
     return all(c in subjects or c in times for c in said - {not_violence})
+
+
+def accident_only(r: Reading, not_violence: str, subjects: frozenset[str],
+                  times: frozenset[str]) -> bool:
+    """An injury and how it came about ("bröt armen på fotbollen", "slipped on the ice, hip
+    fracture"), and nothing more but who and when: a medical matter, whatever the model
+    makes of an injured child. Not with a word of violence, nor with an account that may
+    be doubted ("säger att hon ramlade", "the story doesn't fit")."""
+    a = r.analysis
+    said = {c for c, v in a.concepts.items() if v >= 0.9}
+    # violence said by a word that is no injury nor part of the accident ("fraktur" is a
+    # sign of violence too; "slog i huvudet" an accident)
+    if ACCIDENT not in said or a.phrases or any(
+            cs & HARM and not cs & {grammar.INJURY, ACCIDENT} for cs in r.at.values()) or any(
+            t in grammar.REPORTED for t in r.toks):
+        return False
+    rest = said - {not_violence, ACCIDENT, grammar.INJURY} - HARM
+    return all(c in subjects or c in times for c in rest)
 
 
 def asks_back(r: Reading, nothing: float) -> bool:
