@@ -129,6 +129,7 @@ def test_an_accident_doubted_or_beside_violence_is_still_a_case(u, question):
 
 @pytest.mark.parametrize("question", [
     "har ett ärende om våld, Leksand",  # a case and violence, nothing of whom
+    "ärende gällande en klient i Gagnef",
     "gäller en familj i Gagnef, vet inte vilket håll jag ska vända mig åt",
     "patienten antydde att det är fel hemma men ville inget mer, Rättvik",
     "a patient in Orsa said something like that to me today, who do I call?",

@@ -71,6 +71,7 @@ MIN_UNSUPPORTED = 0.45  # the same when the lexicon finds no word of a situation
 CLOSE_PROBABILITY = 0.08  # a runner-up this close to the best is too close to call
 LEXICON_BONUS = 0.25  # added to the model's probability of the lexicon's own topic
 RUNNER_UP_FROM = 0.1
+VIOLENCE_SAID_FROM = 0.2  # the same when violence is said outright of someone
 NAMED_BUT_NOTHING = 0.5  # a unit named beside other words the model finds off-topic
 # a word of another matter, nobody in the question, and the model gives "nothing fits" at
 # least this: "statistik över orosanmälningar" (0.13) is another matter, "cleaners at the
@@ -79,18 +80,17 @@ OTHER_MATTER_FROM = 0.05
 CLOSE_MARGIN = 0.08  # lexicon alone: share of the best score within which a runner-up competes
 SENTENCE_ENDS = ".?!\n"  # what a sentence tells ends here; a colon goes on (danger's "nu")
 MEMO_SIZE = 4096  # understood questions remembered per matcher (the same text, the same result)
-# Concept names the code reads by name, gathered from the modules that read them: the
-# importer refuses a lexicon that lacks one of them (a rename in the data would otherwise
-# silently switch off who the person is, their age group or the asker's own workplace).
-# The danger rules are data and name their concepts themselves; the importer checks those
-# (and the few the danger module reads by name are here too).
 # words of when: they say nothing of what happened ("feber sedan igår kväll")
 TIMES = frozenset({NOW_CONCEPT, RIGHT_NOW, TONIGHT, HABIT, scope.PAST})
+# Concept names the code reads by name, gathered from the modules that read them: the
+# importer refuses a lexicon that lacks one (a rename in the data would otherwise silently
+# switch off who the person is, their age group or the asker's own workplace). The danger
+# rules are data and name their concepts themselves; the importer checks those.
 REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *grammar.CONCEPTS, *grammar.RELATIONS, *grammar.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
     ASKING, WORKPLACE, YRKE, UNSURE, NOW_CONCEPT, RIGHT_NOW, CASE, UNIT, HUNCH, NOT_VIOLENCE, KILL,
-    REGION_WIDE, WORRIES, INVOLVED, HELD, scope.PAST,
+    REGION_WIDE, WORRIES, INVOLVED, HELD, scope.PAST, scope.ACCIDENT,
     *ONLY_VIOLENCE, REPORT, *READ_BY_NAME)))
 
 
@@ -152,15 +152,13 @@ class Understander:
         self.about = {t.slug: t.about for t in directory.topics.values()}
         self.assume = {t.slug: t.assume for t in directory.topics.values()}
         # the first topic about each kind of person: children (a unit asked for by name
-        # for a child), older people ("äldre kvinna slås av sin vuxna son"), the one who
-        # uses violence ("vill ha hjälp att sluta")
-        first_about: dict[str, str] = {}
-        for t in directory.topics.values():
-            if t.about:
-                first_about.setdefault(t.about, t.slug)
-        self.child_topic = first_about.get(Group.CHILD)
-        self.older_topic = first_about.get(Group.OLDER)
-        self.their_topic = first_about.get(PERPETRATOR_TAG)
+        # for a child), older people ("äldre kvinna slås av sin vuxna son"), adults, the one
+        # who uses violence ("vill ha hjälp att sluta")
+        first: dict[str, str] = {}
+        for slug, about in self.about.items():
+            first.setdefault(about or "", slug)
+        self.child_topic, self.older_topic, self.adult_topic, self.their_topic = (
+            first.get(g) for g in (Group.CHILD, Group.OLDER, Group.ADULT, PERPETRATOR_TAG))
         self.for_children = {r.id for r in directory.roles.values()
                              if tuple(r.groups) == (Group.CHILD,)}
         self.kinds = frozenset(directory.kinds)
@@ -246,6 +244,8 @@ class Understander:
             ranked = self._blend(probabilities, lex_topic)
             least = (self.min_probability if analysis.situation >= MIN_SITUATION
                      else self.min_unsupported)  # no word of a situation: be surer
+            if r.found and scope.violence_said(r):  # "adult daughter (35) hits her father
+                least = min(least, VIOLENCE_SAID_FROM)  # who is 60": a case, say which
             topic, confidence = (ranked[0] if ranked[0][0] != NONE
                                  and ranked[0][1] >= least else (None, 0.0))
             if topic and len(ranked) > 1 and ranked[1][0] != NONE and (
@@ -326,8 +326,12 @@ class Understander:
             # "dam 80 slagen av maken": an adult's topic for an older person
             topic, rival = self.older_topic, None
             person = persons.choose(r.found, analysis.ages, Group.OLDER, analysis.concepts)
+        elif self.about.get(topic or "") == Group.CHILD and self.adult_topic and (
+                persons.only_adults(r.found)):  # a child's topic and no child: the adults'
+            topic, rival = self.adult_topic, None
+            person = persons.choose(r.found, analysis.ages, Group.ADULT, analysis.concepts)
         elif rival and person.uses_violence:
-            topic, rival = self._for_the_one_who_uses_violence(topic, rival)
+            topic, rival = persons.for_the_one_who_uses_violence(self.about, topic, rival)
         elif self.about.get(topic or "") == Group.CHILD and persons.asks_for_own_help(
                 r.found, analysis.concepts):  # the parent who hits, asking for help
             person = persons.choose(r.found, analysis.ages, PERPETRATOR_TAG, analysis.concepts)
@@ -378,17 +382,6 @@ class Understander:
     def _open(self, topic: str | None) -> bool:
         """A topic that neither says whom it is about nor assumes a group (the data)."""
         return topic is not None and not self.about.get(topic) and not self.assume.get(topic)
-
-    def _for_the_one_who_uses_violence(self, topic: str | None, rival: str
-                                       ) -> tuple[str | None, str | None]:
-        """Two topics too close to call, and the question is about the one who uses
-        violence: the topic for them wins (the contract: they get help to stop), unless
-        the other is a child's topic (then the report about the child comes first)."""
-        about = {t: self.about.get(t) for t in (topic, rival) if t}
-        theirs = [t for t, a in about.items() if a == PERPETRATOR_TAG]
-        if theirs and Group.CHILD not in about.values():
-            return theirs[0], None
-        return topic, rival
 
     def close_runner_up(self, u: Understanding) -> str | None:
         """The runner-up topic when it is too close to call."""

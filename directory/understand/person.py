@@ -60,6 +60,27 @@ def any_child(found: list[Mention]) -> bool:
     return any(_is_child(m) for m in found if not m.possessor)
 
 
+def for_the_one_who_uses_violence(about: dict[str, str | None], topic: str | None, rival: str
+                                  ) -> tuple[str | None, str | None]:
+    """Two topics too close to call, and the question is about the one who uses violence:
+    the topic for them wins (the contract: they get help to stop), unless the other is a
+    child's topic (then the report about the child comes first). `about` is the taxonomy's
+    `about` of each topic."""
+    of = {t: about.get(t) for t in (topic, rival) if t}
+    theirs = [t for t, a in of.items() if a == PERPETRATOR_TAG]
+    if theirs and CHILD not in of.values():
+        return theirs[0], None
+    return topic, rival
+
+
+def only_adults(found: list[Mention]) -> bool:
+    """Is everyone in the question an adult, one of them by a stated age ("vuxen dotter (40)
+    slår sin mamma som är 61")? A son or daughter of no stated age may be a child."""
+    people = [m for m in found if not m.possessor]
+    return bool(people) and any(m.age is not None and m.age >= ADULT_FROM for m in people) and all(
+        (m.age is not None and m.age >= ADULT_FROM) or m.group in (ADULT, OLDER) for m in people)
+
+
 def older_said(found: list[Mention]) -> bool:
     """Is someone said to be older by more than a word of where ("dam 75", "pensionär",
     not only "hemsjukvården": as often where the asker works)?"""

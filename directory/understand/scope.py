@@ -127,6 +127,11 @@ def only_another_matter(r: Reading, not_violence: str, subjects: frozenset[str],
     return all(c in subjects or c in times for c in said - {not_violence})
 
 
+def violence_said(r: Reading) -> bool:
+    """Is violence said outright ("våld", "slår", "misshandlad", a weapon, strangling)?"""
+    return any(r.analysis.concepts.get(c, 0.0) >= 0.9 for c in HARM)
+
+
 def accident_only(r: Reading, not_violence: str, subjects: frozenset[str],
                   times: frozenset[str]) -> bool:
     """An injury and how it came about ("bröt armen på fotbollen", "slipped on the ice, hip
