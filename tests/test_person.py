@@ -289,6 +289,9 @@ async def u(service) -> Understander:
     ("man över 85 som dottern tar pengar från, Säter", {"age": 85, "group": "aldre"}),
     ("kille i tvåan på gymnasiet, fyller 18 i maj, flickvännen slår honom, Falun",
      {"age": 17, "group": "barn", "gender": "man"}),
+    # months after "om", "in": when something happens, no baby
+    ("exmaken kommer ut från fängelset om tre månader, hon är rädd, Säter",
+     {"age": None, "gender": "kvinna"}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

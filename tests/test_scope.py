@@ -26,6 +26,9 @@ async def u(service) -> Understander:
     # a job, a placement, travel expenses, slides, a cake: another matter
     "Söker BUP i Avesta kuratorer? Vill skicka in en jobbansökan",
     "var hittar jag bildspelet från utbildningsdagen om hedersvåld?",
+    # things counted, nobody in the question: statistics, though the word is not said
+    "hur många polisanmälningar om misshandel gjordes i Falun 2026?",
+    "how many reports of concern did Mora get in 2026?",
 ])
 def test_another_matter_is_no_case_though_it_names_a_unit_or_counts_people(u, question):
     x = u.understand(question)

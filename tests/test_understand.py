@@ -33,9 +33,12 @@ def test_tokens_split_on_punctuation_and_hyphens():
     "grown-up son, 30, beats his mother (57), Borlänge",
     # the model unsure of every topic, violence said of someone: the best topic still
     "vuxen son (42) slår sin mamma som är 58, hon är patient här, Falun",
+    # an older people's topic, and the one harmed said to be younger than 65
+    "62-årig kvinna, maken har slagit henne i många år, Avesta",
 ])
 def test_a_childs_topic_with_only_adults_in_it_is_the_adults(u, question):
-    """A son or daughter with an adult's age harming a parent: no child in the question."""
+    """A son or daughter with an adult's age harming a parent: no child in the question;
+    a woman of 62: no older person."""
     x = u.understand(question)
     assert x.topic == "vuxen-valdsutsatt" and x.person.group == "vuxen", question
 
@@ -259,6 +262,12 @@ def test_a_heading_of_units_and_places_before_a_colon_is_where_the_asker_is(u, q
     assert not u.understand(question).asks_for_named, question
 
 
+def test_a_unit_open_right_now_is_no_danger(u):
+    """Only a unit and a time: no story for the danger head to read."""
+    x = u.understand("is the youth clinic in Ludvika open right now?")
+    assert not x.danger and x.asks_for_named
+
+
 def test_a_heading_with_a_question_after_it_asks_for_the_unit(u):
     assert u.understand("Kvinnokliniken Mora: tar ni emot kvinnor som våldtagits i "
                         "natt?").asks_for_named
@@ -286,6 +295,8 @@ def test_a_unit_asked_for_a_person_is_asked_for_beside_another_matters_word(u):
     ("bor inte i Mora utan i Orsa, maken hotar henne", "Orsa"),
     # a "not" before, set apart: the place stands
     ("blåmärkena stämmer inte. Hedemora", "Hedemora"),
+    # the home municipality beats where the asker is
+    ("kvinna slagen av maken, vårdas här i Mora, hemkommun är Orsa", "Orsa"),
 ])
 def test_a_place_the_person_does_not_live_in_is_no_municipality(u, question, municipality):
     assert u.understand(question).municipality == municipality, question

@@ -72,7 +72,7 @@ CLOSE_PROBABILITY = 0.08  # a runner-up this close to the best is too close to c
 LEXICON_BONUS = 0.25  # added to the model's probability of the lexicon's own topic
 RUNNER_UP_FROM = 0.1
 VIOLENCE_SAID_FROM = 0.2  # the same when violence is said outright of someone
-NAMED_BUT_NOTHING = 0.5  # a unit named beside other words the model finds off-topic
+NAMED_BUT_NOTHING = 0.8  # a unit named beside other words the model finds off-topic
 # a word of another matter, nobody in the question, and the model gives "nothing fits" at
 # least this: "statistik över orosanmälningar" (0.13) is another matter, "cleaners at the
 # staffing agency … could this be trafficking" (0.02) is not
@@ -274,8 +274,9 @@ class Understander:
         danger, risks = danger_and_risks(analysis, self.danger_rules, r.toks, r.starts,
                                          r.found, r.at)
         # a story the rules do not read, about something the directory handles
-        danger = danger or (topic is not None and learnt_danger(heads.get(DANGER, 0.0),
-                                                                analysis, r.toks))
+        danger = danger or (topic is not None and not scope.only_units_and_when(
+            r, self.topics.subjects, TIMES) and learnt_danger(heads.get(DANGER, 0.0), analysis,
+                                                              r.toks))
         if topic is None and danger and DANGER_KIND in self.kind_topics:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
         if asks_for_named and ((nothing >= NAMED_BUT_NOTHING and scope.more_than_names(r)) or (
@@ -326,9 +327,11 @@ class Understander:
             # "dam 80 slagen av maken": an adult's topic for an older person
             topic, rival = self.older_topic, None
             person = persons.choose(r.found, analysis.ages, Group.OLDER, analysis.concepts)
-        elif self.about.get(topic or "") == Group.CHILD and self.adult_topic and (
-                persons.only_adults(r.found)):  # a child's topic and no child: the adults'
-            topic, rival = self.adult_topic, None
+        elif self.adult_topic and ((self.about.get(topic or "") == Group.CHILD and (
+                persons.only_adults(r.found))) or (self.about.get(topic or "") == Group.OLDER
+                                                   and persons.under_older_age(r.found, person))):
+            topic, rival = self.adult_topic, None  # a child's topic and no child, an older
+            # people's topic and nobody older ("64-årig kvinna"): the adults'
             person = persons.choose(r.found, analysis.ages, Group.ADULT, analysis.concepts)
         elif rival and person.uses_violence:
             topic, rival = persons.for_the_one_who_uses_violence(self.about, topic, rival)

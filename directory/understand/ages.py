@@ -68,6 +68,9 @@ MOST_AGE_APART = 110  # "kvinna från Nås, 41, …": a bare number set apart is
 _AGO = re.compile(r"\s*(?:sedan|sen|tillbaka|ago|back)\b")
 _FOR_A_TIME = frozenset({"i", "in", "for", "under", "sedan", "since", "over", "inom", "within",
                          "per"})
+# "om två månader", "within six weeks", "efter tre veckor": when, not a baby's age
+_IN_A_TIME = frozenset({"om", "in", "inom", "within", "efter", "after", "for", "i", "under",
+                        "sedan", "since"})
 # "tredje gången på ett år", "två ggr på två år": how often, no age ("en pojke på 8 år" is one)
 _TIMES = frozenset({"gangen", "ganger", "gang", "ggr", "times"})
 _YEARS = frozenset({"ar", "year", "years", "yr", "yrs"})
@@ -113,6 +116,9 @@ def find_ages(toks: list[str], skip: frozenset[int] = frozenset()) -> list[tuple
         if age is None or age > 120 or _AGO.match(text, m.end()):
             continue  # "för två år sedan", "three years ago": a time, no age
         if (m.group("unit") or "").startswith(("man", "month", "veck", "week")):
+            start = token_at(m.start())
+            if start > 0 and start - 1 not in skip and toks[start - 1] in _IN_A_TIME:
+                continue  # "släpps om två månader", "in six weeks": a time, no baby
             age = 0  # "3 månader", "six weeks old": a baby
         index = token_at(next(m.start(g) for g in ("n1", "n2", "n3", "n4", "n5", "n6")
                              if m.group(g)))

@@ -70,6 +70,9 @@ def asks_for(r: Reading, named: list[NamedUnit], at_work: frozenset[int]) -> boo
             for j in range(i + 1, min(i + 8, len(r.toks) - 1)))  # (not "ett barn som kan")
         # "is there a women's shelter in Mora", "finns det en tjejjour …": asked for
         there = any(tuple(r.toks[j:j + 2]) in THERE_IS for j in range(max(0, i - 4), i - 1))
+        # "kan kvinnojouren ta emot henne …?", "can the youth clinic see her": asked of it
+        there = there or (i > 0 and r.toks[i - 1] in CAN) or (
+            i > 1 and r.toks[i - 1] == "the" and r.toks[i - 2] in CAN)
         if (not situation(a) or any(ASKING in c for c in near)
                 or i == first_word or asked or for_someone or able or there):
             return True

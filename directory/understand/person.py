@@ -81,6 +81,13 @@ def only_adults(found: list[Mention]) -> bool:
         (m.age is not None and m.age >= ADULT_FROM) or m.group in (ADULT, OLDER) for m in people)
 
 
+def under_older_age(found: list[Mention], person: Person) -> bool:
+    """Is the person said to be younger than an older person ("64-årig kvinna"), and nobody
+    in the question older, by age or word?"""
+    return person.age is not None and person.age < OLDER_FROM and not any(
+        _is_older(m) for m in found)
+
+
 def older_said(found: list[Mention]) -> bool:
     """Is someone said to be older by more than a word of where ("dam 75", "pensionär",
     not only "hemsjukvården": as often where the asker works)?"""

@@ -26,7 +26,9 @@ RESIDENCE_CUES = (("bor", "i"), ("boende", "i"), ("bosatt", "i"), ("hemma", "i")
                   ("flyttade", "till"), ("flyttar", "till"), ("moved", "to"), ("from",),
                   ("kommun",), ("home", "in"), ("house", "in"), ("hus", "i"),
                   ("lagenheten", "i"), ("lagenhet", "i"), ("bostaden", "i"), ("hem", "till"),
-                  ("apartment", "in"), ("flat", "in"))
+                  ("apartment", "in"), ("flat", "in"), ("hemkommun", "ar"),
+                  ("hemkommunen", "ar"), ("hemkommun",), ("hemkommunen",),
+                  ("home", "municipality", "is"))
 RESIDENCE_WORDS = frozenset(cue[0] for cue in RESIDENCE_CUES)  # "bor", "lives", "från"
 # Words after a place that say it is the asker's workplace, not the person's home.
 WORKPLACE_WORDS = frozenset({"lasarett", "lasarettet", "sjukhus", "sjukhuset", "akuten",

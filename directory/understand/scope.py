@@ -107,11 +107,14 @@ def _counted(toks: list[str], i: int) -> bool:
 
 def other_matter(r: Reading, not_violence: str) -> bool:
     """A word of another matter (the lexicon's `ovald`: statistics, brochures, a course, a
-    podcast) and nobody in the question at all, or only people counted: "statistik över
+    podcast) and nobody in the question at all, or only people counted; or things counted
+    and nobody in the question ("hur många anmälningar kom in förra året?"): "statistik över
     orosanmälningar 2026", "beställa broschyrer om våld i nära relation", "hur många barn
     har barnahus träffat i år? till årsredovisningen" ask about that matter, not a case."""
-    return r.analysis.concepts.get(not_violence, 0.0) >= 0.9 and all(
-        m.possessor or _counted(r.toks, m.index) for m in r.found)
+    counts = not r.found and any(_counted(r.toks, i) for i in range(1, len(r.toks) + 1))
+    return (r.analysis.concepts.get(not_violence, 0.0) >= 0.9 or counts) and all(
+        m.possessor or _counted(r.toks, m.index) for m in r.found) and all(
+        _counted(r.toks, i) for _, i in r.analysis.ages)  # ("two-year-old with …": someone)
 
 
 def only_another_matter(r: Reading, not_violence: str, subjects: frozenset[str],
@@ -130,6 +133,13 @@ def only_another_matter(r: Reading, not_violence: str, subjects: frozenset[str],
 def violence_said(r: Reading) -> bool:
     """Is violence said outright ("våld", "slår", "misshandlad", a weapon, strangling)?"""
     return any(r.analysis.concepts.get(c, 0.0) >= 0.9 for c in HARM)
+
+
+def only_units_and_when(r: Reading, subjects: frozenset[str], times: frozenset[str]) -> bool:
+    """Nothing said but which unit and when, nobody in it and no violence ("is gynakuten in
+    Falun open right now?"): no story for the danger head to read."""
+    return not r.found and not violence_said(r) and all(
+        c in subjects or c in times for c, v in r.analysis.concepts.items() if v >= 0.9)
 
 
 def accident_only(r: Reading, not_violence: str, subjects: frozenset[str],
