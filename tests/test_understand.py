@@ -256,6 +256,7 @@ def test_a_case_the_asker_does_not_know_how_to_handle_is_asked_about(u):
 @pytest.mark.parametrize("question", [
     "Barnakuten Falun: 6-åring med blåmärken på ryggen, styvpappan misstänks",
     "ER nurse at Ludvika: woman 50 with a split lip, her husband did it",
+    "School counsellor, Säter: a 14-year-old girl says her stepdad hits her mum and her",
 ])
 def test_a_heading_of_units_and_places_before_a_colon_is_where_the_asker_is(u, question):
     """"Akuten Mora: …" heads a case told after it; the unit is not the one asked for."""
@@ -271,6 +272,9 @@ def test_a_unit_open_right_now_is_no_danger(u):
 def test_a_heading_with_a_question_after_it_asks_for_the_unit(u):
     assert u.understand("Kvinnokliniken Mora: tar ni emot kvinnor som våldtagits i "
                         "natt?").asks_for_named
+    # "behöver hedersteamet:" asks for it, though a colon follows the unit
+    x = u.understand("behöver hedersteamet: tjej 17 i Borlänge ska giftas bort i sommar")
+    assert x.asks_for_named and x.named[0].kind == "hedersteam"
 
 
 def test_the_unit_asked_for_not_the_askers_own(u):

@@ -27,6 +27,7 @@ FOR_WHOM = frozenset({"en", "ett", "a", "an", "the", "min", "my", "hennes", "han
                       "his", "henne", "honom", "him", "var", "our"})  # "för en", "for my"
 THERE_IS = frozenset({("is", "there"), ("are", "there"), ("finns", "det")})
 CAN = frozenset({"kan", "can", "could"})
+NEED = frozenset({"behover", "need", "needs"})  # "behöver regionkoordinatorn: …"
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
 
@@ -71,8 +72,8 @@ def asks_for(r: Reading, named: list[NamedUnit], at_work: frozenset[int]) -> boo
         # "is there a women's shelter in Mora", "finns det en tjejjour …": asked for
         there = any(tuple(r.toks[j:j + 2]) in THERE_IS for j in range(max(0, i - 4), i - 1))
         # "kan kvinnojouren ta emot henne …?", "can the youth clinic see her": asked of it
-        there = there or (i > 0 and r.toks[i - 1] in CAN) or (
-            i > 1 and r.toks[i - 1] == "the" and r.toks[i - 2] in CAN)
+        there = there or (i > 0 and r.toks[i - 1] in CAN | NEED) or (
+            i > 1 and r.toks[i - 1] == "the" and r.toks[i - 2] in CAN | NEED)
         if (not situation(a) or any(ASKING in c for c in near)
                 or i == first_word or asked or for_someone or able or there):
             return True
@@ -93,7 +94,8 @@ def _at_work(r: Reading, i: int, text: str, spans: list[int], typed: list[str]) 
     before = [at.get(j, set()) for j in range(max(0, i - 3), i)]
     after = at.get(i + 1, set()) | at.get(i + 2, set())
     colon = i < len(spans) and text[spans[i]:spans[i] + 2].lstrip().startswith(":")
-    colon = colon or _heading(r, i, text, spans)
+    colon = (colon or _heading(r, i, text, spans)) and not any(  # ("behöver X: …" asks)
+        ASKING in at.get(j, set()) for j in range(max(0, i - 2), i))
     here = any(typed[j] in HERE and re.match(  # not "vem är samordnare här?": asked
         r"\s*[.:,;!]" if j + 1 < len(typed) else r"[^?]*$", text[spans[j]:])
         for j in range(i + 1, min(i + 7, len(typed))))
@@ -117,7 +119,7 @@ def _heading(r: Reading, i: int, text: str, spans: list[int]) -> bool:
             return False
         cs = at.get(j)
         if not (j in a.inside or j in r.skip or tok in AT_THE or is_stop(tok) or (
-                cs and all(c.startswith(UNITISH) for c in cs))):
+                cs and any(c.startswith(UNITISH) for c in cs))):
             return False
         if text[spans[j]:spans[j] + 2].lstrip().startswith(":"):
             first = re.split(r"[.!\n]", text[spans[j] + 1:].lstrip(" :"), maxsplit=1)[0]
