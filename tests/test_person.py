@@ -292,6 +292,8 @@ async def u(service) -> Understander:
     # months after "om", "in": when something happens, no baby
     ("exmaken kommer ut från fängelset om tre månader, hon är rädd, Säter",
      {"age": None, "gender": "kvinna"}),
+    ("hennes ex sitter anhållen sen tre veckor, hon vill ha stöd, Gagnef",
+     {"age": None, "gender": "kvinna"}),
 ])
 def test_the_person_the_question_is_about(u, question, expected):
     person = u.understand(question).person

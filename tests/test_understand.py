@@ -188,6 +188,13 @@ def test_immediate_danger(u, question, danger):
     assert u.understand(question).danger is danger
 
 
+def test_a_not_stays_in_its_clause(u):
+    """"inga vapen, lugnt nu": the "not" of one clause does not turn "lugnt" off."""
+    x = u.understand("pojke 15 skrek att han ska döda sin pappa efter ett gräl, inga vapen, "
+                     "lugnt nu. Rättvik")
+    assert not x.danger
+
+
 def test_what_keeps_happening_is_no_scene_now(u):
     assert not u.understand("the pimp is always waiting outside the clinic for her").danger
     assert u.understand("the pimp is waiting outside the clinic for her").danger

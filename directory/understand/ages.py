@@ -70,7 +70,7 @@ _FOR_A_TIME = frozenset({"i", "in", "for", "under", "sedan", "since", "over", "i
                          "per"})
 # "om två månader", "within six weeks", "efter tre veckor": when, not a baby's age
 _IN_A_TIME = frozenset({"om", "in", "inom", "within", "efter", "after", "for", "i", "under",
-                        "sedan", "since"})
+                        "sedan", "sen", "since"})
 # "tredje gången på ett år", "två ggr på två år": how often, no age ("en pojke på 8 år" is one)
 _TIMES = frozenset({"gangen", "ganger", "gang", "ggr", "times"})
 _YEARS = frozenset({"ar", "year", "years", "yr", "yrs"})

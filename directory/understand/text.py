@@ -90,6 +90,20 @@ def numbers_set_apart(text: str) -> dict[int, str]:
     return out
 
 
+def clause_starts(text: str) -> frozenset[int]:
+    """Indices of the tokens that open a clause: after , ; : . ? ! or a line break ("inget
+    vapen, lugnt nu": the "not" of one clause does not reach into the next)."""
+    if not any(c in text for c in ",;:.?!\n"):
+        return frozenset()
+    text = unicodedata.normalize("NFC", text)
+    out, last = set(), 0
+    for n, m in enumerate(_TOKEN.finditer(text)):
+        if n and any(c in ",;:.?!\n" for c in text[last:m.start()]):
+            out.add(n)
+        last = m.end()
+    return frozenset(out)
+
+
 def words(text: str) -> list[str]:
     """Casefolded tokens with å/ä/ö kept, aligned one to one with `tokens(text)`."""
     return _TOKEN.findall(unicodedata.normalize("NFC", text).casefold())

@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA  # a swap of two letters is one typo ("barnah
 from directory.model import Lexicon
 from directory.understand.ages import MOST_AGE_APART, find_ages
 from directory.understand.text import (
+    clause_starts,
     fold,
     is_stop,
     numbers_set_apart,
@@ -279,7 +280,10 @@ class TopicMatcher:
         stream: list[tuple[str, list[tuple[str, float]], int]] = []
         negated_until = -1
         negated: set[int] = set()
+        clauses = clause_starts(text)
         for i, (tok, word) in enumerate(zip(toks, ws, strict=False)):
+            if i in clauses:
+                negated_until = -1  # a "not" stays in its clause
             if i in skip:
                 continue
             if tok in NEGATIONS:
