@@ -285,6 +285,7 @@ async def u(service) -> Understander:
     # a number before the person word; the age and the letter in one word
     ("17 kille hotad av sin pappa, Orsa", {"age": 17, "group": "barn", "gender": "man"}),
     ("34K, sambon har slagit henne, Gagnef", {"age": 34, "gender": "kvinna"}),
+    ("hon lånade ut 15k till honom och han slår henne, Mora", {"age": None, "gender": "kvinna"}),
     # "över 85" is an older person's age; a birthday told after a school year of gymnasiet
     ("man över 85 som dottern tar pengar från, Säter", {"age": 85, "group": "aldre"}),
     ("kille i tvåan på gymnasiet, fyller 18 i maj, flickvännen slår honom, Falun",

@@ -28,7 +28,7 @@ from directory.understand.danger import (
     learnt_danger,
 )
 from directory.understand.features import Reading, WordRows, grams
-from directory.understand.mentions import HELD
+from directory.understand.mentions import HELD, glued_ages
 from directory.understand.model import DANGER, NONE
 from directory.understand.named import (
     ASKING,
@@ -85,7 +85,8 @@ TIMES = frozenset({NOW_CONCEPT, RIGHT_NOW, TONIGHT, HABIT, scope.PAST})
 # Concept names the code reads by name, gathered from the modules that read them: the
 # importer refuses a lexicon that lacks one (a rename in the data would otherwise silently
 # switch off who the person is, their age group or the asker's own workplace). The danger
-# rules are data and name their concepts themselves; the importer checks those.
+# rules are data and name their concepts; the importer checks those (READ_BY_NAME: the few
+# the danger module reads by name).
 REQUIRED_CONCEPTS = tuple(dict.fromkeys((
     *grammar.CONCEPTS, *grammar.RELATIONS, *grammar.USES_VIOLENCE,
     *(c for _lo, _hi, names in AGE_CONCEPTS for c in names),
@@ -194,6 +195,7 @@ class Understander:
         toks = tokens(query)
         if today is not None:  # "född i december 2008": an age on the day of asking
             analysis.ages += birth_ages(toks, skip, today)
+        analysis.ages += glued_ages(query)  # "22F"
         starts = frozenset(sentence_starts(query, SENTENCE_ENDS))
         at = self.person_words.at(query, skip)
         # an age in brackets is the person's to choose from, unless it follows a relation
@@ -294,7 +296,8 @@ class Understander:
         bare = not danger and not named and (
             scope.only(r, VIOLENCE, ONLY_VIOLENCE) or scope.only(r, REPORT, ONLY_REPORT))
         # a word of another matter and nobody in the question: another matter, though it
-        # names a unit ("kan kvinnojouren ta emot skänkta kläder?")
+        # names a unit ("kan kvinnojouren ta emot skänkta kläder?"); an injury and how it
+        # came about, and no violence ("bröt armen på fotbollen"), whatever the model says
         other = bool(topic) and not danger and ((nothing >= OTHER_MATTER_FROM and (
             scope.other_matter(r, NOT_VIOLENCE) or scope.only_another_matter(
                 r, NOT_VIOLENCE, self.topics.subjects, TIMES))) or scope.accident_only(

@@ -45,8 +45,8 @@ _AGE = re.compile(
     r"(?:pa\s+|over\s+)?(?P<n3>\d{2})\b"
     r"(?!\s*(?:min|minuter|timmar|tim|dagar|veckor|ar|kr|kronor|ggr|ganger|st|procent|"
     r"minutes|hours|days|times))"
-    # "16 tjej pv slår henne", "17 kille", "22F" (a clinic's shorthand): the age before the one
-    r"|\b(?P<n6>\d{2})(?:\s+(?:tjej|kille|flicka|pojke|kvinna|girl|boy|woman|guy)|[fmk])\b"
+    # "16 tjej pv slår henne", "17 kille": the age before the one ("22F": mentions.glued_ages)
+    r"|\b(?P<n6>\d{2})\s+(?:tjej|kille|flicka|pojke|kvinna|girl|boy|woman|guy)\b"
     # "fyller 16 i höst", "turns 18 next month": a year younger now
     r"|\b(?:fyller|turns)\s+(?P<coming>\d{1,2}|" + _TEENS + r")\b"
     # "in his 50s", "in her eighties": about the middle of the decade

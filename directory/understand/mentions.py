@@ -160,6 +160,16 @@ class PersonWords:
         return out
 
 
+def glued_ages(text: str) -> list[tuple[int, int]]:
+    """(age, token index) of the clinic's shorthand typed as one word, "22F", "45M" (a capital
+    letter: "10m" is ten metres, "15k" fifteen thousand)."""
+    typed = original_words(text)
+    if len(typed) != len(tokens(text)):
+        return []  # a rare text the two split apart
+    return [(int(m.group(1)), i) for i, word in enumerate(typed)
+            if (m := GLUED.fullmatch(word)) and int(m.group(1)) <= MAX_AGE]
+
+
 @dataclass
 class Mention:
     """One word that stands for a person, and what the sentence says that person does."""

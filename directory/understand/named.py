@@ -30,6 +30,8 @@ CAN = frozenset({"kan", "can", "could"})
 NEED = frozenset({"behover", "need", "needs"})  # "behöver regionkoordinatorn: …"
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
+HEADING_WORDS = 8  # "Akuten Mora:", "Hospital social worker at Falun:": a heading is short
+UNITISH = (KIND_PREFIX, ROLE_PREFIX, "enhet", WORKPLACE, YRKE)  # a heading's words
 
 
 def asks_for(r: Reading, named: list[NamedUnit], at_work: frozenset[int]) -> bool:
@@ -102,10 +104,6 @@ def _at_work(r: Reading, i: int, text: str, spans: list[int], typed: list[str]) 
     titled = i >= 2 and r.toks[i - 1] in AT_THE and any(  # "a nurse at the youth clinic",
         YRKE in b for b in before)  # "sjuksköterska på ungdomsmottagningen"
     return colon or here or titled or YRKE in after or any(WORKPLACE in b for b in before)
-
-
-HEADING_WORDS = 8  # "Akuten Mora:", "Hospital social worker at Falun:": a heading is short
-UNITISH = (KIND_PREFIX, ROLE_PREFIX, "enhet", WORKPLACE, YRKE)
 
 
 def _heading(r: Reading, i: int, text: str, spans: list[int]) -> bool:
