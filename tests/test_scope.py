@@ -29,6 +29,8 @@ async def u(service) -> Understander:
     # things counted, nobody in the question: statistics, though the word is not said
     "hur många polisanmälningar om misshandel gjordes i Falun 2026?",
     "how many reports of concern did Mora get in 2026?",
+    # a unit named for an errand of its own, nobody in the question
+    "säljer kvinnojouren i Avesta kläder på sin loppis?",
 ])
 def test_another_matter_is_no_case_though_it_names_a_unit_or_counts_people(u, question):
     x = u.understand(question)

@@ -292,6 +292,9 @@ def test_the_unit_asked_for_not_the_askers_own(u):
     assert x.asks_for_named and "kurator" not in [n.kind for n in x.named]
     y = u.understand("woman 19, her boyfriend hits her, Falun. she is an adult, so not BUP?")
     assert not y.asks_for_named
+    z = u.understand("tjej 16 i Mora slagen av sin pojkvän, vill inte att BUP kopplas in, vad "
+                     "finns?")
+    assert not z.asks_for_named
 
 
 def test_a_unit_asked_for_a_person_is_asked_for_beside_another_matters_word(u):

@@ -281,6 +281,8 @@ class Understander:
                                                               r.toks))
         if topic is None and danger and DANGER_KIND in self.kind_topics:
             topic, confidence = self.kind_topics[DANGER_KIND], 0.5  # "jaktvapen hemma"
+        errand = asks_for_named and not r.found and not situation(analysis) and (
+            analysis.concepts.get(NOT_VIOLENCE, 0.0) >= 0.9)  # "kvinnojouren … loppis?"
         if asks_for_named and ((nothing >= NAMED_BUT_NOTHING and scope.more_than_names(r)) or (
                 analysis.concepts.get(NOT_VIOLENCE, 0.0) >= 0.9
                 and not situation(analysis) and not (topic and r.found))):
@@ -298,7 +300,7 @@ class Understander:
         # a word of another matter and nobody in the question: another matter, though it
         # names a unit ("kan kvinnojouren ta emot skänkta kläder?"); an injury and how it
         # came about, and no violence ("bröt armen på fotbollen"), whatever the model says
-        other = bool(topic) and not danger and ((nothing >= OTHER_MATTER_FROM and (
+        other = bool(topic) and not danger and (errand or (nothing >= OTHER_MATTER_FROM and (
             scope.other_matter(r, NOT_VIOLENCE) or scope.only_another_matter(
                 r, NOT_VIOLENCE, self.topics.subjects, TIMES))) or scope.accident_only(
                     r, NOT_VIOLENCE, self.topics.subjects, TIMES))

@@ -49,9 +49,10 @@ def asks_for(r: Reading, named: list[NamedUnit], at_work: frozenset[int]) -> boo
         not is_stop(t) or i in units)), None)  # "ER at Mora …": a unit's name is a word
     text, spans, _ = _typed(r)
     for i in units:
-        if i in at_work or (i > 0 and r.toks[i - 1] in NEGATIONS):
+        if i in at_work or (i > 0 and r.toks[i - 1] in NEGATIONS) or (
+                i > 1 and r.toks[i - 1] in ("att", "that") and r.toks[i - 2] in NEGATIONS):
             continue  # the asker's workplace or title, not a request; "so not barn och
-            # unga?": a unit ruled out
+            # unga?", "vill inte att soc blandas in": a unit ruled out
         if any(INVOLVED in at.get(j, set()) for j in range(max(0, i - INVOLVED_REACH), i + 6)
                if j <= i or not any(i < k <= j for k in r.starts)):  # after it: its sentence
             continue  # "både BUP och soc är inkopplade", "sees child psychiatry"
