@@ -195,7 +195,7 @@ class Understander:
         toks = tokens(query)
         if today is not None:  # "född i december 2008": an age on the day of asking
             analysis.ages += birth_ages(toks, skip, today)
-        analysis.ages += glued_ages(query)  # "22F"
+        analysis.ages += glued_ages(query, toks)  # "22F"
         starts = frozenset(sentence_starts(query, SENTENCE_ENDS))
         at = self.person_words.at(query, skip)
         # an age in brackets is the person's to choose from, unless it follows a relation

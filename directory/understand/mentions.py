@@ -160,11 +160,11 @@ class PersonWords:
         return out
 
 
-def glued_ages(text: str) -> list[tuple[int, int]]:
+def glued_ages(text: str, toks: list[str]) -> list[tuple[int, int]]:
     """(age, token index) of the clinic's shorthand typed as one word, "22F", "45M" (a capital
-    letter: "10m" is ten metres, "15k" fifteen thousand)."""
+    letter: "10m" is ten metres, "15k" fifteen thousand); `toks` are the text's tokens."""
     typed = original_words(text)
-    if len(typed) != len(tokens(text)):
+    if len(typed) != len(toks):
         return []  # a rare text the two split apart
     return [(int(m.group(1)), i) for i, word in enumerate(typed)
             if (m := GLUED.fullmatch(word)) and int(m.group(1)) <= MAX_AGE]

@@ -28,6 +28,7 @@ FOR_WHOM = frozenset({"en", "ett", "a", "an", "the", "min", "my", "hennes", "han
 THERE_IS = frozenset({("is", "there"), ("are", "there"), ("finns", "det")})
 CAN = frozenset({"kan", "can", "could"})
 NEED = frozenset({"behover", "need", "needs"})  # "behöver regionkoordinatorn: …"
+ASKED_OF = CAN | NEED  # a unit right after these is asked for
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 NAMED_ONLY_BELOW = 0.9  # situation evidence beyond a unit's name below this: the name decides
 HEADING_WORDS = 8  # "Akuten Mora:", "Hospital social worker at Falun:": a heading is short
@@ -75,8 +76,8 @@ def asks_for(r: Reading, named: list[NamedUnit], at_work: frozenset[int]) -> boo
         # "is there a women's shelter in Mora", "finns det en tjejjour …": asked for
         there = any(tuple(r.toks[j:j + 2]) in THERE_IS for j in range(max(0, i - 4), i - 1))
         # "kan kvinnojouren ta emot henne …?", "can the youth clinic see her": asked of it
-        there = there or (i > 0 and r.toks[i - 1] in CAN | NEED) or (
-            i > 1 and r.toks[i - 1] == "the" and r.toks[i - 2] in CAN | NEED)
+        there = there or (i > 0 and r.toks[i - 1] in ASKED_OF) or (
+            i > 1 and r.toks[i - 1] == "the" and r.toks[i - 2] in ASKED_OF)
         if (not situation(a) or any(ASKING in c for c in near)
                 or i == first_word or asked or for_someone or able or there):
             return True
@@ -90,14 +91,15 @@ def _typed(r: Reading) -> tuple[str, list[int], list[str]]:
     return text, [m.end() for m in found], [m.group().casefold() for m in found]
 
 
-def _at_work(r: Reading, i: int, text: str, spans: list[int], typed: list[str]) -> bool:
+def _at_work(r: Reading, i: int, text: str, spans: list[int], typed: list[str],
+             heading: int = -1) -> bool:
     """Is the unit named at word `i` where the asker works or who they are ("BVC:",
     "kurator på vårdcentralen här.", "vi på akuten", "jag som kurator")?"""
     at = r.at
     before = [at.get(j, set()) for j in range(max(0, i - 3), i)]
     after = at.get(i + 1, set()) | at.get(i + 2, set())
     colon = i < len(spans) and text[spans[i]:spans[i] + 2].lstrip().startswith(":")
-    colon = (colon or _heading(r, i, text, spans)) and not any(  # ("behöver X: …" asks)
+    colon = (colon or i <= heading) and not any(  # ("behöver X: …" asks)
         ASKING in at.get(j, set()) for j in range(max(0, i - 2), i))
     here = any(typed[j] in HERE and re.match(  # not "vem är samordnare här?": asked
         r"\s*[.:,;!]" if j + 1 < len(typed) else r"[^?]*$", text[spans[j]:])
@@ -107,23 +109,24 @@ def _at_work(r: Reading, i: int, text: str, spans: list[int], typed: list[str]) 
     return colon or here or titled or YRKE in after or any(WORKPLACE in b for b in before)
 
 
-def _heading(r: Reading, i: int, text: str, spans: list[int]) -> bool:
-    """Does the question open with a heading of units, titles and places, ended by a colon,
-    and tell a case after it ("akuten Mora: 70-årig kvinna …", "gyn emergency: woman 28 …")?
-    The heading says where the asker is; a question mark in the case's first sentence asks
-    for the unit after all ("BUP Falun: tar ni emot 17-åringar?")."""
+def _heading_end(r: Reading, text: str, spans: list[int]) -> int:
+    """The last word of a heading of units, titles and places that opens the question, ended
+    by a colon, with a case told after it ("akuten Mora: 70-årig kvinna …", "gyn emergency:
+    woman 28 …"); -1 when there is none. The heading says where the asker is; a question
+    mark in the case's first sentence asks for the unit after all ("BUP Falun: tar ni emot
+    17-åringar?")."""
     a, at = r.analysis, r.at
     for j, tok in enumerate(r.toks[:HEADING_WORDS]):
         if j >= len(spans):
-            return False
+            return -1
         cs = at.get(j)
         if not (j in a.inside or j in r.skip or tok in AT_THE or is_stop(tok) or (
                 cs and any(c.startswith(UNITISH) for c in cs))):
-            return False
+            return -1
         if text[spans[j]:spans[j] + 2].lstrip().startswith(":"):
             first = re.split(r"[.!\n]", text[spans[j] + 1:].lstrip(" :"), maxsplit=1)[0]
-            return i <= j and "?" not in first and situation(a)
-    return False
+            return j if "?" not in first and situation(a) else -1
+    return -1
 
 
 def units_at_work(r: Reading) -> frozenset[int]:
@@ -135,7 +138,8 @@ def units_at_work(r: Reading) -> frozenset[int]:
     if not units:
         return frozenset()
     text, spans, typed = _typed(r)
-    return frozenset(i for i in units if _at_work(r, i, text, spans, typed))
+    heading = _heading_end(r, text, spans)  # once a question, for every unit in it
+    return frozenset(i for i in units if _at_work(r, i, text, spans, typed, heading))
 
 
 def workplace_kinds(r: Reading, at_work: frozenset[int]) -> frozenset[str]:

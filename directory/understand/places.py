@@ -96,6 +96,8 @@ class PlaceFinder:
                 i += 1
         if any(not h.ordinary for h in hits):  # "Orsa … vet inte för vad": another place
             hits = [h for h in hits if not h.ordinary]  # is named, "vad" is the word
+        if not hits:
+            return hits
         apart = sentence_starts(text, APART)
         return [h for h in hits if not _negated(toks, h.start, apart)]
 

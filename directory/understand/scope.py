@@ -25,6 +25,11 @@ AGE_WORDS = frozenset({"ar", "aring", "arig", "years", "year", "old", "yo", "man
                        "manad", "veckor", "vecka", "months", "weeks"})
 
 
+def _said(r: Reading) -> set[str]:
+    """The concepts the question says outright (not negated, not only near a typo)."""
+    return {c for c, v in r.analysis.concepts.items() if v >= 0.9}
+
+
 def only_who(r: Reading, subjects: frozenset[str]) -> bool:
     """Nothing but who ("barn", "kvinna 40 år", "pappa"): no situation to route. An injury
     is something that happened ("3-åring med brutet ben, pappan misstänks"): the model
@@ -46,7 +51,7 @@ def only_who(r: Reading, subjects: frozenset[str]) -> bool:
 def only(r: Reading, core: str, allowed: frozenset[str]) -> bool:
     """Violence (or a report: "hur gör man en anmälan?"), and nobody it is done to or
     by, and nothing more of what happened: the first contact differs, so ask."""
-    said = {c for c, v in r.analysis.concepts.items() if v >= 0.9}
+    said = _said(r)
     # "hur gör man": with nobody mentioned, "man" is the pronoun
     neutral = {ASKING, UNSURE, WORKPLACE, YRKE, CASE, grammar.MALE}  # ("ett ärende om våld")
     if not (core in said and not r.found and not r.analysis.phrases
@@ -61,7 +66,7 @@ def worry_only(r: Reading, subjects: frozenset[str]) -> bool:
     """"I'm worried about a patient from Leksand": a worry ("orolig", "worried") about
     an adult, and nothing of what happened; about a child it is a report of concern."""
     a = r.analysis
-    said = {c for c, v in a.concepts.items() if v >= 0.9}
+    said = _said(r)
     if HUNCH not in said and WORRIES not in said:
         return False
     if any(r.toks[p] not in grammar.WORRY for p in a.positions.get(WORRIES, ())):
@@ -124,7 +129,7 @@ def only_another_matter(r: Reading, not_violence: str, subjects: frozenset[str],
     fel" ask about that matter, though a person is in them. An injury is something that
     happened ("feber och blåmärken"), so is any word of violence."""
     a = r.analysis
-    said = {c for c, v in a.concepts.items() if v >= 0.9}
+    said = _said(r)
     if not_violence not in said or a.phrases or grammar.INJURY in said:
         return False
     return all(c in subjects or c in times for c in said - {not_violence})
@@ -139,7 +144,7 @@ def only_units_and_when(r: Reading, subjects: frozenset[str], times: frozenset[s
     """Nothing said but which unit and when, nobody in it and no violence ("is gynakuten in
     Falun open right now?"): no story for the danger head to read."""
     return not r.found and not violence_said(r) and all(
-        c in subjects or c in times for c, v in r.analysis.concepts.items() if v >= 0.9)
+        c in subjects or c in times for c in _said(r))
 
 
 def accident_only(r: Reading, not_violence: str, subjects: frozenset[str],
@@ -149,7 +154,7 @@ def accident_only(r: Reading, not_violence: str, subjects: frozenset[str],
     makes of an injured child. Not with a word of violence, nor with an account that may
     be doubted ("säger att hon ramlade", "the story doesn't fit")."""
     a = r.analysis
-    said = {c for c, v in a.concepts.items() if v >= 0.9}
+    said = _said(r)
     # violence said by a word that is no injury nor part of the accident ("fraktur" is a
     # sign of violence too; "slog i huvudet" an accident)
     if ACCIDENT not in said or a.phrases or any(
